@@ -1,0 +1,9 @@
+import type { Kysely } from 'kysely';
+import type { ConnectorFactory } from '../connectors/connector.js';
+import type { Database } from '../db/database.js';
+
+/** What activities are built over; wired once in `src/worker.ts`. */
+export interface ActivityDeps {
+  db: Kysely<Database>;
+  connectors: ConnectorFactory;
+}

@@ -1,0 +1,245 @@
+import { sql } from 'kysely';
+import type { CustomerRecord } from '../domain/customer-record.js';
+import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow } from '../db/customer-tables.js';
+import { insertJsonRows } from '../db/json-rows.js';
+import {
+  combineFragments,
+  contentHash,
+  diffCustomers,
+  mergeCustomer,
+  MergeConflictError,
+  type MergedCustomer,
+  type StepContribution,
+} from '../merge/index.js';
+import type { FlowStepPlan, RunTotals } from '../workflows/customer-sync-types.js';
+import type { ActivityDeps } from './activity-deps.js';
+
+export interface MergeChunkInput {
+  runId: string;
+  steps: FlowStepPlan[];
+  source: 'connector' | 'current';
+  /** Customers with an id greater than this are merged; '' for the first chunk. */
+  afterCustomerId: string;
+  limit: number;
+}
+
+export interface MergeChunkResult {
+  /** The last customer id of this chunk; absent when there was nothing left. */
+  lastCustomerId?: string;
+  totals: RunTotals;
+}
+
+const NIL_UUID = '00000000-0000-0000-0000-000000000000';
+
+interface CurrentCustomer {
+  id: string;
+  merged: MergedCustomer;
+  content_hash: string;
+  source_connector: string;
+  source_id: string;
+  created_run_id: string;
+}
+
+interface StagedRow {
+  customer_id: string;
+  step_index: number;
+  external_id: string;
+  record: CustomerRecord;
+}
+
+/**
+ * Merges and persists the next chunk of the run's customers (ordered by id) in one
+ * transaction. A chunk's outcome is stored with it, so a retry after commit returns
+ * the stored outcome instead of merging again.
+ */
+export function mergeChunkActivity({ db }: ActivityDeps) {
+  return async function mergeChunk(input: MergeChunkInput): Promise<MergeChunkResult> {
+    const { runId, steps } = input;
+    const chunkStart = input.afterCustomerId || NIL_UUID;
+    const done = await db
+      .selectFrom('sync_run_chunks')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .where('chunk_start', '=', chunkStart)
+      .executeTakeFirst();
+    if (done) {
+      const { customers, created, updated, unchanged, rejected } = done;
+      return { lastCustomerId: done.chunk_end, totals: { customers, created, updated, unchanged, rejected } };
+    }
+
+    const idRows = await sql<{ customer_id: string }>`select distinct customer_id from staging_records
+      where run_id = ${runId} and customer_id > ${chunkStart}::uuid
+      order by customer_id limit ${input.limit}`.execute(db);
+    const ids = idRows.rows.map((r) => r.customer_id);
+    const totals: RunTotals = { customers: ids.length, created: 0, updated: 0, unchanged: 0, rejected: 0 };
+    if (ids.length === 0) return { totals };
+
+    const [staged, currentRows, knownIds] = await Promise.all([
+      sql<StagedRow>`select customer_id, step_index, external_id, record from staging_records
+        where run_id = ${runId} and customer_id = any(${ids}::uuid[])
+        order by customer_id, step_index, seq`.execute(db),
+      db
+        .selectFrom('customers')
+        .select(['id', 'merged', 'content_hash', 'source_connector', 'source_id', 'created_run_id'])
+        .where('id', 'in', ids)
+        .execute(),
+      db.selectFrom('external_ids').select(['connector', 'external_id']).where('customer_id', 'in', ids).execute(),
+    ]);
+    const current = new Map(currentRows.map((c) => [c.id, c as unknown as CurrentCustomer]));
+    const known = new Set(knownIds.map((k) => `${k.connector}\u0000${k.external_id}`));
+    const byCustomer = new Map<string, StagedRow[]>();
+    for (const row of staged.rows) {
+      let list = byCustomer.get(row.customer_id);
+      if (!list) byCustomer.set(row.customer_id, (list = []));
+      list.push(row);
+    }
+
+    const customerRows: Record<string, unknown>[] = [];
+    const changedIds: string[] = [];
+    const updatedIds: string[] = [];
+    const children = new Map<string, Record<string, unknown>[]>();
+    const externalIds: Record<string, unknown>[] = [];
+    const changes: Record<string, unknown>[] = [];
+    const rejects: Record<string, unknown>[] = [];
+    const sourceConnector = input.source === 'connector' ? steps[0]!.connector : undefined;
+
+    for (const id of ids) {
+      const rows = byCustomer.get(id) ?? [];
+      const existing = current.get(id);
+      const contributions: StepContribution[] = steps.map((step, index) => {
+        const fragments = rows.filter((r) => r.step_index === index).map((r) => r.record);
+        return {
+          connector: step.connector,
+          aspects: step.aspects,
+          record: fragments.length > 0 ? combineFragments(fragments) : undefined,
+        };
+      });
+      const sourceRecord = sourceConnector ? contributions[0]!.record : undefined;
+      if (!existing && !sourceRecord) continue;
+
+      let merged: MergedCustomer;
+      try {
+        merged = mergeCustomer(existing?.merged, contributions, runId);
+      } catch (error) {
+        if (!(error instanceof MergeConflictError)) throw error;
+        totals.rejected++;
+        const first = rows[0]!;
+        rejects.push({
+          run_id: runId,
+          step_index: first.step_index,
+          source: `customer ${first.external_id}`,
+          line: 0,
+          external_id: first.external_id,
+          field: error.field,
+          reason: error.message,
+        });
+        continue;
+      }
+
+      for (const row of rows) {
+        const connector = steps[row.step_index]!.connector;
+        const key = `${connector}\u0000${row.external_id}`;
+        if (!known.has(key)) {
+          known.add(key);
+          externalIds.push({ connector, external_id: row.external_id, customer_id: id, run_id: runId });
+        }
+      }
+
+      const hash = contentHash(merged);
+      if (existing && existing.content_hash === hash) {
+        totals.unchanged++;
+        continue;
+      }
+      if (existing) {
+        totals.updated++;
+        updatedIds.push(id);
+      } else {
+        totals.created++;
+      }
+      changedIds.push(id);
+      customerRows.push(
+        customerRow(id, merged, {
+          sourceConnector: existing?.source_connector ?? sourceConnector!,
+          sourceId: existing?.source_id ?? sourceRecord!.externalId,
+          contentHash: hash,
+          runId,
+          createdRunId: existing?.created_run_id ?? runId,
+        }),
+      );
+      for (const [table, spec] of Object.entries(CHILD_TABLES)) {
+        let list = children.get(table);
+        if (!list) children.set(table, (list = []));
+        for (const row of spec.rows(merged)) list.push({ ...row, customer_id: id });
+      }
+      changes.push({
+        run_id: runId,
+        customer_id: id,
+        change: existing ? 'updated' : 'created',
+        diff: diffCustomers(existing?.merged, merged),
+      });
+    }
+
+    await db.transaction().execute(async (trx) => {
+      if (customerRows.length > 0) {
+        const columns = Object.keys(CUSTOMER_COLUMNS);
+        const updates = columns
+          .filter((c) => !['id', 'source_connector', 'source_id', 'created_run_id'].includes(c))
+          .map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
+        await sql`insert into customers (${sql.join(columns.map((c) => sql.id(c)))})
+          select ${sql.join(columns.map((c) => sql.id(c)))} from jsonb_to_recordset(${JSON.stringify(customerRows)}::jsonb)
+          as x(${sql.join(columns.map((c) => sql`${sql.id(c)} ${sql.raw(CUSTOMER_COLUMNS[c]!)}`))})
+          on conflict (id) do update set ${sql.join(updates)}, updated_at = now()`.execute(trx);
+      }
+      if (updatedIds.length > 0) {
+        for (const table of Object.keys(CHILD_TABLES)) {
+          await sql`delete from ${sql.table(table)} where customer_id = any(${updatedIds}::uuid[])`.execute(trx);
+        }
+      }
+      for (const [table, spec] of Object.entries(CHILD_TABLES)) {
+        await insertJsonRows(trx, table, spec.columns, children.get(table) ?? []);
+      }
+      await insertJsonRows(
+        trx,
+        'external_ids',
+        { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text' },
+        externalIds,
+        'nothing',
+      );
+      if (changedIds.length > 0) {
+        await sql`update customers set parent_customer_id = null
+          where id = any(${changedIds}::uuid[]) and parent_customer_id is not null`.execute(trx);
+        await sql`update customers c set parent_customer_id = p.customer_id
+          from customer_relations r left join external_ids p
+            on p.connector = r.connector and p.external_id = r.parent_external_id
+          where r.customer_id = c.id and c.id = any(${changedIds}::uuid[])`.execute(trx);
+      }
+      await insertJsonRows(
+        trx,
+        'change_log',
+        { run_id: 'text', customer_id: 'uuid', change: 'text', diff: 'jsonb' },
+        changes,
+        'nothing',
+      );
+      await insertJsonRows(
+        trx,
+        'rejected_records',
+        {
+          run_id: 'text',
+          step_index: 'integer',
+          source: 'text',
+          line: 'integer',
+          external_id: 'text',
+          field: 'text',
+          reason: 'text',
+        },
+        rejects,
+        'nothing',
+      );
+      await trx
+        .insertInto('sync_run_chunks')
+        .values({ run_id: runId, chunk_start: chunkStart, chunk_end: ids[ids.length - 1]!, ...totals })
+        .execute();
+    });
+    return { lastCustomerId: ids[ids.length - 1]!, totals };
+  };
+}

@@ -1,0 +1,105 @@
+import { Context } from '@temporalio/activity';
+import { sql } from 'kysely';
+import type { ConnectorInput } from '../connectors/connector.js';
+import { insertJsonRows } from '../db/json-rows.js';
+import type { ActivityDeps } from './activity-deps.js';
+import { matchKeyOf } from './match-key.js';
+
+export interface StageStepInput {
+  runId: string;
+  stepIndex: number;
+  connector: string;
+  input: ConnectorInput;
+  /** Position of the input within the step; keeps fragment order across inputs. */
+  inputIndex: number;
+  pageSize: number;
+  /** Enrichment steps: how records are matched (see `matchKeyOf`). */
+  matchBy?: string;
+}
+
+export interface StageStepResult {
+  read: number;
+  staged: number;
+  rejected: number;
+}
+
+interface StageHeartbeat {
+  input: string;
+  cursor: string;
+  read: number;
+}
+
+const SEQ_STRIDE = 10_000_000_000;
+
+/**
+ * Streams one connector input into the staging table page by page, heartbeating
+ * the cursor after each committed page; a retry resumes from the last cursor.
+ * Rewriting a page is harmless (keyed upserts), so the activity is idempotent.
+ */
+export function stageStepActivity({ db, connectors }: ActivityDeps) {
+  return async function stageStep(input: StageStepInput): Promise<StageStepResult> {
+    const ctx = Context.current();
+    const connector = connectors(input.connector);
+    const last = ctx.info.heartbeatDetails as StageHeartbeat | undefined;
+    const resume = last && last.input === input.input.name ? last : undefined;
+    let read = resume?.read ?? 0;
+
+    for await (const page of connector.read(input.input, { cursor: resume?.cursor, pageSize: input.pageSize })) {
+      await db.transaction().execute(async (trx) => {
+        await sql`insert into staging_records (run_id, step_index, external_id, seq, record, match_key)
+          select ${input.runId}, ${input.stepIndex}, x.external_id, x.seq, x.record, x.match_key
+          from jsonb_to_recordset(${JSON.stringify(
+            page.fragments.map((f) => ({
+              external_id: f.record.externalId,
+              seq: input.inputIndex * SEQ_STRIDE + f.seq,
+              record: f.record,
+              match_key: input.matchBy ? matchKeyOf(f.record, input.matchBy) : null,
+            })),
+          )}::jsonb) as x(external_id text, seq bigint, record jsonb, match_key text)
+          on conflict (run_id, step_index, external_id, seq)
+          do update set record = excluded.record, match_key = excluded.match_key`.execute(trx);
+        await insertJsonRows(
+          trx,
+          'rejected_records',
+          {
+            run_id: 'text',
+            step_index: 'integer',
+            source: 'text',
+            line: 'integer',
+            external_id: 'text',
+            field: 'text',
+            reason: 'text',
+            raw: 'text',
+          },
+          page.rejects.map((r) => ({
+            run_id: input.runId,
+            step_index: input.stepIndex,
+            source: r.source,
+            line: r.line,
+            external_id: r.externalId,
+            field: r.field,
+            reason: r.reason,
+            raw: r.raw,
+          })),
+          'nothing',
+        );
+      });
+      read += page.read;
+      ctx.heartbeat({ input: input.input.name, cursor: page.cursor, read } satisfies StageHeartbeat);
+    }
+
+    const counts = await sql<{ staged: number; rejected: number }>`select
+        (select count(distinct external_id) from staging_records where run_id = ${input.runId} and step_index = ${input.stepIndex})::int as staged,
+        (select count(*) from rejected_records where run_id = ${input.runId} and step_index = ${input.stepIndex})::int as rejected`.execute(
+      db,
+    );
+    const { staged, rejected } = counts.rows[0]!;
+    await db
+      .updateTable('sync_run_steps')
+      .set({ read, staged, rejected })
+      .where('run_id', '=', input.runId)
+      .where('step_index', '=', input.stepIndex)
+      .execute();
+    return { read, staged, rejected };
+  };
+}

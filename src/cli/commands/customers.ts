@@ -1,0 +1,70 @@
+import type { Kysely } from 'kysely';
+import type { Database } from '../../db/database.js';
+import type { MergedCustomer, MergedItem } from '../../merge/index.js';
+import { CliError } from '../cli-error.js';
+
+export const customersHelp = `usage: custsync customers show <customer-id | connector:external-id> [--json]
+
+Prints a customer with every value's provenance: [connector · run] after each item.`;
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export async function showCustomer(db: Kysely<Database>, ref: string, options: { json?: boolean }): Promise<void> {
+  let id: string | undefined;
+  if (UUID.test(ref)) {
+    id = ref;
+  } else {
+    const colon = ref.indexOf(':');
+    if (colon <= 0) throw new CliError(`"${ref}" is neither a customer id nor connector:external-id (e.g. erp:C1001)`);
+    const row = await db
+      .selectFrom('external_ids')
+      .select('customer_id')
+      .where('connector', '=', ref.slice(0, colon))
+      .where('external_id', '=', ref.slice(colon + 1))
+      .executeTakeFirst();
+    id = row?.customer_id;
+  }
+  const customer = id ? await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
+  if (!customer) throw new CliError(`no customer ${ref}`);
+  const externalIds = await db
+    .selectFrom('external_ids')
+    .select(['connector', 'external_id'])
+    .where('customer_id', '=', customer.id)
+    .orderBy('connector')
+    .execute();
+  const merged = customer.merged as unknown as MergedCustomer;
+  if (options.json) {
+    console.log(JSON.stringify({ ...customer, externalIds }, null, 2));
+    return;
+  }
+  const out: string[] = [];
+  out.push(`customer ${customer.id} (${customer.type})${customer.deleted_at ? ' DELETED' : ''}`);
+  out.push(`  source: ${customer.source_connector}:${customer.source_id}`);
+  out.push(`  external ids: ${externalIds.map((e) => `${e.connector}:${e.external_id}`).join(', ')}`);
+  out.push(`  created by ${customer.created_run_id}, last updated by ${customer.updated_run_id}`);
+  if (merged.name) out.push(`  name: ${describe(merged.name.value)}  [${merged.name.provenance.connector} · ${merged.name.provenance.runId}]`);
+  if (merged.relations) {
+    out.push(`  relations: ${describe(merged.relations.value)}  [${merged.relations.provenance.connector} · ${merged.relations.provenance.runId}]`);
+  }
+  for (const [aspect, items] of Object.entries(merged.items) as [string, MergedItem<unknown>[]][]) {
+    if (items.length === 0) continue;
+    out.push(`  ${aspect}:`);
+    for (const item of items) {
+      const also = item.suppliedBy.filter((c) => c !== item.provenance.connector);
+      out.push(
+        `    - ${describe(item.value)}  [${item.provenance.connector} · ${item.provenance.runId}${also.length ? `; also from ${also.join(', ')}` : ''}]`,
+      );
+    }
+  }
+  console.log(out.join('\n'));
+}
+
+function describe(value: unknown): string {
+  if (value && typeof value === 'object' && !Array.isArray(value)) {
+    return Object.entries(value)
+      .filter(([, v]) => v !== undefined && v !== '')
+      .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : String(v)}`)
+      .join(' ');
+  }
+  return String(value);
+}

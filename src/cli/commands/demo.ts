@@ -1,0 +1,91 @@
+import { spawn } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { LoadedConfig } from '../../config/load-config.js';
+import type { TemporalSettings } from '../../config/temporal-settings.js';
+import { openDatabase } from '../../db/open-database.js';
+import { startTemporalDevServer } from '../../tooling/dev-server.js';
+import { showCustomer } from './customers.js';
+import { runFlow } from './run-flow.js';
+
+export const demoHelp = `usage: custsync demo [--flow <flow>] [--keep] [--exit]
+
+Starts a Temporal dev server (Web UI on http://127.0.0.1:8233, state in
+.data/temporal.sqlite), the embedded database and a worker, then runs <flow>
+(default erp-customers) twice: the first run reads the oldest file (the full
+snapshot), the second the next one (the delta). Prints both reports and stays up
+for the UI and other custsync commands until Ctrl-C.
+
+  --keep   keep the database from an earlier demo (default: start empty)
+  --exit   stop everything after the runs instead of waiting for Ctrl-C`;
+
+const binPath = fileURLToPath(new URL('../../../bin/custsync.js', import.meta.url));
+
+export async function runDemo(
+  loaded: LoadedConfig,
+  temporal: TemporalSettings,
+  options: { flow: string; keep: boolean; exit: boolean },
+): Promise<void> {
+  const say = (line: string) => console.error(line);
+  if (!options.keep) rmSync('.data/pglite', { recursive: true, force: true });
+
+  say('starting the Temporal dev server …');
+  const server = await startTemporalDevServer({ port: Number(temporal.address.split(':').pop()) || 7233 });
+  say(`Temporal ${server.address}, Web UI ${server.uiUrl}`);
+  const database = await openDatabase({ serveEmbedded: true, env: { ...process.env, DATABASE_URL: '' } });
+  say(`embedded database ${database.url}`);
+
+  const worker = spawn(process.execPath, [binPath, 'worker', '--config', loaded.file], {
+    stdio: ['ignore', 'inherit', 'inherit'],
+    env: { ...process.env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: server.address },
+  });
+  let stopping = false;
+  const workerExited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
+
+  const shutdown = async () => {
+    if (stopping) return;
+    stopping = true;
+    say('\nstopping the worker, the database and the Temporal dev server …');
+    if (worker.exitCode === null) worker.kill('SIGINT');
+    await Promise.race([workerExited, new Promise((r) => setTimeout(r, 15_000))]);
+    if (worker.exitCode === null) worker.kill('SIGKILL');
+    await database.close();
+    await server.stop();
+    say('stopped');
+  };
+
+  try {
+    const settings = { ...temporal, address: server.address };
+    say(`\n— run 1: ${options.flow} (the oldest file: the full snapshot)`);
+    await runFlow({ config: loaded.config, temporal: settings, flow: options.flow, trigger: 'demo' });
+    say(`\n— run 2: ${options.flow} (the next file: the delta)`);
+    await runFlow({ config: loaded.config, temporal: settings, flow: options.flow, trigger: 'demo' });
+    say('\n— one customer, with the connector behind every value:');
+    await showCustomer(database.db, `${firstSourceConnector(loaded, options.flow)}:C1001`, {}).catch((e: Error) =>
+      say(e.message),
+    );
+    say(`
+Look around:
+  Temporal Web UI:   ${server.uiUrl}/namespaces/${temporal.namespace}/workflows  (workflow ids sync/${options.flow}/…)
+  in another shell:  node bin/custsync.js runs list
+                     node bin/custsync.js customers show erp:C1005
+                     node bin/custsync.js run ${options.flow}      (the next file: the bad-rows sample)`);
+    if (options.exit) return;
+    say('\nPress Ctrl-C to stop.');
+    await new Promise<void>((resolve) => {
+      process.once('SIGINT', resolve);
+      process.once('SIGTERM', resolve);
+      void workerExited.then(() => {
+        if (!stopping) say('the worker exited');
+        resolve();
+      });
+    });
+  } finally {
+    await shutdown();
+  }
+}
+
+function firstSourceConnector(loaded: LoadedConfig, flow: string): string {
+  const source = loaded.config.flows[flow]?.source;
+  return source?.type === 'connector' ? source.connector : 'erp';
+}

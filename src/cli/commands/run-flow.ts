@@ -1,0 +1,97 @@
+import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import type { CustsyncConfig } from '../../config/config-schema.js';
+import { planFlow, runKey, runWorkflowId } from '../../config/flow-plan.js';
+import type { TemporalSettings } from '../../config/temporal-settings.js';
+import type { customerSyncWorkflow } from '../../workflows/customer-sync-workflow.js';
+import type { RunProgress, RunReport, RunTrigger } from '../../workflows/customer-sync-types.js';
+import { CliError } from '../cli-error.js';
+import { formatProgress, formatReport } from '../format-report.js';
+
+export const runHelp = `usage: custsync run <flow> [--file <name>]... [--no-wait] [--json]
+
+Starts a run of <flow> as a Temporal workflow (id sync/<flow>/<timestamp>),
+shows its live progress and prints its report.
+
+  --file <name>   read this source file (by name in the connector's folder)
+                  instead of the oldest one not yet processed; repeatable
+  --no-wait       print the workflow id and return at once
+  --json          print the report as JSON`;
+
+export interface RunFlowOptions {
+  config: CustsyncConfig;
+  temporal: TemporalSettings;
+  flow: string;
+  files?: string[];
+  wait?: boolean;
+  json?: boolean;
+  trigger?: RunTrigger;
+  /** Where progress lines go; default stderr. */
+  progress?: (line: string) => void;
+}
+
+/** Starts a run and, unless told not to wait, follows it to its report. */
+export async function runFlow(options: RunFlowOptions): Promise<RunReport | undefined> {
+  const input = planFlow(options.config, options.flow, { trigger: options.trigger ?? 'cli', inputs: options.files });
+  const connection = await connectTemporal(options.temporal);
+  try {
+    const client = new Client({ connection, namespace: options.temporal.namespace });
+    const workflowId = runWorkflowId(options.flow, runKey(new Date()));
+    const handle = await client.workflow.start<typeof customerSyncWorkflow>('customerSyncWorkflow', {
+      taskQueue: options.temporal.taskQueue,
+      workflowId,
+      args: [input],
+    });
+    const say = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+    say(`started ${workflowId}`);
+    if (options.wait === false) return undefined;
+
+    let last = '';
+    const timer = setInterval(() => {
+      handle
+        .query<RunProgress>('progress')
+        .then((p) => {
+          const line = formatProgress(p);
+          if (line !== last) say(`  ${line}`);
+          last = line;
+        })
+        .catch(() => undefined);
+    }, 1000);
+    let report: RunReport;
+    try {
+      report = await handle.result();
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) {
+        const cause = rootMessage(error);
+        throw new CliError(`run ${workflowId} failed: ${cause}\n(see it in the Temporal UI, or: custsync runs show ${workflowId})`);
+      }
+      throw error;
+    } finally {
+      clearInterval(timer);
+    }
+    console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+    return report;
+  } finally {
+    await connection.close();
+  }
+}
+
+export async function connectTemporal(settings: TemporalSettings): Promise<Connection> {
+  try {
+    return await Connection.connect({ address: settings.address, connectTimeout: '5 seconds' });
+  } catch (error) {
+    throw new CliError(
+      `cannot reach Temporal at ${settings.address} (${(error as Error).message}); ` +
+        'start it (npm run demo starts a dev server) or set TEMPORAL_ADDRESS',
+    );
+  }
+}
+
+function rootMessage(error: Error): string {
+  let current: unknown = error;
+  let message = error.message;
+  while (current instanceof Error && current.cause) {
+    current = current.cause;
+    if (current instanceof Error && current.message) message = current.message;
+  }
+  return message;
+}

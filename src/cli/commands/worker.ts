@@ -1,0 +1,29 @@
+import type { CustsyncConfig } from '../../config/config-schema.js';
+import type { TemporalSettings } from '../../config/temporal-settings.js';
+import { redactUrl } from '../../db/connect.js';
+import { openDatabase } from '../../db/open-database.js';
+import { createCustsyncWorker } from '../../worker.js';
+import { connectTemporal } from './run-flow.js';
+
+export const workerHelp = `usage: custsync worker [--config <file>]
+
+Runs the worker: polls the task queue (CUSTSYNC_TASK_QUEUE, default custsync) on
+TEMPORAL_ADDRESS (default 127.0.0.1:7233) and writes to DATABASE_URL. Without
+DATABASE_URL it serves the embedded database (PGlite under .data/pglite) on
+127.0.0.1:5433 for the other custsync commands. Stops cleanly on Ctrl-C.`;
+
+export async function runWorker(config: CustsyncConfig, temporal: TemporalSettings): Promise<void> {
+  const database = await openDatabase({ serveEmbedded: true, max: 6 });
+  try {
+    (await connectTemporal(temporal)).close().catch(() => undefined);
+    const worker = await createCustsyncWorker({ config, database, temporal });
+    console.error(
+      `worker polling task queue "${temporal.taskQueue}" on ${temporal.address}; database ${redactUrl(database.url)}` +
+        (database.embedded ? ' (embedded)' : ''),
+    );
+    await worker.run();
+    console.error('worker stopped');
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,46 @@
+import type { CustomerSyncInput, RunTrigger } from '../workflows/customer-sync-types.js';
+import type { CustsyncConfig } from './config-schema.js';
+
+/** Turns a configured flow into the workflow's input. */
+export function planFlow(
+  config: CustsyncConfig,
+  flowName: string,
+  options: { trigger: RunTrigger; inputs?: string[] },
+): CustomerSyncInput {
+  const flow = config.flows[flowName];
+  if (!flow) {
+    const known = Object.keys(config.flows).join(', ') || 'none';
+    throw new Error(`unknown flow "${flowName}"; configured flows: ${known}`);
+  }
+  const source = flow.source;
+  return {
+    flow: flowName,
+    trigger: options.trigger,
+    source: source.type,
+    steps: [
+      ...(source.type === 'connector'
+        ? [{ role: 'source' as const, connector: source.connector, aspects: source.aspects }]
+        : []),
+      ...flow.enrichments.map((e) => ({
+        role: 'enrichment' as const,
+        connector: e.connector,
+        aspects: e.aspects,
+        matchBy: e.matchBy,
+      })),
+    ],
+    mode: flow.mode,
+    chunkSize: flow.chunkSize,
+    pageSize: flow.pageSize,
+    ...(options.inputs && options.inputs.length > 0 ? { inputs: options.inputs } : {}),
+  };
+}
+
+/** A readable, sortable run key: the UTC start time to the millisecond, e.g. `20261101T020000123Z`. */
+export function runKey(now: Date): string {
+  return now.toISOString().replace(/[-:]/g, '').replace('.', '');
+}
+
+/** The stable workflow id of a run, as shown in the Temporal UI. */
+export function runWorkflowId(flow: string, key: string): string {
+  return `sync/${flow}/${key}`;
+}

@@ -1,0 +1,52 @@
+import type { CustomerRecord, RejectedRecord } from '../domain/customer-record.js';
+
+/** One unit a connector reads in a run: a file, or an API listing. Small; it travels through workflow history. */
+export interface ConnectorInput {
+  /** File name or listing name, unique within the connector. */
+  name: string;
+  /** Content checksum (sha256), used to process a file only once. */
+  checksum: string;
+  /** Size in bytes, when known. */
+  size?: number;
+}
+
+/** A customer record as read, with its position so fragments keep their order. */
+export interface StagedFragment {
+  /** Ascending position in the input (e.g. first line of the record). */
+  seq: number;
+  record: CustomerRecord;
+}
+
+export interface ConnectorPage {
+  fragments: StagedFragment[];
+  rejects: RejectedRecord[];
+  /** Raw records consumed by this page (rows, lines), accepted or not. */
+  read: number;
+  /** Opaque cursor after this page: reading again from it yields exactly the rest. */
+  cursor: string;
+}
+
+export interface ReadOptions {
+  /** Resume after this cursor (from a heartbeat); absent to start at the beginning. */
+  cursor?: string;
+  /** Fragments per page. */
+  pageSize: number;
+}
+
+/** A configured connector instance. Implementations live in `src/connectors/<type>`. */
+export interface Connector {
+  readonly name: string;
+  readonly type: string;
+  /**
+   * Whether each input is processed once (files) rather than re-read every run.
+   * Consumed inputs are recorded with their checksum when the run completes.
+   */
+  readonly consumesInputs: boolean;
+  /** Inputs available now, oldest first. */
+  listInputs(): Promise<ConnectorInput[]>;
+  /** Streams the input's records in pages. */
+  read(input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage>;
+}
+
+/** Builds connectors by name from the configuration. */
+export type ConnectorFactory = (name: string) => Connector;

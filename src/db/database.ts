@@ -1,0 +1,204 @@
+import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type Json<T = unknown> = ColumnType<T, string, string>;
+
+interface ProvenanceColumns {
+  connector: string;
+  run_id: string;
+}
+
+interface CustomerChild extends ProvenanceColumns {
+  customer_id: string;
+  item_key: string;
+}
+
+export interface CustomersTable {
+  id: string;
+  type: 'PERSON' | 'COMPANY';
+  first_name: string | null;
+  last_name: string | null;
+  display_name: string | null;
+  company_name: string | null;
+  source_connector: string;
+  source_id: string;
+  parent_customer_id: string | null;
+  relation_type: string | null;
+  content_hash: string;
+  merged: Json;
+  created_run_id: string;
+  updated_run_id: string;
+  created_at: Timestamp;
+  updated_at: Timestamp;
+  missing_since: Date | null;
+  deleted_at: Date | null;
+  deleted_reason: string | null;
+  deleted_run_id: string | null;
+}
+
+export interface ExternalIdsTable {
+  connector: string;
+  external_id: string;
+  customer_id: string;
+  run_id: string;
+  created_at: Timestamp;
+}
+
+export interface AddressesTable extends CustomerChild {
+  address_type: 'billing' | 'shipping' | 'other';
+  code: string | null;
+  name: string | null;
+  line1: string | null;
+  line2: string | null;
+  city: string | null;
+  state: string | null;
+  zip: string | null;
+  country: string | null;
+}
+
+export interface ContactPersonsTable extends CustomerChild {
+  contact_ref: string | null;
+  first_name: string | null;
+  last_name: string | null;
+  full_name: string | null;
+  email: string | null;
+  phone: string | null;
+}
+
+export interface AttributesTable extends CustomerChild {
+  key: string;
+  value: Json;
+}
+export interface AddressAttributesTable extends AttributesTable {
+  address_key: string;
+}
+export interface ContactPersonAttributesTable extends AttributesTable {
+  contact_key: string;
+}
+
+export interface ContactDetailsTable extends CustomerChild {
+  kind: string;
+  value: string;
+}
+export interface AddressContactDetailsTable extends ContactDetailsTable {
+  address_key: string;
+}
+export interface ContactPersonContactDetailsTable extends ContactDetailsTable {
+  contact_key: string;
+}
+
+export interface AttachmentsTable extends CustomerChild {
+  name: string | null;
+  content_type: string | null;
+  url: string | null;
+  checksum: string | null;
+}
+
+export interface CustomerRelationsTable extends ProvenanceColumns {
+  customer_id: string;
+  parent_external_id: string | null;
+  relation_type: string | null;
+}
+
+export interface SyncRunsTable {
+  id: string;
+  flow: string;
+  trigger: string;
+  status: 'running' | 'completed' | 'failed';
+  mode: string;
+  started_at: Timestamp;
+  finished_at: Date | null;
+  created: Generated<number>;
+  updated: Generated<number>;
+  unchanged: Generated<number>;
+  rejected: Generated<number>;
+  error: string | null;
+}
+
+export interface SyncRunStepsTable {
+  run_id: string;
+  step_index: number;
+  role: 'source' | 'enrichment';
+  connector: string;
+  inputs: Json<string[]>;
+  read: Generated<number>;
+  staged: Generated<number>;
+  matched: Generated<number>;
+  unmatched: Generated<number>;
+  rejected: Generated<number>;
+}
+
+export interface SyncRunChunksTable {
+  run_id: string;
+  chunk_start: string;
+  chunk_end: string;
+  customers: number;
+  created: number;
+  updated: number;
+  unchanged: number;
+  rejected: number;
+  completed_at: Timestamp;
+}
+
+export interface StagingRecordsTable {
+  run_id: string;
+  step_index: number;
+  external_id: string;
+  seq: ColumnType<string, number | string, number | string>;
+  record: Json;
+  match_key: string | null;
+  customer_id: string | null;
+}
+
+export interface RejectedRecordsTable {
+  run_id: string;
+  step_index: number;
+  source: string;
+  line: number;
+  external_id: string | null;
+  field: string | null;
+  reason: string;
+  raw: string | null;
+}
+
+export interface ChangeLogTable {
+  id: Generated<string>;
+  run_id: string;
+  customer_id: string;
+  change: 'created' | 'updated';
+  diff: Json;
+  created_at: Timestamp;
+}
+
+export interface ConnectorInputsTable {
+  connector: string;
+  name: string;
+  checksum: string;
+  run_id: string;
+  processed_at: Timestamp;
+}
+
+export interface Database {
+  customers: CustomersTable;
+  external_ids: ExternalIdsTable;
+  addresses: AddressesTable;
+  contact_persons: ContactPersonsTable;
+  customer_attributes: AttributesTable;
+  address_attributes: AddressAttributesTable;
+  contact_person_attributes: ContactPersonAttributesTable;
+  customer_contact_details: ContactDetailsTable;
+  address_contact_details: AddressContactDetailsTable;
+  contact_person_contact_details: ContactPersonContactDetailsTable;
+  attachments: AttachmentsTable;
+  customer_relations: CustomerRelationsTable;
+  sync_runs: SyncRunsTable;
+  sync_run_steps: SyncRunStepsTable;
+  sync_run_chunks: SyncRunChunksTable;
+  staging_records: StagingRecordsTable;
+  rejected_records: RejectedRecordsTable;
+  change_log: ChangeLogTable;
+  connector_inputs: ConnectorInputsTable;
+}
+
+export type Customer = Selectable<CustomersTable>;
+export type NewCustomer = Insertable<CustomersTable>;

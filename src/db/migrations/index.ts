@@ -1,0 +1,7 @@
+import type { Migration } from 'kysely';
+import * as initialSchema from './0001-initial-schema.js';
+
+/** Every migration, keyed so that lexical order is application order. */
+export const migrations: Record<string, Migration> = {
+  '0001-initial-schema': initialSchema,
+};

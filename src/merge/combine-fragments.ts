@@ -1,0 +1,34 @@
+import { MULTIPLE_ASPECTS, type CustomerRecord, type MultipleAspect } from '../domain/customer-record.js';
+import { itemKey } from './item-key.js';
+
+/**
+ * Combines the fragments in which one connector reported one customer (for example
+ * one flat-file row per address) into a single record. The external id comes from the
+ * first fragment; `type`, `name` and `relations` from the last fragment that has them;
+ * multiple-aspect lists are concatenated in order and deduplicated by item identity,
+ * a later item replacing an earlier one in the earlier one's position. An aspect no
+ * fragment has stays absent.
+ *
+ * @throws Error when `fragments` is empty.
+ */
+export function combineFragments(fragments: readonly CustomerRecord[]): CustomerRecord {
+  const [first] = fragments;
+  if (first === undefined) throw new Error('combineFragments needs at least one fragment');
+  const combined: CustomerRecord = { externalId: first.externalId };
+  for (const fragment of fragments) {
+    if (fragment.type !== undefined) combined.type = fragment.type;
+    if (fragment.name !== undefined) combined.name = fragment.name;
+    if (fragment.relations !== undefined) combined.relations = fragment.relations;
+  }
+  for (const aspect of MULTIPLE_ASPECTS) {
+    let byKey: Map<string, unknown> | undefined;
+    for (const fragment of fragments) {
+      const list = fragment[aspect] as readonly unknown[] | undefined;
+      if (list === undefined) continue;
+      byKey ??= new Map();
+      for (const item of list) byKey.set(itemKey(aspect, item as never), item);
+    }
+    if (byKey !== undefined) (combined as Record<MultipleAspect, unknown[]>)[aspect] = [...byKey.values()];
+  }
+  return combined;
+}

@@ -1,0 +1,16 @@
+export { canonicalJson, contentHash } from './content-hash.js';
+export { combineFragments } from './combine-fragments.js';
+export { diffCustomers, type CustomerDiff } from './diff-customers.js';
+export { emptyItems } from './empty-items.js';
+export { itemKey, normalizeContactValue, normalizeEmail, normalizePhone } from './item-key.js';
+export { MergeConflictError } from './merge-conflict-error.js';
+export { mergeCustomer } from './merge-customer.js';
+export type {
+  MergedCustomer,
+  MergedItem,
+  MergedItems,
+  MergedValue,
+  Provenance,
+  StepContribution,
+} from './merged-customer.js';
+export { normalizeValue, sameValue } from './normalize-value.js';

@@ -1,0 +1,49 @@
+import type {
+  Aspect,
+  AspectValues,
+  CustomerRecord,
+  CustomerType,
+  MultipleAspect,
+  MultipleAspectItem,
+} from '../domain/customer-record.js';
+
+/** Which connector supplied a stored value, and in which run it last changed. */
+export interface Provenance {
+  connector: string;
+  runId: string;
+}
+
+export interface MergedItem<T> {
+  /** The item's identity within its aspect (see SPEC §1). */
+  key: string;
+  value: T;
+  /** The connector whose value is stored, and the run in which that value was set. */
+  provenance: Provenance;
+  /** Every connector that currently supplies this item, sorted. The item is removed when this becomes empty. */
+  suppliedBy: string[];
+}
+
+export interface MergedValue<T> {
+  value: T;
+  provenance: Provenance;
+}
+
+export type MergedItems = { [A in MultipleAspect]: MergedItem<MultipleAspectItem<A>>[] };
+
+/** A customer's merged state: what is persisted, and the base for the next merge. */
+export interface MergedCustomer {
+  type: CustomerType;
+  name?: MergedValue<AspectValues['name']>;
+  relations?: MergedValue<AspectValues['relations']>;
+  /** Items per aspect, each list sorted by key. */
+  items: MergedItems;
+}
+
+/** What one step of the flow says about one customer in this run. */
+export interface StepContribution {
+  connector: string;
+  /** The aspects this step is configured to take from its connector. */
+  aspects: readonly Aspect[];
+  /** The connector's record for the customer; absent when the step did not report it. */
+  record?: CustomerRecord;
+}

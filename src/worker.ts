@@ -1,0 +1,42 @@
+import { extname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { createActivities } from './activities/index.js';
+import type { CustsyncConfig } from './config/config-schema.js';
+import type { TemporalSettings } from './config/temporal-settings.js';
+import { createConnectorFactory } from './connectors/create-connector.js';
+import type { DatabaseHandle } from './db/connect.js';
+
+/** Path of the workflow bundle's entry point, next to this file (`.ts` in development, `.js` when built). */
+export const workflowsPath = fileURLToPath(
+  new URL(`./workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
+);
+
+/** Options for {@link createCustsyncWorker}. */
+export interface CustsyncWorkerOptions {
+  config: CustsyncConfig;
+  database: DatabaseHandle;
+  temporal: TemporalSettings;
+  /** An open connection to reuse (tests); otherwise one is opened to `temporal.address`. */
+  connection?: NativeConnection;
+  /** Concurrent activities; default 4. */
+  maxConcurrentActivityTaskExecutions?: number;
+}
+
+/**
+ * The one place dependencies are wired: config → connectors, database → activities,
+ * activities and workflows → a worker on the task queue.
+ */
+export async function createCustsyncWorker(options: CustsyncWorkerOptions): Promise<Worker> {
+  const connectors = createConnectorFactory(options.config);
+  const activities = createActivities({ db: options.database.db, connectors });
+  const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporal.address }));
+  return Worker.create({
+    connection,
+    namespace: options.temporal.namespace,
+    taskQueue: options.temporal.taskQueue,
+    workflowsPath,
+    activities,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 4,
+  });
+}

@@ -1,0 +1,181 @@
+import {
+  CancellationScope,
+  ContinueAsNew,
+  continueAsNew,
+  defineQuery,
+  proxyActivities,
+  setHandler,
+  workflowInfo,
+  type ActivityOptions,
+} from '@temporalio/workflow';
+import type { Activities } from '../activities/index.js';
+import {
+  emptyTotals,
+  type ConsumedInput,
+  type CustomerSyncInput,
+  type RunProgress,
+  type RunReport,
+  type StepStats,
+} from './customer-sync-types.js';
+
+/** Live progress of a run: `custsync run` polls it, the Temporal UI can query it. */
+export const progressQuery = defineQuery<RunProgress>('progress');
+
+/** Chunks merged in one execution before the run continues as new, keeping histories short. */
+export const CHUNKS_PER_EXECUTION = 400;
+
+const NON_RETRYABLE = ['InputError', 'MergeConflictError', 'ValidationError'];
+const retry: ActivityOptions['retry'] = {
+  initialInterval: '1 second',
+  backoffCoefficient: 2,
+  maximumInterval: '1 minute',
+  nonRetryableErrorTypes: NON_RETRYABLE,
+};
+
+const { beginRun, selectInputs, matchStep, finishRun } = proxyActivities<Activities>({
+  startToCloseTimeout: '10 minutes',
+  retry,
+});
+const { stageStep } = proxyActivities<Activities>({
+  startToCloseTimeout: '4 hours',
+  heartbeatTimeout: '2 minutes',
+  retry,
+});
+const { mergeChunk } = proxyActivities<Activities>({ startToCloseTimeout: '15 minutes', retry });
+
+/**
+ * One run of a flow: stage every step's records, match them to customers, then
+ * merge and persist chunk by chunk. Only counts, cursors and ids pass through
+ * the history; customer data stays in the database.
+ */
+export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<RunReport> {
+  const runId = workflowInfo().workflowId;
+  const resume = input.resume;
+  const steps: StepStats[] =
+    resume?.steps ??
+    input.steps.map((s) => ({
+      role: s.role,
+      connector: s.connector,
+      inputs: [],
+      read: 0,
+      staged: 0,
+      matched: 0,
+      unmatched: 0,
+      rejected: 0,
+    }));
+  const consumed: ConsumedInput[] = resume?.consumed ?? [];
+  const progress: RunProgress = {
+    runId,
+    flow: input.flow,
+    phase: 'starting',
+    steps,
+    totals: resume?.totals ?? emptyTotals(),
+    chunksDone: resume?.chunksDone ?? 0,
+    customersToMerge: 0,
+  };
+  setHandler(progressQuery, () => progress);
+
+  try {
+    if (!resume) {
+      await beginRun({ runId, flow: input.flow, trigger: input.trigger, mode: input.mode, steps: input.steps });
+      for (const [index, step] of input.steps.entries()) {
+        const stats = steps[index]!;
+        progress.phase = 'staging';
+        progress.currentStep = index;
+        const inputs = await selectInputs({
+          runId,
+          stepIndex: index,
+          connector: step.connector,
+          requested: step.role === 'source' ? input.inputs : undefined,
+        });
+        stats.inputs = inputs.map((i) => i.name);
+        for (const [inputIndex, connectorInput] of inputs.entries()) {
+          const staged = await stageStep({
+            runId,
+            stepIndex: index,
+            connector: step.connector,
+            input: connectorInput,
+            inputIndex,
+            pageSize: input.pageSize,
+            matchBy: step.role === 'enrichment' ? (step.matchBy ?? 'sourceId') : undefined,
+          });
+          stats.read += staged.read;
+          stats.staged = staged.staged;
+          stats.rejected = staged.rejected;
+          consumed.push({ connector: step.connector, input: connectorInput });
+        }
+        progress.phase = 'matching';
+        const matched = await matchStep({
+          runId,
+          stepIndex: index,
+          connector: step.connector,
+          role: step.role,
+          matchBy: step.matchBy,
+          sourceConnector: input.source === 'connector' ? input.steps[0]!.connector : undefined,
+        });
+        stats.matched = matched.matched;
+        stats.unmatched = matched.unmatched;
+      }
+      progress.currentStep = undefined;
+    }
+
+    progress.phase = 'merging';
+    progress.customersToMerge = steps.reduce((n, s) => Math.max(n, s.matched + (s.role === 'source' ? s.staged - s.matched : 0)), 0);
+    let after = resume?.afterCustomerId ?? '';
+    let chunksThisExecution = 0;
+    for (;;) {
+      const chunk = await mergeChunk({
+        runId,
+        steps: input.steps,
+        source: input.source,
+        afterCustomerId: after,
+        limit: input.chunkSize,
+      });
+      if (!chunk.lastCustomerId) break;
+      const t = progress.totals;
+      t.customers += chunk.totals.customers;
+      t.created += chunk.totals.created;
+      t.updated += chunk.totals.updated;
+      t.unchanged += chunk.totals.unchanged;
+      t.rejected += chunk.totals.rejected;
+      progress.chunksDone++;
+      after = chunk.lastCustomerId;
+      chunksThisExecution++;
+      if (chunksThisExecution >= CHUNKS_PER_EXECUTION || workflowInfo().continueAsNewSuggested) {
+        await continueAsNew<typeof customerSyncWorkflow>({
+          ...input,
+          resume: {
+            steps,
+            consumed,
+            totals: progress.totals,
+            afterCustomerId: after,
+            chunksDone: progress.chunksDone,
+            startedAt: resume?.startedAt ?? workflowInfo().startTime.getTime(),
+          },
+        });
+      }
+    }
+
+    progress.phase = 'finishing';
+    const report = await finishRun({ runId, status: 'completed', steps, consumed });
+    progress.phase = 'completed';
+    return report;
+  } catch (error) {
+    if (error instanceof ContinueAsNew) throw error;
+    progress.phase = 'failed';
+    await CancellationScope.nonCancellable(() =>
+      finishRun({ runId, status: 'failed', steps, consumed, error: failureMessage(error) }),
+    );
+    throw error;
+  }
+}
+
+function failureMessage(error: unknown): string {
+  let current: unknown = error;
+  let message = error instanceof Error ? error.message : String(error);
+  while (current instanceof Error && current.cause) {
+    current = current.cause;
+    if (current instanceof Error && current.message) message = current.message;
+  }
+  return message;
+}

@@ -1,0 +1,1 @@
+export { customerSyncWorkflow, progressQuery } from './customer-sync-workflow.js';
