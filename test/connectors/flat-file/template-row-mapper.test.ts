@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { DelimitedRow } from '../../../src/connectors/flat-file/delimited-reader.js';
+import type { CustomerRecord } from '../../../src/domain/customer-record.js';
 import { readHeaderRow } from '../../../src/connectors/flat-file/delimited-reader.js';
 import { loadReferenceData, type ReferenceData } from '../../../src/connectors/flat-file/reference-data.js';
 import { parseTemplateHeader, type TemplateHeader } from '../../../src/connectors/flat-file/template-header.js';
@@ -58,7 +59,7 @@ function recordOf(values: Record<string, string>, fields = headerFields) {
 }
 
 describe('mapTemplateRow on the snapshot sample', () => {
-  let customers: Map<string, ReturnType<typeof combineByExternalId> extends Map<string, infer R> ? R : never>;
+  let customers: Map<string, CustomerRecord>;
 
   beforeAll(async () => {
     const { records, rejects } = await mapSampleFile(SNAPSHOT_FILE, referenceData);
@@ -317,7 +318,7 @@ describe('mapTemplateRow rules', () => {
     [{ warehouse_code_1: 'WH-X' }, 'warehouse_code_1', 'warehouse WH-X is not in the reference data'],
     [{ customer_group_code: 'ZZ' }, 'customer_group_code', 'customer group ZZ is not in the reference data'],
     [{ company_number_code: 'XX99' }, 'company_number_code', 'company number XX99 is not in the reference data'],
-  ])('rejects %j', (values, field, reason) => {
+  ] as [Record<string, string>, string, string][])('rejects %j', (values, field, reason) => {
     expect(rejectOf(values)).toEqual({
       source: 'test.txt',
       line: 7,

@@ -1,0 +1,39 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import net from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { TestProject } from 'vitest/node';
+import { startTemporalDevServer, type TemporalDevServer } from '../../src/tooling/dev-server.js';
+
+declare module 'vitest' {
+  export interface ProvidedContext {
+    temporalAddress: string;
+  }
+}
+
+let server: TemporalDevServer | undefined;
+let dir: string | undefined;
+
+/** One real Temporal dev server for the whole test run, on a free loopback port. */
+export async function setup(project: TestProject): Promise<void> {
+  dir = mkdtempSync(join(tmpdir(), 'custsync-test-temporal-'));
+  const port = await freePort();
+  server = await startTemporalDevServer({ port, uiPort: await freePort(), dbFile: join(dir, 'temporal.sqlite') });
+  project.provide('temporalAddress', server.address);
+}
+
+export async function teardown(): Promise<void> {
+  await server?.stop();
+  if (dir) rmSync(dir, { recursive: true, force: true });
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const s = net.createServer();
+    s.once('error', reject);
+    s.listen(0, '127.0.0.1', () => {
+      const { port } = s.address() as net.AddressInfo;
+      s.close(() => resolve(port));
+    });
+  });
+}

@@ -1,0 +1,61 @@
+import { randomBytes } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { configSchema, type CustsyncConfig } from '../../src/config/config-schema.js';
+import { planFlow, runKey, runWorkflowId } from '../../src/config/flow-plan.js';
+import type { TemporalSettings } from '../../src/config/temporal-settings.js';
+import { createCustsyncWorker } from '../../src/worker.js';
+import type { RunReport } from '../../src/workflows/customer-sync-types.js';
+import { createTestDatabase, type TestDatabase } from './test-database.js';
+
+export interface SyncHarness {
+  db: TestDatabase;
+  client: Client;
+  temporal: TemporalSettings;
+  config: CustsyncConfig;
+  /** Runs a flow to completion through Temporal and returns its report. */
+  run(flow: string, options?: { inputs?: string[] }): Promise<RunReport>;
+  close(): Promise<void>;
+}
+
+/**
+ * A real worker on its own task queue (shared Temporal dev server), over a fresh
+ * PostgreSQL database, with the given configuration.
+ */
+export async function startSyncHarness(rawConfig: unknown): Promise<SyncHarness> {
+  const config = configSchema.parse(rawConfig);
+  const address = inject('temporalAddress');
+  const temporal: TemporalSettings = {
+    address,
+    namespace: 'default',
+    taskQueue: `test-${randomBytes(4).toString('hex')}`,
+  };
+  const db = await createTestDatabase();
+  const nativeConnection = await NativeConnection.connect({ address });
+  const worker: Worker = await createCustsyncWorker({ config, database: db, temporal, connection: nativeConnection });
+  const running = worker.run();
+  const connection = await Connection.connect({ address });
+  const client = new Client({ connection, namespace: temporal.namespace });
+  return {
+    db,
+    client,
+    temporal,
+    config,
+    async run(flow, options = {}) {
+      const input = planFlow(config, flow, { trigger: 'test', inputs: options.inputs });
+      return client.workflow.execute('customerSyncWorkflow', {
+        taskQueue: temporal.taskQueue,
+        workflowId: runWorkflowId(flow, `${runKey(new Date())}-${randomBytes(2).toString('hex')}`),
+        args: [input],
+      });
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await connection.close();
+      await nativeConnection.close();
+      await db.drop();
+    },
+  };
+}

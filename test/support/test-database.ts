@@ -1,0 +1,50 @@
+import { randomBytes } from 'node:crypto';
+import pg from 'pg';
+import { connectDatabase, type DatabaseHandle } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
+
+export interface TestDatabase extends DatabaseHandle {
+  name: string;
+  drop(): Promise<void>;
+}
+
+/** The PostgreSQL server tests use: `DATABASE_URL` (a real server; `.ci/run` provides one). */
+export function testServerUrl(): string {
+  const url = process.env.DATABASE_URL;
+  if (!url) {
+    throw new Error(
+      'tests need a real PostgreSQL: set DATABASE_URL (scripts/test.sh sets it up, e.g. postgres://custsync:custsync@127.0.0.1:5432/custsync_test)',
+    );
+  }
+  return url;
+}
+
+/** A fresh, migrated database on the test server, dropped by `drop()`. */
+export async function createTestDatabase(): Promise<TestDatabase> {
+  const admin = new pg.Client({ connectionString: testServerUrl() });
+  const name = `custsync_t_${randomBytes(5).toString('hex')}`;
+  await admin.connect();
+  try {
+    await admin.query(`create database ${name}`);
+  } finally {
+    await admin.end();
+  }
+  const url = new URL(testServerUrl());
+  url.pathname = `/${name}`;
+  const handle = connectDatabase({ url: url.toString(), max: 4 });
+  await migrateToLatest(handle.db);
+  return {
+    ...handle,
+    name,
+    async drop() {
+      await handle.destroy();
+      const c = new pg.Client({ connectionString: testServerUrl() });
+      await c.connect();
+      try {
+        await c.query(`drop database if exists ${name} with (force)`);
+      } finally {
+        await c.end();
+      }
+    },
+  };
+}
