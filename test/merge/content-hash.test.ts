@@ -10,7 +10,7 @@ const customer: MergedCustomer = {
   items: {
     contactPersons: [],
     addresses: [],
-    customerAttributes: [{ key: 'vat', value: 'NO1', provenance: { connector: 'src', runId: 'r1' }, suppliedBy: ['src'] }],
+    customerAttributes: [{ key: 'vat', value: { key: 'vat', value: 'NO1' }, provenance: { connector: 'src', runId: 'r1' }, suppliedBy: ['src'] }],
     addressAttributes: [],
     contactPersonAttributes: [],
     customerContactDetails: [],
@@ -52,11 +52,11 @@ describe('contentHash', () => {
 });
 
 describe('canonical JSON and content hash properties', () => {
-  it('canonical JSON round-trips to an equal value and ignores key order', () => {
+  it('canonical JSON parses to the value JSON.stringify would give and ignores key order', () => {
     fc.assert(
       fc.property(fc.jsonValue(), fc.integer(), (value, seed) => {
         const text = canonicalJson(value);
-        expect(JSON.parse(text)).toEqual(value);
+        expect(JSON.parse(text)).toEqual(JSON.parse(JSON.stringify(value)));
         expect(canonicalJson(permuteKeys(value, seededRandom(seed)))).toBe(text);
       }),
     );

@@ -91,7 +91,7 @@ class RowParser {
   private quotedEnd = 0;
   private hasEscapedQuote = false;
   /** Per finished field: start, end, quotedStart (-1 when unquoted), quotedEnd, escaped (0/1). */
-  private spans: number[] = [];
+  private readonly spans: number[] = [];
   private readonly rows: DelimitedRow[] = [];
 
   constructor(
@@ -279,8 +279,10 @@ class RowParser {
     this.rowLine = this.line;
 
     const spans = this.spans;
-    this.spans = [];
-    if (contentEnd === rowStart && this.skipEmptyLines) return;
+    if (contentEnd === rowStart && this.skipEmptyLines) {
+      spans.length = 0;
+      return;
+    }
 
     const encoding = this.encoding;
     const raw = buf.toString(encoding, rowStart, contentEnd);
@@ -304,6 +306,7 @@ class RowParser {
       }
       fields[f] = value;
     }
+    spans.length = 0;
     this.rows.push({ fields, line, endOffset: this.bufOffset + endIndex, raw });
   }
 }

@@ -20,6 +20,7 @@ export type TemplateGroup =
   | 'shippingAddress'
   | 'billingAddress';
 
+/** One field of the standard template's field table. */
 export interface TemplateField {
   /** Column name; for a numbered field the part before `_<n>` (e.g. `buyer_name` for `buyer_name_1`). */
   name: string;

@@ -21,6 +21,7 @@ export interface TemplateRowContext {
   referenceData?: ReferenceData;
 }
 
+/** A row's outcome: a customer record fragment, or a reject saying where and why. */
 export type TemplateRowResult = { ok: true; record: CustomerRecord } | { ok: false; reject: RejectedRecord };
 
 interface PlannedColumn {
@@ -29,16 +30,124 @@ interface PlannedColumn {
   field: TemplateField;
 }
 
-/** Per-header precomputation: every template column with its field definition. */
-const plans = new WeakMap<TemplateHeader, PlannedColumn[]>();
+/** Column indexes (-1 when absent) of one numbered address. */
+interface AddressColumns {
+  n: number;
+  code: number;
+  name: number;
+  line1: number;
+  line2: number;
+  city: number;
+  state: number;
+  zip: number;
+  country: number;
+  email: number;
+  phone: number;
+  /** Every column of this address present in the header. */
+  all: number[];
+}
 
-function planFor(header: TemplateHeader): PlannedColumn[] {
-  let plan = plans.get(header);
-  if (!plan) {
-    plan = [...header.columns].map(([column, index]) => ({ column, index, field: resolveTemplateColumn(column)!.field }));
-    plans.set(header, plan);
-  }
+interface NumberedPair {
+  n: number;
+  first: number;
+  second: number;
+}
+
+/** Per-header precomputation, so a row is mapped with indexed reads only. */
+interface HeaderPlan {
+  columns: PlannedColumn[];
+  profileName: number;
+  customerCode: number;
+  addressType: number;
+  customerAlias: number;
+  alternateName: number;
+  website: number;
+  companyNumberCode: number;
+  companyNumberName: number;
+  customerGroupCode: number;
+  customerGroupName: number;
+  discount: number;
+  discountLineItemLevel: number;
+  salesRep: number;
+  createDoors: number;
+  /** first: currency, second: name. */
+  priceTypes: NumberedPair[];
+  /** first: name, second: email. */
+  buyers: NumberedPair[];
+  /** first: code, second: name. */
+  paymentTerms: NumberedPair[];
+  /** first: code. */
+  shippingTerms: NumberedPair[];
+  /** first: code, second: name. */
+  warehouses: NumberedPair[];
+  billing: AddressColumns[];
+  shipping: AddressColumns[];
+}
+
+const plans = new WeakMap<TemplateHeader, HeaderPlan>();
+
+function planFor(header: TemplateHeader): HeaderPlan {
+  const cached = plans.get(header);
+  if (cached) return cached;
+  const index = (column: string): number => header.columns.get(column) ?? -1;
+  const pairs = (numbers: readonly number[], first: string, second: string): NumberedPair[] =>
+    numbers.map((n) => ({ n, first: index(`${first}_${n}`), second: index(`${second}_${n}`) }));
+  const addresses = (numbers: readonly number[], prefix: string): AddressColumns[] =>
+    numbers.map((n) => {
+      const columns = {
+        n,
+        code: index(`${prefix}_code_${n}`),
+        name: index(`${prefix}_name_${n}`),
+        line1: index(`${prefix}_address_1_${n}`),
+        line2: index(`${prefix}_address_2_${n}`),
+        city: index(`${prefix}_city_${n}`),
+        state: index(`${prefix}_state_${n}`),
+        zip: index(`${prefix}_zip_${n}`),
+        country: index(`${prefix}_country_${n}`),
+        email: index(`${prefix}_email_${n}`),
+        phone: index(`${prefix}_phone_${n}`),
+      };
+      const all = Object.values(columns).slice(1).filter((i) => i >= 0);
+      return { ...columns, all };
+    });
+  const plan: HeaderPlan = {
+    columns: [...header.columns].map(([column, i]) => ({ column, index: i, field: resolveTemplateColumn(column)!.field })),
+    profileName: index('profile_name'),
+    customerCode: index('customer_code'),
+    addressType: index('address_type'),
+    customerAlias: index('customer_alias'),
+    alternateName: index('alternate_name'),
+    website: index('website'),
+    companyNumberCode: index('company_number_code'),
+    companyNumberName: index('company_number_name'),
+    customerGroupCode: index('customer_group_code'),
+    customerGroupName: index('customer_group_name'),
+    discount: index('discount'),
+    discountLineItemLevel: index('discount_line_item_level'),
+    salesRep: index('sales_rep_code'),
+    createDoors: index('create_doors'),
+    priceTypes: pairs(header.groups.priceType, 'price_type_currency', 'price_type_name'),
+    buyers: pairs(header.groups.buyer, 'buyer_name', 'buyer_email'),
+    paymentTerms: pairs(header.groups.paymentTerms, 'payment_terms_code', 'payment_terms'),
+    shippingTerms: pairs(header.groups.shippingTerms, 'shipping_terms', 'shipping_terms'),
+    warehouses: pairs(header.groups.warehouse, 'warehouse_code', 'warehouse_name'),
+    billing: addresses(header.groups.billingAddress, 'billing'),
+    shipping: addresses(header.groups.shippingAddress, 'shipping'),
+  };
+  plans.set(header, plan);
   return plan;
+}
+
+/** The trimmed value of a column, '' when the header has no such column. */
+function cell(fields: readonly string[], index: number): string {
+  return index < 0 ? '' : (fields[index] ?? '').trim();
+}
+
+function rejectRow(row: DelimitedRow, ctx: TemplateRowContext, customerCode: string, field: string | undefined, reason: string): TemplateRowResult {
+  const reject: RejectedRecord = { source: ctx.fileName, line: row.line, reason, raw: row.raw };
+  if (customerCode !== '') reject.externalId = customerCode;
+  if (field !== undefined) reject.field = field;
+  return { ok: false, reject };
 }
 
 const TRUE_VALUES = new Set(['y', 'yes', 'true', '1']);
@@ -58,7 +167,7 @@ function characterCount(value: string): number {
 }
 
 function unique(values: string[]): string[] {
-  return [...new Set(values)];
+  return values.length < 2 ? values : [...new Set(values)];
 }
 
 /** Where a value of a code-or-name pair of columns was found, and the code it stands for. */
@@ -104,68 +213,67 @@ function resolveCode(
  */
 export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: TemplateRowContext): TemplateRowResult {
   const fields = row.fields;
-  const at = (column: string): string => {
-    const index = header.columns.get(column);
-    return index === undefined ? '' : (fields[index] ?? '').trim();
-  };
-  const customerCode = at('customer_code');
-  const fail = (field: string | undefined, reason: string): TemplateRowResult => {
-    const reject: RejectedRecord = { source: ctx.fileName, line: row.line, reason, raw: row.raw };
-    if (customerCode !== '') reject.externalId = customerCode;
-    if (field !== undefined) reject.field = field;
-    return { ok: false, reject };
-  };
+  const plan = planFor(header);
+  const customerCode = cell(fields, plan.customerCode);
 
   if (fields.length !== header.columnCount) {
-    return fail(undefined, `row has ${fields.length} columns where the header has ${header.columnCount}`);
+    return rejectRow(row, ctx, customerCode, undefined, `row has ${fields.length} columns where the header has ${header.columnCount}`);
   }
 
-  const profileName = at('profile_name');
-  if (profileName === '') return fail('profile_name', 'profile_name is required');
-  if (customerCode === '') return fail('customer_code', 'customer_code is required');
+  const profileName = cell(fields, plan.profileName);
+  if (profileName === '') return rejectRow(row, ctx, customerCode, 'profile_name', 'profile_name is required');
+  if (customerCode === '') return rejectRow(row, ctx, customerCode, 'customer_code', 'customer_code is required');
 
-  const addressTypeValue = at('address_type');
-  if (addressTypeValue === '') return fail('address_type', 'address_type is required (B for billing or S for shipping)');
+  const addressTypeValue = cell(fields, plan.addressType);
+  if (addressTypeValue === '') {
+    return rejectRow(row, ctx, customerCode, 'address_type', 'address_type is required (B for billing or S for shipping)');
+  }
   const addressType = addressTypeValue.toUpperCase();
   if (addressType !== 'B' && addressType !== 'S') {
-    return fail('address_type', `address_type must be B or S, got ${addressTypeValue}`);
+    return rejectRow(row, ctx, customerCode, 'address_type', `address_type must be B or S, got ${addressTypeValue}`);
   }
   const shipping = addressType === 'S';
   const ignoredGroup = shipping ? 'billingAddress' : 'shippingAddress';
 
-  const plan = planFor(header);
-  for (const { column, index, field } of plan) {
-    if (field.group === ignoredGroup || (!shipping && field.name === 'create_doors')) continue;
-    const value = (fields[index] ?? '').trim();
+  for (const { column, index, field } of plan.columns) {
+    if (field.group === ignoredGroup || (!shipping && index === plan.createDoors)) continue;
+    const value = cell(fields, index);
     if (value === '') continue;
     if (field.kind === 'Integer') {
       if (!/^\d+$/.test(value) || (field.maxLength !== undefined && value.length > field.maxLength)) {
-        return fail(column, `${column} must be a whole number of at most ${field.maxLength ?? 'any'} digits, got ${value}`);
+        return rejectRow(row, ctx, customerCode, column, `${column} must be a whole number of at most ${field.maxLength ?? 'any'} digits, got ${value}`);
       }
     } else if (field.kind === 'Boolean') {
       if (parseBoolean(value) === undefined) {
-        return fail(column, `${column} must be Y/N, yes/no, true/false or 1/0, got ${value}`);
+        return rejectRow(row, ctx, customerCode, column, `${column} must be Y/N, yes/no, true/false or 1/0, got ${value}`);
       }
     } else if (field.maxLength !== undefined && value.length > field.maxLength) {
       const count = characterCount(value);
-      if (count > field.maxLength) return fail(column, `${column} is longer than ${field.maxLength} characters (${count})`);
+      if (count > field.maxLength) {
+        return rejectRow(row, ctx, customerCode, column, `${column} is longer than ${field.maxLength} characters (${count})`);
+      }
     }
   }
 
   // Price types: complete pairs, at least one.
-  const priceTypes: { currency: string; name: string; column: string }[] = [];
-  for (const n of header.groups.priceType) {
-    const currencyColumn = `price_type_currency_${n}`;
-    const nameColumn = `price_type_name_${n}`;
-    const currency = at(currencyColumn);
-    const name = at(nameColumn);
-    if (currency !== '' && name === '') return fail(nameColumn, `${nameColumn} is required when ${currencyColumn} is given`);
-    if (name !== '' && currency === '') return fail(currencyColumn, `${currencyColumn} is required when ${nameColumn} is given`);
-    if (currency !== '') priceTypes.push({ currency: currency.toUpperCase(), name, column: currencyColumn });
+  const priceTypes: { currency: string; name: string; n: number }[] = [];
+  for (const { n, first, second } of plan.priceTypes) {
+    const currency = cell(fields, first);
+    const name = cell(fields, second);
+    if (currency !== '' && name === '') {
+      return rejectRow(row, ctx, customerCode, `price_type_name_${n}`, `price_type_name_${n} is required when price_type_currency_${n} is given`);
+    }
+    if (name !== '' && currency === '') {
+      return rejectRow(row, ctx, customerCode, `price_type_currency_${n}`, `price_type_currency_${n} is required when price_type_name_${n} is given`);
+    }
+    if (currency !== '') priceTypes.push({ currency: currency.toUpperCase(), name, n });
   }
   if (priceTypes.length === 0) {
-    const n = header.groups.priceType[0] ?? 1;
-    return fail(
+    const n = plan.priceTypes[0]?.n ?? 1;
+    return rejectRow(
+      row,
+      ctx,
+      customerCode,
       `price_type_currency_${n}`,
       `a price type is required: price_type_currency_${n} and price_type_name_${n} are empty`,
     );
@@ -174,40 +282,48 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   // The row's addresses: the first number always, further numbers when any of their columns has a value.
   const prefix = shipping ? 'shipping' : 'billing';
   const kind = shipping ? 'shipping address' : 'billing address';
-  const numbers = shipping ? header.groups.shippingAddress : header.groups.billingAddress;
-  if (numbers.length === 0) {
-    return fail('address_type', `address_type is ${addressType} but the header has no ${prefix}_* columns`);
+  const addressPlans = shipping ? plan.shipping : plan.billing;
+  if (addressPlans.length === 0) {
+    return rejectRow(row, ctx, customerCode, 'address_type', `address_type is ${addressType} but the header has no ${prefix}_* columns`);
   }
-  const addressSuffixes = ['code', 'name', 'address_1', 'address_2', 'city', 'state', 'zip', 'country', 'email', 'phone'];
   const addresses: Address[] = [];
   const addressContactDetails: AddressContactDetail[] = [];
   const addressAttributes: AddressAttribute[] = [];
-  const createDoorsValue = shipping ? at('create_doors') : '';
+  const createDoorsValue = shipping ? cell(fields, plan.createDoors) : '';
   const createDoors = createDoorsValue === '' ? undefined : parseBoolean(createDoorsValue);
 
-  for (const n of numbers) {
-    const get = (suffix: string): string => at(`${prefix}_${suffix}_${n}`);
-    if (n !== numbers[0] && addressSuffixes.every((s) => get(s) === '')) continue;
-    const code = get('code');
-    const country = get('country');
-    const state = get('state');
-    if (code === '') return fail(`${prefix}_code_${n}`, `${prefix}_code_${n} is required for a ${kind} (address_type ${addressType})`);
+  for (let a = 0; a < addressPlans.length; a++) {
+    const columns = addressPlans[a]!;
+    const n = columns.n;
+    if (a > 0 && columns.all.every((i) => cell(fields, i) === '')) continue;
+    const code = cell(fields, columns.code);
+    const country = cell(fields, columns.country);
+    const state = cell(fields, columns.state);
+    if (code === '') {
+      return rejectRow(row, ctx, customerCode, `${prefix}_code_${n}`, `${prefix}_code_${n} is required for a ${kind} (address_type ${addressType})`);
+    }
     if (country === '') {
-      return fail(`${prefix}_country_${n}`, `${prefix}_country_${n} is required for a ${kind} (address_type ${addressType})`);
+      return rejectRow(row, ctx, customerCode, `${prefix}_country_${n}`, `${prefix}_country_${n} is required for a ${kind} (address_type ${addressType})`);
     }
     if (state === '' && STATE_REQUIRED_COUNTRIES.has(country.toUpperCase())) {
-      return fail(`${prefix}_state_${n}`, `${prefix}_state_${n} is required when ${prefix}_country_${n} is ${country}`);
+      return rejectRow(row, ctx, customerCode, `${prefix}_state_${n}`, `${prefix}_state_${n} is required when ${prefix}_country_${n} is ${country}`);
     }
-    const address: Address = { code, type: shipping ? 'shipping' : 'billing', name: get('name') || profileName };
-    const optional = { line1: get('address_1'), line2: get('address_2'), city: get('city'), state, zip: get('zip'), country };
-    for (const [key, value] of Object.entries(optional)) {
-      if (value !== '') address[key as keyof typeof optional] = value;
-    }
+    const address: Address = { code, type: shipping ? 'shipping' : 'billing', name: cell(fields, columns.name) || profileName };
+    const line1 = cell(fields, columns.line1);
+    const line2 = cell(fields, columns.line2);
+    const city = cell(fields, columns.city);
+    const zip = cell(fields, columns.zip);
+    if (line1 !== '') address.line1 = line1;
+    if (line2 !== '') address.line2 = line2;
+    if (city !== '') address.city = city;
+    if (state !== '') address.state = state;
+    if (zip !== '') address.zip = zip;
+    address.country = country;
     addresses.push(address);
-    const addressKey = `code:${code}`;
     if (shipping) {
-      const email = get('email');
-      const phone = get('phone');
+      const addressKey = `code:${code}`;
+      const email = cell(fields, columns.email);
+      const phone = cell(fields, columns.phone);
       if (email !== '') addressContactDetails.push({ addressKey, kind: 'email', value: email });
       if (phone !== '') addressContactDetails.push({ addressKey, kind: 'phone', value: phone });
       if (createDoors !== undefined) addressAttributes.push({ addressKey, key: 'createDoors', value: createDoors });
@@ -215,21 +331,20 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   }
 
   const contactPersons: ContactPerson[] = [];
-  for (const n of header.groups.buyer) {
-    const name = at(`buyer_name_${n}`);
-    const email = at(`buyer_email_${n}`);
-    if (name !== '' && email === '') return fail(`buyer_email_${n}`, `buyer_email_${n} is required when buyer_name_${n} is given`);
-    if (name === '' && email === '') continue;
-    const person: ContactPerson = {};
-    if (name !== '') person.fullName = name;
-    person.email = email;
-    contactPersons.push(person);
+  for (const { n, first, second } of plan.buyers) {
+    const name = cell(fields, first);
+    const email = cell(fields, second);
+    if (name !== '' && email === '') {
+      return rejectRow(row, ctx, customerCode, `buyer_email_${n}`, `buyer_email_${n} is required when buyer_name_${n} is given`);
+    }
+    if (email === '') continue;
+    contactPersons.push(name === '' ? { email } : { fullName: name, email });
   }
 
-  const discount = at('discount');
-  const discountLineItemLevel = at('discount_line_item_level');
+  const discount = cell(fields, plan.discount);
+  const discountLineItemLevel = cell(fields, plan.discountLineItemLevel);
   if (discount !== '' && discountLineItemLevel === '') {
-    return fail('discount_line_item_level', 'discount_line_item_level is required when discount is given');
+    return rejectRow(row, ctx, customerCode, 'discount_line_item_level', 'discount_line_item_level is required when discount is given');
   }
 
   // Reference data.
@@ -237,98 +352,101 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   if (lookups) {
     for (const p of priceTypes) {
       if (!lookups.priceTypes.has(priceTypeKey(p.currency, p.name))) {
-        return fail(p.column, `price type ${p.currency} / ${p.name} is not in the reference data`);
+        return rejectRow(row, ctx, customerCode, `price_type_currency_${p.n}`, `price type ${p.currency} / ${p.name} is not in the reference data`);
       }
     }
   }
-  const salesRep = at('sales_rep_code');
+  const salesRep = cell(fields, plan.salesRep);
   if (salesRep !== '' && lookups?.salesRepCodes && !lookups.salesRepCodes.has(salesRep)) {
-    return fail('sales_rep_code', `sales rep ${salesRep} is not in the reference data`);
+    return rejectRow(row, ctx, customerCode, 'sales_rep_code', `sales rep ${salesRep} is not in the reference data`);
   }
 
   const paymentTerms: string[] = [];
-  for (const n of header.groups.paymentTerms) {
+  for (const { n, first, second } of plan.paymentTerms) {
     const resolved = resolveCode(
       `payment_terms_code_${n}`,
-      at(`payment_terms_code_${n}`),
+      cell(fields, first),
       `payment_terms_${n}`,
-      at(`payment_terms_${n}`),
+      cell(fields, second),
       lookups?.paymentTermCodes,
       lookups?.paymentTermCodesByName,
     );
     if (!resolved) continue;
-    if (!resolved.known) return fail(resolved.column, `payment terms ${resolved.value} is not in the reference data`);
+    if (!resolved.known) {
+      return rejectRow(row, ctx, customerCode, resolved.column, `payment terms ${resolved.value} is not in the reference data`);
+    }
     paymentTerms.push(resolved.code);
   }
 
   const shippingTerms: string[] = [];
-  for (const n of header.groups.shippingTerms) {
-    const column = `shipping_terms_${n}`;
-    const code = at(column);
+  for (const { n, first } of plan.shippingTerms) {
+    const code = cell(fields, first);
     if (code === '') continue;
     if (lookups?.shippingTermCodes && !lookups.shippingTermCodes.has(code)) {
-      return fail(column, `shipping terms ${code} is not in the reference data`);
+      return rejectRow(row, ctx, customerCode, `shipping_terms_${n}`, `shipping terms ${code} is not in the reference data`);
     }
     shippingTerms.push(code);
   }
 
   const warehouses: string[] = [];
-  for (const n of header.groups.warehouse) {
+  for (const { n, first, second } of plan.warehouses) {
     const resolved = resolveCode(
       `warehouse_code_${n}`,
-      at(`warehouse_code_${n}`),
+      cell(fields, first),
       `warehouse_name_${n}`,
-      at(`warehouse_name_${n}`),
+      cell(fields, second),
       lookups?.warehouseCodes,
       lookups?.warehouseCodesByName,
     );
     if (!resolved) continue;
-    if (!resolved.known) return fail(resolved.column, `warehouse ${resolved.value} is not in the reference data`);
+    if (!resolved.known) {
+      return rejectRow(row, ctx, customerCode, resolved.column, `warehouse ${resolved.value} is not in the reference data`);
+    }
     warehouses.push(resolved.code);
   }
 
   const customerGroup = resolveCode(
     'customer_group_code',
-    at('customer_group_code'),
+    cell(fields, plan.customerGroupCode),
     'customer_group_name',
-    at('customer_group_name'),
+    cell(fields, plan.customerGroupName),
     lookups?.customerGroupCodes,
     lookups?.customerGroupCodesByName,
   );
   if (customerGroup && !customerGroup.known) {
-    return fail(customerGroup.column, `customer group ${customerGroup.value} is not in the reference data`);
+    return rejectRow(row, ctx, customerCode, customerGroup.column, `customer group ${customerGroup.value} is not in the reference data`);
   }
   const companyNumber = resolveCode(
     'company_number_code',
-    at('company_number_code'),
+    cell(fields, plan.companyNumberCode),
     'company_number_name',
-    at('company_number_name'),
+    cell(fields, plan.companyNumberName),
     lookups?.companyNumberCodes,
     lookups?.companyNumberCodesByName,
   );
   if (companyNumber && !companyNumber.known) {
-    return fail(companyNumber.column, `company number ${companyNumber.value} is not in the reference data`);
+    return rejectRow(row, ctx, customerCode, companyNumber.column, `company number ${companyNumber.value} is not in the reference data`);
   }
 
   const customerAttributes: Attribute[] = [];
-  const addAttribute = (key: string, value: Attribute['value'] | undefined): void => {
-    if (value === undefined || value === '' || (Array.isArray(value) && value.length === 0)) return;
-    customerAttributes.push({ key, value });
-  };
-  addAttribute('customerAlias', at('customer_alias'));
-  addAttribute('alternateName', at('alternate_name'));
-  addAttribute('companyNumber', companyNumber?.code);
-  addAttribute('customerGroup', customerGroup?.code);
-  addAttribute('discount', discount === '' ? undefined : Number(discount));
-  addAttribute('discountLineItemLevel', discountLineItemLevel === '' ? undefined : parseBoolean(discountLineItemLevel));
-  addAttribute('salesRep', salesRep);
-  addAttribute('warehouses', unique(warehouses));
-  addAttribute('paymentTerms', unique(paymentTerms));
-  addAttribute('shippingTerms', unique(shippingTerms));
-  addAttribute('priceTypes', unique(priceTypes.map((p) => `${p.currency}/${p.name}`)));
+  const customerAlias = cell(fields, plan.customerAlias);
+  const alternateName = cell(fields, plan.alternateName);
+  if (customerAlias !== '') customerAttributes.push({ key: 'customerAlias', value: customerAlias });
+  if (alternateName !== '') customerAttributes.push({ key: 'alternateName', value: alternateName });
+  if (companyNumber) customerAttributes.push({ key: 'companyNumber', value: companyNumber.code });
+  if (customerGroup) customerAttributes.push({ key: 'customerGroup', value: customerGroup.code });
+  if (discount !== '') customerAttributes.push({ key: 'discount', value: Number(discount) });
+  if (discountLineItemLevel !== '') {
+    customerAttributes.push({ key: 'discountLineItemLevel', value: parseBoolean(discountLineItemLevel)! });
+  }
+  if (salesRep !== '') customerAttributes.push({ key: 'salesRep', value: salesRep });
+  if (warehouses.length > 0) customerAttributes.push({ key: 'warehouses', value: unique(warehouses) });
+  if (paymentTerms.length > 0) customerAttributes.push({ key: 'paymentTerms', value: unique(paymentTerms) });
+  if (shippingTerms.length > 0) customerAttributes.push({ key: 'shippingTerms', value: unique(shippingTerms) });
+  customerAttributes.push({ key: 'priceTypes', value: unique(priceTypes.map((p) => `${p.currency}/${p.name}`)) });
 
   const customerContactDetails: ContactDetail[] = [];
-  const website = at('website');
+  const website = cell(fields, plan.website);
   if (website !== '') customerContactDetails.push({ kind: 'website', value: website });
 
   return {

@@ -1,0 +1,116 @@
+import { writeFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/workflows/customer-sync-types.js';
+import { customerIdOf } from '../support/db-state.js';
+import { DELTA, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+const crmLine = (record: unknown) => JSON.stringify(record);
+
+describe('an enrichment step from a second connector', () => {
+  let h: SyncHarness;
+  let crmFile: string;
+  let first: RunReport;
+
+  const contactsOf = async (code: string) =>
+    h.db.db
+      .selectFrom('contact_persons')
+      .select(['full_name', 'email', 'phone', 'connector', 'run_id'])
+      .where('customer_id', '=', await customerIdOf(h.db, 'erp', code))
+      .orderBy('email')
+      .execute();
+  const attributesOf = async (code: string) =>
+    h.db.db
+      .selectFrom('customer_attributes')
+      .select(['key', 'value', 'connector'])
+      .where('customer_id', '=', await customerIdOf(h.db, 'erp', code))
+      .orderBy('key')
+      .execute();
+
+  beforeAll(async () => {
+    crmFile = join(mkdtempSync(join(tmpdir(), 'custsync-crm-')), 'crm.jsonl');
+    writeFileSync(
+      crmFile,
+      [
+        crmLine({
+          externalId: 'C1001',
+          contactPersons: [
+            { fullName: 'Jane Roe', email: 'Jane.Roe@acme.example', phone: '+1 212 555 0199' },
+            { fullName: 'Luis Ortega', email: 'luis.ortega@acme.example' },
+          ],
+          customerAttributes: [{ key: 'loyaltyTier', value: 'gold' }],
+          // Not a configured aspect of the step: must be ignored.
+          addresses: [{ type: 'other', code: 'CRM-1', city: 'Nowhere' }],
+        }),
+        crmLine({ externalId: 'C1005', customerAttributes: [{ key: 'loyaltyTier', value: 'silver' }] }),
+        crmLine({ externalId: 'C9999', customerAttributes: [{ key: 'loyaltyTier', value: 'gold' }] }),
+        '{"externalId": 42}',
+      ].join('\n') + '\n',
+    );
+    h = await startSyncHarness({
+      connectors: {
+        erp: {
+          type: 'flat-file',
+          folder: inboxWith(SNAPSHOT, DELTA),
+          pattern: 'customer_*.txt',
+          referenceData: join(SHARED_DATA, 'reference-data.json'),
+        },
+        crm: { type: 'jsonl-file', path: crmFile },
+      },
+      flows: {
+        enriched: {
+          source: { type: 'connector', connector: 'erp', aspects: ['name', 'addresses', 'contactPersons', 'customerAttributes'] },
+          enrichments: [{ connector: 'crm', aspects: ['contactPersons', 'customerAttributes'], matchBy: 'sourceId' }],
+        },
+      },
+    });
+    first = await h.run('enriched');
+  });
+  afterAll(async () => h?.close());
+
+  it('matches by source id, counts the unmatched and never creates customers from them', async () => {
+    expect(first.steps[1]).toMatchObject({ connector: 'crm', read: 4, staged: 3, matched: 1, unmatched: 2, rejected: 1 });
+    expect(first.totals.created).toBe(4);
+    const ids = await h.db.db.selectFrom('external_ids').select('external_id').where('connector', '=', 'crm').execute();
+    expect(ids.map((i) => i.external_id)).toEqual(['C1001']);
+    const count = await h.db.db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(count.n).toBe(4);
+  });
+
+  it('adds contact persons and attributes with their provenance, merging the same person by email', async () => {
+    expect(await contactsOf('C1001')).toEqual([
+      { full_name: 'Jane Roe', email: 'Jane.Roe@acme.example', phone: '+1 212 555 0199', connector: 'crm', run_id: first.runId },
+      { full_name: 'Luis Ortega', email: 'luis.ortega@acme.example', phone: null, connector: 'crm', run_id: first.runId },
+      { full_name: 'Sam Poe', email: 'sam.poe@acme.example', phone: null, connector: 'erp', run_id: first.runId },
+    ]);
+    const attributes = await attributesOf('C1001');
+    expect(attributes.find((a) => a.key === 'loyaltyTier')).toEqual({ key: 'loyaltyTier', value: 'gold', connector: 'crm' });
+    expect(attributes.find((a) => a.key === 'discount')).toEqual({ key: 'discount', value: 10, connector: 'erp' });
+    const addresses = await h.db.db.selectFrom('addresses').select('code').where('code', '=', 'CRM-1').execute();
+    expect(addresses).toEqual([]);
+  });
+
+  it('enriches a customer created later once it exists, and keeps the other connector’s items', async () => {
+    const second = await h.run('enriched');
+    expect(second.steps[1]).toMatchObject({ matched: 2, unmatched: 1 });
+    expect(await attributesOf('C1005')).toContainEqual({ key: 'loyaltyTier', value: 'silver', connector: 'crm' });
+    // The delta reports C1001's buyers again without Luis Ortega: the CRM still supplies him, so he stays.
+    expect((await contactsOf('C1001')).map((c) => c.full_name)).toEqual(['Jane Roe', 'Luis Ortega', 'Sam Poe']);
+  });
+
+  it('removes an item only when no connector supplies it any more', async () => {
+    writeFileSync(crmFile, crmLine({ externalId: 'C1001', contactPersons: [], customerAttributes: [] }) + '\n');
+    const third = await h.run('enriched', { inputs: [DELTA] });
+    expect(third.totals.updated).toBe(1);
+    const contacts = await contactsOf('C1001');
+    expect(contacts.map((c) => [c.full_name, c.connector])).toEqual([
+      ['Jane Roe', 'erp'],
+      ['Sam Poe', 'erp'],
+    ]);
+    const attributes = await attributesOf('C1001');
+    expect(attributes.some((a) => a.key === 'loyaltyTier')).toBe(false);
+    expect(attributes.some((a) => a.key === 'discount')).toBe(true);
+  });
+});
