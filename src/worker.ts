@@ -1,6 +1,6 @@
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import type { CustsyncConfig } from './config/config-schema.js';
 import type { TemporalSettings } from './config/temporal-settings.js';
@@ -11,6 +11,18 @@ import type { DatabaseHandle } from './db/connect.js';
 export const workflowsPath = fileURLToPath(
   new URL(`./workflows/index${extname(fileURLToPath(import.meta.url))}`, import.meta.url),
 );
+
+let runtimeInstalled = false;
+
+/**
+ * Sets the SDK's log level for this process (`CUSTSYNC_LOG_LEVEL`, default WARN).
+ * Takes effect only before the first worker or connection is created.
+ */
+export function installWorkerRuntime(level: LogLevel = (process.env.CUSTSYNC_LOG_LEVEL as LogLevel) || 'WARN'): void {
+  if (runtimeInstalled) return;
+  runtimeInstalled = true;
+  Runtime.install({ logger: new DefaultLogger(level) });
+}
 
 /** Options for {@link createCustsyncWorker}. */
 export interface CustsyncWorkerOptions {
@@ -28,6 +40,7 @@ export interface CustsyncWorkerOptions {
  * activities and workflows → a worker on the task queue.
  */
 export async function createCustsyncWorker(options: CustsyncWorkerOptions): Promise<Worker> {
+  installWorkerRuntime();
   const connectors = createConnectorFactory(options.config);
   const activities = createActivities({ db: options.database.db, connectors });
   const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporal.address }));

@@ -6,11 +6,53 @@
  * onto it and runs one protocol message at a time. While a client holds an open transaction,
  * other clients wait until it commits or rolls back. Session state (SET, temporary tables,
  * named prepared statements, LISTEN) is shared by all connections.
+ *
+ * `COPY ... FROM STDIN` cannot work over this socket (each protocol message is executed on
+ * its own, so the backend never sees the copy data and PGlite shuts down). Such statements
+ * are answered with a `feature_not_supported` error instead; bulk loads should use
+ * `INSERT ... SELECT * FROM jsonb_to_recordset($1::jsonb)`. `COPY ... TO STDOUT` works.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
+
+const SIMPLE_QUERY = 0x51; // 'Q'
+const COPY_FROM_STDIN = /\bcopy\b[\s\S]*\bfrom\s+stdin\b/i;
+const COPY_FROM_STDIN_REJECTION =
+  "DO $custsync$ BEGIN RAISE EXCEPTION USING ERRCODE = 'feature_not_supported', " +
+  "MESSAGE = 'COPY FROM STDIN is not supported by the PGlite socket server', " +
+  "HINT = 'Insert rows with INSERT ... SELECT * FROM jsonb_to_recordset($1::jsonb) instead.'; END $custsync$";
+
+/** A simple-query ('Q') protocol message carrying `sql`. */
+function simpleQueryMessage(sql: string): Uint8Array {
+  const text = Buffer.from(`${sql}\0`, 'utf8');
+  const message = Buffer.alloc(5 + text.length);
+  message[0] = SIMPLE_QUERY;
+  message.writeInt32BE(4 + text.length, 1);
+  text.copy(message, 5);
+  return new Uint8Array(message);
+}
+
+/** Replaces a simple query running `COPY ... FROM STDIN` by one that fails with a clear error. */
+function guardCopyFromStdin(message: Uint8Array): Uint8Array {
+  if (message[0] !== SIMPLE_QUERY || message.length < 6) return message;
+  const sql = Buffer.from(message.buffer, message.byteOffset + 5, message.length - 6).toString('utf8');
+  return COPY_FROM_STDIN.test(sql) ? simpleQueryMessage(COPY_FROM_STDIN_REJECTION) : message;
+}
+
+/** The database as seen by the socket server, with {@link guardCopyFromStdin} applied to every message. */
+function guardedDatabase(db: PGlite): PGlite {
+  const execProtocolRawStream: PGlite['execProtocolRawStream'] = (message, options) =>
+    db.execProtocolRawStream(guardCopyFromStdin(message), options);
+  return new Proxy(db, {
+    get(target, property) {
+      if (property === 'execProtocolRawStream') return execProtocolRawStream;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? (value as (...args: unknown[]) => unknown).bind(target) : value;
+    },
+  });
+}
 
 /** Options for {@link startPgliteServer}. */
 export interface PgliteServerOptions {
@@ -64,7 +106,7 @@ export async function startPgliteServer(options: PgliteServerOptions = {}): Prom
   }
 
   const db = await PGlite.create({ dataDir });
-  const server = new PGLiteSocketServer({ db, host, port, maxConnections });
+  const server = new PGLiteSocketServer({ db: guardedDatabase(db), host, port, maxConnections });
   try {
     await server.start();
   } catch (err) {

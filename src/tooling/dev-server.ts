@@ -85,15 +85,13 @@ async function tryConnect(address: string, timeoutMs: number): Promise<Connectio
   }
 }
 
-/** Makes sure the namespace exists on a reused server. */
-async function ensureNamespace(connection: Connection, namespace: string): Promise<void> {
+/** Whether the namespace exists on the server behind the connection. */
+async function hasNamespace(connection: Connection, namespace: string): Promise<boolean> {
   try {
     await connection.workflowService.describeNamespace({ namespace });
+    return true;
   } catch {
-    await connection.workflowService.registerNamespace({
-      namespace,
-      workflowExecutionRetentionPeriod: { seconds: 24 * 60 * 60 },
-    });
+    return false;
   }
 }
 
@@ -150,10 +148,12 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     if (!existing) {
       throw new Error(`Port ${port} on ${HOST} is in use by something that is not a Temporal server.`);
     }
-    try {
-      await ensureNamespace(existing, namespace);
-    } finally {
-      await existing.close();
+    const found = await hasNamespace(existing, namespace).finally(() => existing.close());
+    if (!found) {
+      throw new Error(
+        `The Temporal server already running at ${address} has no namespace "${namespace}". ` +
+          `Create it with \`temporal operator namespace create --address ${address} --namespace ${namespace}\`, or stop that server.`,
+      );
     }
     options.log?.(`reusing the Temporal server already running at ${address}`);
     return { address, uiUrl, stop: async () => {} };

@@ -1,6 +1,7 @@
 import { writeFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/workflows/customer-sync-types.js';
 import { customerIdOf } from '../support/db-state.js';
@@ -67,6 +68,9 @@ describe('an enrichment step from a second connector', () => {
       },
     });
     first = await h.run('enriched');
+    if (process.env.CUSTSYNC_RECORD_HISTORY) {
+      writeFileSync(process.env.CUSTSYNC_RECORD_HISTORY, historyToJSON((await h.history(first.runId)) as History));
+    }
   });
   afterAll(async () => h?.close());
 

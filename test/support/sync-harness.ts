@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { configSchema, type CustsyncConfig } from '../../src/config/config-schema.js';
 import { planFlow, runKey, runWorkflowId } from '../../src/config/flow-plan.js';
 import type { TemporalSettings } from '../../src/config/temporal-settings.js';
-import { createCustsyncWorker } from '../../src/worker.js';
+import { createCustsyncWorker, installWorkerRuntime } from '../../src/worker.js';
 import type { RunReport } from '../../src/workflows/customer-sync-types.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -16,6 +16,8 @@ export interface SyncHarness {
   config: CustsyncConfig;
   /** Runs a flow to completion through Temporal and returns its report. */
   run(flow: string, options?: { inputs?: string[] }): Promise<RunReport>;
+  /** The event history of a run (its workflow id is the report's runId). */
+  history(runId: string): Promise<unknown>;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export async function startSyncHarness(rawConfig: unknown): Promise<SyncHarness>
     taskQueue: `test-${randomBytes(4).toString('hex')}`,
   };
   const db = await createTestDatabase();
+  installWorkerRuntime();
   const nativeConnection = await NativeConnection.connect({ address });
   const worker: Worker = await createCustsyncWorker({ config, database: db, temporal, connection: nativeConnection });
   const running = worker.run();
@@ -49,6 +52,9 @@ export async function startSyncHarness(rawConfig: unknown): Promise<SyncHarness>
         workflowId: runWorkflowId(flow, `${runKey(new Date())}-${randomBytes(2).toString('hex')}`),
         args: [input],
       });
+    },
+    async history(runId) {
+      return client.workflow.getHandle(runId).fetchHistory();
     },
     async close() {
       worker.shutdown();

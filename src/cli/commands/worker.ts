@@ -2,7 +2,7 @@ import type { CustsyncConfig } from '../../config/config-schema.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import { redactUrl } from '../../db/connect.js';
 import { openDatabase } from '../../db/open-database.js';
-import { createCustsyncWorker } from '../../worker.js';
+import { createCustsyncWorker, installWorkerRuntime } from '../../worker.js';
 import { connectTemporal } from './run-flow.js';
 
 export const workerHelp = `usage: custsync worker [--config <file>]
@@ -13,6 +13,7 @@ DATABASE_URL it serves the embedded database (PGlite under .data/pglite) on
 127.0.0.1:5433 for the other custsync commands. Stops cleanly on Ctrl-C.`;
 
 export async function runWorker(config: CustsyncConfig, temporal: TemporalSettings): Promise<void> {
+  installWorkerRuntime();
   const database = await openDatabase({ serveEmbedded: true, max: 6 });
   try {
     (await connectTemporal(temporal)).close().catch(() => undefined);
