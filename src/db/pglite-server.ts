@@ -15,6 +15,7 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 const SIMPLE_QUERY = 0x51; // 'Q'
@@ -89,7 +90,9 @@ export interface PgliteServer {
 
 /**
  * Opens PGlite on `dataDir` and serves it on `host:port`. PGlite accepts any user name and
- * password without authentication; its only database is `postgres`.
+ * password without authentication and always acts as user `postgres` on database `postgres`.
+ * The `pgcrypto` extension is available (`CREATE EXTENSION pgcrypto`); `gen_random_uuid()`
+ * is built in.
  */
 export async function startPgliteServer(options: PgliteServerOptions = {}): Promise<PgliteServer> {
   const host = options.host ?? '127.0.0.1';
@@ -105,7 +108,7 @@ export async function startPgliteServer(options: PgliteServerOptions = {}): Prom
     mkdirSync(dataDir, { recursive: true });
   }
 
-  const db = await PGlite.create({ dataDir });
+  const db = await PGlite.create({ dataDir, extensions: { pgcrypto } });
   const server = new PGLiteSocketServer({ db: guardedDatabase(db), host, port, maxConnections });
   try {
     await server.start();

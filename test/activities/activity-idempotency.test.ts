@@ -1,0 +1,111 @@
+import { join } from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createActivities, type Activities } from '../../src/activities/index.js';
+import { configSchema } from '../../src/config/config-schema.js';
+import { planFlow } from '../../src/config/flow-plan.js';
+import type { ConnectorInput } from '../../src/connectors/connector.js';
+import { createConnectorFactory } from '../../src/connectors/create-connector.js';
+import { dumpCustomerTables } from '../support/db-state.js';
+import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const config = configSchema.parse({
+  connectors: {
+    erp: {
+      type: 'flat-file',
+      folder: inboxWith(SNAPSHOT),
+      referenceData: join(SHARED_DATA, 'reference-data.json'),
+    },
+  },
+  flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'addresses', 'contactPersons', 'customerAttributes'] } } },
+});
+const plan = planFlow(config, 'erp', { trigger: 'test' });
+
+async function stagingRows(db: TestDatabase, runId: string) {
+  const rows = await sql`select step_index, external_id, seq, record, customer_id from staging_records
+    where run_id = ${runId} order by step_index, external_id, seq`.execute(db.db);
+  return rows.rows;
+}
+
+describe('activities are idempotent and resume from their heartbeat', () => {
+  let db: TestDatabase;
+  let acts: Activities;
+  let input: ConnectorInput;
+  const run = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, ...args: A) => new MockActivityEnvironment().run(fn, ...args);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    acts = createActivities({ db: db.db, connectors: createConnectorFactory(config) });
+    for (const runId of ['run-a', 'run-b']) {
+      await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan.steps });
+    }
+    [input] = await run(acts.selectInputs, { runId: 'run-a', stepIndex: 0, connector: 'erp' });
+  });
+  afterAll(async () => db?.drop());
+
+  it('staging resumed from a heartbeat cursor equals staging in one go, and staging twice changes nothing', async () => {
+    const stage = { stepIndex: 0, connector: 'erp', input: input!, inputIndex: 0, pageSize: 1 };
+    const heartbeats: unknown[] = [];
+    const env = new MockActivityEnvironment();
+    env.on('heartbeat', (d: unknown) => heartbeats.push(d));
+    const whole = await env.run(acts.stageStep, { ...stage, runId: 'run-a' });
+    expect(whole).toEqual({ read: 8, staged: 4, rejected: 0 });
+    expect(heartbeats.length).toBeGreaterThanOrEqual(4);
+
+    // run-b: first page only, then a "retry" that resumes from the first heartbeat.
+    const partial = new MockActivityEnvironment({ heartbeatDetails: heartbeats[1] });
+    const resumed = await partial.run(acts.stageStep, { ...stage, runId: 'run-b' });
+    expect(resumed.read).toBe(8);
+    const a = await stagingRows(db, 'run-a');
+    const b = await stagingRows(db, 'run-b');
+    // Only rows after the cursor were read by the resumed attempt; the first page was not re-read.
+    expect(b.length).toBeLessThan(a.length);
+    await run(acts.stageStep, { ...stage, runId: 'run-b' });
+    expect(await stagingRows(db, 'run-b')).toEqual(a.map((r) => r));
+
+    const again = await run(acts.stageStep, { ...stage, runId: 'run-a' });
+    expect(again).toEqual(whole);
+    expect(await stagingRows(db, 'run-a')).toEqual(a);
+  });
+
+  it('matching twice assigns the same customers', async () => {
+    const match = { runId: 'run-a', stepIndex: 0, connector: 'erp', role: 'source' as const };
+    const first = await run(acts.matchStep, match);
+    const rows = await stagingRows(db, 'run-a');
+    const second = await run(acts.matchStep, match);
+    expect(second).toEqual(first);
+    expect(await stagingRows(db, 'run-a')).toEqual(rows);
+  });
+
+  it('merging a chunk twice writes once and reports the stored outcome', async () => {
+    const chunk = { runId: 'run-a', steps: plan.steps, source: 'connector' as const, afterCustomerId: '', limit: 3 };
+    const first = await run(acts.mergeChunk, chunk);
+    expect(first.totals).toEqual({ customers: 3, created: 3, updated: 0, unchanged: 0, rejected: 0 });
+    const state = await dumpCustomerTables(db);
+    const second = await run(acts.mergeChunk, chunk);
+    expect(second).toEqual(first);
+    expect(await dumpCustomerTables(db)).toEqual(state);
+    const next = await run(acts.mergeChunk, { ...chunk, afterCustomerId: first.lastCustomerId! });
+    expect(next.totals.created).toBe(1);
+    const done = await run(acts.mergeChunk, { ...chunk, afterCustomerId: next.lastCustomerId! });
+    expect(done.lastCustomerId).toBeUndefined();
+  });
+
+  it('finishing twice gives the same report and records the file as processed once', async () => {
+    const finish = {
+      runId: 'run-a',
+      status: 'completed' as const,
+      steps: [{ role: 'source' as const, connector: 'erp', inputs: [input!.name], read: 8, staged: 4, matched: 0, unmatched: 0, rejected: 0 }],
+      consumed: [{ connector: 'erp', input: input! }],
+    };
+    const first = await run(acts.finishRun, finish);
+    const second = await run(acts.finishRun, finish);
+    expect({ ...second, durationMs: 0 }).toEqual({ ...first, durationMs: 0 });
+    expect(first.totals).toMatchObject({ customers: 4, created: 4 });
+    const processed = await db.db.selectFrom('connector_inputs').selectAll().execute();
+    expect(processed.map((p) => p.name)).toEqual([SNAPSHOT]);
+    expect(await run(acts.selectInputs, { runId: 'run-b', stepIndex: 0, connector: 'erp' })).toEqual([]);
+  });
+});
