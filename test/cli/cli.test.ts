@@ -1,0 +1,147 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+const BIN = fileURLToPath(new URL('../../bin/custsync.js', import.meta.url));
+const exec = promisify(execFile);
+
+async function custsync(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+function writeConfig(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'custsync-config-')), 'custsync.config.yaml');
+  writeFileSync(file, text);
+  return file;
+}
+
+describe('custsync config check', () => {
+  it('accepts the shipped example config', async () => {
+    const result = await custsync(['config', 'check'], {});
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('flow erp-customers: erp → crm');
+  });
+
+  it('prints every problem with its path and exits non-zero', async () => {
+    const file = writeConfig(`
+connectors:
+  erp:
+    type: flat-file
+    delimiter: "||"
+    password: \${CUSTSYNC_TEST_UNSET_SECRET}
+  api:
+    type: rest
+flows:
+  nightly:
+    source: { type: connector, connector: erpp, aspects: [name, colour] }
+    mode: sometimes
+`);
+    const result = await custsync(['config', 'check', '--config', file]);
+    expect(result.code).toBe(1);
+    const out = result.stderr;
+    expect(out).toContain(file);
+    expect(out).toContain('connectors.erp.password: environment variable CUSTSYNC_TEST_UNSET_SECRET is not set');
+    expect(out).toMatch(/connectors\.erp\.folder: /);
+    expect(out).toMatch(/connectors\.erp\.delimiter: /);
+    expect(out).toMatch(/connectors\.api\.type: /);
+    expect(out).toMatch(/flows\.nightly\.source\.aspects\.1: /);
+    expect(out).toMatch(/flows\.nightly\.mode: /);
+  });
+
+  it('names a missing config file and how to point at one', async () => {
+    const result = await custsync(['config', 'check', '--config', '/nonexistent/custsync.yaml']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('file not found; pass --config <file> or set CUSTSYNC_CONFIG');
+  });
+
+  it('has --help on every command', async () => {
+    for (const command of [[], ['run'], ['runs'], ['customers'], ['worker'], ['demo'], ['config'], ['db']]) {
+      const result = await custsync([...command, '--help']);
+      expect(result.code, command.join(' ')).toBe(0);
+      expect(result.stdout, command.join(' ')).toMatch(/usage: custsync/);
+    }
+  });
+});
+
+describe('custsync run, runs and customers against a running worker', () => {
+  let h: SyncHarness;
+  let configFile: string;
+  let env: NodeJS.ProcessEnv;
+
+  beforeAll(async () => {
+    const inbox = inboxWith(SNAPSHOT);
+    const text = `
+connectors:
+  erp:
+    type: flat-file
+    folder: ${inbox}
+    referenceData: ${join(SHARED_DATA, 'reference-data.json')}
+flows:
+  erp-customers:
+    source: { type: connector, connector: erp, aspects: [name, addresses, contactPersons, customerAttributes] }
+`;
+    configFile = writeConfig(text);
+    h = await startSyncHarness({
+      connectors: { erp: { type: 'flat-file', folder: inbox, referenceData: join(SHARED_DATA, 'reference-data.json') } },
+      flows: {
+        'erp-customers': {
+          source: { type: 'connector', connector: 'erp', aspects: ['name', 'addresses', 'contactPersons', 'customerAttributes'] },
+        },
+      },
+    });
+    env = {
+      TEMPORAL_ADDRESS: h.temporal.address,
+      CUSTSYNC_TASK_QUEUE: h.temporal.taskQueue,
+      DATABASE_URL: h.db.url,
+      CUSTSYNC_CONFIG: configFile,
+    };
+  });
+  afterAll(async () => h?.close());
+
+  it('starts a run with a readable workflow id and prints its report', async () => {
+    const result = await custsync(['run', 'erp-customers'], env);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/started sync\/erp-customers\/\d{8}T\d{9}Z/);
+    expect(result.stdout).toMatch(/1 source\s+erp\s+customer_20261101T020000.txt\s+8\s+4/);
+    expect(result.stdout).toContain('4 created, 0 updated, 0 unchanged, 0 rejected');
+
+    const list = await custsync(['runs', 'list'], env);
+    expect(list.stdout).toMatch(/sync\/erp-customers\/\S+\s+completed/);
+    const runId = /(sync\/erp-customers\/\S+)/.exec(list.stdout)![1]!;
+    const show = await custsync(['runs', 'show', runId], env);
+    expect(show.stdout).toContain(`run ${runId}`);
+    expect(show.stdout).toContain('4 created');
+  });
+
+  it('shows a customer with the connector behind every value', async () => {
+    const result = await custsync(['customers', 'show', 'erp:C1001'], env);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toContain('source: erp:C1001');
+    expect(result.stdout).toMatch(/name: companyName=Acme Boutique\s+\[erp · sync\/erp-customers\//);
+    expect(result.stdout).toMatch(/code=S-1001-02 .*\[erp · /);
+    const missing = await custsync(['customers', 'show', 'erp:NOPE'], env);
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain('no customer erp:NOPE');
+  });
+
+  it('explains an unknown flow', async () => {
+    const result = await custsync(['run', 'nope'], env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('unknown flow "nope"; configured flows: erp-customers');
+  });
+});
