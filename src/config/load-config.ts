@@ -70,7 +70,11 @@ export function parseConfig(text: string, file: string, baseDir: string, env = p
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {
-      problems.push(`${issue.path.length ? issue.path.join('.') : '(root)'}: ${issue.message}`);
+      const message =
+        issue.code === 'invalid_type' && / received undefined$/.test(issue.message)
+          ? `is required (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`
+          : issue.message;
+      problems.push(`${issue.path.length ? issue.path.join('.') : '(root)'}: ${message}`);
     }
   }
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
