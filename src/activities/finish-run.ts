@@ -106,7 +106,7 @@ export async function loadRunReport(db: ActivityDeps['db'], runId: string, rejec
     steps: steps.map((s) => ({
       role: s.role,
       connector: s.connector,
-      inputs: s.inputs as unknown as string[],
+      inputs: s.inputs,
       read: s.read,
       staged: s.staged,
       matched: s.matched,

@@ -7,7 +7,7 @@ import { CliError } from './cli-error.js';
 import { configCheck, configCheckHelp } from './commands/config-check.js';
 import { customersHelp, showCustomer } from './commands/customers.js';
 import { demoHelp, runDemo } from './commands/demo.js';
-import { runFlow, runHelp } from './commands/run-flow.js';
+import { connectTemporal, runFlow, runHelp } from './commands/run-flow.js';
 import { listRuns, runsHelp, showRun } from './commands/runs.js';
 import { runWorker, workerHelp } from './commands/worker.js';
 
@@ -97,9 +97,11 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'run': {
       if (values.help || !sub) return help(runHelp);
+      const loaded = config();
       const report = await runFlow({
-        config: config().config,
+        config: loaded.config,
         temporal,
+        connection: await connectTemporal(temporal),
         flow: sub,
         files: values.file,
         wait: !values['no-wait'],
@@ -143,6 +145,10 @@ function positiveInt(value: string | undefined, name: string): number | undefine
   return n;
 }
 
+/**
+ * Runs a command and exits with its code once output is flushed (open Temporal
+ * connections and their pending retries do not keep the process alive).
+ */
 export async function runCli(argv: string[]): Promise<void> {
   try {
     process.exitCode = await main(argv);
@@ -159,4 +165,6 @@ export async function runCli(argv: string[]): Promise<void> {
       process.exitCode = 1;
     }
   }
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
+  process.exit();
 }

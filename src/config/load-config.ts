@@ -46,8 +46,8 @@ function interpolate(value: unknown, path: (string | number)[], env: NodeJS.Proc
 
 function resolvePaths(config: CustsyncConfig, baseDir: string): CustsyncConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  const connectors = Object.fromEntries(
-    Object.entries(config.connectors).map(([name, c]) => {
+  const connectors: CustsyncConfig['connectors'] = Object.fromEntries(
+    Object.entries(config.connectors).map(([name, c]): [string, CustsyncConfig['connectors'][string]] => {
       switch (c.type) {
         case 'flat-file':
           return [name, { ...c, folder: abs(c.folder), referenceData: c.referenceData && abs(c.referenceData) }];
@@ -66,7 +66,7 @@ export function parseConfig(text: string, file: string, baseDir: string, env = p
     throw new ConfigError(file, doc.errors.map((e) => e.message));
   }
   const problems: string[] = [];
-  const raw = interpolate(doc.toJS(), [], env, problems);
+  const raw = interpolate(doc.toJS() as unknown, [], env, problems);
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues) {

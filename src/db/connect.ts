@@ -31,9 +31,10 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string
 export function connectDatabase(options: ConnectOptions = {}): DatabaseHandle {
   const url = options.url ?? databaseUrlFromEnv();
   const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4 });
-  pool.on('error', () => {
-    // idle client errors (server restart) surface on the next query instead
-  });
+  // A dropped connection (server restart) fails the query that used it, which is retried;
+  // the connection's own error event must not take the process down.
+  pool.on('error', () => undefined);
+  pool.on('connect', (client) => client.on('error', () => undefined));
   const db = new Kysely<Database>({ dialect: new PostgresDialect({ pool }) });
   return { db, pool, url, destroy: () => db.destroy() };
 }

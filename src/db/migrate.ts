@@ -6,15 +6,15 @@ import { migrations } from './migrations/index.js';
 export async function migrateToLatest(db: Kysely<Database>): Promise<MigrationResultSet> {
   const migrator = new Migrator({
     db,
-    provider: { getMigrations: async () => migrations },
+    provider: { getMigrations: () => Promise.resolve(migrations) },
     migrationTableName: 'custsync_migrations',
     migrationLockTableName: 'custsync_migrations_lock',
   });
   const result = await migrator.migrateToLatest();
   if (result.error) {
     const failed = result.results?.find((r) => r.status === 'Error');
-    const cause = result.error instanceof Error ? result.error.message : String(result.error);
-    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`);
+    const cause = result.error instanceof Error ? result.error.message : JSON.stringify(result.error);
+    throw new Error(`database migration ${failed?.migrationName ?? ''} failed: ${cause}`, { cause: result.error });
   }
   return result;
 }

@@ -43,6 +43,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
         ? `cannot connect to DATABASE_URL ${redactUrl(url)}: ${reason}`
         : `DATABASE_URL is not set and the embedded database is not running on ${EMBEDDED_DATABASE_URL} (${reason}); ` +
             'start it with `custsync worker` (or `npm run demo`), or set DATABASE_URL',
+      { cause: error },
     );
   }
   if (options.migrate ?? true) await migrateToLatest(handle.db);

@@ -7,10 +7,11 @@
  * other clients wait until it commits or rolls back. Session state (SET, temporary tables,
  * named prepared statements, LISTEN) is shared by all connections.
  *
- * `COPY ... FROM STDIN` cannot work over this socket (each protocol message is executed on
- * its own, so the backend never sees the copy data and PGlite shuts down). Such statements
- * are answered with a `feature_not_supported` error instead; bulk loads should use
- * `INSERT ... SELECT * FROM jsonb_to_recordset($1::jsonb)`. `COPY ... TO STDOUT` works.
+ * `COPY ... FROM STDIN` cannot work over this socket: each protocol message is executed on
+ * its own, so the backend never sees the copy data, exits, and the server stops answering.
+ * Such statements are answered with a `feature_not_supported` error instead; bulk loads
+ * should use `INSERT ... SELECT * FROM jsonb_to_recordset($1::jsonb)`. `COPY ... TO STDOUT`
+ * works.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -19,7 +20,8 @@ import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 const SIMPLE_QUERY = 0x51; // 'Q'
-const COPY_FROM_STDIN = /\bcopy\b[\s\S]*\bfrom\s+stdin\b/i;
+/** A statement starting with COPY (after optional comments) that reads FROM STDIN. */
+const COPY_FROM_STDIN = /(?:^|;)\s*(?:(?:--[^\n]*(?:\n|$)|\/\*[\s\S]*?\*\/)\s*)*copy\b[^;]*\bfrom\s+stdin\b/i;
 const COPY_FROM_STDIN_REJECTION =
   "DO $custsync$ BEGIN RAISE EXCEPTION USING ERRCODE = 'feature_not_supported', " +
   "MESSAGE = 'COPY FROM STDIN is not supported by the PGlite socket server', " +

@@ -44,8 +44,8 @@ export function diffCustomers(before: MergedCustomer | undefined, after: MergedC
 }
 
 function diffItems(diffs: CustomerDiff[], aspect: MultipleAspect, before: MergedCustomer | undefined, after: MergedCustomer): void {
-  const beforeItems = byKey((before?.items[aspect] ?? []) as readonly MergedItem<unknown>[]);
-  const afterItems = byKey(after.items[aspect] as readonly MergedItem<unknown>[]);
+  const beforeItems = byKey(before?.items[aspect] ?? []);
+  const afterItems = byKey(after.items[aspect]);
   const keys = [...new Set([...beforeItems.keys(), ...afterItems.keys()])].sort(compareStrings);
   for (const key of keys) diffValue(diffs, aspect, key, beforeItems.get(key)?.value, afterItems.get(key)?.value);
 }

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../../src/activities/index.js';
 import { configSchema } from '../../src/config/config-schema.js';
 import { planFlow } from '../../src/config/flow-plan.js';
+import type { StageStepResult } from '../../src/activities/stage-step.js';
 import type { ConnectorInput } from '../../src/connectors/connector.js';
 import { createConnectorFactory } from '../../src/connectors/create-connector.js';
 import { dumpCustomerTables } from '../support/db-state.js';
@@ -33,7 +34,8 @@ describe('activities are idempotent and resume from their heartbeat', () => {
   let db: TestDatabase;
   let acts: Activities;
   let input: ConnectorInput;
-  const run = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, ...args: A) => new MockActivityEnvironment().run(fn, ...args);
+  const run = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, ...args: A): Promise<R> =>
+    new MockActivityEnvironment().run(fn, ...args);
 
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -41,7 +43,8 @@ describe('activities are idempotent and resume from their heartbeat', () => {
     for (const runId of ['run-a', 'run-b']) {
       await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan.steps });
     }
-    [input] = await run(acts.selectInputs, { runId: 'run-a', stepIndex: 0, connector: 'erp' });
+    const inputs = await run(acts.selectInputs, { runId: 'run-a', stepIndex: 0, connector: 'erp' });
+    input = inputs[0]!;
   });
   afterAll(async () => db?.drop());
 
@@ -50,13 +53,13 @@ describe('activities are idempotent and resume from their heartbeat', () => {
     const heartbeats: unknown[] = [];
     const env = new MockActivityEnvironment();
     env.on('heartbeat', (d: unknown) => heartbeats.push(d));
-    const whole = await env.run(acts.stageStep, { ...stage, runId: 'run-a' });
+    const whole: StageStepResult = await env.run(acts.stageStep, { ...stage, runId: 'run-a' });
     expect(whole).toEqual({ read: 8, staged: 4, rejected: 0 });
     expect(heartbeats.length).toBeGreaterThanOrEqual(4);
 
     // run-b: first page only, then a "retry" that resumes from the first heartbeat.
     const partial = new MockActivityEnvironment({ heartbeatDetails: heartbeats[1] });
-    const resumed = await partial.run(acts.stageStep, { ...stage, runId: 'run-b' });
+    const resumed: StageStepResult = await partial.run(acts.stageStep, { ...stage, runId: 'run-b' });
     expect(resumed.read).toBe(8);
     const a = await stagingRows(db, 'run-a');
     const b = await stagingRows(db, 'run-b');

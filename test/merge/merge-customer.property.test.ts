@@ -39,7 +39,7 @@ function keyOf(aspect: MultipleAspect, item: unknown): string {
 }
 
 function itemsOf(customer: MergedCustomer, aspect: MultipleAspect): MergedItem<unknown>[] {
-  return customer.items[aspect] as MergedItem<unknown>[];
+  return customer.items[aspect];
 }
 
 function mapLists(record: CustomerRecord, map: (aspect: MultipleAspect, list: unknown[]) => unknown[]): CustomerRecord {

@@ -6,6 +6,7 @@ import { configSchema, type CustsyncConfig } from '../../src/config/config-schem
 import { planFlow, runKey, runWorkflowId } from '../../src/config/flow-plan.js';
 import type { TemporalSettings } from '../../src/config/temporal-settings.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../../src/worker.js';
+import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
 import type { RunReport } from '../../src/workflows/customer-sync-types.js';
 import { createTestDatabase, type TestDatabase } from './test-database.js';
 
@@ -47,7 +48,7 @@ export async function startSyncHarness(rawConfig: unknown): Promise<SyncHarness>
     config,
     async run(flow, options = {}) {
       const input = planFlow(config, flow, { trigger: 'test', inputs: options.inputs });
-      return client.workflow.execute('customerSyncWorkflow', {
+      return client.workflow.execute<typeof customerSyncWorkflow>('customerSyncWorkflow', {
         taskQueue: temporal.taskQueue,
         workflowId: runWorkflowId(flow, `${runKey(new Date())}-${randomBytes(2).toString('hex')}`),
         args: [input],

@@ -13,7 +13,7 @@ export function testServerUrl(): string {
   const url = process.env.DATABASE_URL;
   if (!url) {
     throw new Error(
-      'tests need a real PostgreSQL: set DATABASE_URL (scripts/test.sh sets it up, e.g. postgres://custsync:custsync@127.0.0.1:5432/custsync_test)',
+      'tests need a real PostgreSQL: set DATABASE_URL (scripts/test.sh sets it up via scripts/ensure-postgres.sh, e.g. postgres://custsync:custsync@127.0.0.1:5432/custsync_test)',
     );
   }
   return url;

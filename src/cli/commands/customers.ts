@@ -32,7 +32,7 @@ export async function showCustomer(db: Kysely<Database>, ref: string, options: {
     .where('customer_id', '=', customer.id)
     .orderBy('connector')
     .execute();
-  const merged = customer.merged as unknown as MergedCustomer;
+  const merged = customer.merged as MergedCustomer;
   if (options.json) {
     console.log(JSON.stringify({ ...customer, externalIds }, null, 2));
     return;
@@ -59,10 +59,17 @@ export async function showCustomer(db: Kysely<Database>, ref: string, options: {
   console.log(out.join('\n'));
 }
 
+const FIELD_ORDER = [
+  'type', 'code', 'kind', 'key', 'value', 'name', 'companyName', 'fullName', 'firstName', 'lastName', 'displayName',
+  'email', 'phone', 'line1', 'line2', 'city', 'state', 'zip', 'country', 'addressKey', 'contactKey',
+];
+const rank = (field: string) => (FIELD_ORDER.includes(field) ? FIELD_ORDER.indexOf(field) : FIELD_ORDER.length);
+
 function describe(value: unknown): string {
   if (value && typeof value === 'object' && !Array.isArray(value)) {
     return Object.entries(value)
       .filter(([, v]) => v !== undefined && v !== '')
+      .sort(([a], [b]) => rank(a) - rank(b))
       .map(([k, v]) => `${k}=${Array.isArray(v) ? v.join('|') : String(v)}`)
       .join(' ');
   }

@@ -6,7 +6,7 @@ import type { TemporalSettings } from '../../config/temporal-settings.js';
 import { openDatabase } from '../../db/open-database.js';
 import { startTemporalDevServer } from '../../tooling/dev-server.js';
 import { showCustomer } from './customers.js';
-import { runFlow } from './run-flow.js';
+import { connectTemporal, runFlow } from './run-flow.js';
 
 export const demoHelp = `usage: custsync demo [--flow <flow>] [--keep] [--exit]
 
@@ -56,10 +56,12 @@ export async function runDemo(
 
   try {
     const settings = { ...temporal, address: server.address };
+    const connection = await connectTemporal(settings);
+    const run = { config: loaded.config, temporal: settings, flow: options.flow, trigger: 'demo' as const, connection };
     say(`\n— run 1: ${options.flow} (the oldest file: the full snapshot)`);
-    await runFlow({ config: loaded.config, temporal: settings, flow: options.flow, trigger: 'demo' });
+    await runFlow(run);
     say(`\n— run 2: ${options.flow} (the next file: the delta)`);
-    await runFlow({ config: loaded.config, temporal: settings, flow: options.flow, trigger: 'demo' });
+    await runFlow(run);
     say('\n— one customer, with the connector behind every value:');
     await showCustomer(database.db, `${firstSourceConnector(loaded, options.flow)}:C1001`, {}).catch((e: Error) =>
       say(e.message),

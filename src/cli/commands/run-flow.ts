@@ -27,14 +27,18 @@ export interface RunFlowOptions {
   trigger?: RunTrigger;
   /** Where progress lines go; default stderr. */
   progress?: (line: string) => void;
+  /**
+   * The connection to use; it stays open (the SDK may still retry a call on it), so a
+   * process makes one with {@link connectTemporal} and keeps it until it exits.
+   */
+  connection: Connection;
 }
 
 /** Starts a run and, unless told not to wait, follows it to its report. */
 export async function runFlow(options: RunFlowOptions): Promise<RunReport | undefined> {
   const input = planFlow(options.config, options.flow, { trigger: options.trigger ?? 'cli', inputs: options.files });
-  const connection = await connectTemporal(options.temporal);
-  try {
-    const client = new Client({ connection, namespace: options.temporal.namespace });
+  {
+    const client = new Client({ connection: options.connection, namespace: options.temporal.namespace });
     const workflowId = runWorkflowId(options.flow, runKey(new Date()));
     const handle = await client.workflow.start<typeof customerSyncWorkflow>('customerSyncWorkflow', {
       taskQueue: options.temporal.taskQueue,
@@ -46,8 +50,9 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
     if (options.wait === false) return undefined;
 
     let last = '';
+    let polling: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
-      handle
+      polling = handle
         .query<RunProgress>('progress')
         .then((p) => {
           const line = formatProgress(p);
@@ -67,11 +72,10 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
       throw error;
     } finally {
       clearInterval(timer);
+      await polling;
     }
     console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report;
-  } finally {
-    await connection.close();
   }
 }
 

@@ -194,15 +194,14 @@ class RowParser {
         state = UNQUOTED;
       }
       if (state === UNQUOTED || state === AFTER_QUOTES) {
-        let b = 0;
         while (pos < len) {
-          b = buf[pos]!;
+          const b = buf[pos]!;
           if (b === delimiter || b === LF) break;
           pos++;
         }
         if (pos >= len) break;
         this.state = state;
-        if (b === delimiter) {
+        if (buf[pos] === delimiter) {
           this.endField(pos);
           state = FIELD_START;
           pos++;
@@ -214,9 +213,8 @@ class RowParser {
         continue;
       }
       if (state === IN_QUOTES) {
-        let b = 0;
         while (pos < len) {
-          b = buf[pos]!;
+          const b = buf[pos]!;
           if (b === quote) break;
           if (b === LF) this.line++;
           pos++;

@@ -161,9 +161,7 @@ function parseBoolean(value: string): boolean | undefined {
 }
 
 function characterCount(value: string): number {
-  let count = 0;
-  for (const _ of value) count++;
-  return count;
+  return Array.from(value).length;
 }
 
 function unique(values: string[]): string[] {

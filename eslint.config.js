@@ -1,0 +1,94 @@
+// @ts-check
+import { builtinModules } from 'node:module';
+import js from '@eslint/js';
+import { defineConfig } from 'eslint/config';
+import tseslint from 'typescript-eslint';
+
+/**
+ * Node built-in module names without the `node:` prefix, subpaths included (fs, fs/promises, path, crypto, ...).
+ * Modules that exist only with the prefix (node:test, node:sqlite, ...) are covered by the `node:*` pattern.
+ */
+const nodeBuiltins = builtinModules.filter((name) => !name.startsWith('_') && !name.startsWith('node:'));
+
+/** Globals of the Node.js runtime, for plain JavaScript files (TypeScript files get them from @types/node). */
+const nodeGlobals = Object.fromEntries(
+  [
+    'AbortController',
+    'AbortSignal',
+    'Buffer',
+    'clearImmediate',
+    'clearInterval',
+    'clearTimeout',
+    'console',
+    'fetch',
+    'process',
+    'queueMicrotask',
+    'setImmediate',
+    'setInterval',
+    'setTimeout',
+    'structuredClone',
+    'TextDecoder',
+    'TextEncoder',
+    'URL',
+    'URLSearchParams',
+  ].map((name) => [name, 'readonly']),
+);
+
+const WORKFLOW_SANDBOX_MESSAGE =
+  'Workflow code runs in the deterministic Temporal sandbox: Node built-ins are unavailable. Do this in an activity.';
+const WORKFLOW_TYPE_ONLY_MESSAGE =
+  'Workflows may only `import type` from activities, connectors and db; call activities through proxyActivities().';
+
+export default defineConfig(
+  {
+    ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/', 'data/'],
+  },
+  js.configs.recommended,
+  tseslint.configs.recommendedTypeChecked,
+  {
+    languageOptions: {
+      parserOptions: {
+        projectService: {
+          // Tool configs at the repository root are not part of tsconfig.json's project.
+          allowDefaultProject: ['*.config.ts'],
+        },
+        tsconfigRootDir: import.meta.dirname,
+      },
+    },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+    },
+  },
+  {
+    // JavaScript entry points and config files are not part of the TypeScript project.
+    files: ['**/*.js', '**/*.cjs', '**/*.mjs'],
+    extends: [tseslint.configs.disableTypeChecked],
+    languageOptions: { globals: nodeGlobals },
+  },
+  {
+    // Migrations are frozen in time: they take Kysely<any>, never the application's Database type.
+    files: ['src/db/migrations/**/*.ts'],
+    rules: { '@typescript-eslint/no-explicit-any': 'off' },
+  },
+  {
+    files: ['src/workflows/**/*.ts'],
+    rules: {
+      // The TypeScript variant understands `import type`; the base rule must stay off to avoid duplicate reports.
+      'no-restricted-imports': 'off',
+      '@typescript-eslint/no-restricted-imports': [
+        'error',
+        {
+          paths: nodeBuiltins.map((name) => ({ name, message: WORKFLOW_SANDBOX_MESSAGE })),
+          patterns: [
+            { group: ['node:*'], message: WORKFLOW_SANDBOX_MESSAGE },
+            {
+              regex: '^(\\.\\./)+(activities|connectors|db)([./-].*)?$',
+              allowTypeImports: true,
+              message: WORKFLOW_TYPE_ONLY_MESSAGE,
+            },
+          ],
+        },
+      ],
+    },
+  },
+);

@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The test suite on a fresh machine: PostgreSQL (installed from apt and started if
+# missing), the temporal CLI (into .tools/), npm packages from the lockfile, then
+# `npm test` against a real PostgreSQL and a real Temporal dev server.
+# Extra arguments go to vitest (e.g. a test file).
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+
+if [[ -z "${DATABASE_URL:-}" ]]; then
+  DATABASE_URL="$(scripts/ensure-postgres.sh)"
+  export DATABASE_URL
+fi
+if [[ -z "${TEMPORAL_CLI:-}" ]] && ! command -v temporal >/dev/null 2>&1; then
+  TEMPORAL_CLI="$(scripts/install-temporal-cli.sh)"
+  export TEMPORAL_CLI
+fi
+if [[ ! -d node_modules/@temporalio/worker || package-lock.json -nt node_modules/.package-lock.json ]]; then
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+exec npm test -- "$@"
