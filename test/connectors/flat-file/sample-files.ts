@@ -1,12 +1,12 @@
-import { fileURLToPath } from 'node:url';
+import { SHARED_DATA } from '../../support/sample-data.js';
 import type { CustomerRecord, RejectedRecord } from '../../../src/domain/customer-record.js';
 import { readDelimitedRows, readHeaderRow } from '../../../src/connectors/flat-file/delimited-reader.js';
 import type { ReferenceData } from '../../../src/connectors/flat-file/reference-data.js';
 import { parseTemplateHeader } from '../../../src/connectors/flat-file/template-header.js';
 import { mapTemplateRow } from '../../../src/connectors/flat-file/template-row-mapper.js';
 
-/** The shared sample flat files (`/work/shared/data`). */
-export const sampleDataDir = fileURLToPath(new URL('../../../../shared/data/', import.meta.url));
+/** The shared sample flat files (`../shared/data` beside the repository). */
+export const sampleDataDir = SHARED_DATA;
 
 export const SNAPSHOT_FILE = 'customer_20261101T020000.txt';
 export const DELTA_FILE = 'customer_20261101T030000_delta.txt';
