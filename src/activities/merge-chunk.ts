@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { CustomerRecord } from '../domain/customer-record.js';
 import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow } from '../db/customer-tables.js';
@@ -74,17 +75,39 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     const totals: RunTotals = { customers: ids.length, created: 0, updated: 0, unchanged: 0, rejected: 0 };
     if (ids.length === 0) return { totals };
 
-    const [staged, currentRows, knownIds] = await Promise.all([
-      sql<StagedRow>`select customer_id, step_index, external_id, record from staging_records
-        where run_id = ${runId} and customer_id = any(${ids}::uuid[])
-        order by customer_id, step_index, seq`.execute(db),
-      db
-        .selectFrom('customers')
-        .select(['id', 'merged', 'content_hash', 'source_connector', 'source_id', 'created_run_id'])
-        .where('id', 'in', ids)
-        .execute(),
-      db.selectFrom('external_ids').select(['connector', 'external_id']).where('customer_id', 'in', ids).execute(),
-    ]);
+    // Customers whose contributions hash to what their stored state was merged from are unchanged:
+    // merging is idempotent, so they are neither loaded nor merged again.
+    const signature = stepsSignature(steps);
+    const summary = await sql<{ customer_id: string; input_hash: string; stored_input_hash: string | null }>`
+      select s.customer_id, c.input_hash as stored_input_hash,
+        md5(${signature} || string_agg(s.step_index || ':' || s.record_hash, ',' order by s.step_index, s.seq)) as input_hash
+      from staging_records s left join customers c on c.id = s.customer_id
+      where s.run_id = ${runId} and s.customer_id = any(${ids}::uuid[])
+      group by s.customer_id, c.input_hash`.execute(db);
+    const inputHashes = new Map<string, string>();
+    const toMerge: string[] = [];
+    for (const row of summary.rows) {
+      if (row.stored_input_hash === row.input_hash) totals.unchanged++;
+      else {
+        toMerge.push(row.customer_id);
+        inputHashes.set(row.customer_id, row.input_hash);
+      }
+    }
+
+    const [staged, currentRows, knownIds] =
+      toMerge.length === 0
+        ? [{ rows: [] as StagedRow[] }, [], []]
+        : await Promise.all([
+            sql<StagedRow>`select customer_id, step_index, external_id, record from staging_records
+              where run_id = ${runId} and customer_id = any(${toMerge}::uuid[])
+              order by customer_id, step_index, seq`.execute(db),
+            db
+              .selectFrom('customers')
+              .select(['id', 'merged', 'content_hash', 'source_connector', 'source_id', 'created_run_id'])
+              .where('id', 'in', toMerge)
+              .execute(),
+            db.selectFrom('external_ids').select(['connector', 'external_id']).where('customer_id', 'in', toMerge).execute(),
+          ]);
     const current = new Map(currentRows.map((c) => [c.id, c as unknown as CurrentCustomer]));
     const known = new Set(knownIds.map((k) => `${k.connector}\u0000${k.external_id}`));
     const byCustomer = new Map<string, StagedRow[]>();
@@ -103,7 +126,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     const rejects: Record<string, unknown>[] = [];
     const sourceConnector = input.source === 'connector' ? steps[0]!.connector : undefined;
 
-    for (const id of ids) {
+    for (const id of toMerge) {
       let rows = byCustomer.get(id) ?? [];
       const existing = current.get(id);
       const contributions: StepContribution[] = steps.map((step, index) => {
@@ -171,6 +194,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
           sourceConnector: existing?.source_connector ?? sourceConnector!,
           sourceId: existing?.source_id ?? sourceRecord!.externalId,
           contentHash: hash,
+          inputHash: inputHashes.get(id)!,
           runId,
           createdRunId: existing?.created_run_id ?? runId,
         }),
@@ -251,4 +275,10 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     });
     return { lastCustomerId: ids[ids.length - 1]!, totals };
   };
+}
+
+/** Identifies the flow's step configuration, so that a changed flow merges every customer again. */
+function stepsSignature(steps: FlowStepPlan[]): string {
+  const shape = steps.map((s) => [s.role, s.connector, [...s.aspects].sort(), s.matchBy ?? null]);
+  return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }

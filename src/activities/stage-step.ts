@@ -46,8 +46,8 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
 
     for await (const page of connector.read(input.input, { cursor: resume?.cursor, pageSize: input.pageSize })) {
       await db.transaction().execute(async (trx) => {
-        await sql`insert into staging_records (run_id, step_index, external_id, seq, record, match_key)
-          select ${input.runId}, ${input.stepIndex}, x.external_id, x.seq, x.record, x.match_key
+        await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key)
+          select ${input.runId}, ${input.stepIndex}, x.external_id, x.seq, x.record, md5(x.record::text), x.match_key
           from jsonb_to_recordset(${JSON.stringify(
             page.fragments.map((f) => ({
               external_id: f.record.externalId,
@@ -57,7 +57,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
             })),
           )}::jsonb) as x(external_id text, seq bigint, record jsonb, match_key text)
           on conflict (run_id, step_index, external_id, seq)
-          do update set record = excluded.record, match_key = excluded.match_key`.execute(trx);
+          do update set record = excluded.record, record_hash = excluded.record_hash, match_key = excluded.match_key`.execute(trx);
         await insertJsonRows(
           trx,
           'rejected_records',

@@ -136,6 +136,7 @@ export const CUSTOMER_COLUMNS: ColumnSpec = {
   source_id: 'text',
   relation_type: 'text',
   content_hash: 'text',
+  input_hash: 'text',
   merged: 'jsonb',
   created_run_id: 'text',
   updated_run_id: 'text',
@@ -145,7 +146,14 @@ export const CUSTOMER_COLUMNS: ColumnSpec = {
 export function customerRow(
   id: string,
   c: MergedCustomer,
-  meta: { sourceConnector: string; sourceId: string; contentHash: string; runId: string; createdRunId: string },
+  meta: {
+    sourceConnector: string;
+    sourceId: string;
+    contentHash: string;
+    inputHash: string;
+    runId: string;
+    createdRunId: string;
+  },
 ): Row {
   const name = c.name?.value ?? {};
   return {
@@ -159,6 +167,7 @@ export function customerRow(
     source_id: meta.sourceId,
     relation_type: c.relations?.value.relationType,
     content_hash: meta.contentHash,
+    input_hash: meta.inputHash,
     merged: c,
     created_run_id: meta.createdRunId,
     updated_run_id: meta.runId,

@@ -25,6 +25,8 @@ export interface CustomersTable {
   parent_customer_id: string | null;
   relation_type: string | null;
   content_hash: string;
+  /** Hash of the step contributions the stored state was last merged from; equal input means an unchanged customer. */
+  input_hash: string | null;
   merged: Json;
   created_run_id: string;
   updated_run_id: string;
@@ -146,6 +148,7 @@ export interface StagingRecordsTable {
   external_id: string;
   seq: ColumnType<string, number | string, number | string>;
   record: Json;
+  record_hash: string;
   match_key: string | null;
   customer_id: string | null;
 }
