@@ -208,7 +208,8 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
         run_id: runId,
         customer_id: id,
         change: existing ? 'updated' : 'created',
-        diff: diffCustomers(existing?.merged, merged),
+        // A created customer's content is the customer itself; only updates carry a field diff.
+        diff: existing ? diffCustomers(existing.merged, merged) : [],
       });
     }
 
