@@ -31,9 +31,10 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   if (!url && options.serveEmbedded && !(await reachable(EMBEDDED_DATABASE_URL))) {
     embedded = await startPgliteServer({ dataDir: env.CUSTSYNC_PGLITE_DIR || '.data/pglite' });
   }
-  const handle = connectDatabase({ url: url ?? EMBEDDED_DATABASE_URL, max: options.max });
+  let handle = connectDatabase({ url: url ?? EMBEDDED_DATABASE_URL, max: options.max });
+  let version: string;
   try {
-    await sql`select 1`.execute(handle.db);
+    version = (await sql<{ version: string }>`select version()`.execute(handle.db)).rows[0]!.version;
   } catch (error) {
     await handle.destroy();
     await embedded?.stop();
@@ -45,6 +46,12 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
             'start it with `custsync worker` (or `npm run demo`), or set DATABASE_URL',
       { cause: error },
     );
+  }
+  if (isEmbedded(version) && (options.max ?? 4) > 1) {
+    // The embedded server runs one session for all clients and does not keep one client's
+    // parse/bind/execute messages together: each process uses a single connection.
+    await handle.destroy();
+    handle = connectDatabase({ url: url ?? EMBEDDED_DATABASE_URL, max: 1 });
   }
   if (options.migrate ?? true) await migrateToLatest(handle.db);
   return {
@@ -67,4 +74,9 @@ async function reachable(url: string): Promise<boolean> {
   } finally {
     await probe.destroy();
   }
+}
+
+/** Whether the server is the embedded PGlite rather than a PostgreSQL server. */
+function isEmbedded(version: string): boolean {
+  return /PGlite|emscripten/i.test(version);
 }

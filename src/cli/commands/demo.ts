@@ -16,7 +16,7 @@ Starts a Temporal dev server (Web UI on http://127.0.0.1:8233, state in
 snapshot), the second the next one (the delta). Prints both reports and stays up
 for the UI and other custsync commands until Ctrl-C.
 
-  --keep   keep the database from an earlier demo (default: start empty)
+  --keep   keep the database and Temporal state of an earlier demo (default: start empty)
   --exit   stop everything after the runs instead of waiting for Ctrl-C`;
 
 const binPath = fileURLToPath(new URL('../../../bin/custsync.js', import.meta.url));
@@ -27,41 +27,63 @@ export async function runDemo(
   options: { flow: string; keep: boolean; exit: boolean },
 ): Promise<void> {
   const say = (line: string) => console.error(line);
-  if (!options.keep) rmSync('.data/pglite', { recursive: true, force: true });
+  const cleanups: (() => Promise<void>)[] = [];
+  let stopping: Promise<void> | undefined;
+  const shutdown = () =>
+    (stopping ??= (async () => {
+      say('\nstopping the worker, the database and the Temporal dev server …');
+      for (const cleanup of cleanups.reverse()) await cleanup().catch((e: Error) => say(e.message));
+      say('stopped');
+    })());
+  // Ctrl-C at any moment stops everything this command started, then exits.
+  const interrupted = new Promise<void>((resolve) => {
+    const onSignal = () => resolve();
+    process.once('SIGINT', onSignal);
+    process.once('SIGTERM', onSignal);
+  });
+  void interrupted.then(async () => {
+    await shutdown();
+    process.exit(130);
+  });
 
+  if (!options.keep) {
+    // A fresh demo starts from nothing: no customers, and no earlier runs still waiting in Temporal.
+    rmSync('.data/pglite', { recursive: true, force: true });
+    for (const file of ['temporal.sqlite', 'temporal.sqlite-wal', 'temporal.sqlite-shm']) {
+      rmSync(`.data/${file}`, { force: true });
+    }
+  }
   say('starting the Temporal dev server …');
   const server = await startTemporalDevServer({ port: Number(temporal.address.split(':').pop()) || 7233 });
+  cleanups.push(() => server.stop());
   say(`Temporal ${server.address}, Web UI ${server.uiUrl}`);
   const database = await openDatabase({ serveEmbedded: true, env: { ...process.env, DATABASE_URL: '' } });
+  cleanups.push(() => database.close());
   say(`embedded database ${database.url}`);
 
   const worker = spawn(process.execPath, [binPath, 'worker', '--config', loaded.file], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: server.address },
   });
-  let stopping = false;
-  const workerExited = new Promise<number | null>((resolve) => worker.once('exit', (code) => resolve(code)));
-
-  const shutdown = async () => {
-    if (stopping) return;
-    stopping = true;
-    say('\nstopping the worker, the database and the Temporal dev server …');
-    if (worker.exitCode === null) worker.kill('SIGINT');
-    await Promise.race([workerExited, new Promise((r) => setTimeout(r, 15_000))]);
-    if (worker.exitCode === null) worker.kill('SIGKILL');
-    await database.close();
-    await server.stop();
-    say('stopped');
-  };
+  const workerExited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  cleanups.push(async () => {
+    if (worker.exitCode === null && worker.signalCode === null) worker.kill('SIGINT');
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 15_000).unref());
+    if ((await Promise.race([workerExited, timeout])) === 'timeout') worker.kill('SIGKILL');
+  });
 
   try {
     const settings = { ...temporal, address: server.address };
     const connection = await connectTemporal(settings);
     const run = { config: loaded.config, temporal: settings, flow: options.flow, trigger: 'demo' as const, connection };
+    const workerDied = workerExited.then(() => {
+      throw new Error('the worker exited before the run finished; see its output above');
+    });
+    workerDied.catch(() => undefined);
     say(`\n— run 1: ${options.flow} (the oldest file: the full snapshot)`);
-    await runFlow(run);
+    await Promise.race([runFlow(run), workerDied]);
     say(`\n— run 2: ${options.flow} (the next file: the delta)`);
-    await runFlow(run);
+    await Promise.race([runFlow(run), workerDied]);
     say('\n— one customer, with the connector behind every value:');
     await showCustomer(database.db, `${firstSourceConnector(loaded, options.flow)}:C1001`, {}).catch((e: Error) =>
       say(e.message),
@@ -74,14 +96,12 @@ Look around:
                      node bin/custsync.js run ${options.flow}      (the next file: the bad-rows sample)`);
     if (options.exit) return;
     say('\nPress Ctrl-C to stop.');
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-      void workerExited.then(() => {
+    await Promise.race([
+      interrupted,
+      workerExited.then(() => {
         if (!stopping) say('the worker exited');
-        resolve();
-      });
-    });
+      }),
+    ]);
   } finally {
     await shutdown();
   }

@@ -85,6 +85,7 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
         group = [];
       };
       let lastEnd = start.offset;
+      let nextLine = start.line;
       let read = 0;
       for await (const row of readDelimitedRows(path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
         const mapped = mapTemplateRow(row, header, { fileName: input.name, referenceData: refData });
@@ -105,10 +106,11 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
           rejects.push(mapped.reject);
         }
         lastEnd = row.endOffset;
+        nextLine = row.line + (row.raw.match(/\n/g)?.length ?? 0) + 1;
         read++;
       }
       flushGroup();
-      yield { fragments, rejects, read, cursor: JSON.stringify({ offset: lastEnd, line: 0 } satisfies FlatFileCursor) };
+      yield { fragments, rejects, read, cursor: JSON.stringify({ offset: lastEnd, line: nextLine } satisfies FlatFileCursor) };
     },
   };
 }
