@@ -58,35 +58,44 @@ export const flowSchema = z.strictObject({
   pageSize: z.number().int().min(1).max(50_000).default(1000),
 });
 
-export const configSchema = z
-  .strictObject({
-    connectors: z.record(name, connectorSchema),
-    flows: z.record(name, flowSchema),
-  })
-  .superRefine((config, ctx) => {
-    for (const [flowName, flow] of Object.entries(config.flows)) {
-      const steps = [
-        ...(flow.source.type === 'connector' ? [{ connector: flow.source.connector, path: ['source', 'connector'] }] : []),
-        ...flow.enrichments.map((e, i) => ({ connector: e.connector, path: ['enrichments', i, 'connector'] })),
-      ];
-      for (const step of steps) {
-        if (!(step.connector in config.connectors)) {
-          ctx.addIssue({
-            code: 'custom',
-            path: ['flows', flowName, ...step.path],
-            message: `unknown connector "${step.connector}"; defined: ${Object.keys(config.connectors).join(', ') || 'none'}`,
-          });
-        }
-      }
-      if (flow.source.type === 'current' && flow.enrichments.length === 0) {
-        ctx.addIssue({
-          code: 'custom',
-          path: ['flows', flowName, 'enrichments'],
-          message: 'a flow with source "current" needs at least one enrichment step',
+export const configSchema = z.strictObject({
+  connectors: z.record(name, connectorSchema),
+  flows: z.record(name, flowSchema),
+});
+
+/**
+ * Problems zod cannot see one field at a time: flows naming connectors that do not
+ * exist, and flows that could never change anything. Works on the raw document, so
+ * these are reported together with every schema problem.
+ */
+export function crossReferenceProblems(raw: unknown): { path: (string | number)[]; message: string }[] {
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const doc = (raw ?? {}) as { connectors?: unknown; flows?: unknown };
+  const connectors = doc.connectors && typeof doc.connectors === 'object' ? Object.keys(doc.connectors) : [];
+  if (!doc.flows || typeof doc.flows !== 'object') return problems;
+  for (const [flowName, flow] of Object.entries(doc.flows as Record<string, unknown>)) {
+    const f = (flow ?? {}) as { source?: { type?: unknown; connector?: unknown }; enrichments?: unknown };
+    const refs: { connector: unknown; path: (string | number)[] }[] = [];
+    if (f.source?.type === 'connector') refs.push({ connector: f.source.connector, path: ['source', 'connector'] });
+    const enrichments = Array.isArray(f.enrichments) ? (f.enrichments as { connector?: unknown }[]) : [];
+    enrichments.forEach((e, i) => refs.push({ connector: e?.connector, path: ['enrichments', i, 'connector'] }));
+    for (const ref of refs) {
+      if (typeof ref.connector === 'string' && !connectors.includes(ref.connector)) {
+        problems.push({
+          path: ['flows', flowName, ...ref.path],
+          message: `unknown connector "${ref.connector}"; defined: ${connectors.join(', ') || 'none'}`,
         });
       }
     }
-  });
+    if (f.source?.type === 'current' && enrichments.length === 0) {
+      problems.push({
+        path: ['flows', flowName, 'enrichments'],
+        message: 'a flow with source "current" needs at least one enrichment step',
+      });
+    }
+  }
+  return problems;
+}
 
 export type CustsyncConfig = z.infer<typeof configSchema>;
 export type ConnectorConfig = z.infer<typeof connectorSchema>;

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 
-import { configSchema, type CustsyncConfig } from './config-schema.js';
+import { configSchema, crossReferenceProblems, type CustsyncConfig } from './config-schema.js';
 
 /** Default config file name, looked up in the working directory. */
 export const DEFAULT_CONFIG_FILE = 'custsync.config.yaml';
@@ -77,6 +77,7 @@ export function parseConfig(text: string, file: string, baseDir: string, env = p
       problems.push(`${issue.path.length ? issue.path.join('.') : '(root)'}: ${message}`);
     }
   }
+  for (const problem of crossReferenceProblems(raw)) problems.push(`${problem.path.join('.')}: ${problem.message}`);
   if (problems.length > 0 || !parsed.success) throw new ConfigError(file, problems);
   return resolvePaths(parsed.data, baseDir);
 }

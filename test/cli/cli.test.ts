@@ -61,6 +61,7 @@ flows:
     expect(out).toMatch(/connectors\.api\.type: /);
     expect(out).toMatch(/flows\.nightly\.source\.aspects\.1: /);
     expect(out).toMatch(/flows\.nightly\.mode: /);
+    expect(out).toContain('flows.nightly.source.connector: unknown connector "erpp"; defined: erp, api');
   });
 
   it('names a missing config file and how to point at one', async () => {
