@@ -56,6 +56,8 @@ export const flowSchema = z.strictObject({
   chunkSize: z.number().int().min(1).max(10_000).default(500),
   /** Records staged per page while reading a connector; default 1000. */
   pageSize: z.number().int().min(1).max(50_000).default(1000),
+  /** Chunks merged before a run continues as a new execution (keeps histories short); default 400. */
+  chunksPerExecution: z.number().int().min(1).max(2_000).default(400),
 });
 
 export const configSchema = z.strictObject({

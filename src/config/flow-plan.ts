@@ -31,6 +31,7 @@ export function planFlow(
     mode: flow.mode,
     chunkSize: flow.chunkSize,
     pageSize: flow.pageSize,
+    chunksPerExecution: flow.chunksPerExecution,
     ...(options.inputs && options.inputs.length > 0 ? { inputs: options.inputs } : {}),
   };
 }

@@ -24,6 +24,8 @@ export interface CustomerSyncInput {
   chunkSize: number;
   /** Records staged per page. */
   pageSize: number;
+  /** Chunks merged in one execution before the run continues as new; default 400. */
+  chunksPerExecution?: number;
   /** Source inputs (file names) to read instead of the next unprocessed one; they are read even if processed before. */
   inputs?: string[];
   /** Set when the run continues as a new execution. */

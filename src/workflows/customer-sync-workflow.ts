@@ -22,7 +22,7 @@ import {
 export const progressQuery = defineQuery<RunProgress>('progress');
 
 /** Chunks merged in one execution before the run continues as new, keeping histories short. */
-export const CHUNKS_PER_EXECUTION = 400;
+export const DEFAULT_CHUNKS_PER_EXECUTION = 400;
 
 const NON_RETRYABLE = ['InputError', 'MergeConflictError', 'ValidationError'];
 const retry: ActivityOptions['retry'] = {
@@ -141,7 +141,8 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
       progress.chunksDone++;
       after = chunk.lastCustomerId;
       chunksThisExecution++;
-      if (chunksThisExecution >= CHUNKS_PER_EXECUTION || workflowInfo().continueAsNewSuggested) {
+      const limit = input.chunksPerExecution ?? DEFAULT_CHUNKS_PER_EXECUTION;
+      if (chunksThisExecution >= limit || workflowInfo().continueAsNewSuggested) {
         await continueAsNew<typeof customerSyncWorkflow>({
           ...input,
           resume: {

@@ -118,3 +118,27 @@ describe('an enrichment step from a second connector', () => {
     expect(attributes.some((a) => a.key === 'discount')).toBe(true);
   });
 });
+
+describe('a long run', () => {
+  let h: SyncHarness;
+  afterAll(async () => h?.close());
+
+  it('continues as new between chunks and still reports the whole run', async () => {
+    h = await startSyncHarness({
+      connectors: {
+        erp: { type: 'flat-file', folder: inboxWith(SNAPSHOT), referenceData: join(SHARED_DATA, 'reference-data.json') },
+      },
+      flows: {
+        erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'addresses'] }, chunkSize: 1, chunksPerExecution: 2 },
+      },
+    });
+    const report = await h.run('erp');
+    expect(report.totals).toMatchObject({ customers: 4, created: 4 });
+    expect(report.steps[0]).toMatchObject({ read: 8, staged: 4 });
+    const executions = [];
+    for await (const e of h.client.workflow.list({ query: `WorkflowId = '${report.runId}'` })) executions.push(e.status.name);
+    expect(executions.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
+    const processed = await h.db.db.selectFrom('connector_inputs').select('name').execute();
+    expect(processed).toEqual([{ name: SNAPSHOT }]);
+  });
+});
