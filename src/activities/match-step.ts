@@ -27,6 +27,9 @@ export function matchStepActivity({ db }: ActivityDeps) {
   return async function matchStep(input: MatchStepInput): Promise<MatchStepResult> {
     const { runId, stepIndex } = input;
     const pending = sql`s.run_id = ${runId} and s.step_index = ${stepIndex} and s.customer_id is null`;
+    // Staging grows by a whole file at a time: fresh statistics keep the matching and merge plans
+    // on indexes instead of scanning (without them the merge degrades quadratically).
+    await sql`analyze staging_records`.execute(db);
     if (input.role === 'source') {
       await sql`update staging_records s set customer_id = e.customer_id from external_ids e
         where ${pending} and e.connector = ${input.connector} and e.external_id = s.external_id`.execute(db);
@@ -38,6 +41,7 @@ export function matchStepActivity({ db }: ActivityDeps) {
         from staging_records s join external_ids e on e.connector = ${input.connector} and e.external_id = s.external_id
         where s.run_id = ${runId} and s.step_index = ${stepIndex}`.execute(db);
       const known = knownRows.rows[0]!.n;
+      await sql`analyze staging_records`.execute(db);
       await setStepCounts(db, runId, stepIndex, known, 0);
       return { matched: known, unmatched: 0 };
     }
@@ -69,6 +73,7 @@ export function matchStepActivity({ db }: ActivityDeps) {
       await sql`update staging_records s set customer_id = m.customer_id from (${unique}) m
         where ${pending} and m.key = s.match_key`.execute(db);
     }
+    await sql`analyze staging_records`.execute(db);
     const matched = await countAssigned(db, runId, stepIndex);
     const unmatchedRows = await sql<{ n: number }>`select count(distinct external_id)::int as n from staging_records
       where run_id = ${runId} and step_index = ${stepIndex} and customer_id is null`.execute(db);

@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto';
 import { sql } from 'kysely';
 import type { CustomerRecord } from '../domain/customer-record.js';
 import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow } from '../db/customer-tables.js';
@@ -14,6 +13,7 @@ import {
 } from '../merge/index.js';
 import type { FlowStepPlan, RunTotals } from '../workflows/customer-sync-types.js';
 import type { ActivityDeps } from './activity-deps.js';
+import { stepsSignature } from './steps-signature.js';
 
 export interface MergeChunkInput {
   runId: string;
@@ -276,10 +276,4 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     });
     return { lastCustomerId: ids[ids.length - 1]!, totals };
   };
-}
-
-/** Identifies the flow's step configuration, so that a changed flow merges every customer again. */
-function stepsSignature(steps: FlowStepPlan[]): string {
-  const shape = steps.map((s) => [s.role, s.connector, [...s.aspects].sort(), s.matchBy ?? null]);
-  return createHash('sha256').update(JSON.stringify(shape)).digest('hex');
 }

@@ -52,8 +52,8 @@ export const flowSchema = z.strictObject({
   enrichments: z.array(enrichmentStepSchema).default([]),
   /** `full` snapshots or `delta` changes; default `full`. */
   mode: z.enum(['full', 'delta']).default('full'),
-  /** Customers merged and written per chunk; default 500. */
-  chunkSize: z.number().int().min(1).max(10_000).default(500),
+  /** Customers merged and written per chunk; default 1000. */
+  chunkSize: z.number().int().min(1).max(10_000).default(1000),
   /** Records staged per page while reading a connector; default 1000. */
   pageSize: z.number().int().min(1).max(50_000).default(1000),
   /** Chunks merged before a run continues as a new execution (keeps histories short); default 400. */

@@ -1,0 +1,105 @@
+/** Command-line options of `npm run bench`. */
+export interface BenchOptions {
+  /** Customers in the generated file; default 10,000. */
+  customers: number;
+  /** Keep the two databases and the temporary folder instead of removing them; default false. */
+  keep: boolean;
+  /** The flow's `chunkSize` (customers merged per activity); default: the flow default. */
+  chunkSize?: number;
+  /** The flow's `pageSize` (records staged per page); default: the flow default. */
+  pageSize?: number;
+  /** Generator seed; the same seed gives the same file; default 1. */
+  seed: number;
+  /** Time every SQL statement the worker runs and print the totals; default false. */
+  traceSql: boolean;
+  /** Write V8 CPU profiles of the worker process under `.data/bench-cpu-prof/`; default false. */
+  cpuProf: boolean;
+  /** Limit for each sync run, minutes; default max(10, customers / 2,000). */
+  timeoutMinutes: number;
+}
+
+export const BENCH_USAGE = `usage: npm run bench -- [options]
+
+Generates a standard-template file, syncs it through a real Temporal dev server
+and a worker in its own process into a fresh PostgreSQL database, re-syncs it,
+and compares both with a raw COPY of the same rows into another fresh database.
+PostgreSQL: DATABASE_URL, else postgres://custsync:custsync@127.0.0.1:5432/.
+
+  --customers <n>        customers in the file (default 10000)
+  --chunk-size <n>       customers merged per chunk activity (default: flow default)
+  --page-size <n>        records staged per page (default: flow default)
+  --seed <n>             data set seed (default 1)
+  --keep                 keep the databases and the temporary folder
+  --trace-sql            time each SQL statement in the worker and print the totals
+  --cpu-prof             write CPU profiles of the worker under .data/bench-cpu-prof/
+  --timeout-minutes <n>  limit per sync run (default max(10, customers / 2000))
+  --help                 show this help`;
+
+/** A command line the benchmark cannot run with. */
+export class BenchUsageError extends Error {
+  override readonly name = 'BenchUsageError';
+}
+
+function positiveInteger(flag: string, value: string | undefined, max: number): number {
+  if (value === undefined || !/^\d+$/.test(value.replaceAll('_', ''))) {
+    throw new BenchUsageError(`${flag} needs a positive whole number`);
+  }
+  const n = Number(value.replaceAll('_', ''));
+  if (n < 1 || n > max) throw new BenchUsageError(`${flag} must be between 1 and ${max}, got ${value}`);
+  return n;
+}
+
+/**
+ * Parses the benchmark's arguments (`--flag value` or `--flag=value`).
+ *
+ * @returns the options, or `'help'` when help was asked for
+ * @throws BenchUsageError on an unknown flag or an invalid value
+ */
+export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
+  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean } = {
+    customers: 10_000,
+    keep: false,
+    seed: 1,
+    traceSql: false,
+    cpuProf: false,
+  };
+  let timeoutMinutes: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const arg = argv[i]!;
+    const eq = arg.indexOf('=');
+    const flag = eq > 0 ? arg.slice(0, eq) : arg;
+    const value = (): string | undefined => (eq > 0 ? arg.slice(eq + 1) : argv[++i]);
+    switch (flag) {
+      case '--help':
+      case '-h':
+        return 'help';
+      case '--customers':
+        options.customers = positiveInteger(flag, value(), 10_000_000);
+        break;
+      case '--chunk-size':
+        options.chunkSize = positiveInteger(flag, value(), 10_000);
+        break;
+      case '--page-size':
+        options.pageSize = positiveInteger(flag, value(), 50_000);
+        break;
+      case '--seed':
+        options.seed = positiveInteger(flag, value(), 2 ** 31);
+        break;
+      case '--timeout-minutes':
+        timeoutMinutes = positiveInteger(flag, value(), 7 * 24 * 60);
+        break;
+      case '--keep':
+        options.keep = true;
+        break;
+      case '--trace-sql':
+        options.traceSql = true;
+        break;
+      case '--cpu-prof':
+        options.cpuProf = true;
+        break;
+      default:
+        throw new BenchUsageError(`unknown option ${arg}`);
+    }
+  }
+  return { ...options, timeoutMinutes: timeoutMinutes ?? Math.max(10, Math.ceil(options.customers / 2000)) };
+}

@@ -1,0 +1,122 @@
+import type { TargetTable } from './bench-database.js';
+import type { SqlTraceEntry } from './sql-trace.js';
+import type { ActivityStats } from './workflow-history.js';
+
+/** One timed sync run. */
+export interface SyncRunResult {
+  workflowId: string;
+  seconds: number;
+  /** Sync seconds / COPY seconds. */
+  timesCopy: number;
+  customersPerSecond: number;
+  totals: { customers: number; created: number; updated: number; unchanged: number; rejected: number };
+  historyEvents: number;
+  executions: number;
+  /** Events per execution, in chain order. */
+  eventsPerExecution: number[];
+  largestPayloadBytes: number;
+  workflowTaskSeconds: number;
+  activities: ActivityStats[];
+}
+
+/** Everything one benchmark run measured; written as JSON to `.data/bench-latest.json`. */
+export interface BenchResult {
+  startedAt: string;
+  environment: { node: string; cpus: number; postgres: string; chunkSize: number; pageSize: number; seed: number };
+  customers: number;
+  file: { name: string; rows: number; megabytes: number; generateSeconds: number };
+  /** Rows in the target tables after the first sync (equal to the COPY's). */
+  rowsWritten: number;
+  rowsPerTable: Record<TargetTable, number>;
+  sync: SyncRunResult;
+  resync: SyncRunResult;
+  copy: { seconds: number; rowsPerSecond: number; perTableSeconds: Record<TargetTable, number>; prepareSeconds: number };
+  worker: { peakRssMb: number; startupPeakRssMb: number; maxRssMb: number };
+  /** Target tables on disk (with indexes) after the sync and after the COPY, MB. */
+  diskMb: { sync: number; copy: number };
+  verification: { countsMatch: boolean; contentMatches: boolean; problems: string[] };
+  /** Worker SQL timings per run, with `--trace-sql`. */
+  sqlTrace?: { sync: SqlTraceEntry[]; resync: SqlTraceEntry[] };
+}
+
+const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
+const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+
+function table(rows: string[][], rightAlign: (col: number) => boolean): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  const line = (r: string[]): string =>
+    `| ${r.map((cell, c) => (rightAlign(c) ? cell.padStart(widths[c]!) : cell.padEnd(widths[c]!))).join(' | ')} |`;
+  const sep = `|${widths.map((w, c) => (rightAlign(c) ? `${'-'.repeat(w + 1)}:` : `${'-'.repeat(w + 2)}`)).join('|')}|`;
+  return [line(rows[0]!), sep, ...rows.slice(1).map(line)].join('\n');
+}
+
+function activityTable(run: SyncRunResult): string {
+  const rows = [['activity', 'calls', 'total s', 'in worker s', 'queued s', 'max s', 'mean ms']];
+  for (const a of run.activities) {
+    rows.push([
+      a.activity + (a.retries > 0 ? ` (${a.retries} retries)` : ''),
+      int(a.calls),
+      fmt(a.totalMs / 1000, 2),
+      fmt(a.runMs / 1000, 2),
+      fmt(a.queueMs / 1000, 2),
+      fmt(a.maxMs / 1000, 2),
+      fmt(a.totalMs / a.calls, 0),
+    ]);
+  }
+  const activitySeconds = run.activities.reduce((n, a) => n + a.totalMs, 0) / 1000;
+  rows.push(['(workflow tasks)', '', fmt(run.workflowTaskSeconds, 2), '', '', '', '']);
+  rows.push(['(rest: scheduling, polling)', '', fmt(Math.max(0, run.seconds - activitySeconds - run.workflowTaskSeconds), 2), '', '', '', '']);
+  return table(rows, (c) => c > 0);
+}
+
+/** The human-readable report: the headline table, then where each run's time went. */
+export function formatBenchReport(r: BenchResult): string {
+  const executions = (run: SyncRunResult): string =>
+    `${int(run.historyEvents)} (${run.executions} execution${run.executions === 1 ? '' : 's'})`;
+  const headline = [
+    ['metric', 'value'],
+    ['customers', int(r.customers)],
+    ['file rows / size', `${int(r.file.rows)} rows, ${fmt(r.file.megabytes)} MB`],
+    ['rows written (target tables)', int(r.rowsWritten)],
+    ['sync seconds', fmt(r.sync.seconds, 2)],
+    ['customers/s', int(r.sync.customersPerSecond)],
+    ['× COPY (sync / COPY)', `${fmt(r.sync.timesCopy, 2)}×`],
+    ['re-sync seconds (all unchanged)', fmt(r.resync.seconds, 2)],
+    ['re-sync × COPY', `${fmt(r.resync.timesCopy, 2)}×`],
+    ['COPY seconds (the bound)', `${fmt(r.copy.seconds, 2)} (${int(r.copy.rowsPerSecond)} rows/s)`],
+    ['worker peak RSS MB (runs)', fmt(r.worker.peakRssMb)],
+    ['worker peak RSS MB (startup, bundling)', fmt(r.worker.startupPeakRssMb)],
+    ['history events, sync', executions(r.sync)],
+    ['history events, re-sync', executions(r.resync)],
+    ['largest payload (bytes)', int(Math.max(r.sync.largestPayloadBytes, r.resync.largestPayloadBytes))],
+    ['sync outcome', `${int(r.sync.totals.created)} created, ${int(r.sync.totals.updated)} updated, ${int(r.sync.totals.unchanged)} unchanged, ${int(r.sync.totals.rejected)} rejected`],
+    ['re-sync outcome', `${int(r.resync.totals.created)} created, ${int(r.resync.totals.updated)} updated, ${int(r.resync.totals.unchanged)} unchanged, ${int(r.resync.totals.rejected)} rejected`],
+    ['disk MB (sync / COPY)', `${fmt(r.diskMb.sync)} / ${fmt(r.diskMb.copy)}`],
+    ['same rows as COPY', r.verification.countsMatch && r.verification.contentMatches ? 'yes (row counts, content and input hashes)' : `NO: ${r.verification.problems.join('; ')}`],
+  ];
+  const perTable = [['table', 'rows', 'COPY s']];
+  for (const [t, n] of Object.entries(r.rowsPerTable)) perTable.push([t, int(n), fmt(r.copy.perTableSeconds[t as TargetTable] ?? 0, 2)]);
+  const parts = [
+    table(headline, (c) => c > 0),
+    '',
+    `PostgreSQL ${r.environment.postgres}, Node ${r.environment.node}, ${r.environment.cpus} CPUs; chunkSize ${r.environment.chunkSize}, pageSize ${r.environment.pageSize}, seed ${r.environment.seed}; file generated in ${fmt(r.file.generateSeconds, 1)} s, COPY rows prepared in ${fmt(r.copy.prepareSeconds, 1)} s (untimed).`,
+    '',
+    table(perTable, (c) => c > 0),
+    '',
+    `Sync ${r.sync.workflowId}: where the time went`,
+    activityTable(r.sync),
+    '',
+    `Re-sync ${r.resync.workflowId}: where the time went`,
+    activityTable(r.resync),
+  ];
+  for (const [run, trace] of Object.entries(r.sqlTrace ?? {})) {
+    const rows = [[`SQL in the worker, ${run}`, 'calls', 'total s', 'max ms', 'param MB']];
+    for (const s of trace.slice(0, 15)) {
+      rows.push([s.statement.slice(0, 100), int(s.calls), fmt(s.totalMs / 1000, 2), fmt(s.maxMs, 0), fmt(s.paramBytes / 1e6, 1)]);
+    }
+    const total = trace.reduce((n, s) => n + s.totalMs, 0);
+    rows.push(['(all statements)', int(trace.reduce((n, s) => n + s.calls, 0)), fmt(total / 1000, 2), '', '']);
+    parts.push('', table(rows, (c) => c > 0));
+  }
+  return parts.join('\n');
+}

@@ -1,0 +1,75 @@
+/**
+ * The benchmark's worker process: a custsync worker alone in its process, so its
+ * peak memory is measured without the driver's. Started by `worker-process.ts`
+ * over an IPC channel; it stops when told to, or when that channel closes.
+ *
+ * Environment: `DATABASE_URL`, `TEMPORAL_ADDRESS`, `CUSTSYNC_TASK_QUEUE`,
+ * `CUSTSYNC_CONFIG`, and `BENCH_TRACE_SQL=1` to time every SQL statement.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { loadConfig } from '../src/config/load-config.js';
+import { temporalSettingsFromEnv } from '../src/config/temporal-settings.js';
+import { openDatabase } from '../src/db/open-database.js';
+import { createCustsyncWorker } from '../src/worker.js';
+import { installSqlTrace, takeSqlTrace } from './sql-trace.js';
+import type { ParentMessage, WorkerMessage } from './worker-messages.js';
+
+function send(message: WorkerMessage): void {
+  process.send?.(message);
+}
+
+/** Resident set size now and its peak (VmHWM) since start or the last reset, in bytes. */
+function memory(): { rssBytes: number; peakBytes: number } {
+  const status = readFileSync('/proc/self/status', 'utf8');
+  const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
+  return { rssBytes: kb('VmRSS'), peakBytes: kb('VmHWM') };
+}
+
+async function main(): Promise<void> {
+  if (!process.send) throw new Error('bench-worker.ts is started by the benchmark over an IPC channel');
+  if (process.env.BENCH_TRACE_SQL === '1') installSqlTrace();
+  const { config } = loadConfig();
+  const temporal = temporalSettingsFromEnv();
+  const database = await openDatabase({ migrate: false, max: 6 });
+  const worker = await createCustsyncWorker({ config, database, temporal });
+  const running = worker.run();
+
+  let stopping: Promise<void> | undefined;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await database.close();
+      const peak = memory();
+      send({
+        type: 'stopped',
+        ...peak,
+        maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        sqlTrace: process.env.BENCH_TRACE_SQL === '1' ? takeSqlTrace() : undefined,
+      });
+    })());
+
+  process.on('message', (message: ParentMessage) => {
+    if (message.type === 'reset-peak') {
+      writeFileSync('/proc/self/clear_refs', '5');
+      send({ type: 'peak-reset', ...memory() });
+    } else if (message.type === 'take-sql-trace') {
+      send({ type: 'sql-trace', entries: takeSqlTrace() });
+    } else if (message.type === 'stop') {
+      void stop().finally(() => process.disconnect());
+    }
+  });
+  process.once('disconnect', () => void stop().finally(() => process.exit(0)));
+  process.once('SIGTERM', () => void stop().finally(() => process.exit(0)));
+
+  send({ type: 'ready', ...memory() });
+  await running;
+}
+
+main().catch((error: unknown) => {
+  const message = error instanceof Error ? (error.stack ?? error.message) : String(error);
+  if (process.connected) send({ type: 'failed', error: message });
+  else process.stderr.write(`${message}\n`);
+  process.exitCode = 1;
+  if (process.connected) process.disconnect();
+});

@@ -1,0 +1,178 @@
+/**
+ * The database bound: the rows a sync writes, loaded with raw `COPY … FROM STDIN`
+ * into the same tables (same keys, indexes and foreign keys) of another database.
+ */
+import { once } from 'node:events';
+import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
+import { join } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import pg from 'pg';
+import { from as copyFrom } from 'pg-copy-streams';
+import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow } from '../src/db/customer-tables.js';
+import type { ColumnSpec } from '../src/db/json-rows.js';
+import { contentHash, mergeCustomer } from '../src/merge/index.js';
+import type { FlowStepPlan } from '../src/workflows/customer-sync-types.js';
+import { customerUuid, generateCustomer } from './customer-generator.js';
+import { benchCustomerRecord } from './customer-record-builder.js';
+import { TARGET_TABLES, type TargetTable } from './bench-database.js';
+import { sourceInputHash } from './input-hash.js';
+
+const EXTERNAL_ID_COLUMNS: ColumnSpec = { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text' };
+
+/** Columns written per target table, in COPY order. */
+export const COPY_COLUMNS: Record<TargetTable, ColumnSpec> = {
+  customers: CUSTOMER_COLUMNS,
+  external_ids: EXTERNAL_ID_COLUMNS,
+  addresses: CHILD_TABLES.addresses.columns,
+  contact_persons: CHILD_TABLES.contact_persons.columns,
+  customer_attributes: CHILD_TABLES.customer_attributes.columns,
+  address_attributes: CHILD_TABLES.address_attributes.columns,
+  customer_contact_details: CHILD_TABLES.customer_contact_details.columns,
+  address_contact_details: CHILD_TABLES.address_contact_details.columns,
+};
+
+/** Options for {@link prepareCopyFiles}. */
+export interface PrepareCopyOptions {
+  /** Folder the per-table COPY files are written to. */
+  folder: string;
+  /** Customers to generate (1…count). */
+  count: number;
+  /** Generator seed; the same as the template file's. */
+  seed: number;
+  /** The flow's steps, as planned for the sync: one source step, the flat-file connector. */
+  steps: readonly FlowStepPlan[];
+  /** Run id stamped into provenance and run columns; the sync's workflow id, so content hashes match. */
+  runId: string;
+}
+
+/** The prepared COPY payloads: one file and row count per table. */
+export interface CopyFiles {
+  files: Record<TargetTable, string>;
+  rows: Record<TargetTable, number>;
+  /** Sum of `rows`. */
+  totalRows: number;
+  bytes: number;
+}
+
+function copyText(value: unknown, type: string): string {
+  if (value === undefined || value === null) return '\\N';
+  let text: string;
+  if (type === 'jsonb') text = JSON.stringify(value);
+  else if (typeof value === 'string') text = value;
+  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
+  else text = JSON.stringify(value);
+  return /[\\\t\n\r]/.test(text)
+    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
+    : text;
+}
+
+function copyLine(row: Record<string, unknown>, columns: ColumnSpec): string {
+  const cells: string[] = [];
+  for (const name in columns) cells.push(copyText(row[name], columns[name]!));
+  return `${cells.join('\t')}\n`;
+}
+
+/**
+ * Builds, from the generator (no file, no parsing), the exact rows a first sync
+ * writes into each target table (merged customer, content hash, item keys,
+ * provenance, input hash) and writes them as COPY text files. Runs before the timed load.
+ */
+export async function prepareCopyFiles(options: PrepareCopyOptions): Promise<CopyFiles> {
+  const files = {} as Record<TargetTable, string>;
+  const rows = {} as Record<TargetTable, number>;
+  const streams = {} as Record<TargetTable, WriteStream>;
+  const pending = {} as Record<TargetTable, string>;
+  for (const table of TARGET_TABLES) {
+    files[table] = join(options.folder, `${table}.copy`);
+    rows[table] = 0;
+    pending[table] = '';
+    streams[table] = createWriteStream(files[table], { highWaterMark: 1 << 20 });
+  }
+  let bytes = 0;
+  const flush = async (): Promise<void> => {
+    const waits: Promise<unknown>[] = [];
+    for (const table of TARGET_TABLES) {
+      if (pending[table].length === 0) continue;
+      bytes += Buffer.byteLength(pending[table]);
+      if (!streams[table].write(pending[table])) waits.push(once(streams[table], 'drain'));
+      pending[table] = '';
+    }
+    await Promise.all(waits);
+  };
+  const add = (table: TargetTable, row: Record<string, unknown>): void => {
+    pending[table] += copyLine(row, COPY_COLUMNS[table]);
+    rows[table]++;
+  };
+
+  const { runId, steps } = options;
+  const source = steps[0];
+  if (!source || source.role !== 'source' || steps.length !== 1) throw new Error('the COPY bound covers a flow with one source step');
+  const { connector, aspects } = source;
+  for (let i = 1; i <= options.count; i++) {
+    const generated = generateCustomer(i, options.seed);
+    const record = benchCustomerRecord(generated);
+    const merged = mergeCustomer(undefined, [{ connector, aspects, record }], runId);
+    const id = customerUuid(i, options.seed);
+    add(
+      'customers',
+      customerRow(id, merged, {
+        sourceConnector: connector,
+        sourceId: record.externalId,
+        contentHash: contentHash(merged),
+        inputHash: sourceInputHash(steps, record),
+        runId,
+        createdRunId: runId,
+      }),
+    );
+    add('external_ids', { connector, external_id: record.externalId, customer_id: id, run_id: runId });
+    for (const table of TARGET_TABLES) {
+      if (table === 'customers' || table === 'external_ids') continue;
+      for (const row of CHILD_TABLES[table].rows(merged)) add(table, { ...row, customer_id: id });
+    }
+    if (i % 500 === 0) await flush();
+  }
+  await flush();
+  await Promise.all(
+    TARGET_TABLES.map(async (table) => {
+      streams[table].end();
+      await once(streams[table], 'finish');
+    }),
+  );
+  const totalRows = TARGET_TABLES.reduce((n, t) => n + rows[t], 0);
+  return { files, rows, totalRows, bytes };
+}
+
+/** Timing of the raw COPY load. */
+export interface CopyTiming {
+  seconds: number;
+  perTable: Record<TargetTable, number>;
+  rows: number;
+}
+
+/**
+ * Loads the prepared files with `COPY … FROM STDIN`, one table after another
+ * (parents first, so foreign keys are checked as in the sync), each in its own
+ * transaction, over one connection to the database at `url`.
+ */
+export async function runCopyLoad(url: string, prepared: CopyFiles, timeoutMs: number): Promise<CopyTiming> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 30_000, statement_timeout: timeoutMs });
+  await client.connect();
+  const perTable = {} as Record<TargetTable, number>;
+  let rows = 0;
+  const started = performance.now();
+  try {
+    for (const table of TARGET_TABLES) {
+      const columns = Object.keys(COPY_COLUMNS[table])
+        .map((c) => `"${c}"`)
+        .join(', ');
+      const t0 = performance.now();
+      const copy = client.query(copyFrom(`copy ${table} (${columns}) from stdin`));
+      await pipeline(createReadStream(prepared.files[table], { highWaterMark: 1 << 20 }), copy);
+      perTable[table] = (performance.now() - t0) / 1000;
+      rows += copy.rowCount;
+    }
+  } finally {
+    await client.end();
+  }
+  return { seconds: (performance.now() - started) / 1000, perTable, rows };
+}

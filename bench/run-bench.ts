@@ -1,0 +1,387 @@
+/**
+ * `npm run bench`: end-to-end throughput of a flat-file sync against the database
+ * bound. See `BENCH_USAGE` in `bench-options.ts`.
+ */
+import { randomBytes } from 'node:crypto';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import net from 'node:net';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
+import pg from 'pg';
+import { loadConfig } from '../src/config/load-config.js';
+import { planFlow, runKey, runWorkflowId } from '../src/config/flow-plan.js';
+import { redactUrl } from '../src/db/connect.js';
+import { startTemporalDevServer, type TemporalDevServer } from '../src/tooling/dev-server.js';
+import type { customerSyncWorkflow } from '../src/workflows/customer-sync-workflow.js';
+import type { RunReport } from '../src/workflows/customer-sync-types.js';
+import {
+  createBenchDatabase,
+  DEFAULT_BENCH_SERVER_URL,
+  dropBenchDatabase,
+  snapshotTables,
+  TARGET_TABLES,
+  type TableSnapshot,
+} from './bench-database.js';
+import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchOptions } from './bench-options.js';
+import { formatBenchReport, type BenchResult, type SyncRunResult } from './bench-report.js';
+import { prepareCopyFiles, runCopyLoad } from './copy-bound.js';
+import { writeReferenceData, writeTemplateFile } from './template-file-writer.js';
+import { runHistoryStats } from './workflow-history.js';
+import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
+
+const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
+const RESULT_FILE = join(REPO_ROOT, '.data', 'bench-latest.json');
+const FLOW = 'bench';
+const CONNECTOR = 'erp';
+const ASPECTS = [
+  'name',
+  'addresses',
+  'contactPersons',
+  'customerAttributes',
+  'customerContactDetails',
+  'addressAttributes',
+  'addressContactDetails',
+] as const;
+const MB = 1024 * 1024;
+
+const startedAt = performance.now();
+function log(message: string): void {
+  const seconds = ((performance.now() - startedAt) / 1000).toFixed(1).padStart(7);
+  process.stderr.write(`[bench ${seconds}s] ${message}\n`);
+}
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as net.AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+async function withTimeout<T>(what: string, promise: Promise<T>, ms: number, onTimeout?: () => Promise<void>): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => {
+      const fail = (): void => reject(new Error(`${what} did not finish within ${Math.round(ms / 1000)} s`));
+      if (onTimeout) onTimeout().catch(() => undefined).finally(fail);
+      else fail();
+    }, ms);
+  });
+  try {
+    return await Promise.race([promise, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** Cleanup steps, run once in reverse order of registration, on success, failure or Ctrl-C. */
+class Cleanup {
+  private readonly steps: { what: string; run: () => Promise<void> }[] = [];
+  private running: Promise<void> | undefined;
+  add(what: string, run: () => Promise<void>): void {
+    this.steps.push({ what, run });
+  }
+  run(): Promise<void> {
+    return (this.running ??= (async () => {
+      for (const step of this.steps.reverse()) {
+        try {
+          await withTimeout(step.what, step.run(), 60_000);
+        } catch (error) {
+          log(`cleanup: ${step.what} failed: ${(error as Error).message}`);
+        }
+      }
+    })());
+  }
+}
+
+function configYaml(folder: string, referenceData: string, options: BenchOptions): string {
+  const lines = [
+    'connectors:',
+    `  ${CONNECTOR}:`,
+    '    type: flat-file',
+    `    folder: ${JSON.stringify(folder)}`,
+    '    pattern: "customer_*.txt"',
+    '    delimiter: "|"',
+    `    referenceData: ${JSON.stringify(referenceData)}`,
+    'flows:',
+    `  ${FLOW}:`,
+    '    source:',
+    '      type: connector',
+    `      connector: ${CONNECTOR}`,
+    `      aspects: [${ASPECTS.join(', ')}]`,
+    '    mode: full',
+  ];
+  if (options.chunkSize !== undefined) lines.push(`    chunkSize: ${options.chunkSize}`);
+  if (options.pageSize !== undefined) lines.push(`    pageSize: ${options.pageSize}`);
+  return `${lines.join('\n')}\n`;
+}
+
+interface TimedRun {
+  workflowId: string;
+  firstRunId: string;
+  seconds: number;
+  report: RunReport;
+}
+
+async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResult> {
+  const serverUrl = process.env.DATABASE_URL || DEFAULT_BENCH_SERVER_URL;
+  const runTimeoutMs = options.timeoutMinutes * 60_000;
+  const workDir = mkdtempSync(join(tmpdir(), 'custsync-bench-'));
+  cleanup.add('remove the temporary folder', () => {
+    if (options.keep) log(`kept ${workDir}`);
+    else rmSync(workDir, { recursive: true, force: true });
+    return Promise.resolve();
+  });
+  const inbox = join(workDir, 'inbox');
+  const copyDir = join(workDir, 'copy');
+  mkdirSync(inbox);
+  mkdirSync(copyDir);
+
+  // 1. The file, its reference data and the config.
+  const fileName = 'customer_20261101T020000.txt';
+  const referenceFile = join(workDir, 'reference-data.json');
+  await writeReferenceData(referenceFile);
+  let t0 = performance.now();
+  log(`writing ${options.customers.toLocaleString('en-US')} customers to ${join(inbox, fileName)}`);
+  const file = await writeTemplateFile(join(inbox, fileName), options.customers, options.seed);
+  const generateSeconds = (performance.now() - t0) / 1000;
+  log(`file: ${file.rows.toLocaleString('en-US')} rows, ${(file.bytes / MB).toFixed(1)} MB in ${generateSeconds.toFixed(1)} s`);
+  const configFile = join(workDir, 'custsync.bench.yaml');
+  writeFileSync(configFile, configYaml(inbox, referenceFile, options));
+  const { config } = loadConfig(configFile);
+  const flow = config.flows[FLOW]!;
+
+  const suffix = randomBytes(4).toString('hex');
+  const syncWorkflowId = runWorkflowId(FLOW, `${runKey(new Date())}-${suffix}`);
+  const resyncWorkflowId = `${syncWorkflowId}-resync`;
+
+  // The COPY payload: the same rows the sync will write, from the generator; untimed.
+  t0 = performance.now();
+  log('preparing the COPY rows from the generator');
+  const copyFiles = await prepareCopyFiles({
+    folder: copyDir,
+    count: options.customers,
+    seed: options.seed,
+    steps: planFlow(config, FLOW, { trigger: 'bench' }).steps,
+    runId: syncWorkflowId,
+  });
+  const prepareSeconds = (performance.now() - t0) / 1000;
+  log(`COPY rows: ${copyFiles.totalRows.toLocaleString('en-US')} (${(copyFiles.bytes / MB).toFixed(1)} MB) in ${prepareSeconds.toFixed(1)} s`);
+
+  // 2. Two fresh databases with the schema.
+  const syncDb = `custsync_bench_${suffix}`;
+  const copyDb = `custsync_bench_${suffix}_copy`;
+  log(`creating databases ${syncDb} and ${copyDb} on ${redactUrl(serverUrl)}`);
+  cleanup.add('drop the databases', async () => {
+    if (options.keep) {
+      log(`kept databases ${syncDb} and ${copyDb}`);
+      return;
+    }
+    await dropBenchDatabase(serverUrl, syncDb);
+    await dropBenchDatabase(serverUrl, copyDb);
+  });
+  const syncUrl = await createBenchDatabase(serverUrl, syncDb);
+  const copyUrl = await createBenchDatabase(serverUrl, copyDb);
+  const postgres = await serverVersion(syncUrl);
+
+  // 3. Temporal dev server and the worker in its own process.
+  const temporalPort = await freePort();
+  log(`starting a Temporal dev server on 127.0.0.1:${temporalPort}`);
+  const temporalTail: string[] = [];
+  const server: TemporalDevServer = await startTemporalDevServer({
+    port: temporalPort,
+    uiPort: await freePort(),
+    dbFile: join(workDir, 'temporal.sqlite'),
+    log: (line) => {
+      temporalTail.push(line);
+      if (temporalTail.length > 40) temporalTail.shift();
+    },
+  });
+  cleanup.add('stop the Temporal dev server', () => server.stop());
+  const taskQueue = `bench-${suffix}`;
+  let cpuProfileDir: string | undefined;
+  if (options.cpuProf) {
+    cpuProfileDir = join(REPO_ROOT, '.data', 'bench-cpu-prof', suffix);
+    mkdirSync(cpuProfileDir, { recursive: true });
+  }
+  log('starting the worker process (bundling workflows)');
+  const worker: WorkerProcess = await startWorkerProcess({
+    databaseUrl: syncUrl,
+    temporalAddress: server.address,
+    taskQueue,
+    configFile,
+    traceSql: options.traceSql,
+    cpuProfileDir,
+  });
+  let workerStopped = false;
+  cleanup.add('stop the worker process', () => {
+    if (!workerStopped) worker.kill();
+    return Promise.resolve();
+  });
+  log(`worker pid ${worker.pid} ready; startup peak RSS ${(worker.startupPeakBytes / MB).toFixed(0)} MB`);
+  await worker.resetPeak();
+
+  const connection = await Connection.connect({ address: server.address, connectTimeout: '10 seconds' });
+  cleanup.add('close the Temporal client', () => connection.close());
+  const client = new Client({ connection, namespace: 'default' });
+
+  const timedRun = async (workflowId: string, inputs?: string[]): Promise<TimedRun> => {
+    const input = planFlow(config, FLOW, { trigger: 'bench', inputs });
+    const t = performance.now();
+    const handle = await client.workflow.start<typeof customerSyncWorkflow>('customerSyncWorkflow', {
+      taskQueue,
+      workflowId,
+      args: [input],
+      workflowExecutionTimeout: runTimeoutMs,
+    });
+    const report = await withTimeout(`run ${workflowId}`, handle.result(), runTimeoutMs + 30_000, async () => {
+      await handle.terminate('benchmark timeout');
+    });
+    const seconds = (performance.now() - t) / 1000;
+    if (report.status !== 'completed') throw new Error(`run ${workflowId} ended ${report.status}: ${report.error ?? ''}`);
+    return { workflowId, firstRunId: handle.firstExecutionRunId, seconds, report };
+  };
+
+  // 4. The sync, timed end to end.
+  log(`sync ${syncWorkflowId}`);
+  const sync = await timedRun(syncWorkflowId);
+  log(`sync done in ${sync.seconds.toFixed(2)} s: ${JSON.stringify(sync.report.totals)}`);
+  const syncTrace = options.traceSql ? await worker.takeSqlTrace() : undefined;
+
+  // 5. A re-sync of the same file: everything unchanged.
+  log(`re-sync ${resyncWorkflowId}`);
+  const resync = await timedRun(resyncWorkflowId, [fileName]);
+  log(`re-sync done in ${resync.seconds.toFixed(2)} s: ${JSON.stringify(resync.report.totals)}`);
+
+  const stopped = await worker.stop();
+  workerStopped = true;
+  const [syncHistory, resyncHistory] = await withTimeout(
+    'fetching the histories',
+    Promise.all([
+      runHistoryStats(client, sync.workflowId, sync.firstRunId),
+      runHistoryStats(client, resync.workflowId, resync.firstRunId),
+    ]),
+    5 * 60_000,
+  );
+  const syncSnapshot = await snapshotTables(syncUrl);
+
+  // 6. The bound: raw COPY of the same rows into the second database.
+  log('COPY of the same rows into the second database');
+  const copy = await runCopyLoad(copyUrl, copyFiles, runTimeoutMs);
+  log(`COPY done in ${copy.seconds.toFixed(2)} s`);
+  const copySnapshot = await snapshotTables(copyUrl);
+
+  const problems = compareSnapshots(syncSnapshot, copySnapshot);
+  const expectUnchanged = options.customers;
+  if (resync.report.totals.unchanged !== expectUnchanged) {
+    problems.push(`re-sync: ${resync.report.totals.unchanged} unchanged, expected ${expectUnchanged}`);
+  }
+  if (sync.report.totals.created !== options.customers) {
+    problems.push(`sync: ${sync.report.totals.created} created, expected ${options.customers}`);
+  }
+
+  const runResult = (run: TimedRun, history: Awaited<ReturnType<typeof runHistoryStats>>): SyncRunResult => ({
+    workflowId: run.workflowId,
+    seconds: run.seconds,
+    timesCopy: run.seconds / copy.seconds,
+    customersPerSecond: options.customers / run.seconds,
+    totals: run.report.totals,
+    historyEvents: history.events,
+    executions: history.executions.length,
+    eventsPerExecution: history.executions.map((e) => e.events),
+    largestPayloadBytes: history.largestPayloadBytes,
+    workflowTaskSeconds: history.workflowTaskMs / 1000,
+    activities: history.activities,
+  });
+
+  return {
+    startedAt: new Date(Date.now() - (performance.now() - startedAt)).toISOString(),
+    environment: {
+      node: process.versions.node,
+      cpus: availableParallelism(),
+      postgres,
+      chunkSize: flow.chunkSize,
+      pageSize: flow.pageSize,
+      seed: options.seed,
+    },
+    customers: options.customers,
+    file: { name: fileName, rows: file.rows, megabytes: file.bytes / MB, generateSeconds },
+    rowsWritten: TARGET_TABLES.reduce((n, t) => n + syncSnapshot.counts[t], 0),
+    rowsPerTable: syncSnapshot.counts,
+    sync: runResult(sync, syncHistory),
+    resync: runResult(resync, resyncHistory),
+    copy: { seconds: copy.seconds, rowsPerSecond: copy.rows / copy.seconds, perTableSeconds: copy.perTable, prepareSeconds },
+    worker: {
+      peakRssMb: stopped.peakBytes / MB,
+      startupPeakRssMb: worker.startupPeakBytes / MB,
+      maxRssMb: stopped.maxRssBytes / MB,
+    },
+    diskMb: { sync: syncSnapshot.bytes / MB, copy: copySnapshot.bytes / MB },
+    verification: {
+      countsMatch: TARGET_TABLES.every((t) => syncSnapshot.counts[t] === copySnapshot.counts[t]),
+      contentMatches: syncSnapshot.fingerprint === copySnapshot.fingerprint,
+      problems,
+    },
+    ...(syncTrace ? { sqlTrace: { sync: syncTrace, resync: stopped.sqlTrace ?? [] } } : {}),
+  };
+}
+
+function compareSnapshots(sync: TableSnapshot, copy: TableSnapshot): string[] {
+  const problems: string[] = [];
+  for (const t of TARGET_TABLES) {
+    if (sync.counts[t] !== copy.counts[t]) problems.push(`${t}: sync ${sync.counts[t]} rows, COPY ${copy.counts[t]}`);
+  }
+  if (sync.fingerprint !== copy.fingerprint) problems.push('customer content or input hashes differ between sync and COPY');
+  return problems;
+}
+
+async function serverVersion(url: string): Promise<string> {
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
+  await client.connect();
+  try {
+    return (await client.query<{ server_version: string }>('show server_version')).rows[0]!.server_version;
+  } finally {
+    await client.end();
+  }
+}
+
+async function run(): Promise<number> {
+  let options: BenchOptions | 'help';
+  try {
+    options = parseBenchArgs(process.argv.slice(2));
+  } catch (error) {
+    if (!(error instanceof BenchUsageError)) throw error;
+    process.stderr.write(`${error.message}\n\n${BENCH_USAGE}\n`);
+    return 2;
+  }
+  if (options === 'help') {
+    process.stdout.write(`${BENCH_USAGE}\n`);
+    return 0;
+  }
+  const cleanup = new Cleanup();
+  const interrupted = (signal: NodeJS.Signals): void => {
+    log(`${signal}: cleaning up`);
+    void cleanup.run().finally(() => process.exit(130));
+  };
+  process.once('SIGINT', interrupted);
+  process.once('SIGTERM', interrupted);
+  try {
+    const result = await main(options, cleanup);
+    mkdirSync(join(REPO_ROOT, '.data'), { recursive: true });
+    writeFileSync(RESULT_FILE, `${JSON.stringify(result, null, 2)}\n`);
+    process.stdout.write(`\n${formatBenchReport(result)}\n\nwritten to ${RESULT_FILE}\n`);
+    return result.verification.problems.length === 0 ? 0 : 1;
+  } catch (error) {
+    log(`failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return 1;
+  } finally {
+    await cleanup.run();
+  }
+}
+
+process.exitCode = await run();
