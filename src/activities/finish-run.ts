@@ -24,8 +24,8 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
     const { runId } = input;
     await db.transaction().execute(async (trx) => {
       const sums = await sql<{ customers: number; created: number; updated: number; unchanged: number; rejected: number }>`
-        select coalesce(sum(customers), 0)::int as customers, coalesce(sum(created), 0)::int as created,
-               coalesce(sum(updated), 0)::int as updated, coalesce(sum(unchanged), 0)::int as unchanged,
+        select coalesce(sum(customers), 0)::int + ${plannedUnchanged(runId)} as customers, coalesce(sum(created), 0)::int as created,
+               coalesce(sum(updated), 0)::int as updated, coalesce(sum(unchanged), 0)::int + ${plannedUnchanged(runId)} as unchanged,
                (select count(*) from rejected_records where run_id = ${runId})::int as rejected
         from sync_run_chunks where run_id = ${runId}`.execute(trx);
       const t = sums.rows[0]!;
@@ -73,6 +73,7 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
           .execute();
       }
       await trx.deleteFrom('staging_records').where('run_id', '=', runId).execute();
+      await trx.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
     });
     return loadRunReport(db, runId, REPORT_REJECT_SAMPLE);
   };
@@ -93,7 +94,8 @@ export async function loadRunReport(db: ActivityDeps['db'], runId: string, rejec
       .orderBy('line')
       .limit(rejectLimit)
       .execute(),
-    sql<{ customers: number }>`select coalesce(sum(customers), 0)::int as customers from sync_run_chunks where run_id = ${runId}`.execute(
+    sql<{ customers: number }>`select coalesce(sum(customers), 0)::int + ${plannedUnchanged(runId)} as customers
+      from sync_run_chunks where run_id = ${runId}`.execute(
       db,
     ),
   ]);
@@ -132,4 +134,9 @@ export async function loadRunReport(db: ActivityDeps['db'], runId: string, rejec
     durationMs: new Date(finished).getTime() - new Date(run.started_at).getTime(),
     ...(run.error ? { error: run.error } : {}),
   };
+}
+
+/** Customers a run's merge plan found unchanged: counted, but in no chunk. */
+function plannedUnchanged(runId: string) {
+  return sql<number>`coalesce((select unchanged from sync_run_plans where run_id = ${runId}), 0)`;
 }

@@ -4,6 +4,7 @@ import { finishRunActivity } from './finish-run.js';
 import { matchStepActivity } from './match-step.js';
 import { mergeChunkActivity } from './merge-chunk.js';
 import { nonRetryableOnInputErrors } from './non-retryable.js';
+import { planMergeActivity } from './plan-merge.js';
 import { selectInputsActivity } from './select-inputs.js';
 import { stageStepActivity } from './stage-step.js';
 
@@ -14,6 +15,7 @@ export function createActivities(deps: ActivityDeps) {
     selectInputs: nonRetryableOnInputErrors(selectInputsActivity(deps)),
     stageStep: nonRetryableOnInputErrors(stageStepActivity(deps)),
     matchStep: matchStepActivity(deps),
+    planMerge: planMergeActivity(deps),
     mergeChunk: nonRetryableOnInputErrors(mergeChunkActivity(deps)),
     finishRun: finishRunActivity(deps),
   };

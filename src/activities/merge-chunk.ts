@@ -13,7 +13,7 @@ import {
 } from '../merge/index.js';
 import type { FlowStepPlan, RunTotals } from '../workflows/customer-sync-types.js';
 import type { ActivityDeps } from './activity-deps.js';
-import { stepsSignature } from './steps-signature.js';
+import { inputHashesQuery } from './input-hashes.js';
 
 export interface MergeChunkInput {
   runId: string;
@@ -22,6 +22,8 @@ export interface MergeChunkInput {
   /** Customers with an id greater than this are merged; '' for the first chunk. */
   afterCustomerId: string;
   limit: number;
+  /** Take the chunk's customers from the run's merge set (see `planMerge`) instead of all staged customers. */
+  fromMergeSet?: boolean;
 }
 
 export interface MergeChunkResult {
@@ -68,22 +70,20 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       return { lastCustomerId: done.chunk_end, totals: { customers, created, updated, unchanged, rejected } };
     }
 
-    const idRows = await sql<{ customer_id: string }>`select distinct customer_id from staging_records
-      where run_id = ${runId} and customer_id > ${chunkStart}::uuid
-      order by customer_id limit ${input.limit}`.execute(db);
+    const idRows = input.fromMergeSet
+      ? await sql<{ customer_id: string }>`select customer_id from sync_run_merge_set
+          where run_id = ${runId} and customer_id > ${chunkStart}::uuid
+          order by customer_id limit ${input.limit}`.execute(db)
+      : await sql<{ customer_id: string }>`select distinct customer_id from staging_records
+          where run_id = ${runId} and customer_id > ${chunkStart}::uuid
+          order by customer_id limit ${input.limit}`.execute(db);
     const ids = idRows.rows.map((r) => r.customer_id);
     const totals: RunTotals = { customers: ids.length, created: 0, updated: 0, unchanged: 0, rejected: 0 };
     if (ids.length === 0) return { totals };
 
     // Customers whose contributions hash to what their stored state was merged from are unchanged:
     // merging is idempotent, so they are neither loaded nor merged again.
-    const signature = stepsSignature(steps);
-    const summary = await sql<{ customer_id: string; input_hash: string; stored_input_hash: string | null }>`
-      select s.customer_id, c.input_hash as stored_input_hash,
-        md5(${signature} || string_agg(s.step_index || ':' || s.record_hash, ',' order by s.step_index, s.seq)) as input_hash
-      from staging_records s left join customers c on c.id = s.customer_id
-      where s.run_id = ${runId} and s.customer_id = any(${ids}::uuid[])
-      group by s.customer_id, c.input_hash`.execute(db);
+    const summary = await inputHashesQuery(runId, steps, sql`s.customer_id = any(${ids}::uuid[])`).execute(db);
     const inputHashes = new Map<string, string>();
     const toMerge: string[] = [];
     for (const row of summary.rows) {

@@ -142,6 +142,20 @@ export interface SyncRunChunksTable {
   completed_at: Timestamp;
 }
 
+/** A run's merge plan, fixed once computed so every retry and continuation sees the same chunks. */
+export interface SyncRunPlansTable {
+  run_id: string;
+  chunk_starts: Json<string[]>;
+  to_merge: number;
+  unchanged: number;
+}
+
+/** The customers a run has to merge (those whose inputs changed). */
+export interface SyncRunMergeSetTable {
+  run_id: string;
+  customer_id: string;
+}
+
 export interface StagingRecordsTable {
   run_id: string;
   step_index: number;
@@ -197,6 +211,8 @@ export interface Database {
   sync_runs: SyncRunsTable;
   sync_run_steps: SyncRunStepsTable;
   sync_run_chunks: SyncRunChunksTable;
+  sync_run_plans: SyncRunPlansTable;
+  sync_run_merge_set: SyncRunMergeSetTable;
   staging_records: StagingRecordsTable;
   rejected_records: RejectedRecordsTable;
   change_log: ChangeLogTable;

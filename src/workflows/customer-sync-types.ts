@@ -36,7 +36,10 @@ export interface ResumeState {
   steps: StepStats[];
   consumed: ConsumedInput[];
   totals: RunTotals;
+  /** Sequential merge (runs started before merge plans): where to go on. */
   afterCustomerId: string;
+  /** Planned merge: the next chunk of the plan to merge. */
+  chunkIndex?: number;
   chunksDone: number;
   startedAt: number;
 }

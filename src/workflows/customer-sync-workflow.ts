@@ -3,6 +3,7 @@ import {
   ContinueAsNew,
   continueAsNew,
   defineQuery,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -21,6 +22,9 @@ import {
 /** Live progress of a run: `custsync run` polls it, the Temporal UI can query it. */
 export const progressQuery = defineQuery<RunProgress>('progress');
 
+/** Chunks merged at the same time: the worker's merging overlaps the database's writing. */
+export const MERGE_LANES = 2;
+
 /** Chunks merged in one execution before the run continues as new, keeping histories short. */
 export const DEFAULT_CHUNKS_PER_EXECUTION = 400;
 
@@ -32,7 +36,7 @@ const retry: ActivityOptions['retry'] = {
   nonRetryableErrorTypes: NON_RETRYABLE,
 };
 
-const { beginRun, selectInputs, matchStep, finishRun } = proxyActivities<Activities>({
+const { beginRun, selectInputs, matchStep, planMerge, finishRun } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   retry,
 });
@@ -120,40 +124,74 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
     }
 
     progress.phase = 'merging';
-    progress.customersToMerge = steps.reduce((n, s) => Math.max(n, s.matched + (s.role === 'source' ? s.staged - s.matched : 0)), 0);
-    let after = resume?.afterCustomerId ?? '';
-    let chunksThisExecution = 0;
-    for (;;) {
-      const chunk = await mergeChunk({
-        runId,
-        steps: input.steps,
-        source: input.source,
-        afterCustomerId: after,
-        limit: input.chunkSize,
+    const t = progress.totals;
+    const add = (chunk: { customers: number; created: number; updated: number; unchanged: number; rejected: number }) => {
+      t.customers += chunk.customers;
+      t.created += chunk.created;
+      t.updated += chunk.updated;
+      t.unchanged += chunk.unchanged;
+      t.rejected += chunk.rejected;
+    };
+    const chunkLimit = input.chunksPerExecution ?? DEFAULT_CHUNKS_PER_EXECUTION;
+    const resumeWith = async (position: { afterCustomerId: string; chunkIndex?: number }) =>
+      continueAsNew<typeof customerSyncWorkflow>({
+        ...input,
+        resume: {
+          steps,
+          consumed,
+          totals: progress.totals,
+          ...position,
+          chunksDone: progress.chunksDone,
+          startedAt: resume?.startedAt ?? workflowInfo().startTime.getTime(),
+        },
       });
-      if (!chunk.lastCustomerId) break;
-      const t = progress.totals;
-      t.customers += chunk.totals.customers;
-      t.created += chunk.totals.created;
-      t.updated += chunk.totals.updated;
-      t.unchanged += chunk.totals.unchanged;
-      t.rejected += chunk.totals.rejected;
-      progress.chunksDone++;
-      after = chunk.lastCustomerId;
-      chunksThisExecution++;
-      const limit = input.chunksPerExecution ?? DEFAULT_CHUNKS_PER_EXECUTION;
-      if (chunksThisExecution >= limit || workflowInfo().continueAsNewSuggested) {
-        await continueAsNew<typeof customerSyncWorkflow>({
-          ...input,
-          resume: {
-            steps,
-            consumed,
-            totals: progress.totals,
-            afterCustomerId: after,
-            chunksDone: progress.chunksDone,
-            startedAt: resume?.startedAt ?? workflowInfo().startTime.getTime(),
-          },
+
+    // A run continued from an execution that merged sequentially goes on the same way.
+    const planned = resume ? resume.chunkIndex !== undefined : patched('merge-plan-and-lanes');
+    if (planned) {
+      // Unchanged customers are set aside in one pass; the rest is merged in chunks, several at a time.
+      const plan = await planMerge({ runId, steps: input.steps, chunkSize: input.chunkSize });
+      if (!resume) add({ customers: plan.unchanged, created: 0, updated: 0, unchanged: plan.unchanged, rejected: 0 });
+      progress.customersToMerge = plan.toMerge + plan.unchanged;
+      let next = resume?.chunkIndex ?? 0;
+      let startedHere = 0;
+      const lane = async () => {
+        while (next < plan.chunkStarts.length && startedHere < chunkLimit && !workflowInfo().continueAsNewSuggested) {
+          const index = next++;
+          startedHere++;
+          const chunk = await mergeChunk({
+            runId,
+            steps: input.steps,
+            source: input.source,
+            afterCustomerId: plan.chunkStarts[index]!,
+            limit: input.chunkSize,
+            fromMergeSet: true,
+          });
+          add(chunk.totals);
+          progress.chunksDone++;
+        }
+      };
+      await Promise.all(Array.from({ length: MERGE_LANES }, lane));
+      if (next < plan.chunkStarts.length) await resumeWith({ afterCustomerId: '', chunkIndex: next });
+    } else {
+      let after = resume?.afterCustomerId ?? '';
+      let chunksThisExecution = 0;
+      for (;;) {
+        const chunk = await mergeChunk({
+          runId,
+          steps: input.steps,
+          source: input.source,
+          afterCustomerId: after,
+          limit: input.chunkSize,
         });
+        if (!chunk.lastCustomerId) break;
+        add(chunk.totals);
+        progress.chunksDone++;
+        after = chunk.lastCustomerId;
+        chunksThisExecution++;
+        if (chunksThisExecution >= chunkLimit || workflowInfo().continueAsNewSuggested) {
+          await resumeWith({ afterCustomerId: after });
+        }
       }
     }
 

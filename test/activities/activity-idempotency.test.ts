@@ -22,7 +22,7 @@ const config = configSchema.parse({
   },
   flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'addresses', 'contactPersons', 'customerAttributes'] } } },
 });
-const plan = planFlow(config, 'erp', { trigger: 'test' });
+const plan_ = planFlow(config, 'erp', { trigger: 'test' });
 
 async function stagingRows(db: TestDatabase, runId: string) {
   const rows = await sql`select step_index, external_id, seq, record, customer_id from staging_records
@@ -41,7 +41,7 @@ describe('activities are idempotent and resume from their heartbeat', () => {
     db = await createTestDatabase();
     acts = createActivities({ db: db.db, connectors: createConnectorFactory(config) });
     for (const runId of ['run-a', 'run-b']) {
-      await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan.steps });
+      await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan_.steps });
     }
     const inputs = await run(acts.selectInputs, { runId: 'run-a', stepIndex: 0, connector: 'erp' });
     input = inputs[0]!;
@@ -82,8 +82,18 @@ describe('activities are idempotent and resume from their heartbeat', () => {
     expect(await stagingRows(db, 'run-a')).toEqual(rows);
   });
 
+  it('planning the merge twice gives the same plan, even after chunks were written', async () => {
+    await run(acts.matchStep, { runId: 'run-b', stepIndex: 0, connector: 'erp', role: 'source' });
+    const plan = await run(acts.planMerge, { runId: 'run-b', steps: plan_.steps, chunkSize: 3 });
+    expect(plan).toEqual({ chunkStarts: ['', expect.any(String) as unknown as string], toMerge: 4, unchanged: 0 });
+    await run(acts.mergeChunk, { runId: 'run-b', steps: plan_.steps, source: 'connector', afterCustomerId: '', limit: 3, fromMergeSet: true });
+    expect(await run(acts.planMerge, { runId: 'run-b', steps: plan_.steps, chunkSize: 3 })).toEqual(plan);
+    await db.db.deleteFrom('customers').execute();
+    await db.db.deleteFrom('sync_run_chunks').execute();
+  });
+
   it('merging a chunk twice writes once and reports the stored outcome', async () => {
-    const chunk = { runId: 'run-a', steps: plan.steps, source: 'connector' as const, afterCustomerId: '', limit: 3 };
+    const chunk = { runId: 'run-a', steps: plan_.steps, source: 'connector' as const, afterCustomerId: '', limit: 3 };
     const first = await run(acts.mergeChunk, chunk);
     expect(first.totals).toEqual({ customers: 3, created: 3, updated: 0, unchanged: 0, rejected: 0 });
     const state = await dumpCustomerTables(db);

@@ -168,6 +168,21 @@ export async function up(db: Kysely<any>): Promise<void> {
     .execute();
 
   await db.schema
+    .createTable('sync_run_plans')
+    .addColumn('run_id', 'text', (c) => c.primaryKey().references('sync_runs.id').onDelete('cascade'))
+    .addColumn('chunk_starts', 'jsonb', (c) => c.notNull())
+    .addColumn('to_merge', 'integer', (c) => c.notNull())
+    .addColumn('unchanged', 'integer', (c) => c.notNull())
+    .execute();
+
+  await db.schema
+    .createTable('sync_run_merge_set')
+    .addColumn('run_id', 'text', (c) => c.notNull())
+    .addColumn('customer_id', 'uuid', (c) => c.notNull())
+    .addPrimaryKeyConstraint('sync_run_merge_set_pk', ['run_id', 'customer_id'])
+    .execute();
+
+  await db.schema
     .createTable('staging_records')
     .addColumn('run_id', 'text', (c) => c.notNull())
     .addColumn('step_index', 'integer', (c) => c.notNull())
@@ -227,6 +242,8 @@ export async function down(db: Kysely<any>): Promise<void> {
     'change_log',
     'rejected_records',
     'staging_records',
+    'sync_run_merge_set',
+    'sync_run_plans',
     'sync_run_chunks',
     'sync_run_steps',
     'sync_runs',
