@@ -45,3 +45,10 @@ export function runKey(now: Date): string {
 export function runWorkflowId(flow: string, key: string): string {
   return `sync/${flow}/${key}`;
 }
+
+/** A one-line description of a run for the Temporal UI's summary field. */
+export function runSummary(input: CustomerSyncInput): string {
+  const steps = input.steps.map((s) => `${s.connector} [${s.aspects.join(', ')}]`).join(' → ');
+  const source = input.source === 'current' ? 'current data → ' : '';
+  return `${input.flow} (${input.mode}, ${input.trigger}): ${source}${steps}`;
+}

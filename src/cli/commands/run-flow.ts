@@ -1,6 +1,6 @@
 import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
 import type { CustsyncConfig } from '../../config/config-schema.js';
-import { planFlow, runKey, runWorkflowId } from '../../config/flow-plan.js';
+import { planFlow, runKey, runSummary, runWorkflowId } from '../../config/flow-plan.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import type { customerSyncWorkflow } from '../../workflows/customer-sync-workflow.js';
 import type { RunProgress, RunReport, RunTrigger } from '../../workflows/customer-sync-types.js';
@@ -44,6 +44,8 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
       taskQueue: options.temporal.taskQueue,
       workflowId,
       args: [input],
+      memo: { flow: input.flow, trigger: input.trigger },
+      staticSummary: runSummary(input),
     });
     const say = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
     say(`started ${workflowId}`);
