@@ -4,7 +4,6 @@
  */
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import net from 'node:net';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -30,20 +29,14 @@ import { prepareCopyFiles, runCopyLoad } from './copy-bound.js';
 import { writeReferenceData, writeTemplateFile } from './template-file-writer.js';
 import { runHistoryStats } from './workflow-history.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
+import { TEMPLATE_ASPECTS } from '../src/connectors/flat-file/template-aspects.js';
+import { freePort } from '../src/tooling/free-port.js';
 
 const REPO_ROOT = fileURLToPath(new URL('..', import.meta.url));
 const RESULT_FILE = join(REPO_ROOT, '.data', 'bench-latest.json');
 const FLOW = 'bench';
 const CONNECTOR = 'erp';
-const ASPECTS = [
-  'name',
-  'addresses',
-  'contactPersons',
-  'customerAttributes',
-  'customerContactDetails',
-  'addressAttributes',
-  'addressContactDetails',
-] as const;
+const ASPECTS = TEMPLATE_ASPECTS;
 const MB = 1024 * 1024;
 
 const startedAt = performance.now();
@@ -52,16 +45,6 @@ function log(message: string): void {
   process.stderr.write(`[bench ${seconds}s] ${message}\n`);
 }
 
-function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = net.createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as net.AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function withTimeout<T>(what: string, promise: Promise<T>, ms: number, onTimeout?: () => Promise<void>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;

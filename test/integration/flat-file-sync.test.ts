@@ -1,19 +1,12 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEMPLATE_ASPECTS } from '../../src/connectors/flat-file/template-aspects.js';
 import type { RunReport } from '../../src/workflows/customer-sync-types.js';
 import { customerIdOf, dumpCustomerTables, rowsNotOf, type TableRows } from '../support/db-state.js';
 import { BAD_ROWS, DELTA, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
-const ERP_ASPECTS = [
-  'name',
-  'addresses',
-  'contactPersons',
-  'customerAttributes',
-  'customerContactDetails',
-  'addressAttributes',
-  'addressContactDetails',
-];
+const ERP_ASPECTS = TEMPLATE_ASPECTS;
 
 describe('flat-file source through Temporal into PostgreSQL', () => {
   let h: SyncHarness;
