@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { TestDatabase } from './test-database.js';
+import type { DatabaseHandle } from '../../src/db/connect.js';
 
 export const CUSTOMER_TABLES = [
   'customers',
@@ -19,7 +19,7 @@ export const CUSTOMER_TABLES = [
 export type TableRows = Record<string, Record<string, unknown>[]>;
 
 /** Every row of every customer table, with the row version (xmin), sorted for comparison. */
-export async function dumpCustomerTables(db: TestDatabase): Promise<TableRows> {
+export async function dumpCustomerTables(db: DatabaseHandle): Promise<TableRows> {
   const out: TableRows = {};
   for (const table of CUSTOMER_TABLES) {
     const rows = await sql<Record<string, unknown>>`select xmin::text as row_version, t.* from ${sql.table(table)} t`.execute(
@@ -41,7 +41,7 @@ export function rowsNotOf(state: TableRows, except: Set<string>): TableRows {
   return out;
 }
 
-export async function customerIdOf(db: TestDatabase, connector: string, externalId: string): Promise<string> {
+export async function customerIdOf(db: DatabaseHandle, connector: string, externalId: string): Promise<string> {
   const row = await db.db
     .selectFrom('external_ids')
     .select('customer_id')

@@ -8,10 +8,11 @@ import type { TemporalSettings } from '../../src/config/temporal-settings.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../../src/worker.js';
 import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
 import type { RunReport } from '../../src/workflows/customer-sync-types.js';
-import { createTestDatabase, type TestDatabase } from './test-database.js';
+import type { DatabaseHandle } from '../../src/db/connect.js';
+import { createTestDatabase } from './test-database.js';
 
 export interface SyncHarness {
-  db: TestDatabase;
+  db: DatabaseHandle;
   client: Client;
   temporal: TemporalSettings;
   config: CustsyncConfig;
@@ -26,7 +27,10 @@ export interface SyncHarness {
  * A real worker on its own task queue (shared Temporal dev server), over a fresh
  * PostgreSQL database, with the given configuration.
  */
-export async function startSyncHarness(rawConfig: unknown): Promise<SyncHarness> {
+export async function startSyncHarness(
+  rawConfig: unknown,
+  options: { database?: DatabaseHandle } = {},
+): Promise<SyncHarness> {
   const config = configSchema.parse(rawConfig);
   const address = inject('temporalAddress');
   const temporal: TemporalSettings = {
@@ -34,7 +38,7 @@ export async function startSyncHarness(rawConfig: unknown): Promise<SyncHarness>
     namespace: 'default',
     taskQueue: `test-${randomBytes(4).toString('hex')}`,
   };
-  const db = await createTestDatabase();
+  const db: DatabaseHandle & { drop?: () => Promise<void> } = options.database ?? (await createTestDatabase());
   installWorkerRuntime();
   const nativeConnection = await NativeConnection.connect({ address });
   const worker: Worker = await createCustsyncWorker({ config, database: db, temporal, connection: nativeConnection });
@@ -62,7 +66,7 @@ export async function startSyncHarness(rawConfig: unknown): Promise<SyncHarness>
       await running;
       await connection.close();
       await nativeConnection.close();
-      await db.drop();
+      if (db.drop) await db.drop();
     },
   };
 }
