@@ -6,7 +6,8 @@ import { mkdirSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
 import { Connection } from '@temporalio/client';
-import { resolveTemporalCli } from './temporal-cli.js';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { devServerExecutable, resolveTemporalCli } from './temporal-cli.js';
 
 /** Options for {@link startTemporalDevServer}. */
 export interface TemporalDevServerOptions {
@@ -159,10 +160,10 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
     return { address, uiUrl, stop: async () => {} };
   }
 
-  const cli = await resolveTemporalCli();
-  if (!cli) throw new Error(INSTALL_HINT);
-
   mkdirSync(path.dirname(dbFile), { recursive: true });
+  const cli = await resolveTemporalCli();
+  if (!cli) return startWithSdkDownload({ port, uiPort, dbFile, namespace, address, uiUrl });
+
 
   const args = [
     'server',
@@ -230,5 +231,35 @@ export async function startTemporalDevServer(options: TemporalDevServerOptions =
       }
     }
     await sleep(250);
+  }
+}
+
+/**
+ * Last resort when no CLI is installed: the Temporal SDK downloads the dev server itself
+ * (needs internet access to Temporal's release servers).
+ */
+async function startWithSdkDownload(o: {
+  port: number;
+  uiPort: number;
+  dbFile: string;
+  namespace: string;
+  address: string;
+  uiUrl: string;
+}): Promise<TemporalDevServer> {
+  try {
+    const env = await TestWorkflowEnvironment.createLocal({
+      server: {
+        executable: devServerExecutable(undefined),
+        ip: HOST,
+        port: o.port,
+        ui: true,
+        uiPort: o.uiPort,
+        dbFilename: o.dbFile,
+        namespace: o.namespace,
+      },
+    });
+    return { address: o.address, uiUrl: o.uiUrl, stop: () => env.teardown() };
+  } catch (error) {
+    throw new Error(`${INSTALL_HINT} (the SDK's own download failed too: ${(error as Error).message})`, { cause: error });
   }
 }
