@@ -42,7 +42,8 @@ const { beginRun, selectInputs, matchStep, planMerge, finishRun } = proxyActivit
 });
 const { stageStep } = proxyActivities<Activities>({
   startToCloseTimeout: '4 hours',
-  heartbeatTimeout: '2 minutes',
+  // Heartbeats carry the read position; the SDK sends them at most every 80% of this.
+  heartbeatTimeout: '30 seconds',
   retry,
 });
 const { mergeChunk } = proxyActivities<Activities>({ startToCloseTimeout: '15 minutes', retry });

@@ -1,4 +1,5 @@
-import { Client, Connection, WorkflowFailedError } from '@temporalio/client';
+import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { defaultPayloadConverter } from '@temporalio/common';
 import type { CustsyncConfig } from '../../config/config-schema.js';
 import { planFlow, runKey, runSummary, runWorkflowId } from '../../config/flow-plan.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
@@ -52,13 +53,29 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
     if (options.wait === false) return undefined;
 
     let last = '';
+    let lastPhase = '';
+    let lastPrinted = 0;
+    const live = !options.progress && process.stderr.isTTY;
+    const show = (phase: string, line: string) => {
+      if (live) {
+        process.stderr.write(`\r\x1b[K  ${line}`);
+        return;
+      }
+      // In logs: a line when the phase changes, and at most one every 10 s within a phase.
+      if (phase !== lastPhase || Date.now() - lastPrinted >= 10_000) {
+        say(`  ${line}`);
+        lastPhase = phase;
+        lastPrinted = Date.now();
+      }
+    };
     let polling: Promise<void> = Promise.resolve();
     const timer = setInterval(() => {
       polling = handle
         .query<RunProgress>('progress')
-        .then((p) => {
-          const line = formatProgress(p);
-          if (line !== last) say(`  ${line}`);
+        .then(async (p) => {
+          const staged = p.phase === 'staging' ? await stagedSoFar(handle).catch(() => undefined) : undefined;
+          const line = formatProgress(p) + (staged !== undefined ? `: ${staged.toLocaleString('en-US')} records read` : '');
+          if (line !== last) show(p.phase, line);
           last = line;
         })
         .catch(() => undefined);
@@ -75,10 +92,23 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
     } finally {
       clearInterval(timer);
       await polling;
+      if (live) process.stderr.write('\r\x1b[K');
     }
     console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report;
   }
+}
+
+/** Records the running stage activity has read so far, from its last heartbeat. */
+async function stagedSoFar(handle: WorkflowHandle): Promise<number | undefined> {
+  const description = await handle.describe();
+  for (const activity of description.raw.pendingActivities ?? []) {
+    const payload = activity.heartbeatDetails?.payloads?.[0];
+    if (activity.activityType?.name !== 'stageStep' || !payload) continue;
+    const details = defaultPayloadConverter.fromPayload<{ read?: number }>(payload);
+    if (typeof details?.read === 'number') return details.read;
+  }
+  return undefined;
 }
 
 export async function connectTemporal(settings: TemporalSettings): Promise<Connection> {
