@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { RejectedRecord } from '../domain/customer-record.js';
+import { loadRunReport, plannedUnchanged } from '../db/repositories/run-reports.js';
 import type { ConsumedInput, RunReport, StepStats } from '../workflows/customer-sync-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
@@ -77,66 +77,4 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
     });
     return loadRunReport(db, runId, REPORT_REJECT_SAMPLE);
   };
-}
-
-/** A run's report as stored; used by the workflow's last step and by `custsync runs show`. */
-export async function loadRunReport(db: ActivityDeps['db'], runId: string, rejectLimit: number): Promise<RunReport> {
-  const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
-  if (!run) throw new Error(`no run ${runId}`);
-  const [steps, rejects, chunks] = await Promise.all([
-    db.selectFrom('sync_run_steps').selectAll().where('run_id', '=', runId).orderBy('step_index').execute(),
-    db
-      .selectFrom('rejected_records')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .orderBy('step_index')
-      .orderBy('source')
-      .orderBy('line')
-      .limit(rejectLimit)
-      .execute(),
-    sql<{ customers: number }>`select coalesce(sum(customers), 0)::int + ${plannedUnchanged(runId)} as customers
-      from sync_run_chunks where run_id = ${runId}`.execute(
-      db,
-    ),
-  ]);
-  const finished = run.finished_at ?? new Date();
-  return {
-    runId,
-    flow: run.flow,
-    status: run.status === 'failed' ? 'failed' : 'completed',
-    mode: run.mode === 'delta' ? 'delta' : 'full',
-    steps: steps.map((s) => ({
-      role: s.role,
-      connector: s.connector,
-      inputs: s.inputs,
-      read: s.read,
-      staged: s.staged,
-      matched: s.matched,
-      unmatched: s.unmatched,
-      rejected: s.rejected,
-    })),
-    totals: {
-      customers: chunks.rows[0]!.customers,
-      created: run.created,
-      updated: run.updated,
-      unchanged: run.unchanged,
-      rejected: run.rejected,
-    },
-    rejectedSample: rejects.map(
-      (r): RejectedRecord => ({
-        source: r.source,
-        line: r.line,
-        externalId: r.external_id ?? undefined,
-        field: r.field ?? undefined,
-        reason: r.reason,
-      }),
-    ),
-    durationMs: new Date(finished).getTime() - new Date(run.started_at).getTime(),
-    ...(run.error ? { error: run.error } : {}),
-  };
-}
-
-/** Customers a run's merge plan found unchanged: counted, but in no chunk. */
-function plannedUnchanged(runId: string) {
-  return sql<number>`coalesce((select unchanged from sync_run_plans where run_id = ${runId}), 0)`;
 }

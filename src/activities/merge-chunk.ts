@@ -1,7 +1,8 @@
 import { sql } from 'kysely';
 import type { CustomerRecord } from '../domain/customer-record.js';
-import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow } from '../db/customer-tables.js';
-import { insertJsonRows } from '../db/json-rows.js';
+import { CHILD_TABLES, customerRow, type ChildTable } from '../db/customer-tables.js';
+import { writeCustomers, type CustomerWrites } from '../db/repositories/customer-writes.js';
+import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
 import {
   combineFragments,
   contentHash,
@@ -117,13 +118,12 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       list.push(row);
     }
 
-    const customerRows: Record<string, unknown>[] = [];
-    const changedIds: string[] = [];
+    const customerRows: CustomerWrites['customers'] = [];
     const updatedIds: string[] = [];
-    const children = new Map<string, Record<string, unknown>[]>();
-    const externalIds: Record<string, unknown>[] = [];
-    const changes: Record<string, unknown>[] = [];
-    const rejects: Record<string, unknown>[] = [];
+    const children: CustomerWrites['children'] = new Map();
+    const externalIds: CustomerWrites['externalIds'] = [];
+    const changes: CustomerWrites['changes'] = [];
+    const rejects: RejectedRecordRow[] = [];
     const sourceConnector = input.source === 'connector' ? steps[0]!.connector : undefined;
 
     for (const id of toMerge) {
@@ -188,7 +188,6 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       } else {
         totals.created++;
       }
-      changedIds.push(id);
       customerRows.push(
         customerRow(id, merged, {
           sourceConnector: existing?.source_connector ?? sourceConnector!,
@@ -199,7 +198,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
           createdRunId: existing?.created_run_id ?? runId,
         }),
       );
-      for (const [table, spec] of Object.entries(CHILD_TABLES)) {
+      for (const [table, spec] of Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][]) {
         let list = children.get(table);
         if (!list) children.set(table, (list = []));
         for (const row of spec.rows(merged)) list.push({ ...row, customer_id: id });
@@ -214,61 +213,8 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     }
 
     await db.transaction().execute(async (trx) => {
-      if (customerRows.length > 0) {
-        const columns = Object.keys(CUSTOMER_COLUMNS);
-        const updates = columns
-          .filter((c) => !['id', 'source_connector', 'source_id', 'created_run_id'].includes(c))
-          .map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
-        await sql`insert into customers (${sql.join(columns.map((c) => sql.id(c)))})
-          select ${sql.join(columns.map((c) => sql.id(c)))} from jsonb_to_recordset(${JSON.stringify(customerRows)}::jsonb)
-          as x(${sql.join(columns.map((c) => sql`${sql.id(c)} ${sql.raw(CUSTOMER_COLUMNS[c]!)}`))})
-          on conflict (id) do update set ${sql.join(updates)}, updated_at = now()`.execute(trx);
-      }
-      if (updatedIds.length > 0) {
-        for (const table of Object.keys(CHILD_TABLES)) {
-          await sql`delete from ${sql.table(table)} where customer_id = any(${updatedIds}::uuid[])`.execute(trx);
-        }
-      }
-      for (const [table, spec] of Object.entries(CHILD_TABLES)) {
-        await insertJsonRows(trx, table, spec.columns, children.get(table) ?? []);
-      }
-      await insertJsonRows(
-        trx,
-        'external_ids',
-        { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text' },
-        externalIds,
-        'nothing',
-      );
-      if (changedIds.length > 0) {
-        await sql`update customers set parent_customer_id = null
-          where id = any(${changedIds}::uuid[]) and parent_customer_id is not null`.execute(trx);
-        await sql`update customers c set parent_customer_id = p.customer_id
-          from customer_relations r left join external_ids p
-            on p.connector = r.connector and p.external_id = r.parent_external_id
-          where r.customer_id = c.id and c.id = any(${changedIds}::uuid[])`.execute(trx);
-      }
-      await insertJsonRows(
-        trx,
-        'change_log',
-        { run_id: 'text', customer_id: 'uuid', change: 'text', diff: 'jsonb' },
-        changes,
-        'nothing',
-      );
-      await insertJsonRows(
-        trx,
-        'rejected_records',
-        {
-          run_id: 'text',
-          step_index: 'integer',
-          source: 'text',
-          line: 'integer',
-          external_id: 'text',
-          field: 'text',
-          reason: 'text',
-        },
-        rejects,
-        'nothing',
-      );
+      await writeCustomers(trx, { customers: customerRows, updatedIds, children, externalIds, changes });
+      await insertRejectedRecords(trx, rejects);
       await trx
         .insertInto('sync_run_chunks')
         .values({ run_id: runId, chunk_start: chunkStart, chunk_end: ids[ids.length - 1]!, ...totals })

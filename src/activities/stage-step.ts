@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { ConnectorInput } from '../connectors/connector.js';
-import { insertJsonRows } from '../db/json-rows.js';
+import { insertRejectedRecords } from '../db/repositories/rejected-records.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { matchKeyOf } from './match-key.js';
 
@@ -58,30 +58,18 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
           )}::jsonb) as x(external_id text, seq bigint, record jsonb, match_key text)
           on conflict (run_id, step_index, external_id, seq)
           do update set record = excluded.record, record_hash = excluded.record_hash, match_key = excluded.match_key`.execute(trx);
-        await insertJsonRows(
+        await insertRejectedRecords(
           trx,
-          'rejected_records',
-          {
-            run_id: 'text',
-            step_index: 'integer',
-            source: 'text',
-            line: 'integer',
-            external_id: 'text',
-            field: 'text',
-            reason: 'text',
-            raw: 'text',
-          },
           page.rejects.map((r) => ({
             run_id: input.runId,
             step_index: input.stepIndex,
             source: r.source,
             line: r.line,
-            external_id: r.externalId,
-            field: r.field,
+            external_id: r.externalId ?? null,
+            field: r.field ?? null,
             reason: r.reason,
-            raw: r.raw,
+            raw: r.raw ?? null,
           })),
-          'nothing',
         );
       });
       read += page.read;

@@ -1,5 +1,5 @@
 import type { Kysely } from 'kysely';
-import { loadRunReport } from '../../activities/finish-run.js';
+import { loadRunReport } from '../../db/repositories/run-reports.js';
 import type { Database } from '../../db/database.js';
 import { CliError } from '../cli-error.js';
 import { formatReport, table } from '../format-report.js';

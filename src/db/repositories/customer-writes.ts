@@ -1,0 +1,66 @@
+import { sql, type Transaction } from 'kysely';
+import { CHILD_TABLES, CUSTOMER_COLUMNS, type ChildTable } from '../customer-tables.js';
+import type { Database } from '../database.js';
+import { insertJsonRows } from '../json-rows.js';
+
+/** Everything one merged chunk writes, as rows; see `customerRow` and `CHILD_TABLES`. */
+export interface CustomerWrites {
+  /** `customers` rows of created and updated customers. */
+  customers: Record<string, unknown>[];
+  /** Customers that existed before: their child rows are replaced. */
+  updatedIds: string[];
+  /** Child-table rows of every written customer. */
+  children: Map<ChildTable, Record<string, unknown>[]>;
+  externalIds: { connector: string; external_id: string; customer_id: string; run_id: string }[];
+  changes: { run_id: string; customer_id: string; change: 'created' | 'updated'; diff: unknown }[];
+}
+
+const IMMUTABLE_COLUMNS = ['id', 'source_connector', 'source_id', 'created_run_id'];
+
+/**
+ * Writes created and updated customers with all their items, their external ids,
+ * parent links and change-log entries: a few set-based statements, never one per row.
+ */
+export async function writeCustomers(trx: Transaction<Database>, writes: CustomerWrites): Promise<void> {
+  const writtenIds = writes.customers.map((c) => c.id as string);
+  if (writes.customers.length > 0) {
+    const columns = Object.keys(CUSTOMER_COLUMNS);
+    const updates = columns
+      .filter((c) => !IMMUTABLE_COLUMNS.includes(c))
+      .map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
+    await sql`insert into customers (${sql.join(columns.map((c) => sql.id(c)))})
+      select ${sql.join(columns.map((c) => sql.id(c)))} from jsonb_to_recordset(${JSON.stringify(writes.customers)}::jsonb)
+      as x(${sql.join(columns.map((c) => sql`${sql.id(c)} ${sql.raw(CUSTOMER_COLUMNS[c]!)}`))})
+      on conflict (id) do update set ${sql.join(updates)}, updated_at = now()`.execute(trx);
+  }
+  if (writes.updatedIds.length > 0) {
+    for (const table of Object.keys(CHILD_TABLES)) {
+      await sql`delete from ${sql.table(table)} where customer_id = any(${writes.updatedIds}::uuid[])`.execute(trx);
+    }
+  }
+  for (const [table, spec] of Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][]) {
+    await insertJsonRows(trx, table, spec.columns, writes.children.get(table) ?? []);
+  }
+  await insertJsonRows(
+    trx,
+    'external_ids',
+    { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text' },
+    writes.externalIds,
+    'nothing',
+  );
+  if (writtenIds.length > 0) {
+    await sql`update customers set parent_customer_id = null
+      where id = any(${writtenIds}::uuid[]) and parent_customer_id is not null`.execute(trx);
+    await sql`update customers c set parent_customer_id = p.customer_id
+      from customer_relations r left join external_ids p
+        on p.connector = r.connector and p.external_id = r.parent_external_id
+      where r.customer_id = c.id and c.id = any(${writtenIds}::uuid[])`.execute(trx);
+  }
+  await insertJsonRows(
+    trx,
+    'change_log',
+    { run_id: 'text', customer_id: 'uuid', change: 'text', diff: 'jsonb' },
+    writes.changes,
+    'nothing',
+  );
+}
