@@ -50,6 +50,12 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
     });
     const say = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
     say(`started ${workflowId}`);
+    if (!(await hasPollers(options.connection, options.temporal))) {
+      say(
+        `  no worker is polling task queue "${options.temporal.taskQueue}" on ${options.temporal.address}; ` +
+          'the run waits until one starts (custsync worker)',
+      );
+    }
     if (options.wait === false) return undefined;
 
     let last = '';
@@ -96,6 +102,19 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
     }
     console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
     return report;
+  }
+}
+
+/** Whether any worker polls the task queue for workflow tasks right now. */
+async function hasPollers(connection: Connection, temporal: TemporalSettings): Promise<boolean> {
+  try {
+    const response = await connection.workflowService.describeTaskQueue({
+      namespace: temporal.namespace,
+      taskQueue: { name: temporal.taskQueue },
+    });
+    return (response.pollers ?? []).length > 0;
+  } catch {
+    return true;
   }
 }
 
