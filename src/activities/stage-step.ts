@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
-import type { ConnectorInput } from '../connectors/connector.js';
+import type { ConnectorInput, ConnectorPage } from '../connectors/connector.js';
 import { insertRejectedRecords } from '../db/repositories/rejected-records.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { matchKeyOf } from './match-key.js';
@@ -44,7 +44,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
     const resume = last && last.input === input.input.name ? last : undefined;
     let read = resume?.read ?? 0;
 
-    for await (const page of connector.read(input.input, { cursor: resume?.cursor, pageSize: input.pageSize })) {
+    const writePage = async (page: ConnectorPage) => {
       await db.transaction().execute(async (trx) => {
         await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key)
           select ${input.runId}, ${input.stepIndex}, x.external_id, x.seq, x.record, md5(x.record::text), x.match_key
@@ -74,7 +74,16 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
       });
       read += page.read;
       ctx.heartbeat({ input: input.input.name, cursor: page.cursor, read } satisfies StageHeartbeat);
+    };
+
+    // The next page is parsed while the previous one is written; pages commit in order.
+    let writing: Promise<void> | undefined;
+    for await (const page of connector.read(input.input, { cursor: resume?.cursor, pageSize: input.pageSize })) {
+      if (writing) await writing;
+      writing = writePage(page);
+      writing.catch(() => undefined);
     }
+    if (writing) await writing;
 
     const counts = await sql<{ staged: number; rejected: number }>`select
         (select count(distinct external_id) from staging_records where run_id = ${input.runId} and step_index = ${input.stepIndex})::int as staged,
