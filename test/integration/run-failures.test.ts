@@ -68,4 +68,31 @@ describe('runs that cannot succeed', () => {
     const crmIds = await h.db.db.selectFrom('external_ids').selectAll().where('connector', '=', 'crm').execute();
     expect(crmIds).toEqual([]);
   });
+
+  it('rejects a source record that would turn a company into a person and leaves the customer as it was', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custsync-shop-'));
+    const file = join(dir, 'shop.jsonl');
+    const record = (type: string, companyName: string) =>
+      JSON.stringify({ externalId: 'S-1', type, name: { companyName } }) + '\n';
+    writeFileSync(file, record('COMPANY', 'Shop One'));
+    const shop = await startSyncHarness({
+      connectors: { shop: { type: 'jsonl-file', path: file } },
+      flows: { shop: { source: { type: 'connector', connector: 'shop', aspects: ['name'] } } },
+    });
+    try {
+      expect((await shop.run('shop')).totals).toMatchObject({ created: 1 });
+      writeFileSync(file, record('PERSON', 'Shop One Renamed'));
+      const report = await shop.run('shop');
+      expect(report.totals).toMatchObject({ created: 0, updated: 0, rejected: 1 });
+      expect(report.rejectedSample[0]).toMatchObject({
+        externalId: 'S-1',
+        field: 'type',
+        reason: 'customer S-1 is COMPANY but connector shop reports PERSON; one external id can never be both',
+      });
+      const stored = await shop.db.db.selectFrom('customers').select(['type', 'company_name']).execute();
+      expect(stored).toEqual([{ type: 'COMPANY', company_name: 'Shop One' }]);
+    } finally {
+      await shop.close();
+    }
+  });
 });
