@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
@@ -24,6 +25,9 @@ export function installWorkerRuntime(level: LogLevel = (process.env.CUSTSYNC_LOG
   Runtime.install({ logger: new DefaultLogger(level) });
 }
 
+/** Where `npm run build` puts the prebuilt workflow bundle (used only by the compiled worker). */
+export const prebuiltBundlePath = new URL('../workflow-bundle.js', import.meta.url);
+
 /** Options for {@link createCustsyncWorker}. */
 export interface CustsyncWorkerOptions {
   config: CustsyncConfig;
@@ -44,11 +48,13 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
   const connectors = createConnectorFactory(options.config);
   const activities = createActivities({ db: options.database.db, connectors });
   const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporal.address }));
+  // The compiled worker loads the bundle made at build time; from source it bundles at start.
+  const prebuilt = workflowsPath.endsWith('.js') && existsSync(prebuiltBundlePath);
   return Worker.create({
     connection,
     namespace: options.temporal.namespace,
     taskQueue: options.temporal.taskQueue,
-    workflowsPath,
+    ...(prebuilt ? { workflowBundle: { codePath: fileURLToPath(prebuiltBundlePath) } } : { workflowsPath }),
     activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 4,
   });
