@@ -2,9 +2,6 @@ import { ApplicationFailure } from '@temporalio/common';
 import { InputError } from '../connectors/input-error.js';
 import { MergeConflictError } from '../merge/index.js';
 
-/** Error types a retry cannot fix; the workflow's retry policy lists them as non-retryable. */
-export const NON_RETRYABLE_ERROR_TYPES = ['InputError', 'MergeConflictError', 'ValidationError'];
-
 /** Turns input and validation errors into non-retryable failures; anything else is retried. */
 export function nonRetryableOnInputErrors<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
   return async (...args: A): Promise<R> => {

@@ -1,4 +1,4 @@
-import type { ColumnType, Generated, Insertable, Selectable } from 'kysely';
+import type { ColumnType, Generated } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
@@ -219,5 +219,3 @@ export interface Database {
   connector_inputs: ConnectorInputsTable;
 }
 
-export type Customer = Selectable<CustomersTable>;
-export type NewCustomer = Insertable<CustomersTable>;

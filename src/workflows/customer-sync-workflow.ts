@@ -10,6 +10,7 @@ import {
   type ActivityOptions,
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
+import { NON_RETRYABLE_ERROR_TYPES } from '../domain/failure-types.js';
 import {
   emptyTotals,
   type ConsumedInput,
@@ -28,12 +29,11 @@ export const MERGE_LANES = 2;
 /** Chunks merged in one execution before the run continues as new, keeping histories short. */
 export const DEFAULT_CHUNKS_PER_EXECUTION = 400;
 
-const NON_RETRYABLE = ['InputError', 'MergeConflictError', 'ValidationError'];
 const retry: ActivityOptions['retry'] = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '1 minute',
-  nonRetryableErrorTypes: NON_RETRYABLE,
+  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
 };
 
 const { beginRun, selectInputs, matchStep, planMerge, finishRun } = proxyActivities<Activities>({
