@@ -147,3 +147,56 @@ describe('a long run', () => {
     expect(processed).toEqual([{ name: SNAPSHOT }]);
   });
 });
+
+describe('enrichment matched by an attribute, then by its own external id', () => {
+  let h: SyncHarness;
+  afterAll(async () => h?.close());
+
+  it('finds the customer by a unique attribute value and remembers the connector’s id for it', async () => {
+    const file = join(mkdtempSync(join(tmpdir(), 'custsync-finance-')), 'finance.jsonl');
+    writeFileSync(
+      file,
+      [
+        { externalId: 'acct-77', customerAttributes: [{ key: 'companyNumber', value: 'AH01' }, { key: 'creditLimit', value: 5000 }] },
+        { externalId: 'acct-99', customerAttributes: [{ key: 'companyNumber', value: 'NOPE' }, { key: 'creditLimit', value: 1 }] },
+      ]
+        .map((r) => JSON.stringify(r))
+        .join('\n') + '\n',
+    );
+    h = await startSyncHarness({
+      connectors: {
+        erp: { type: 'flat-file', folder: inboxWith(SNAPSHOT), referenceData: join(SHARED_DATA, 'reference-data.json') },
+        finance: { type: 'jsonl-file', path: file },
+      },
+      flows: {
+        erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'customerAttributes'] } },
+        credit: {
+          source: { type: 'current' },
+          enrichments: [{ connector: 'finance', aspects: ['customerAttributes'], matchBy: 'attribute:companyNumber' }],
+        },
+        'credit-by-id': {
+          source: { type: 'current' },
+          enrichments: [{ connector: 'finance', aspects: ['customerAttributes'], matchBy: 'externalId' }],
+        },
+      },
+    });
+    await h.run('erp');
+    const credit = await h.run('credit');
+    expect(credit.steps[0]).toMatchObject({ role: 'enrichment', matched: 1, unmatched: 1 });
+    expect(credit.totals).toMatchObject({ customers: 1, updated: 1, created: 0 });
+    const acme = await customerIdOf(h.db, 'erp', 'C1001');
+    expect(await customerIdOf(h.db, 'finance', 'acct-77')).toBe(acme);
+    const limit = await h.db.db
+      .selectFrom('customer_attributes')
+      .select(['value', 'connector'])
+      .where('customer_id', '=', acme)
+      .where('key', '=', 'creditLimit')
+      .executeTakeFirstOrThrow();
+    expect(limit).toEqual({ value: 5000, connector: 'finance' });
+
+    const byId = await h.run('credit-by-id');
+    expect(byId.steps[0]).toMatchObject({ matched: 1, unmatched: 1 });
+    const count = await h.db.db.selectFrom('customers').select((eb) => eb.fn.countAll<number>().as('n')).executeTakeFirstOrThrow();
+    expect(count.n).toBe(4);
+  });
+});
