@@ -77,7 +77,7 @@ export async function main(argv: string[]): Promise<number> {
       return 0;
     case 'db': {
       if (values.help || sub !== 'migrate') return help(dbMigrateHelp);
-      const database = await openDatabase({ migrate: false });
+      const database = await openDatabase({ migrate: false, serveEmbedded: true });
       try {
         const result = await migrateToLatest(database.db);
         const applied = result.results?.map((r) => r.migrationName) ?? [];
