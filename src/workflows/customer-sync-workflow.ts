@@ -11,6 +11,7 @@ import {
 } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../domain/failure-types.js';
+import { rootCauseMessage } from '../domain/root-cause-message.js';
 import {
   emptyTotals,
   type ConsumedInput,
@@ -204,18 +205,8 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
     if (error instanceof ContinueAsNew) throw error;
     progress.phase = 'failed';
     await CancellationScope.nonCancellable(() =>
-      finishRun({ runId, status: 'failed', steps, consumed, error: failureMessage(error) }),
+      finishRun({ runId, status: 'failed', steps, consumed, error: rootCauseMessage(error) }),
     );
     throw error;
   }
-}
-
-function failureMessage(error: unknown): string {
-  let current: unknown = error;
-  let message = error instanceof Error ? error.message : String(error);
-  while (current instanceof Error && current.cause) {
-    current = current.cause;
-    if (current instanceof Error && current.message) message = current.message;
-  }
-  return message;
 }

@@ -5,6 +5,7 @@ import { planFlow, runKey, runSummary, runWorkflowId } from '../../config/flow-p
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import type { customerSyncWorkflow } from '../../workflows/customer-sync-workflow.js';
 import type { RunProgress, RunReport, RunTrigger } from '../../workflows/customer-sync-types.js';
+import { rootCauseMessage } from '../../domain/root-cause-message.js';
 import { CliError } from '../cli-error.js';
 import { formatProgress, formatReport } from '../format-report.js';
 
@@ -91,7 +92,7 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
       report = await handle.result();
     } catch (error) {
       if (error instanceof WorkflowFailedError) {
-        const cause = rootMessage(error);
+        const cause = rootCauseMessage(error);
         throw new CliError(`run ${workflowId} failed: ${cause}\n(see it in the Temporal UI, or: custsync runs show ${workflowId})`);
       }
       throw error;
@@ -139,14 +140,4 @@ export async function connectTemporal(settings: TemporalSettings): Promise<Conne
         'start it (npm run demo starts a dev server) or set TEMPORAL_ADDRESS',
     );
   }
-}
-
-function rootMessage(error: Error): string {
-  let current: unknown = error;
-  let message = error.message;
-  while (current instanceof Error && current.cause) {
-    current = current.cause;
-    if (current instanceof Error && current.message) message = current.message;
-  }
-  return message;
 }

@@ -1,4 +1,4 @@
-import { SHARED_DATA } from '../../support/sample-data.js';
+import { BAD_ROWS, DELTA, SHARED_DATA, SNAPSHOT } from '../../support/sample-data.js';
 import type { CustomerRecord, RejectedRecord } from '../../../src/domain/customer-record.js';
 import { readDelimitedRows, readHeaderRow } from '../../../src/connectors/flat-file/delimited-reader.js';
 import type { ReferenceData } from '../../../src/connectors/flat-file/reference-data.js';
@@ -8,9 +8,9 @@ import { mapTemplateRow } from '../../../src/connectors/flat-file/template-row-m
 /** The shared sample flat files (`../shared/data` beside the repository). */
 export const sampleDataDir = SHARED_DATA;
 
-export const SNAPSHOT_FILE = 'customer_20261101T020000.txt';
-export const DELTA_FILE = 'customer_20261101T030000_delta.txt';
-export const BAD_ROWS_FILE = 'customer_20261101T040000_badrows.txt';
+export const SNAPSHOT_FILE = SNAPSHOT;
+export const DELTA_FILE = DELTA;
+export const BAD_ROWS_FILE = BAD_ROWS;
 
 export function samplePath(fileName: string): string {
   return `${sampleDataDir}${fileName}`;
