@@ -11,7 +11,7 @@ import { from as copyFrom } from 'pg-copy-streams';
 import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow } from '../src/db/customer-tables.js';
 import type { ColumnSpec } from '../src/db/json-rows.js';
 import { contentHash, mergeCustomer } from '../src/merge/index.js';
-import type { FlowStepPlan } from '../src/workflows/customer-sync-types.js';
+import type { FlowStepPlan } from '../src/domain/run-types.js';
 import { customerUuid, generateCustomer } from './customer-generator.js';
 import { benchCustomerRecord } from './customer-record-builder.js';
 import { TARGET_TABLES, type TargetTable } from './bench-database.js';

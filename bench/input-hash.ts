@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { stepsSignature } from '../src/activities/steps-signature.js';
 import type { CustomerRecord } from '../src/domain/customer-record.js';
-import type { FlowStepPlan } from '../src/workflows/customer-sync-types.js';
+import type { FlowStepPlan } from '../src/domain/run-types.js';
 
 /**
  * The text PostgreSQL prints for a value stored as `jsonb` (`value::text`): object

@@ -14,7 +14,7 @@ import { planFlow, runKey, runWorkflowId } from '../src/config/flow-plan.js';
 import { redactUrl } from '../src/db/connect.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../src/tooling/dev-server.js';
 import type { customerSyncWorkflow } from '../src/workflows/customer-sync-workflow.js';
-import type { RunReport } from '../src/workflows/customer-sync-types.js';
+import type { RunReport } from '../src/domain/run-types.js';
 import {
   createBenchDatabase,
   DEFAULT_BENCH_SERVER_URL,

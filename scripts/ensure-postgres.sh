@@ -7,7 +7,8 @@
 # - installs the `postgresql` package with apt-get when pg_ctlcluster is missing;
 # - starts the first cluster listed by pg_lsclusters (creating one if none exists);
 # - creates, or updates, the role custsync (password custsync, CREATEDB) and the database
-#   custsync_test owned by it.
+#   custsync_test owned by it; the role is granted pg_signal_backend so test teardowns can
+#   `drop database … with (force)` even while an autovacuum worker is busy on it.
 #
 # Needs root, or sudo for the commands that do. Everything except the URL goes to stderr.
 # Safe to run repeatedly.
@@ -91,6 +92,7 @@ BEGIN
   END IF;
 END
 \$\$;
+GRANT pg_signal_backend TO ${DB_USER};
 SELECT 'CREATE DATABASE ${DB_NAME} OWNER ${DB_USER}'
 WHERE NOT EXISTS (SELECT FROM pg_database WHERE datname = '${DB_NAME}')
 \gexec

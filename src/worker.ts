@@ -3,6 +3,7 @@ import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
+import { flowFingerprint } from './config/config-fingerprint.js';
 import type { CustsyncConfig } from './config/config-schema.js';
 import type { TemporalSettings } from './config/temporal-settings.js';
 import { createConnectorFactory } from './connectors/create-connector.js';
@@ -46,7 +47,11 @@ export interface CustsyncWorkerOptions {
 export async function createCustsyncWorker(options: CustsyncWorkerOptions): Promise<Worker> {
   installWorkerRuntime();
   const connectors = createConnectorFactory(options.config);
-  const activities = createActivities({ db: options.database.db, connectors });
+  const activities = createActivities({
+    db: options.database.db,
+    connectors,
+    flowFingerprint: (flow) => flowFingerprint(options.config, flow),
+  });
   const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporal.address }));
   // The compiled worker loads the bundle made at build time; from source it bundles at start.
   const prebuilt = workflowsPath.endsWith('.js') && existsSync(prebuiltBundlePath);

@@ -6,4 +6,6 @@ import type { Database } from '../db/database.js';
 export interface ActivityDeps {
   db: Kysely<Database>;
   connectors: ConnectorFactory;
+  /** The fingerprint of this worker's config of a flow (see `flowFingerprint`); undefined for an unknown flow. */
+  flowFingerprint: (flow: string) => string | undefined;
 }

@@ -1,22 +1,29 @@
+import { ApplicationFailure } from '@temporalio/common';
+import type { FlowStepPlan, RunTrigger } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
-import type { FlowStepPlan, RunTrigger } from '../workflows/customer-sync-types.js';
 
 export interface BeginRunInput {
   runId: string;
   flow: string;
   trigger: RunTrigger;
-  mode: 'full' | 'delta';
+  /** Runs begun before inputs were classified carried the flow's mode; the run's mode is set when it finishes. */
+  mode?: 'full' | 'delta';
   steps: FlowStepPlan[];
+  /** Fingerprint of the config the run was started from; checked against the worker's own. */
+  configFingerprint?: string;
 }
 
-/** Records the run and its steps; a second call for the same run changes nothing. */
-export function beginRunActivity({ db }: ActivityDeps) {
+/**
+ * Records the run and its steps (a retried run is marked running again), then refuses
+ * the run if it was started from a config that differs from this worker's.
+ */
+export function beginRunActivity({ db, flowFingerprint }: ActivityDeps) {
   return async function beginRun(input: BeginRunInput): Promise<void> {
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('sync_runs')
-        .values({ id: input.runId, flow: input.flow, trigger: input.trigger, status: 'running', mode: input.mode })
-        .onConflict((oc) => oc.column('id').doNothing())
+        .values({ id: input.runId, flow: input.flow, trigger: input.trigger, status: 'running', mode: input.mode ?? 'none' })
+        .onConflict((oc) => oc.column('id').doUpdateSet({ status: 'running', finished_at: null, error: null }))
         .execute();
       if (input.steps.length > 0) {
         await trx
@@ -34,5 +41,16 @@ export function beginRunActivity({ db }: ActivityDeps) {
           .execute();
       }
     });
+    const own = flowFingerprint(input.flow);
+    if (input.configFingerprint && input.configFingerprint !== own) {
+      throw ApplicationFailure.create({
+        type: 'ConfigMismatchError',
+        nonRetryable: true,
+        message: own
+          ? `this run was started from a config of flow "${input.flow}" (fingerprint ${input.configFingerprint}) that differs from the worker's (${own}); ` +
+            'restart the workers after editing the config, run `custsync schedules apply` for scheduled runs, then retry the run'
+          : `the worker's config has no flow "${input.flow}"; restart the workers with the config the run was started from`,
+      });
+    }
   };
 }

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
-import { loadRunReport, plannedUnchanged } from '../db/repositories/run-reports.js';
-import type { ConsumedInput, RunReport, StepStats } from '../workflows/customer-sync-types.js';
+import { recordConsumedInputs } from '../db/repositories/run-inputs.js';
+import { loadRunReport, plannedUnchanged, sourceMode } from '../db/repositories/run-reports.js';
+import type { ConsumedInput, RunReport, StepStats } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 export interface FinishRunInput {
@@ -17,7 +18,8 @@ export const REPORT_REJECT_SAMPLE = 50;
 
 /**
  * Closes the run: totals from the committed chunks, step stats, consumed inputs
- * recorded, staging rows removed. Idempotent; returns the run's report.
+ * recorded (superseded ones included), staging rows removed. Idempotent; returns the
+ * run's report.
  */
 export function finishRunActivity({ db, connectors }: ActivityDeps) {
   return async function finishRun(input: FinishRunInput): Promise<RunReport> {
@@ -39,6 +41,7 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
           unchanged: t.unchanged,
           rejected: t.rejected,
           error: input.error ?? null,
+          mode: sourceMode(runId),
         })
         .where('id', '=', runId)
         .execute();
@@ -57,6 +60,9 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
           .where('step_index', '=', index)
           .execute();
       }
+      const consuming = [...new Set(input.steps.map((s) => s.connector))].filter((c) => connectors(c).consumesInputs);
+      if (input.status === 'completed') await recordConsumedInputs(trx, runId, consuming);
+      // Runs begun before inputs were recorded one by one name them in `consumed`.
       const consumed = input.consumed.filter((c) => connectors(c.connector).consumesInputs);
       if (input.status === 'completed' && consumed.length > 0) {
         await trx
@@ -73,7 +79,9 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
           .execute();
       }
       await trx.deleteFrom('staging_records').where('run_id', '=', runId).execute();
-      await trx.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
+      // A failed run keeps its merge set: retried, it restages the same inputs, derives the same
+      // customer ids and merges the chunks that did not commit.
+      if (input.status === 'completed') await trx.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
     });
     return loadRunReport(db, runId, REPORT_REJECT_SAMPLE);
   };

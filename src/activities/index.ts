@@ -1,6 +1,10 @@
 import type { ActivityDeps } from './activity-deps.js';
 import { beginRunActivity } from './begin-run.js';
+import { checkMissingActivity } from './check-missing.js';
+import { deleteMissingActivity, purgeDeletedActivity } from './delete-missing.js';
 import { finishRunActivity } from './finish-run.js';
+import { markMissingActivity, recordDeletionStatusActivity } from './mark-missing.js';
+import { heartbeating } from './heartbeating.js';
 import { matchStepActivity } from './match-step.js';
 import { mergeChunkActivity } from './merge-chunk.js';
 import { nonRetryableOnInputErrors } from './non-retryable.js';
@@ -11,13 +15,18 @@ import { stageStepActivity } from './stage-step.js';
 /** Builds every activity over its dependencies; registered by the worker. */
 export function createActivities(deps: ActivityDeps) {
   return {
-    beginRun: beginRunActivity(deps),
-    selectInputs: nonRetryableOnInputErrors(selectInputsActivity(deps)),
+    beginRun: heartbeating(beginRunActivity(deps)),
+    selectInputs: heartbeating(nonRetryableOnInputErrors(selectInputsActivity(deps))),
     stageStep: nonRetryableOnInputErrors(stageStepActivity(deps)),
-    matchStep: matchStepActivity(deps),
-    planMerge: planMergeActivity(deps),
-    mergeChunk: nonRetryableOnInputErrors(mergeChunkActivity(deps)),
-    finishRun: finishRunActivity(deps),
+    matchStep: heartbeating(matchStepActivity(deps)),
+    planMerge: heartbeating(planMergeActivity(deps)),
+    mergeChunk: heartbeating(nonRetryableOnInputErrors(mergeChunkActivity(deps))),
+    finishRun: heartbeating(finishRunActivity(deps)),
+    checkMissing: heartbeating(checkMissingActivity(deps)),
+    markMissingCustomers: heartbeating(markMissingActivity(deps)),
+    recordDeletionStatus: recordDeletionStatusActivity(deps),
+    deleteMissing: heartbeating(deleteMissingActivity(deps)),
+    purgeDeletedCustomers: heartbeating(purgeDeletedActivity(deps)),
   };
 }
 

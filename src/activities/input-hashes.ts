@@ -1,5 +1,5 @@
 import { sql, type RawBuilder } from 'kysely';
-import type { FlowStepPlan } from '../workflows/customer-sync-types.js';
+import type { FlowStepPlan } from '../domain/run-types.js';
 import { stepsSignature } from './steps-signature.js';
 
 export interface InputHashRow {

@@ -33,8 +33,10 @@ export function matchStepActivity({ db }: ActivityDeps) {
     if (input.role === 'source') {
       await sql`update staging_records s set customer_id = e.customer_id from external_ids e
         where ${pending} and e.connector = ${input.connector} and e.external_id = s.external_id`.execute(db);
+      // New customers get an id derived from the run and their external id: a retried run
+      // (or a reset workflow) assigns the very same ids, so its stored merge plan still fits.
       await sql`update staging_records s set customer_id = n.id
-        from (select external_id, gen_random_uuid() as id from staging_records
+        from (select external_id, md5(${runId} || '/' || external_id)::uuid as id from staging_records
               where run_id = ${runId} and step_index = ${stepIndex} and customer_id is null group by external_id) n
         where ${pending} and s.external_id = n.external_id`.execute(db);
       const knownRows = await sql<{ n: number }>`select count(distinct s.external_id)::int as n

@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { CustomerRecord } from '../domain/customer-record.js';
 import { CHILD_TABLES, customerRow, type ChildTable } from '../db/customer-tables.js';
@@ -12,7 +13,7 @@ import {
   type MergedCustomer,
   type StepContribution,
 } from '../merge/index.js';
-import type { FlowStepPlan, RunTotals } from '../workflows/customer-sync-types.js';
+import type { FlowStepPlan, RunTotals } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { inputHashesQuery } from './input-hashes.js';
 
@@ -212,6 +213,8 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       });
     }
 
+    // A cancelled chunk (another lane failed) writes nothing.
+    Context.current().cancellationSignal.throwIfAborted();
     await db.transaction().execute(async (trx) => {
       await writeCustomers(trx, { customers: customerRows, updatedIds, children, externalIds, changes });
       await insertRejectedRecords(trx, rejects);

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import type { FlowStepPlan } from '../workflows/customer-sync-types.js';
+import type { FlowStepPlan } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { inputHashesQuery } from './input-hashes.js';
 

@@ -1,5 +1,11 @@
 import type { ConnectorInput } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
+import {
+  loadSelectedInputs,
+  processedInputKeys,
+  recordSelectedInputs,
+  type SelectedInput,
+} from '../db/repositories/run-inputs.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 export interface SelectInputsInput {
@@ -11,16 +17,36 @@ export interface SelectInputsInput {
 }
 
 /**
- * Chooses what a step reads: the requested inputs, or for connectors whose inputs
- * are consumed (files) the oldest one not yet processed, or else all of them.
+ * Chooses what a step reads: the requested inputs; for connectors whose inputs are
+ * consumed (files) every pending one, oldest first; otherwise all of them. Inputs
+ * before the last full snapshot are superseded by it: recorded, not read. Returns the
+ * inputs to read, in order. A run that already merged part of its inputs (a retried
+ * run) gets the same selection again.
  */
 export function selectInputsActivity({ db, connectors }: ActivityDeps) {
   return async function selectInputs(input: SelectInputsInput): Promise<ConnectorInput[]> {
     const connector = connectors(input.connector);
     const available = await connector.listInputs();
-    let selected: ConnectorInput[];
+    const plan = await db.selectFrom('sync_run_plans').select('run_id').where('run_id', '=', input.runId).executeTakeFirst();
+    if (plan) {
+      const earlier = await loadSelectedInputs(db, input.runId, input.stepIndex);
+      return earlier
+        .filter((s) => s.status === 'applied')
+        .map(({ input: wanted }) => {
+          const found = available.find((a) => a.name === wanted.name);
+          if (!found || found.checksum !== wanted.checksum) {
+            throw new InputError(
+              `input ${wanted.name} of connector ${input.connector} is ${found ? 'changed' : 'gone'} since this run merged part of it; ` +
+                'a retried run reads exactly what it read before: start a new run instead',
+            );
+          }
+          return found;
+        });
+    }
+
+    let candidates: ConnectorInput[];
     if (input.requested && input.requested.length > 0) {
-      selected = input.requested.map((name) => {
+      candidates = input.requested.map((name) => {
         const found = available.find((a) => a.name === name);
         if (!found) {
           const names = available.map((a) => a.name).join(', ') || 'none';
@@ -29,23 +55,17 @@ export function selectInputsActivity({ db, connectors }: ActivityDeps) {
         return found;
       });
     } else if (connector.consumesInputs) {
-      const processed = await db
-        .selectFrom('connector_inputs')
-        .select(['name', 'checksum'])
-        .where('connector', '=', input.connector)
-        .execute();
-      const done = new Set(processed.map((p) => `${p.name}\u0000${p.checksum}`));
-      const next = available.find((a) => !done.has(`${a.name}\u0000${a.checksum}`));
-      selected = next ? [next] : [];
+      const done = await processedInputKeys(db, input.connector);
+      candidates = available.filter((a) => !done.has(`${a.name}\u0000${a.checksum}`));
     } else {
-      selected = available;
+      candidates = available;
     }
-    await db
-      .updateTable('sync_run_steps')
-      .set({ inputs: JSON.stringify(selected.map((s) => s.name)) })
-      .where('run_id', '=', input.runId)
-      .where('step_index', '=', input.stepIndex)
-      .execute();
-    return selected;
+    const lastFull = candidates.map((c) => c.kind ?? 'full').lastIndexOf('full');
+    const selected: SelectedInput[] = candidates.map((c, i) => ({
+      input: c,
+      status: i < lastFull ? 'superseded' : 'applied',
+    }));
+    await recordSelectedInputs(db, input.runId, input.stepIndex, input.connector, selected);
+    return selected.filter((s) => s.status === 'applied').map((s) => s.input);
   };
 }

@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { ConnectorInput, ConnectorPage } from '../connectors/connector.js';
 import { insertRejectedRecords } from '../db/repositories/rejected-records.js';
+import { recordInputCounts } from '../db/repositories/run-inputs.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { matchKeyOf } from './match-key.js';
 
@@ -27,6 +28,7 @@ interface StageHeartbeat {
   input: string;
   cursor: string;
   read: number;
+  rejected?: number;
 }
 
 const SEQ_STRIDE = 10_000_000_000;
@@ -43,6 +45,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
     const last = ctx.info.heartbeatDetails as StageHeartbeat | undefined;
     const resume = last && last.input === input.input.name ? last : undefined;
     let read = resume?.read ?? 0;
+    let rejectedHere = resume?.rejected ?? 0;
 
     const writePage = async (page: ConnectorPage) => {
       await db.transaction().execute(async (trx) => {
@@ -73,7 +76,8 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
         );
       });
       read += page.read;
-      ctx.heartbeat({ input: input.input.name, cursor: page.cursor, read } satisfies StageHeartbeat);
+      rejectedHere += page.rejects.length;
+      ctx.heartbeat({ input: input.input.name, cursor: page.cursor, read, rejected: rejectedHere } satisfies StageHeartbeat);
     };
 
     // The next page is parsed while the previous one is written; pages commit in order.
@@ -84,6 +88,8 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
       writing.catch(() => undefined);
     }
     if (writing) await writing;
+    if (input.inputIndex > 0) await supersedeEarlierRecords(db, input);
+    await recordInputCounts(db, input.runId, input.stepIndex, input.input.name, { read, rejected: rejectedHere });
 
     const counts = await sql<{ staged: number; rejected: number }>`select
         (select count(distinct external_id) from staging_records where run_id = ${input.runId} and step_index = ${input.stepIndex})::int as staged,
@@ -99,4 +105,19 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
       .execute();
     return { read, staged, rejected };
   };
+}
+
+/**
+ * Inputs of a step apply in order: a customer in this input replaces what earlier
+ * inputs of the same step said about it (a delta's record is the customer's whole
+ * record), as if the inputs had been applied one run after another.
+ */
+async function supersedeEarlierRecords(db: ActivityDeps['db'], input: StageStepInput): Promise<void> {
+  const from = input.inputIndex * SEQ_STRIDE;
+  await sql`delete from staging_records s using (
+      select distinct external_id from staging_records
+      where run_id = ${input.runId} and step_index = ${input.stepIndex} and seq >= ${from} and seq < ${from + SEQ_STRIDE}
+    ) later
+    where s.run_id = ${input.runId} and s.step_index = ${input.stepIndex} and s.seq < ${from}
+      and s.external_id = later.external_id`.execute(db);
 }

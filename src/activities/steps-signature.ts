@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import type { FlowStepPlan } from '../workflows/customer-sync-types.js';
+import type { FlowStepPlan } from '../domain/run-types.js';
 
 /**
  * Identifies a flow's step configuration; part of every customer's input hash, so a

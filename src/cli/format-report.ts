@@ -1,9 +1,11 @@
-import type { RunProgress, RunReport } from '../workflows/customer-sync-types.js';
+import type { RunProgress, RunReport } from '../domain/run-types.js';
 
 /** A run report as a human reads it. */
 export function formatReport(report: RunReport): string {
   const lines: string[] = [];
-  lines.push(`run ${report.runId} (${report.flow}, ${report.mode}): ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s`);
+  lines.push(
+    `run ${report.runId} (${report.flow}, ${report.mode}, triggered by ${report.trigger}): ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s`,
+  );
   lines.push('');
   const header = ['step', 'connector', 'inputs', 'read', 'staged', 'matched', 'unmatched', 'rejected'];
   const rows = report.steps.map((s, i) => [
@@ -17,11 +19,21 @@ export function formatReport(report: RunReport): string {
     String(s.rejected),
   ]);
   lines.push(...table([header, ...rows]));
+  const inputs = report.steps.flatMap((s, i) => s.inputDetails.map((d) => ({ step: i + 1, ...d })));
+  if (inputs.length > 0) {
+    lines.push('', 'inputs, in the order applied:');
+    for (const d of inputs) {
+      const outcome = d.status === 'superseded' ? 'skipped: a later full snapshot supersedes it' : `${d.read} read, ${d.rejected} rejected`;
+      lines.push(`  step ${d.step}  ${d.name}  ${d.kind}  ${outcome}`);
+    }
+  }
   lines.push('');
   const t = report.totals;
   lines.push(
     `customers: ${t.customers} merged — ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.rejected} rejected`,
   );
+  if (report.restored > 0) lines.push(`restored: ${report.restored} missing customers supplied again`);
+  if (report.deletion) lines.push(formatDeletion(report));
   if (report.rejectedSample.length > 0) {
     lines.push('');
     lines.push('rejected records:');
@@ -37,6 +49,22 @@ export function formatReport(report: RunReport): string {
   return lines.join('\n');
 }
 
+const DELETION_OUTCOMES: Record<string, string> = {
+  'nothing-missing': 'no customer missing from the full snapshot',
+  found: 'missing customers found',
+  marked: 'marked missing; deleted after the grace period unless they come back',
+  'awaiting-approval': 'waiting for approval (custsync deletions approve|reject <run>)',
+  approved: 'approved and marked missing; deleted after the grace period unless they come back',
+  rejected: 'rejected by an operator: nothing marked',
+  'timed-out': 'no decision before the approval timeout: nothing marked',
+};
+
+function formatDeletion(report: RunReport): string {
+  const d = report.deletion!;
+  const share = d.sourceCustomers > 0 ? ` (${((100 * d.candidates) / d.sourceCustomers).toFixed(1)}% of ${d.sourceCustomers})` : '';
+  return `deletions: ${d.candidates} missing from the full snapshot${share}, ${d.markedMissing} marked — ${DELETION_OUTCOMES[d.status] ?? d.status}`;
+}
+
 /** One status line for a run in progress. */
 export function formatProgress(p: RunProgress): string {
   const t = p.totals;
@@ -47,6 +75,10 @@ export function formatProgress(p: RunProgress): string {
   if (p.phase === 'merging') {
     const of = p.customersToMerge > 0 ? `/${p.customersToMerge}` : '';
     return `merging: ${t.customers}${of} customers (${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged) in ${p.chunksDone} chunks`;
+  }
+  if (p.phase === 'awaiting-deletion-approval' && p.awaitingApproval) {
+    const a = p.awaitingApproval;
+    return `waiting for approval: ${a.candidates} of ${a.sourceCustomers} customers would be marked missing (threshold ${a.thresholdPercent}%); custsync deletions approve|reject ${p.runId}`;
   }
   return p.phase;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ASPECTS } from '../domain/customer-record.js';
+import { durationSchema } from './duration.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'use lowercase letters, digits, - and _');
 
@@ -19,12 +20,18 @@ export const flatFileConnectorSchema = z.strictObject({
   referenceData: z.string().min(1).optional(),
   /** Template field name → column name in the file, for files that differ from the standard template. */
   columns: z.record(z.string(), z.string()).optional(),
+  /** Every file is a `full` snapshot or a `delta`; unset: files matching `deltaPattern` are deltas, others full. */
+  kind: z.enum(['full', 'delta']).optional(),
+  /** Glob or `/regex/` of delta file names, used when `kind` is unset; default `*_delta*`. */
+  deltaPattern: z.string().min(1).default('*_delta*'),
 });
 
 export const jsonlFileConnectorSchema = z.strictObject({
   type: z.literal('jsonl-file'),
   /** A JSON-lines file: one customer record per line. */
   path: z.string().min(1),
+  /** Whether the file holds every customer (`full`, default) or only changed ones (`delta`). */
+  kind: z.enum(['full', 'delta']).default('full'),
 });
 
 export const connectorSchema = z.discriminatedUnion('type', [flatFileConnectorSchema, jsonlFileConnectorSchema]);
@@ -47,11 +54,39 @@ export const enrichmentStepSchema = z.strictObject({
   matchBy: matchBySchema.default('sourceId'),
 });
 
+export const deletionPolicySchema = z.strictObject({
+  /** How long a customer stays missing before it is soft-deleted; default 24h. */
+  gracePeriod: durationSchema.default(24 * 3_600_000),
+  /** How long a soft-deleted customer is kept before it is purged; default 30d. */
+  retention: durationSchema.default(30 * 86_400_000),
+  /** Percent of the source's customers one run may mark missing without an operator's approval; default 10. */
+  threshold: z.number().min(0).max(100).default(10),
+  /** How long a run waits for approval before the deletions count as rejected; default 24h. */
+  approvalTimeout: durationSchema.default(24 * 3_600_000),
+});
+
+export const scheduleSchema = z
+  .strictObject({
+    /** Interval between runs (e.g. `1h`, `15m`); default 1h unless `cron` is given. */
+    every: durationSchema.optional(),
+    /** Cron expressions instead of an interval (e.g. `5 * * * *`), evaluated in UTC. */
+    cron: z.array(z.string().min(1)).min(1).optional(),
+    /** Random delay added to each run, spreading load; default none. */
+    jitter: durationSchema.default(0),
+    /** Missed runs (server down) started late if still within this window; default 1h. */
+    catchupWindow: durationSchema.default(3_600_000),
+    /** Create the schedule paused; default false. */
+    paused: z.boolean().default(false),
+  })
+  .refine((s) => !(s.every !== undefined && s.cron !== undefined), 'give either "every" or "cron", not both');
+
 export const flowSchema = z.strictObject({
   source: sourceStepSchema,
   enrichments: z.array(enrichmentStepSchema).default([]),
-  /** `full` snapshots or `delta` changes; default `full`. */
-  mode: z.enum(['full', 'delta']).default('full'),
+  /** Deletion propagation from the source's full snapshots (SPEC §4). */
+  deletion: deletionPolicySchema.default(deletionPolicySchema.parse({})),
+  /** When the flow runs unattended; `false` for on-demand only; default hourly. */
+  schedule: scheduleSchema.or(z.literal(false)).default(scheduleSchema.parse({})),
   /** Customers merged and written per chunk; default 1000. */
   chunkSize: z.number().int().min(1).max(10_000).default(1000),
   /** Records staged per page while reading a connector; default 1000. */
@@ -89,6 +124,12 @@ export function crossReferenceProblems(raw: unknown): { path: (string | number)[
         });
       }
     }
+    if (flow && typeof flow === 'object' && 'mode' in flow) {
+      problems.push({
+        path: ['flows', flowName, 'mode'],
+        message: 'no longer a flow setting: each input is classified as full or delta by its connector (kind, deltaPattern)',
+      });
+    }
     if (f.source?.type === 'current' && enrichments.length === 0) {
       problems.push({
         path: ['flows', flowName, 'enrichments'],
@@ -104,4 +145,6 @@ export type ConnectorConfig = z.infer<typeof connectorSchema>;
 export type FlatFileConnectorConfig = z.infer<typeof flatFileConnectorSchema>;
 export type JsonlFileConnectorConfig = z.infer<typeof jsonlFileConnectorSchema>;
 export type FlowConfig = z.infer<typeof flowSchema>;
+export type DeletionPolicy = z.infer<typeof deletionPolicySchema>;
+export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type MatchBy = z.infer<typeof matchBySchema>;

@@ -1,4 +1,5 @@
-import type { CustomerSyncInput, RunTrigger } from '../workflows/customer-sync-types.js';
+import type { CustomerSyncInput, RunTrigger } from '../domain/run-types.js';
+import { flowFingerprint } from './config-fingerprint.js';
 import type { CustsyncConfig } from './config-schema.js';
 
 /** Turns a configured flow into the workflow's input. */
@@ -28,10 +29,16 @@ export function planFlow(
         matchBy: e.matchBy,
       })),
     ],
-    mode: flow.mode,
+    deletion: {
+      gracePeriodMs: flow.deletion.gracePeriod,
+      retentionMs: flow.deletion.retention,
+      thresholdPercent: flow.deletion.threshold,
+      approvalTimeoutMs: flow.deletion.approvalTimeout,
+    },
     chunkSize: flow.chunkSize,
     pageSize: flow.pageSize,
     chunksPerExecution: flow.chunksPerExecution,
+    configFingerprint: flowFingerprint(config, flowName),
     ...(options.inputs && options.inputs.length > 0 ? { inputs: options.inputs } : {}),
   };
 }
@@ -50,5 +57,5 @@ export function runWorkflowId(flow: string, key: string): string {
 export function runSummary(input: CustomerSyncInput): string {
   const steps = input.steps.map((s) => `${s.connector} [${s.aspects.join(', ')}]`).join(' → ');
   const source = input.source === 'current' ? 'current data → ' : '';
-  return `${input.flow} (${input.mode}, ${input.trigger}): ${source}${steps}`;
+  return `${input.flow} (${input.trigger}): ${source}${steps}`;
 }

@@ -1,14 +1,7 @@
+import type { ConnectorInput } from '../domain/connector-input.js';
 import type { CustomerRecord, RejectedRecord } from '../domain/customer-record.js';
 
-/** One unit a connector reads in a run: a file, or an API listing. Small; it travels through workflow history. */
-export interface ConnectorInput {
-  /** File name or listing name, unique within the connector. */
-  name: string;
-  /** Content checksum (sha256), used to process a file only once. */
-  checksum: string;
-  /** Size in bytes, when known. */
-  size?: number;
-}
+export type { ConnectorInput };
 
 /** A customer record as read, with its position so fragments keep their order. */
 export interface StagedFragment {
@@ -46,6 +39,11 @@ export interface Connector {
   listInputs(): Promise<ConnectorInput[]>;
   /** Streams the input's records in pages. */
   read(input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage>;
+  /**
+   * Looks one customer up by its external id: whether the connector still has it.
+   * Only connectors with this capability; deletions are then confirmed by a lookup.
+   */
+  lookup?(externalId: string): Promise<boolean>;
 }
 
 /** Builds connectors by name from the configuration. */

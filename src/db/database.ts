@@ -36,6 +36,8 @@ export interface CustomersTable {
   deleted_at: Date | null;
   deleted_reason: string | null;
   deleted_run_id: string | null;
+  /** The run that found the customer missing from its source's full snapshot. */
+  missing_run_id: string | null;
 }
 
 export interface ExternalIdsTable {
@@ -115,6 +117,14 @@ export interface SyncRunsTable {
   unchanged: Generated<number>;
   rejected: Generated<number>;
   error: string | null;
+  /** Customers this run marked missing, and missing ones it found back. */
+  marked_missing: Generated<number>;
+  restored: Generated<number>;
+  /** Missing customers the run found, and the source connector's customers it compared with. */
+  missing_candidates: Generated<number>;
+  source_customers: Generated<number>;
+  /** null: no full snapshot; `marked`, `awaiting-approval`, `approved`, `rejected`, `timed-out`. */
+  deletion_status: string | null;
 }
 
 export interface SyncRunStepsTable {
@@ -178,11 +188,13 @@ export interface RejectedRecordsTable {
   raw: string | null;
 }
 
+export type ChangeKind = 'created' | 'updated' | 'missing' | 'restored' | 'deleted' | 'purged';
+
 export interface ChangeLogTable {
   id: Generated<string>;
   run_id: string;
   customer_id: string;
-  change: 'created' | 'updated';
+  change: ChangeKind;
   diff: Json;
   created_at: Timestamp;
 }
@@ -193,6 +205,35 @@ export interface ConnectorInputsTable {
   checksum: string;
   run_id: string;
   processed_at: Timestamp;
+}
+
+/** One input a run's step read or skipped, in order. */
+export interface SyncRunInputsTable {
+  run_id: string;
+  step_index: number;
+  position: number;
+  connector: string;
+  name: string;
+  checksum: string;
+  size: ColumnType<string | null, number | null | undefined, number | null>;
+  kind: 'full' | 'delta';
+  /** `applied`: staged; `superseded`: a later full snapshot in the same run made it irrelevant. */
+  status: 'applied' | 'superseded';
+  read: Generated<number>;
+  rejected: Generated<number>;
+}
+
+/** Customers a run found missing from its source's full snapshot (candidates until marked). */
+export interface SyncRunMissingTable {
+  run_id: string;
+  customer_id: string;
+}
+
+/** The run that holds a flow: one run per flow at a time. */
+export interface FlowLeasesTable {
+  flow: string;
+  run_id: string;
+  acquired_at: Timestamp;
 }
 
 export interface Database {
@@ -217,5 +258,8 @@ export interface Database {
   rejected_records: RejectedRecordsTable;
   change_log: ChangeLogTable;
   connector_inputs: ConnectorInputsTable;
+  sync_run_inputs: SyncRunInputsTable;
+  sync_run_missing: SyncRunMissingTable;
+  flow_leases: FlowLeasesTable;
 }
 

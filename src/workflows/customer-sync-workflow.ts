@@ -1,15 +1,23 @@
 import {
+  ActivityCancellationType,
   CancellationScope,
+  condition,
   ContinueAsNew,
   continueAsNew,
   defineQuery,
+  defineSignal,
+  ParentClosePolicy,
   patched,
   proxyActivities,
   setHandler,
+  startChild,
+  upsertMemo,
   workflowInfo,
   type ActivityOptions,
 } from '@temporalio/workflow';
+import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
+import { APPROVE_DELETIONS_SIGNAL, REJECT_DELETIONS_SIGNAL } from '../domain/deletion-signals.js';
 import { NON_RETRYABLE_ERROR_TYPES } from '../domain/failure-types.js';
 import { rootCauseMessage } from '../domain/root-cause-message.js';
 import {
@@ -19,10 +27,16 @@ import {
   type RunProgress,
   type RunReport,
   type StepStats,
-} from './customer-sync-types.js';
+} from '../domain/run-types.js';
+import { deletionGraceWorkflow } from './deletion-grace-workflow.js';
 
 /** Live progress of a run: `custsync run` polls it, the Temporal UI can query it. */
 export const progressQuery = defineQuery<RunProgress>('progress');
+
+/** An operator approves the deletions a run waits with (more missing customers than the flow's threshold). */
+export const approveDeletionsSignal = defineSignal(APPROVE_DELETIONS_SIGNAL);
+/** An operator rejects them: nothing is marked missing, the run completes. */
+export const rejectDeletionsSignal = defineSignal(REJECT_DELETIONS_SIGNAL);
 
 /** Chunks merged at the same time: the worker's merging overlaps the database's writing. */
 export const MERGE_LANES = 2;
@@ -30,24 +44,42 @@ export const MERGE_LANES = 2;
 /** Chunks merged in one execution before the run continues as new, keeping histories short. */
 export const DEFAULT_CHUNKS_PER_EXECUTION = 400;
 
+/** Attempts of an activity before the run fails with the last attempt's error (about 4 minutes of retrying). */
+export const ACTIVITY_MAX_ATTEMPTS = 10;
+
 const retry: ActivityOptions['retry'] = {
   initialInterval: '1 second',
   backoffCoefficient: 2,
   maximumInterval: '1 minute',
+  maximumAttempts: ACTIVITY_MAX_ATTEMPTS,
   nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
 };
 
-const { beginRun, selectInputs, matchStep, planMerge, finishRun } = proxyActivities<Activities>({
+// Every activity heartbeats (staging with its read position): one lost with its worker is
+// retried on another within the heartbeat timeout, not after its start-to-close timeout.
+const heartbeatTimeout = '20 seconds';
+const {
+  beginRun,
+  selectInputs,
+  matchStep,
+  planMerge,
+  finishRun,
+  checkMissing,
+  markMissingCustomers,
+  recordDeletionStatus,
+} = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
+  heartbeatTimeout,
   retry,
 });
-const { stageStep } = proxyActivities<Activities>({
-  startToCloseTimeout: '4 hours',
-  // Heartbeats carry the read position; the SDK sends them at most every 80% of this.
-  heartbeatTimeout: '30 seconds',
+const { stageStep } = proxyActivities<Activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
+const { mergeChunk } = proxyActivities<Activities>({
+  startToCloseTimeout: '15 minutes',
+  heartbeatTimeout,
   retry,
+  // A failing lane cancels the others; cleanup waits until their chunks have really stopped.
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
-const { mergeChunk } = proxyActivities<Activities>({ startToCloseTimeout: '15 minutes', retry });
 
 /**
  * One run of a flow: stage every step's records, match them to customers, then
@@ -80,10 +112,21 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
     customersToMerge: 0,
   };
   setHandler(progressQuery, () => progress);
+  let deletionDecision: 'approved' | 'rejected' | undefined;
+  setHandler(approveDeletionsSignal, () => void (deletionDecision ??= 'approved'));
+  setHandler(rejectDeletionsSignal, () => void (deletionDecision ??= 'rejected'));
+  let sourceFull = resume?.sourceFull ?? false;
 
   try {
     if (!resume) {
-      await beginRun({ runId, flow: input.flow, trigger: input.trigger, mode: input.mode, steps: input.steps });
+      await beginRun({
+        runId,
+        flow: input.flow,
+        trigger: input.trigger,
+        mode: input.mode,
+        steps: input.steps,
+        configFingerprint: input.configFingerprint,
+      });
       for (const [index, step] of input.steps.entries()) {
         const stats = steps[index]!;
         progress.phase = 'staging';
@@ -95,6 +138,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
           requested: step.role === 'source' ? input.inputs : undefined,
         });
         stats.inputs = inputs.map((i) => i.name);
+        if (step.role === 'source' && inputs.some((i) => (i.kind ?? 'full') === 'full')) sourceFull = true;
         for (const [inputIndex, connectorInput] of inputs.entries()) {
           const staged = await stageStep({
             runId,
@@ -145,6 +189,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
           ...position,
           chunksDone: progress.chunksDone,
           startedAt: resume?.startedAt ?? workflowInfo().startTime.getTime(),
+          sourceFull,
         },
       });
 
@@ -157,8 +202,15 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
       progress.customersToMerge = plan.toMerge + plan.unchanged;
       let next = resume?.chunkIndex ?? 0;
       let startedHere = 0;
+      let laneFailure: unknown;
+      const lanes = new CancellationScope();
       const lane = async () => {
-        while (next < plan.chunkStarts.length && startedHere < chunkLimit && !workflowInfo().continueAsNewSuggested) {
+        while (
+          laneFailure === undefined &&
+          next < plan.chunkStarts.length &&
+          startedHere < chunkLimit &&
+          !workflowInfo().continueAsNewSuggested
+        ) {
           const index = next++;
           startedHere++;
           const chunk = await mergeChunk({
@@ -173,7 +225,15 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
           progress.chunksDone++;
         }
       };
-      await Promise.all(Array.from({ length: MERGE_LANES }, lane));
+      // The first failing chunk stops the other lanes before the failure path cleans up.
+      const failFast = (error: unknown) => {
+        if (laneFailure === undefined) {
+          laneFailure = error;
+          lanes.cancel();
+        }
+      };
+      await lanes.run(() => Promise.all(Array.from({ length: MERGE_LANES }, () => lane().catch(failFast))));
+      if (laneFailure !== undefined) throw laneFailure as Error;
       if (next < plan.chunkStarts.length) await resumeWith({ afterCustomerId: '', chunkIndex: next });
     } else {
       let after = resume?.afterCustomerId ?? '';
@@ -197,6 +257,33 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
       }
     }
 
+    if (input.deletion && input.source === 'connector' && patched('deletion-propagation')) {
+      progress.phase = 'checking-deletions';
+      const policy = input.deletion;
+      const check = await checkMissing({ runId, connector: input.steps[0]!.connector, fullSnapshot: sourceFull });
+      if (check.candidates > 0) {
+        let outcome: 'marked' | 'approved' | 'rejected' | 'timed-out' = 'marked';
+        if (check.candidates * 100 > policy.thresholdPercent * check.sourceCustomers) {
+          // Too many at once (a truncated or empty snapshot?): an operator decides; updates and creations stand.
+          progress.phase = 'awaiting-deletion-approval';
+          progress.awaitingApproval = { ...check, thresholdPercent: policy.thresholdPercent };
+          await recordDeletionStatus({ runId, status: 'awaiting-approval' });
+          upsertMemo({ deletions: 'awaiting approval', wouldMarkMissing: check.candidates, sourceCustomers: check.sourceCustomers });
+          const decided = await condition(() => deletionDecision !== undefined, policy.approvalTimeoutMs);
+          outcome = decided ? deletionDecision! : 'timed-out';
+          progress.awaitingApproval = undefined;
+          upsertMemo({ deletions: outcome });
+          progress.phase = 'checking-deletions';
+        }
+        if (outcome === 'marked' || outcome === 'approved') {
+          const marked = await markMissingCustomers({ runId, status: outcome });
+          if (marked > 0) await startGracePeriod(input, runId, marked);
+        } else {
+          await recordDeletionStatus({ runId, status: outcome });
+        }
+      }
+    }
+
     progress.phase = 'finishing';
     const report = await finishRun({ runId, status: 'completed', steps, consumed });
     progress.phase = 'completed';
@@ -208,5 +295,28 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
       finishRun({ runId, status: 'failed', steps, consumed, error: rootCauseMessage(error) }),
     );
     throw error;
+  }
+}
+
+/** Starts the child workflow that holds the run's missing customers through their grace period. */
+async function startGracePeriod(input: CustomerSyncInput, runId: string, marked: number): Promise<void> {
+  try {
+    await startChild(deletionGraceWorkflow, {
+      workflowId: `${runId}/deletions`,
+      args: [
+        {
+          flow: input.flow,
+          markRunId: runId,
+          marked,
+          gracePeriodMs: input.deletion!.gracePeriodMs,
+          retentionMs: input.deletion!.retentionMs,
+        },
+      ],
+      parentClosePolicy: ParentClosePolicy.ABANDON,
+      memo: { flow: input.flow, markRunId: runId, marked },
+    });
+  } catch (error) {
+    // A retried run finds its grace period already running.
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
   }
 }

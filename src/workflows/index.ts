@@ -1,1 +1,2 @@
 export { customerSyncWorkflow, progressQuery } from './customer-sync-workflow.js';
+export { deletionGraceWorkflow, deletionStatusQuery } from './deletion-grace-workflow.js';

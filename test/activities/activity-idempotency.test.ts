@@ -4,6 +4,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../../src/activities/index.js';
 import { configSchema } from '../../src/config/config-schema.js';
+import { flowFingerprint } from '../../src/config/config-fingerprint.js';
 import { planFlow } from '../../src/config/flow-plan.js';
 import type { StageStepResult } from '../../src/activities/stage-step.js';
 import type { ConnectorInput } from '../../src/connectors/connector.js';
@@ -39,7 +40,11 @@ describe('activities are idempotent and resume from their heartbeat', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    acts = createActivities({ db: db.db, connectors: createConnectorFactory(config) });
+    acts = createActivities({
+      db: db.db,
+      connectors: createConnectorFactory(config),
+      flowFingerprint: (flow) => flowFingerprint(config, flow),
+    });
     for (const runId of ['run-a', 'run-b']) {
       await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan_.steps });
     }

@@ -3,13 +3,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDatabase, type OpenedDatabase } from '../../src/db/open-database.js';
 import { startPgliteServer, type PgliteServer } from '../../src/db/pglite-server.js';
 import { dumpCustomerTables } from '../support/db-state.js';
-import { DELTA, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { DELTA, dropInto, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 describe('the embedded database (PGlite over the Postgres wire protocol)', () => {
   let server: PgliteServer;
   let database: OpenedDatabase;
   let h: SyncHarness;
+  let inbox: string;
 
   beforeAll(async () => {
     server = await startPgliteServer({ dataDir: 'memory://', port: 0 });
@@ -17,7 +18,7 @@ describe('the embedded database (PGlite over the Postgres wire protocol)', () =>
     h = await startSyncHarness(
       {
         connectors: {
-          erp: { type: 'flat-file', folder: inboxWith(SNAPSHOT, DELTA), referenceData: join(SHARED_DATA, 'reference-data.json') },
+          erp: { type: 'flat-file', folder: (inbox = inboxWith(SNAPSHOT)), referenceData: join(SHARED_DATA, 'reference-data.json') },
         },
         flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'addresses', 'customerAttributes'] } } },
       },
@@ -34,6 +35,7 @@ describe('the embedded database (PGlite over the Postgres wire protocol)', () =>
     expect(database.pool.options.max).toBe(1);
     const snapshot = await h.run('erp');
     expect(snapshot.totals).toMatchObject({ customers: 4, created: 4 });
+    dropInto(inbox, DELTA);
     const delta = await h.run('erp');
     expect(delta.totals).toMatchObject({ created: 1, updated: 1 });
     const before = await dumpCustomerTables(h.db);

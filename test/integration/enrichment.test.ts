@@ -3,15 +3,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { RunReport } from '../../src/workflows/customer-sync-types.js';
+import type { RunReport } from '../../src/domain/run-types.js';
 import { customerIdOf } from '../support/db-state.js';
-import { DELTA, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { DELTA, dropInto, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const crmLine = (record: unknown) => JSON.stringify(record);
 
 describe('an enrichment step from a second connector', () => {
   let h: SyncHarness;
+  let inbox: string;
   let crmFile: string;
   let first: RunReport;
 
@@ -54,7 +55,7 @@ describe('an enrichment step from a second connector', () => {
       connectors: {
         erp: {
           type: 'flat-file',
-          folder: inboxWith(SNAPSHOT, DELTA),
+          folder: (inbox = inboxWith(SNAPSHOT)),
           pattern: 'customer_*.txt',
           referenceData: join(SHARED_DATA, 'reference-data.json'),
         },
@@ -97,6 +98,7 @@ describe('an enrichment step from a second connector', () => {
   });
 
   it('enriches a customer created later once it exists, and keeps the other connector’s items', async () => {
+    dropInto(inbox, DELTA);
     const second = await h.run('enriched');
     expect(second.steps[1]).toMatchObject({ matched: 2, unmatched: 1 });
     expect(await attributesOf('C1005')).toContainEqual({ key: 'loyaltyTier', value: 'silver', connector: 'crm' });

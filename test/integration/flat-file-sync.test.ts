@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_ASPECTS } from '../../src/connectors/flat-file/template-aspects.js';
-import type { RunReport } from '../../src/workflows/customer-sync-types.js';
+import type { RunReport } from '../../src/domain/run-types.js';
 import { customerIdOf, dumpCustomerTables, rowsNotOf, type TableRows } from '../support/db-state.js';
-import { BAD_ROWS, DELTA, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { BAD_ROWS, DELTA, dropInto, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const ERP_ASPECTS = TEMPLATE_ASPECTS;
@@ -11,14 +11,18 @@ const ERP_ASPECTS = TEMPLATE_ASPECTS;
 describe('flat-file source through Temporal into PostgreSQL', () => {
   let h: SyncHarness;
   let snapshotReport: RunReport;
+  let inbox: string;
 
   beforeAll(async () => {
+    inbox = inboxWith(SNAPSHOT);
     h = await startSyncHarness({
       connectors: {
         erp: {
           type: 'flat-file',
-          folder: inboxWith(SNAPSHOT, DELTA, BAD_ROWS),
+          folder: inbox,
           pattern: 'customer_*.txt',
+          // The bad-rows sample holds a few customers only: a delta, not a snapshot lacking all the others.
+          deltaPattern: '*_{delta,badrows}*',
           referenceData: join(SHARED_DATA, 'reference-data.json'),
         },
       },
@@ -44,8 +48,12 @@ describe('flat-file source through Temporal into PostgreSQL', () => {
     return Object.fromEntries(rows.map((r) => [r.key, r.value]));
   };
 
-  it('reads the oldest file first and creates exactly the four snapshot customers', async () => {
+  it('reads the snapshot as a full input and creates exactly the four snapshot customers', async () => {
     expect(snapshotReport.status).toBe('completed');
+    expect(snapshotReport.mode).toBe('full');
+    expect(snapshotReport.steps[0]!.inputDetails).toEqual([
+      { name: SNAPSHOT, kind: 'full', status: 'applied', read: 8, rejected: 0 },
+    ]);
     expect(snapshotReport.steps[0]).toMatchObject({ inputs: [SNAPSHOT], read: 8, staged: 4, rejected: 0 });
     expect(snapshotReport.totals).toMatchObject({ customers: 4, created: 4, updated: 0, unchanged: 0, rejected: 0 });
     const customers = await h.db.db
@@ -132,11 +140,14 @@ describe('flat-file source through Temporal into PostgreSQL', () => {
     let deltaReport: RunReport;
     beforeAll(async () => {
       before = await dumpCustomerTables(h.db);
+      dropInto(inbox, DELTA);
       deltaReport = await h.run('erp');
     });
 
     it('applies exactly the listed changes to C1001 and creates C1005', async () => {
       expect(deltaReport.steps[0]).toMatchObject({ inputs: [DELTA], read: 5, staged: 2, matched: 1 });
+      expect(deltaReport.mode).toBe('delta');
+      expect(deltaReport.steps[0]!.inputDetails).toMatchObject([{ name: DELTA, kind: 'delta', status: 'applied' }]);
       expect(deltaReport.totals).toMatchObject({ customers: 2, created: 1, updated: 1, unchanged: 0 });
       expect(await attributesOf('C1001')).toMatchObject({ discount: 15, paymentTerms: ['NET45'] });
       const addresses = await addressesOf('C1001');
@@ -187,6 +198,7 @@ describe('flat-file source through Temporal into PostgreSQL', () => {
   describe('then the bad-rows file', () => {
     let report: RunReport;
     beforeAll(async () => {
+      dropInto(inbox, BAD_ROWS);
       report = await h.run('erp');
     });
 

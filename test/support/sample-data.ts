@@ -17,3 +17,8 @@ export function inboxWith(...files: string[]): string {
   for (const f of files) copyFileSync(join(SHARED_DATA, f), join(dir, f));
   return dir;
 }
+
+/** Drops a copy of a sample file into an inbox, as an upload arriving later would. */
+export function dropInto(inbox: string, file: string, as = file): void {
+  copyFileSync(join(SHARED_DATA, file), join(inbox, as));
+}

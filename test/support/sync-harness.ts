@@ -7,7 +7,7 @@ import { planFlow, runKey, runWorkflowId } from '../../src/config/flow-plan.js';
 import type { TemporalSettings } from '../../src/config/temporal-settings.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../../src/worker.js';
 import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
-import type { RunReport } from '../../src/workflows/customer-sync-types.js';
+import type { RunReport } from '../../src/domain/run-types.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import { createTestDatabase } from './test-database.js';
 

@@ -38,13 +38,28 @@ export async function createTestDatabase(): Promise<TestDatabase> {
     name,
     async drop() {
       await handle.destroy();
-      const c = new pg.Client({ connectionString: testServerUrl() });
-      await c.connect();
-      try {
-        await c.query(`drop database if exists ${name} with (force)`);
-      } finally {
-        await c.end();
-      }
+      await dropDatabase(name);
     },
   };
+}
+
+/**
+ * Drops a test database, retrying a few times: a backend the role may not terminate
+ * (an autovacuum worker, without pg_signal_backend) or one still closing makes a
+ * forced drop fail now and succeed a moment later.
+ */
+async function dropDatabase(name: string): Promise<void> {
+  for (let attempt = 1; ; attempt++) {
+    const c = new pg.Client({ connectionString: testServerUrl() });
+    try {
+      await c.connect();
+      await c.query(`drop database if exists ${name} with (force)`);
+      return;
+    } catch (error) {
+      if (attempt >= 10) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 250 * attempt));
+    } finally {
+      await c.end().catch(() => undefined);
+    }
+  }
 }

@@ -4,7 +4,7 @@ import type { CustsyncConfig } from '../../config/config-schema.js';
 import { planFlow, runKey, runSummary, runWorkflowId } from '../../config/flow-plan.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import type { customerSyncWorkflow } from '../../workflows/customer-sync-workflow.js';
-import type { RunProgress, RunReport, RunTrigger } from '../../workflows/customer-sync-types.js';
+import type { RunProgress, RunReport, RunTrigger } from '../../domain/run-types.js';
 import { rootCauseMessage } from '../../domain/root-cause-message.js';
 import { CliError } from '../cli-error.js';
 import { formatProgress, formatReport } from '../format-report.js';

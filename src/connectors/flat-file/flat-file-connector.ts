@@ -23,6 +23,8 @@ interface FlatFileCursor {
  */
 export function createFlatFileConnector(name: string, config: FlatFileConnectorConfig): Connector {
   const pattern = compileFileNamePattern(config.pattern);
+  const deltaPattern = compileFileNamePattern(config.deltaPattern);
+  const kindOf = (file: string): 'full' | 'delta' => config.kind ?? (deltaPattern.test(file) ? 'delta' : 'full');
   const readerOptions = { delimiter: config.delimiter, quote: config.quote, encoding: config.encoding };
   let referenceData: Promise<ReferenceData | undefined> | undefined;
   const reference = () =>
@@ -54,7 +56,7 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
       );
       // Oldest first: names carry the export timestamp; the modification time breaks ties.
       inputs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.mtime - b.mtime));
-      return inputs.map(({ name: file, checksum, size }) => ({ name: file, checksum, size }));
+      return inputs.map(({ name: file, checksum, size }) => ({ name: file, checksum, size, kind: kindOf(file) }));
     },
     async *read(input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage> {
       const path = join(config.folder, input.name);

@@ -26,7 +26,7 @@ export function createJsonlFileConnector(name: string, config: JsonlFileConnecto
       } catch {
         throw new InputError(`connector ${name}: file ${config.path} does not exist`);
       }
-      return [{ name: basename(config.path), checksum: await fileChecksum(config.path), size }];
+      return [{ name: basename(config.path), checksum: await fileChecksum(config.path), size, kind: config.kind }];
     },
     async *read(input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage> {
       const skip = options.cursor ? Number(options.cursor) : 0;

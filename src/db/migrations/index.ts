@@ -1,7 +1,9 @@
 import type { Migration } from 'kysely';
 import * as initialSchema from './0001-initial-schema.js';
+import * as unattendedOperation from './0002-unattended-operation.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
   '0001-initial-schema': initialSchema,
+  '0002-unattended-operation': unattendedOperation,
 };

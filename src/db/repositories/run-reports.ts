@@ -1,13 +1,14 @@
 import { sql, type Kysely } from 'kysely';
 import type { RejectedRecord } from '../../domain/customer-record.js';
-import type { RunReport } from '../../workflows/customer-sync-types.js';
+import type { RunReport } from '../../domain/run-types.js';
 import type { Database } from '../database.js';
+import { loadInputReports } from './run-inputs.js';
 
 /** A run's report as stored; used by the workflow's last step and by `custsync runs show`. */
 export async function loadRunReport(db: Kysely<Database>, runId: string, rejectLimit: number): Promise<RunReport> {
   const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`no run ${runId}`);
-  const [steps, rejects, chunks] = await Promise.all([
+  const [steps, rejects, chunks, inputs] = await Promise.all([
     db.selectFrom('sync_run_steps').selectAll().where('run_id', '=', runId).orderBy('step_index').execute(),
     db
       .selectFrom('rejected_records')
@@ -22,14 +23,17 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
       from sync_run_chunks where run_id = ${runId}`.execute(
       db,
     ),
+    loadInputReports(db, runId),
   ]);
   const finished = run.finished_at ?? new Date();
   return {
     runId,
     flow: run.flow,
-    status: run.status === 'failed' ? 'failed' : 'completed',
-    mode: run.mode === 'delta' ? 'delta' : 'full',
+    status: run.status,
+    trigger: run.trigger,
+    mode: run.mode === 'delta' || run.mode === 'none' ? run.mode : 'full',
     steps: steps.map((s) => ({
+      inputDetails: inputs.get(s.step_index) ?? [],
       role: s.role,
       connector: s.connector,
       inputs: s.inputs,
@@ -55,6 +59,17 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
         reason: r.reason,
       }),
     ),
+    restored: run.restored,
+    ...(run.deletion_status
+      ? {
+          deletion: {
+            status: run.deletion_status,
+            candidates: run.missing_candidates,
+            sourceCustomers: run.source_customers,
+            markedMissing: run.marked_missing,
+          },
+        }
+      : {}),
     durationMs: new Date(finished).getTime() - new Date(run.started_at).getTime(),
     ...(run.error ? { error: run.error } : {}),
   };
@@ -63,4 +78,14 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
 /** Customers a run's merge plan found unchanged: counted, but in no chunk. */
 export function plannedUnchanged(runId: string) {
   return sql<number>`coalesce((select unchanged from sync_run_plans where run_id = ${runId}), 0)`;
+}
+
+/**
+ * What the run's source read: `full` if any full snapshot, `delta` if only deltas,
+ * `none` if nothing (or the flow's source is the current data).
+ */
+export function sourceMode(runId: string) {
+  return sql<string>`coalesce((select case when bool_or(i.kind = 'full') then 'full' else 'delta' end
+    from sync_run_inputs i join sync_run_steps st on st.run_id = i.run_id and st.step_index = i.step_index
+    where i.run_id = ${runId} and st.role = 'source' and i.status = 'applied'), 'none')`;
 }

@@ -1,5 +1,5 @@
-import type { ConnectorInput } from '../connectors/connector.js';
-import type { Aspect, RejectedRecord } from '../domain/customer-record.js';
+import type { ConnectorInput } from './connector-input.js';
+import type { Aspect, RejectedRecord } from './customer-record.js';
 
 export type RunTrigger = 'cli' | 'schedule' | 'replay' | 'order-event' | 'test' | 'bench' | 'demo';
 
@@ -19,7 +19,10 @@ export interface CustomerSyncInput {
   /** `connector`: steps[0] is the source of truth; `current`: the database is the base. */
   source: 'connector' | 'current';
   steps: FlowStepPlan[];
-  mode: 'full' | 'delta';
+  /** Runs started before inputs were classified one by one carried the flow's mode. */
+  mode?: 'full' | 'delta';
+  /** Deletion propagation; absent in runs started before it existed. */
+  deletion?: DeletionPlan;
   /** Customers merged per chunk activity. */
   chunkSize: number;
   /** Records staged per page. */
@@ -28,8 +31,19 @@ export interface CustomerSyncInput {
   chunksPerExecution?: number;
   /** Source inputs (file names) to read instead of the next unprocessed one; they are read even if processed before. */
   inputs?: string[];
+  /** Fingerprint of the config the run was planned from; a worker with another config refuses the run. */
+  configFingerprint?: string;
   /** Set when the run continues as a new execution. */
   resume?: ResumeState;
+}
+
+/** A flow's deletion policy as a run carries it (SPEC §4). */
+export interface DeletionPlan {
+  gracePeriodMs: number;
+  retentionMs: number;
+  /** Percent of the source's customers one run may mark missing without approval. */
+  thresholdPercent: number;
+  approvalTimeoutMs: number;
 }
 
 export interface ResumeState {
@@ -42,6 +56,8 @@ export interface ResumeState {
   chunkIndex?: number;
   chunksDone: number;
   startedAt: number;
+  /** Whether the source step read a full snapshot (deletions can follow). */
+  sourceFull?: boolean;
 }
 
 /** An input read by the run, recorded as processed when the run completes. */
@@ -69,7 +85,16 @@ export interface RunTotals {
   rejected: number;
 }
 
-export type RunPhase = 'starting' | 'staging' | 'matching' | 'merging' | 'finishing' | 'completed' | 'failed';
+export type RunPhase =
+  | 'starting'
+  | 'staging'
+  | 'matching'
+  | 'merging'
+  | 'checking-deletions'
+  | 'awaiting-deletion-approval'
+  | 'finishing'
+  | 'completed'
+  | 'failed';
 
 /** Answer of the `progress` query. */
 export interface RunProgress {
@@ -81,14 +106,43 @@ export interface RunProgress {
   totals: RunTotals;
   chunksDone: number;
   customersToMerge: number;
+  /** While the run waits for an operator: how many customers it would mark missing. */
+  awaitingApproval?: { candidates: number; sourceCustomers: number; thresholdPercent: number };
+}
+
+/** One input of a step as the report shows it. */
+export interface InputReport {
+  name: string;
+  kind: 'full' | 'delta';
+  /** `applied`: read and staged; `superseded`: skipped, a later full snapshot in the same run replaces it. */
+  status: 'applied' | 'superseded';
+  read: number;
+  rejected: number;
+}
+
+/** What a run did about customers missing from its source's full snapshot. */
+export interface DeletionReport {
+  /** `marked`: below the threshold, marked at once; `awaiting-approval`, `approved`, `rejected`, `timed-out`. */
+  status: string;
+  /** Customers missing from the full snapshot. */
+  candidates: number;
+  /** The source connector's customers they were compared with. */
+  sourceCustomers: number;
+  markedMissing: number;
 }
 
 export interface RunReport {
   runId: string;
   flow: string;
-  status: 'completed' | 'failed';
-  mode: 'full' | 'delta';
-  steps: StepStats[];
+  status: 'completed' | 'failed' | 'running';
+  trigger: string;
+  /** `full` when the source read a full snapshot, `delta` when only deltas, `none` when nothing was pending. */
+  mode: 'full' | 'delta' | 'none';
+  steps: (StepStats & { inputDetails: InputReport[] })[];
+  /** Missing customers found back in this run. */
+  restored: number;
+  /** Absent when the run read no full snapshot of a source of truth. */
+  deletion?: DeletionReport;
   totals: RunTotals;
   /** The first rejected records (all are in the database). */
   rejectedSample: RejectedRecord[];

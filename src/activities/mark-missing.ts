@@ -1,0 +1,27 @@
+import { markMissing, setDeletionStatus } from '../db/repositories/deletions.js';
+import type { ActivityDeps } from './activity-deps.js';
+
+export interface MarkMissingInput {
+  runId: string;
+  /** What led to marking: `marked` (below the threshold) or `approved`. */
+  status: 'marked' | 'approved';
+}
+
+/** Marks the customers the run found missing; returns how many it marked. Idempotent. */
+export function markMissingActivity({ db }: ActivityDeps) {
+  return async function markMissingCustomers(input: MarkMissingInput): Promise<number> {
+    return markMissing(db, input.runId, input.status);
+  };
+}
+
+export interface RecordDeletionStatusInput {
+  runId: string;
+  status: 'awaiting-approval' | 'rejected' | 'timed-out';
+}
+
+/** Records that the run waits for approval, or that its deletions were not approved. */
+export function recordDeletionStatusActivity({ db }: ActivityDeps) {
+  return async function recordDeletionStatus(input: RecordDeletionStatusInput): Promise<void> {
+    await setDeletionStatus(db, input.runId, input.status);
+  };
+}

@@ -1,0 +1,119 @@
+import { sql, type Kysely } from 'kysely';
+import type { ConnectorInput } from '../../domain/connector-input.js';
+import type { InputReport } from '../../domain/run-types.js';
+import type { Database } from '../database.js';
+
+/** An input as a run's step selected it: staged (`applied`) or skipped (`superseded`). */
+export interface SelectedInput {
+  input: ConnectorInput;
+  status: 'applied' | 'superseded';
+}
+
+/** Replaces a step's recorded selection and the step's list of input names. */
+export async function recordSelectedInputs(
+  db: Kysely<Database>,
+  runId: string,
+  stepIndex: number,
+  connector: string,
+  selected: SelectedInput[],
+): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx.deleteFrom('sync_run_inputs').where('run_id', '=', runId).where('step_index', '=', stepIndex).execute();
+    if (selected.length > 0) {
+      await trx
+        .insertInto('sync_run_inputs')
+        .values(
+          selected.map((s, position) => ({
+            run_id: runId,
+            step_index: stepIndex,
+            position,
+            connector,
+            name: s.input.name,
+            checksum: s.input.checksum,
+            size: s.input.size ?? null,
+            kind: s.input.kind ?? 'full',
+            status: s.status,
+          })),
+        )
+        .execute();
+    }
+    await trx
+      .updateTable('sync_run_steps')
+      .set({ inputs: JSON.stringify(selected.filter((s) => s.status === 'applied').map((s) => s.input.name)) })
+      .where('run_id', '=', runId)
+      .where('step_index', '=', stepIndex)
+      .execute();
+  });
+}
+
+/** A step's recorded selection, in order. */
+export async function loadSelectedInputs(db: Kysely<Database>, runId: string, stepIndex: number): Promise<SelectedInput[]> {
+  const rows = await db
+    .selectFrom('sync_run_inputs')
+    .selectAll()
+    .where('run_id', '=', runId)
+    .where('step_index', '=', stepIndex)
+    .orderBy('position')
+    .execute();
+  return rows.map((r) => ({
+    input: { name: r.name, checksum: r.checksum, kind: r.kind, ...(r.size !== null ? { size: Number(r.size) } : {}) },
+    status: r.status,
+  }));
+}
+
+/** Records how many raw records of one input were read and rejected. */
+export async function recordInputCounts(
+  db: Kysely<Database>,
+  runId: string,
+  stepIndex: number,
+  name: string,
+  counts: { read: number; rejected: number },
+): Promise<void> {
+  await db
+    .updateTable('sync_run_inputs')
+    .set(counts)
+    .where('run_id', '=', runId)
+    .where('step_index', '=', stepIndex)
+    .where('name', '=', name)
+    .execute();
+}
+
+/** Every input of a run by step, for its report. */
+export async function loadInputReports(db: Kysely<Database>, runId: string): Promise<Map<number, InputReport[]>> {
+  const rows = await db
+    .selectFrom('sync_run_inputs')
+    .select(['step_index', 'name', 'kind', 'status', 'read', 'rejected'])
+    .where('run_id', '=', runId)
+    .orderBy('step_index')
+    .orderBy('position')
+    .execute();
+  const byStep = new Map<number, InputReport[]>();
+  for (const r of rows) {
+    let list = byStep.get(r.step_index);
+    if (!list) byStep.set(r.step_index, (list = []));
+    list.push({ name: r.name, kind: r.kind, status: r.status, read: r.read, rejected: r.rejected });
+  }
+  return byStep;
+}
+
+/**
+ * Records a completed run's inputs of connectors that consume them (files) as processed,
+ * superseded ones included: they are never read again.
+ */
+export async function recordConsumedInputs(
+  db: Kysely<Database>,
+  runId: string,
+  consumingConnectors: string[],
+): Promise<void> {
+  if (consumingConnectors.length === 0) return;
+  await sql`insert into connector_inputs (connector, name, checksum, run_id)
+    select connector, name, checksum, run_id from sync_run_inputs
+    where run_id = ${runId} and connector = any(${consumingConnectors}::text[])
+    on conflict (connector, name, checksum) do nothing`.execute(db);
+}
+
+/** Inputs of a connector already processed, as `name\0checksum` keys. */
+export async function processedInputKeys(db: Kysely<Database>, connector: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('connector_inputs').select(['name', 'checksum']).where('connector', '=', connector).execute();
+  return new Set(rows.map((p) => `${p.name}\u0000${p.checksum}`));
+}

@@ -1,0 +1,11 @@
+/** One unit a connector reads in a run: a file, or an API listing. Small; it travels through workflow history. */
+export interface ConnectorInput {
+  /** File name or listing name, unique within the connector. */
+  name: string;
+  /** Content checksum (sha256), used to process a file only once. */
+  checksum: string;
+  /** Size in bytes, when known. */
+  size?: number;
+  /** A `full` snapshot (every customer) or a `delta` (changed customers only); absent means full. */
+  kind?: 'full' | 'delta';
+}

@@ -1,0 +1,3 @@
+/** Signals an operator sends to a run waiting for approval of its deletions (CLI, Temporal UI or `temporal workflow signal`). */
+export const APPROVE_DELETIONS_SIGNAL = 'approveDeletions';
+export const REJECT_DELETIONS_SIGNAL = 'rejectDeletions';
