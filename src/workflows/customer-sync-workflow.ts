@@ -266,7 +266,11 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
         if (check.candidates * 100 > policy.thresholdPercent * check.sourceCustomers) {
           // Too many at once (a truncated or empty snapshot?): an operator decides; updates and creations stand.
           progress.phase = 'awaiting-deletion-approval';
-          progress.awaitingApproval = { ...check, thresholdPercent: policy.thresholdPercent };
+          progress.awaitingApproval = {
+            candidates: check.candidates,
+            sourceCustomers: check.sourceCustomers,
+            thresholdPercent: policy.thresholdPercent,
+          };
           await recordDeletionStatus({ runId, status: 'awaiting-approval' });
           upsertMemo({ deletions: 'awaiting approval', wouldMarkMissing: check.candidates, sourceCustomers: check.sourceCustomers });
           const decided = await condition(() => deletionDecision !== undefined, policy.approvalTimeoutMs);

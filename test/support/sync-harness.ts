@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { configSchema, type CustsyncConfig } from '../../src/config/config-schema.js';
@@ -7,7 +7,7 @@ import { planFlow, runKey, runWorkflowId } from '../../src/config/flow-plan.js';
 import type { TemporalSettings } from '../../src/config/temporal-settings.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../../src/worker.js';
 import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
-import type { RunReport } from '../../src/domain/run-types.js';
+import type { CustomerSyncInput, RunReport } from '../../src/domain/run-types.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
 import { createTestDatabase } from './test-database.js';
 
@@ -18,6 +18,8 @@ export interface SyncHarness {
   config: CustsyncConfig;
   /** Runs a flow to completion through Temporal and returns its report. */
   run(flow: string, options?: { inputs?: string[] }): Promise<RunReport>;
+  /** Starts a run and returns its handle (for signals and queries). */
+  start(flow: string, options?: { inputs?: string[]; input?: Partial<CustomerSyncInput> }): Promise<WorkflowHandle<typeof customerSyncWorkflow>>;
   /** The event history of a run (its workflow id is the report's runId). */
   history(runId: string): Promise<unknown>;
   close(): Promise<void>;
@@ -45,19 +47,23 @@ export async function startSyncHarness(
   const running = worker.run();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: temporal.namespace });
+  const start: SyncHarness['start'] = async (flow, options = {}) => {
+    const input = { ...planFlow(config, flow, { trigger: 'test', inputs: options.inputs }), ...options.input };
+    return client.workflow.start<typeof customerSyncWorkflow>('customerSyncWorkflow', {
+      taskQueue: temporal.taskQueue,
+      workflowId: runWorkflowId(flow, `${runKey(new Date())}-${randomBytes(2).toString('hex')}`),
+      args: [input],
+    });
+  };
   return {
     db,
     client,
     temporal,
     config,
     async run(flow, options = {}) {
-      const input = planFlow(config, flow, { trigger: 'test', inputs: options.inputs });
-      return client.workflow.execute<typeof customerSyncWorkflow>('customerSyncWorkflow', {
-        taskQueue: temporal.taskQueue,
-        workflowId: runWorkflowId(flow, `${runKey(new Date())}-${randomBytes(2).toString('hex')}`),
-        args: [input],
-      });
+      return (await start(flow, options)).result();
     },
+    start,
     async history(runId) {
       return client.workflow.getHandle(runId).fetchHistory();
     },

@@ -6,15 +6,17 @@ import type { TemporalSettings } from '../../config/temporal-settings.js';
 import { openDatabase } from '../../db/open-database.js';
 import { startTemporalDevServer } from '../../tooling/dev-server.js';
 import { showCustomer } from './customers.js';
+import { createConnectorFactory } from '../../connectors/create-connector.js';
 import { connectTemporal, runFlow } from './run-flow.js';
 
 export const demoHelp = `usage: custsync demo [--flow <flow>] [--keep] [--exit]
 
 Starts a Temporal dev server (Web UI on http://127.0.0.1:8233, state in
 .data/temporal.sqlite), the embedded database and a worker, then runs <flow>
-(default erp-customers) twice: the first run reads the oldest file (the full
-snapshot), the second the next one (the delta). Prints both reports and stays up
-for the UI and other custsync commands until Ctrl-C.
+(default erp-customers) twice: the first run reads only the oldest file (the full
+snapshot), the second catches up with every file still pending, oldest first (the
+delta and the bad-rows sample). Prints both reports and stays up for the UI and
+other custsync commands until Ctrl-C.
 
   --keep   keep the database and Temporal state of an earlier demo (default: start empty)
   --exit   stop everything after the runs instead of waiting for Ctrl-C`;
@@ -80,9 +82,10 @@ export async function runDemo(
       throw new Error('the worker exited before the run finished; see its output above');
     });
     workerDied.catch(() => undefined);
-    say(`\n— run 1: ${options.flow} (the oldest file: the full snapshot)`);
-    await Promise.race([runFlow(run), workerDied]);
-    say(`\n— run 2: ${options.flow} (the next file: the delta)`);
+    const oldest = (await createConnectorFactory(loaded.config)(firstSourceConnector(loaded, options.flow)).listInputs())[0];
+    say(`\n— run 1: ${options.flow} (only the oldest file${oldest ? `, ${oldest.name}` : ''})`);
+    await Promise.race([runFlow({ ...run, files: oldest ? [oldest.name] : undefined }), workerDied]);
+    say(`\n— run 2: ${options.flow} (catching up: every pending file, oldest first)`);
     await Promise.race([runFlow(run), workerDied]);
     say('\n— one customer, with the connector behind every value:');
     await showCustomer(database.db, `${firstSourceConnector(loaded, options.flow)}:C1001`, {}).catch((e: Error) =>
@@ -93,7 +96,7 @@ Look around:
   Temporal Web UI:   ${server.uiUrl}/namespaces/${temporal.namespace}/workflows  (workflow ids sync/${options.flow}/…)
   in another shell:  node bin/custsync.js runs list
                      node bin/custsync.js customers show erp:C1005
-                     node bin/custsync.js run ${options.flow}      (the next file: the bad-rows sample)`);
+                     node bin/custsync.js run ${options.flow}      (nothing pending: an empty run)`);
     if (options.exit) return;
     say('\nPress Ctrl-C to stop.');
     await Promise.race([

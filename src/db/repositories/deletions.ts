@@ -25,6 +25,7 @@ export async function restoreReappeared(db: Kysely<Database>, runId: string, con
         select ${runId}, id, 'restored', '[]'::jsonb from unnest(${restored.rows.map((r) => r.id)}::uuid[]) as id
         on conflict do nothing`.execute(trx);
     }
+    await trx.updateTable('sync_runs').set({ restored: await countChanges(trx, runId, 'restored') }).where('id', '=', runId).execute();
   });
   return countChanges(db, runId, 'restored');
 }
