@@ -8,7 +8,9 @@ import { configCheck, configCheckHelp } from './commands/config-check.js';
 import { customersHelp, showCustomer } from './commands/customers.js';
 import { demoHelp, runDemo } from './commands/demo.js';
 import { connectTemporal, runFlow, runHelp } from './commands/run-flow.js';
+import { decideDeletions, deletionsHelp, listDeletions } from './commands/deletions.js';
 import { listRuns, runsHelp, showRun } from './commands/runs.js';
+import { retryRun, runsRetryHelp } from './commands/runs-retry.js';
 import { runWorker, workerHelp } from './commands/worker.js';
 
 const mainHelp = `custsync — durable customer synchronization on Temporal
@@ -20,6 +22,9 @@ commands:
   worker                    run a worker (polls Temporal, writes to the database)
   run <flow>                start a run, show its progress and report
   runs list | show <run>    past runs and their reports
+  runs retry <run>          retry a failed run (same run id, same end state)
+  deletions list | approve <run> | reject <run>
+                            runs waiting for approval of mass deletions
   customers show <ref>      a customer with the provenance of every value
   config check              validate the config file
   db migrate                bring the database schema up to date
@@ -110,6 +115,12 @@ export async function main(argv: string[]): Promise<number> {
       return report?.status === 'failed' ? 1 : 0;
     }
     case 'runs': {
+      if (sub === 'retry') {
+        if (values.help) return help(runsRetryHelp);
+        if (!arg) throw new CliError(`missing <run-id>\n\n${runsRetryHelp}`, 2);
+        await retryRun(await connectTemporal(temporal), temporal, arg);
+        return 0;
+      }
       if (values.help || (sub !== 'list' && sub !== 'show') || (sub === 'show' && !arg)) return help(runsHelp);
       const database = await openDatabase({ serveEmbedded: true, max: 2 });
       try {
@@ -118,6 +129,21 @@ export async function main(argv: string[]): Promise<number> {
           const rejected = values.rejected === 'all' ? 1_000_000 : positiveInt(values.rejected, 'rejected');
           await showRun(database.db, arg!, { rejected, json: values.json });
         }
+      } finally {
+        await database.close();
+      }
+      return 0;
+    }
+    case 'deletions': {
+      if (values.help) return help(deletionsHelp);
+      if (sub !== 'list' && sub !== 'approve' && sub !== 'reject') {
+        throw new CliError(`${sub ? `unknown subcommand "${sub}"` : 'missing subcommand'}\n\n${deletionsHelp}`, 2);
+      }
+      if (sub !== 'list' && !arg) throw new CliError(`missing <run-id>\n\n${deletionsHelp}`, 2);
+      const database = await openDatabase({ serveEmbedded: true, max: 2 });
+      try {
+        if (sub === 'list') await listDeletions(database.db, { json: values.json });
+        else await decideDeletions(database.db, await connectTemporal(temporal), temporal, arg!, sub);
       } finally {
         await database.close();
       }

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const BIN = fileURLToPath(new URL('../../bin/custsync.js', import.meta.url));
@@ -71,7 +72,7 @@ flows:
   });
 
   it('has --help on every command', async () => {
-    for (const command of [[], ['run'], ['runs'], ['customers'], ['worker'], ['demo'], ['config'], ['db']]) {
+    for (const command of [[], ['run'], ['runs'], ['runs', 'retry'], ['deletions'], ['customers'], ['worker'], ['demo'], ['config'], ['db']]) {
       const result = await custsync([...command, '--help']);
       expect(result.code, command.join(' ')).toBe(0);
       expect(result.stdout, command.join(' ')).toMatch(/usage: custsync/);
@@ -84,8 +85,10 @@ describe('custsync run, runs and customers against a running worker', () => {
   let configFile: string;
   let env: NodeJS.ProcessEnv;
 
+  let inbox: string;
+
   beforeAll(async () => {
-    const inbox = inboxWith(SNAPSHOT);
+    inbox = inboxWith(SNAPSHOT);
     const text = `
 connectors:
   erp:
@@ -138,6 +141,36 @@ flows:
     const missing = await custsync(['customers', 'show', 'erp:NOPE'], env);
     expect(missing.code).toBe(1);
     expect(missing.stderr).toContain('no customer erp:NOPE');
+  });
+
+  it('lists a run waiting for approval of deletions with its customers, and approves it', async () => {
+    writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T050000.txt', rowOf('C1001', 'C1002'));
+    const handle = await h.start('erp-customers');
+    let list = await custsync(['deletions', 'list'], env);
+    for (let i = 0; i < 100 && !list.stdout.includes(handle.workflowId); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      list = await custsync(['deletions', 'list'], env);
+    }
+    expect(list.stdout).toContain(`${handle.workflowId} (erp-customers, started`);
+    expect(list.stdout).toContain('would mark 2 of 4 customers missing (50.0%)');
+    expect(list.stdout).toMatch(/C1003\s+Tokyo Select K\.K\./);
+    const json = JSON.parse((await custsync(['deletions', 'list', '--json'], env)).stdout) as { customers: unknown[] }[];
+    expect(json[0]!.customers).toHaveLength(2);
+
+    const approve = await custsync(['deletions', 'approve', handle.workflowId], env);
+    expect(approve.code).toBe(0);
+    expect((await handle.result()).deletion).toMatchObject({ status: 'approved', markedMissing: 2 });
+    const again = await custsync(['deletions', 'reject', handle.workflowId], env);
+    expect(again.code).toBe(1);
+    expect(again.stderr).toContain('is not waiting for approval of deletions');
+    const shown = await custsync(['customers', 'show', 'erp:C1003'], env);
+    expect(shown.stdout).toContain(`MISSING since`);
+    expect(shown.stdout).toContain(`missing `);
+    const usage = await custsync(['deletions', 'approve'], env);
+    expect(usage.code).toBe(2);
+    const retry = await custsync(['runs', 'retry', handle.workflowId], env);
+    expect(retry.code).toBe(1);
+    expect(retry.stderr).toContain('is completed; only a failed');
   });
 
   it('explains an unknown flow', async () => {

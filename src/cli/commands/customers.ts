@@ -32,9 +32,16 @@ export async function showCustomer(db: Kysely<Database>, ref: string, options: {
     .where('customer_id', '=', customer.id)
     .orderBy('connector')
     .execute();
+  const lifecycle = await db
+    .selectFrom('change_log')
+    .select(['run_id', 'change', 'created_at'])
+    .where('customer_id', '=', customer.id)
+    .where('change', 'in', ['missing', 'restored', 'deleted'])
+    .orderBy('id')
+    .execute();
   const merged = customer.merged as MergedCustomer;
   if (options.json) {
-    console.log(JSON.stringify({ ...customer, externalIds }, null, 2));
+    console.log(JSON.stringify({ ...customer, externalIds, lifecycle }, null, 2));
     return;
   }
   const out: string[] = [];
@@ -42,6 +49,15 @@ export async function showCustomer(db: Kysely<Database>, ref: string, options: {
   out.push(`  source: ${customer.source_connector}:${customer.source_id}`);
   out.push(`  external ids: ${externalIds.map((e) => `${e.connector}:${e.external_id}`).join(', ')}`);
   out.push(`  created by ${customer.created_run_id}, last updated by ${customer.updated_run_id}`);
+  if (customer.deleted_at) {
+    out.push(`  deleted ${new Date(customer.deleted_at).toISOString()}: ${customer.deleted_reason ?? ''}`);
+  } else if (customer.missing_since) {
+    out.push(
+      `  MISSING since ${new Date(customer.missing_since).toISOString()} (run ${customer.missing_run_id ?? '?'}): ` +
+        'deleted after the grace period unless its source supplies it again',
+    );
+  }
+  for (const l of lifecycle) out.push(`  ${l.change} ${new Date(l.created_at).toISOString()} by ${l.run_id}`);
   if (merged.name) out.push(`  name: ${describe(merged.name.value)}  [${merged.name.provenance.connector} · ${merged.name.provenance.runId}]`);
   if (merged.relations) {
     out.push(`  relations: ${describe(merged.relations.value)}  [${merged.relations.provenance.connector} · ${merged.relations.provenance.runId}]`);
