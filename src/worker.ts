@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { flowFingerprint } from './config/config-fingerprint.js';
@@ -47,12 +48,21 @@ export interface CustsyncWorkerOptions {
 export async function createCustsyncWorker(options: CustsyncWorkerOptions): Promise<Worker> {
   installWorkerRuntime();
   const connectors = createConnectorFactory(options.config);
+  const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporal.address }));
+  const client = new Client({ connection, namespace: options.temporal.namespace });
   const activities = createActivities({
     db: options.database.db,
     connectors,
     flowFingerprint: (flow) => flowFingerprint(options.config, flow),
+    isRunActive: async (runId) => {
+      try {
+        return (await client.workflow.getHandle(runId).describe()).status.name === 'RUNNING';
+      } catch (error) {
+        if (error instanceof WorkflowNotFoundError) return false;
+        throw error;
+      }
+    },
   });
-  const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporal.address }));
   // The compiled worker loads the bundle made at build time; from source it bundles at start.
   const prebuilt = workflowsPath.endsWith('.js') && existsSync(prebuiltBundlePath);
   return Worker.create({

@@ -8,4 +8,6 @@ export interface ActivityDeps {
   connectors: ConnectorFactory;
   /** The fingerprint of this worker's config of a flow (see `flowFingerprint`); undefined for an unknown flow. */
   flowFingerprint: (flow: string) => string | undefined;
+  /** Whether a run's workflow is still running in Temporal (a flow's lease outlives a terminated run otherwise). */
+  isRunActive: (runId: string) => Promise<boolean>;
 }

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/common';
+import { acquireFlowLease } from '../db/repositories/flow-leases.js';
 import type { FlowStepPlan, RunTrigger } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
@@ -15,9 +16,10 @@ export interface BeginRunInput {
 
 /**
  * Records the run and its steps (a retried run is marked running again), then refuses
- * the run if it was started from a config that differs from this worker's.
+ * the run if it was started from a config that differs from this worker's, or if
+ * another run of the flow is running (one run per flow at a time).
  */
-export function beginRunActivity({ db, flowFingerprint }: ActivityDeps) {
+export function beginRunActivity({ db, flowFingerprint, isRunActive }: ActivityDeps) {
   return async function beginRun(input: BeginRunInput): Promise<void> {
     await db.transaction().execute(async (trx) => {
       await trx
@@ -50,6 +52,16 @@ export function beginRunActivity({ db, flowFingerprint }: ActivityDeps) {
           ? `this run was started from a config of flow "${input.flow}" (fingerprint ${input.configFingerprint}) that differs from the worker's (${own}); ` +
             'restart the workers after editing the config, run `custsync schedules apply` for scheduled runs, then retry the run'
           : `the worker's config has no flow "${input.flow}"; restart the workers with the config the run was started from`,
+      });
+    }
+    const holder = await acquireFlowLease(db, input.flow, input.runId, isRunActive);
+    if (holder !== input.runId) {
+      throw ApplicationFailure.create({
+        type: 'FlowBusyError',
+        nonRetryable: true,
+        message:
+          `flow "${input.flow}" is already running: run ${holder}; only one run of a flow runs at a time, ` +
+          `so this one was refused (follow the other with: custsync runs show ${holder})`,
       });
     }
   };

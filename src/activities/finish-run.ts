@@ -1,4 +1,5 @@
 import { sql } from 'kysely';
+import { releaseFlowLease } from '../db/repositories/flow-leases.js';
 import { recordConsumedInputs } from '../db/repositories/run-inputs.js';
 import { loadRunReport, plannedUnchanged, sourceMode } from '../db/repositories/run-reports.js';
 import type { ConsumedInput, RunReport, StepStats } from '../domain/run-types.js';
@@ -82,6 +83,8 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
       // A failed run keeps its merge set: retried, it restages the same inputs, derives the same
       // customer ids and merges the chunks that did not commit.
       if (input.status === 'completed') await trx.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
+      const run = await trx.selectFrom('sync_runs').select('flow').where('id', '=', runId).executeTakeFirst();
+      if (run) await releaseFlowLease(trx, run.flow, runId);
     });
     return loadRunReport(db, runId, REPORT_REJECT_SAMPLE);
   };

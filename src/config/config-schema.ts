@@ -110,6 +110,20 @@ export function crossReferenceProblems(raw: unknown): { path: (string | number)[
   const doc = (raw ?? {}) as { connectors?: unknown; flows?: unknown };
   const connectors = doc.connectors && typeof doc.connectors === 'object' ? Object.keys(doc.connectors) : [];
   if (!doc.flows || typeof doc.flows !== 'object') return problems;
+  const consumedBy = new Map<string, string>();
+  for (const [flowName, flow] of Object.entries(doc.flows as Record<string, unknown>)) {
+    const source = (flow as { source?: { type?: unknown; connector?: unknown } } | null)?.source;
+    const definition =
+      typeof source?.connector === 'string' ? (doc.connectors as Record<string, { type?: unknown }> | undefined)?.[source.connector] : undefined;
+    if (source?.type !== 'connector' || definition?.type !== 'flat-file') continue;
+    const other = consumedBy.get(source.connector as string);
+    if (other) {
+      problems.push({
+        path: ['flows', flowName, 'source', 'connector'],
+        message: `connector "${String(source.connector)}" is already the source of flow "${other}": each file is processed once, so a flat-file connector can be the source of one flow only`,
+      });
+    } else consumedBy.set(source.connector as string, flowName);
+  }
   for (const [flowName, flow] of Object.entries(doc.flows as Record<string, unknown>)) {
     const f = (flow ?? {}) as { source?: { type?: unknown; connector?: unknown }; enrichments?: unknown };
     const refs: { connector: unknown; path: (string | number)[] }[] = [];

@@ -44,6 +44,8 @@ describe('activities are idempotent and resume from their heartbeat', () => {
       db: db.db,
       connectors: createConnectorFactory(config),
       flowFingerprint: (flow) => flowFingerprint(config, flow),
+      // One activity at a time here: no other run of the flow is ever running.
+      isRunActive: () => Promise.resolve(false),
     });
     for (const runId of ['run-a', 'run-b']) {
       await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan_.steps });

@@ -1,3 +1,4 @@
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -107,5 +108,57 @@ describe('a run started from another config', () => {
     const run = await h.db.db.selectFrom('sync_runs').selectAll().where('id', '=', handle.workflowId).executeTakeFirstOrThrow();
     expect(run.status).toBe('failed');
     expect(await h.db.db.selectFrom('customers').select('id').execute()).toEqual([]);
+  });
+});
+
+describe('one run per flow at a time', () => {
+  let h: SyncHarness;
+  let inbox: string;
+  beforeAll(async () => {
+    inbox = inboxWith(SNAPSHOT);
+    h = await startSyncHarness({
+      connectors: { erp: { type: 'flat-file', folder: inbox, referenceData: join(SHARED_DATA, 'reference-data.json') } },
+      flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: TEMPLATE_ASPECTS }, schedule: false } },
+    });
+    await h.run('erp');
+  });
+  afterAll(async () => h?.close());
+
+  it('refuses a second run while one runs, naming it, and runs again once it is done', async () => {
+    writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T050000.txt', () => false);
+    const first = await h.start('erp');
+    for (let i = 0; i < 100; i++) {
+      const p = (await first.query('progress')) as { phase: string };
+      if (p.phase === 'awaiting-deletion-approval') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    const second = await h.start('erp');
+    const refused = await second.result().catch((e: unknown) => e);
+    expect(rootCauseMessage(refused)).toBe(
+      `flow "erp" is already running: run ${first.workflowId}; only one run of a flow runs at a time, ` +
+        `so this one was refused (follow the other with: custsync runs show ${first.workflowId})`,
+    );
+    const staged = await h.db.db.selectFrom('sync_run_inputs').select('name').where('run_id', '=', second.workflowId).execute();
+    expect(staged).toEqual([]);
+
+    await first.signal('rejectDeletions');
+    expect((await first.result()).deletion?.status).toBe('rejected');
+    const third = await h.run('erp');
+    expect(third.status).toBe('completed');
+    expect(third.steps[0]!.inputs).toEqual([]);
+  });
+
+  it('takes over the flow from a run that was terminated', async () => {
+    writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T060000.txt', () => false);
+    const stuck = await h.start('erp');
+    for (let i = 0; i < 100; i++) {
+      const p = (await stuck.query('progress')) as { phase: string };
+      if (p.phase === 'awaiting-deletion-approval') break;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    await stuck.terminate('test: an operator terminates a run');
+    rmSync(join(inbox, 'customer_20261101T060000.txt'));
+    const next = await h.run('erp');
+    expect(next.status).toBe('completed');
   });
 });

@@ -1,0 +1,63 @@
+import { describe, expect, it } from 'vitest';
+import { flowFingerprint } from '../../src/config/config-fingerprint.js';
+import { ConfigError, parseConfig } from '../../src/config/load-config.js';
+
+const base = `
+connectors:
+  erp: { type: flat-file, folder: inbox }
+flows:
+  erp:
+    source: { type: connector, connector: erp, aspects: [name] }
+`;
+
+function problems(text: string): string[] {
+  try {
+    parseConfig(text, 'custsync.config.yaml', '/configs');
+    return [];
+  } catch (error) {
+    if (error instanceof ConfigError) return error.problems;
+    throw error;
+  }
+}
+
+describe('flow options', () => {
+  it('defaults to an hourly schedule and a 24 h grace period, 30 d retention, 10% threshold', () => {
+    const flow = parseConfig(base, 'c.yaml', '/configs').flows.erp!;
+    expect(flow.schedule).toEqual({ jitter: 0, catchupWindow: 3_600_000, paused: false });
+    expect(flow.deletion).toEqual({ gracePeriod: 86_400_000, retention: 2_592_000_000, threshold: 10, approvalTimeout: 86_400_000 });
+  });
+
+  it('reads durations with units and explains a bad one with its path', () => {
+    const flow = parseConfig(`${base}    deletion: { gracePeriod: 90s, retention: 2d }\n    schedule: { every: 15m, jitter: 30s }\n`, 'c', '/').flows.erp!;
+    expect(flow.deletion.gracePeriod).toBe(90_000);
+    expect(flow.deletion.retention).toBe(172_800_000);
+    expect(flow.schedule).toMatchObject({ every: 900_000, jitter: 30_000 });
+    expect(problems(`${base}    deletion: { gracePeriod: 1 week }\n`)).toEqual([
+      'flows.erp.deletion.gracePeriod: use a number and a unit: ms, s, m, h or d (e.g. 90s, 15m, 24h, 30d)',
+    ]);
+    expect(problems(`${base}    schedule: { every: 1h, cron: ["0 * * * *"] }\n`)).toEqual([
+      'flows.erp.schedule: give either "every" or "cron", not both',
+    ]);
+  });
+
+  it('explains that mode moved to the connectors', () => {
+    expect(problems(`${base}    mode: full\n`)).toContain(
+      'flows.erp.mode: no longer a flow setting: each input is classified as full or delta by its connector (kind, deltaPattern)',
+    );
+  });
+
+  it('refuses two flows consuming the files of one connector', () => {
+    const text = `${base}  again:\n    source: { type: connector, connector: erp, aspects: [name] }\n`;
+    expect(problems(text)).toEqual([
+      'flows.again.source.connector: connector "erp" is already the source of flow "erp": each file is processed once, so a flat-file connector can be the source of one flow only',
+    ]);
+  });
+
+  it('fingerprints what a run does, not where the files are', () => {
+    const here = parseConfig(base, 'c', '/a');
+    const there = parseConfig(base, 'c', '/b');
+    expect(flowFingerprint(here, 'erp')).toBe(flowFingerprint(there, 'erp'));
+    const changed = parseConfig(base.replace('aspects: [name]', 'aspects: [name, addresses]'), 'c', '/a');
+    expect(flowFingerprint(changed, 'erp')).not.toBe(flowFingerprint(here, 'erp'));
+  });
+});
