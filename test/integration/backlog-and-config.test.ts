@@ -7,6 +7,7 @@ import { rootCauseMessage } from '../../src/domain/root-cause-message.js';
 import { DELTA, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { writeSampleVariant } from '../support/sample-variants.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { waitForPhase } from '../support/wait-for-phase.js';
 
 const SECOND_DELTA = 'customer_20261101T033000_delta.txt';
 
@@ -127,11 +128,7 @@ describe('one run per flow at a time', () => {
   it('refuses a second run while one runs, naming it, and runs again once it is done', async () => {
     writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T050000.txt', () => false);
     const first = await h.start('erp');
-    for (let i = 0; i < 100; i++) {
-      const p = (await first.query('progress')) as { phase: string };
-      if (p.phase === 'awaiting-deletion-approval') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForPhase(first, 'awaiting-deletion-approval');
     const second = await h.start('erp');
     const refused = await second.result().catch((e: unknown) => e);
     expect(rootCauseMessage(refused)).toBe(
@@ -151,11 +148,7 @@ describe('one run per flow at a time', () => {
   it('takes over the flow from a run that was terminated', async () => {
     writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T060000.txt', () => false);
     const stuck = await h.start('erp');
-    for (let i = 0; i < 100; i++) {
-      const p = (await stuck.query('progress')) as { phase: string };
-      if (p.phase === 'awaiting-deletion-approval') break;
-      await new Promise((r) => setTimeout(r, 100));
-    }
+    await waitForPhase(stuck, 'awaiting-deletion-approval');
     await stuck.terminate('test: an operator terminates a run');
     rmSync(join(inbox, 'customer_20261101T060000.txt'));
     const next = await h.run('erp');

@@ -2,11 +2,11 @@ import { join } from 'node:path';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_ASPECTS } from '../../src/connectors/flat-file/template-aspects.js';
-import type { RunProgress } from '../../src/domain/run-types.js';
 import type { DeletionGraceStatus } from '../../src/workflows/deletion-grace-workflow.js';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { waitForPhase } from '../support/wait-for-phase.js';
 
 const ALL = ['C1001', 'C1002', 'C1003', 'C1004'];
 
@@ -34,15 +34,6 @@ async function changes(h: SyncHarness, change: string) {
   const rows = await sql<{ source_id: string | null; customer_id: string }>`select c.source_id, l.customer_id from change_log l
     left join customers c on c.id = l.customer_id where l.change = ${change} order by c.source_id`.execute(h.db.db);
   return rows.rows;
-}
-
-async function waitForPhase(handle: { query: (q: string) => Promise<unknown> }, phase: string) {
-  for (let i = 0; i < 200; i++) {
-    const p = (await handle.query('progress')) as RunProgress;
-    if (p.phase === phase) return p;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`run never reached phase ${phase}`);
 }
 
 describe('a full snapshot lacking half of the customers waits for approval', () => {
