@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -72,11 +72,39 @@ flows:
   });
 
   it('has --help on every command', async () => {
-    for (const command of [[], ['run'], ['runs'], ['runs', 'retry'], ['deletions'], ['customers'], ['worker'], ['demo'], ['config'], ['db']]) {
+    for (const command of [[], ['run'], ['runs'], ['runs', 'retry'], ['deletions'], ['schedules'], ['schedules', 'backfill'], ['customers'], ['worker'], ['demo'], ['config'], ['db']]) {
       const result = await custsync([...command, '--help']);
       expect(result.code, command.join(' ')).toBe(0);
-      expect(result.stdout, command.join(' ')).toMatch(/usage: custsync/);
+      expect(result.stdout, command.join(' ')).toMatch(/Usage: custsync/);
     }
+  });
+
+  it('treats a missing argument, an unknown command or option as a usage error: exit 2', async () => {
+    for (const args of [['run'], ['runs', 'show'], ['deletions', 'approve'], ['bogus'], ['runs', 'list', '--bogus'], ['runs', 'list', '--limit', 'x']]) {
+      const result = await custsync(args);
+      expect(result.code, args.join(' ')).toBe(2);
+      expect(result.stderr, args.join(' ')).toMatch(/error: .*\n\(add --help for usage\)/);
+    }
+  });
+
+  it('checks what the config points at: folders, files and reference data', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custsync-check-'));
+    writeFileSync(join(dir, 'bad-reference.json'), '{ not json');
+    const file = writeConfig(`
+connectors:
+  erp: { type: flat-file, folder: ${join(dir, 'missing-inbox')}, referenceData: ${join(dir, 'bad-reference.json')} }
+  crm: { type: jsonl-file, path: ${join(dir, 'nope.jsonl')} }
+flows:
+  erp:
+    source: { type: connector, connector: erp, aspects: [name] }
+`);
+    const result = await custsync(['config', 'check', '--config', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`connectors.erp.folder: folder ${join(dir, 'missing-inbox')} does not exist`);
+    expect(result.stderr).toMatch(/connectors\.erp\.referenceData: .*bad-reference\.json.* not valid JSON/);
+    expect(result.stderr).toContain(`connectors.crm.path: file ${join(dir, 'nope.jsonl')} does not exist`);
+    const json = await custsync(['config', 'check', '--json', '--config', file]);
+    expect((JSON.parse(json.stdout) as { valid: boolean; problems: unknown[] }).problems).toHaveLength(3);
   });
 });
 
@@ -171,6 +199,38 @@ flows:
     const retry = await custsync(['runs', 'retry', handle.workflowId], env);
     expect(retry.code).toBe(1);
     expect(retry.stderr).toContain('is completed; only a failed');
+  });
+
+  it('applies one schedule per flow idempotently; a triggered run says it came from its schedule', async () => {
+    const applied = await custsync(['schedules', 'apply'], env);
+    expect(applied.code).toBe(0);
+    expect(applied.stdout).toMatch(/created\s+custsync\/erp-customers/);
+    expect((await custsync(['schedules', 'apply'], env)).stdout).toMatch(/unchanged\s+custsync\/erp-customers/);
+
+    const listed = JSON.parse((await custsync(['schedules', 'list', '--json'], env)).stdout) as { state: string; nextRuns: string[] }[];
+    expect(listed[0]).toMatchObject({ state: 'active' });
+    expect(listed[0]!.nextRuns.length).toBeGreaterThan(0);
+
+    expect((await custsync(['schedules', 'pause', 'erp-customers', '--note', 'maintenance'], env)).code).toBe(0);
+    expect((await custsync(['schedules', 'list'], env)).stdout).toMatch(/erp-customers\s+custsync\/erp-customers\s+paused[\s\S]*note: maintenance/);
+    expect((await custsync(['schedules', 'unpause', 'erp-customers'], env)).code).toBe(0);
+
+    expect((await custsync(['schedules', 'trigger', 'erp-customers'], env)).code).toBe(0);
+    let run: { id: string; status: string } | undefined;
+    for (let i = 0; i < 100 && run?.status !== 'completed'; i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      run = await h.db.db.selectFrom('sync_runs').select(['id', 'status']).where('trigger', '=', 'schedule').executeTakeFirst();
+    }
+    expect(run?.status).toBe('completed');
+    expect(run!.id).toMatch(/^sync\/erp-customers\/scheduled-/);
+    const description = await h.client.workflow.getHandle(run!.id).describe();
+    expect(description.memo).toMatchObject({ trigger: 'schedule', schedule: 'custsync/erp-customers' });
+    expect((await custsync(['runs', 'show', run!.id], env)).stdout).toContain('triggered by schedule');
+
+    const onDemand = writeConfig(readFileSync(configFile, 'utf8') + '    schedule: false\n');
+    const removed = await custsync(['schedules', 'apply', '--config', onDemand], env);
+    expect(removed.stdout).toMatch(/removed\s+custsync\/erp-customers/);
+    expect((await custsync(['schedules', 'trigger', 'erp-customers'], env)).stderr).toContain('has no schedule');
   });
 
   it('explains an unknown flow', async () => {

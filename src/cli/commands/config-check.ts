@@ -1,14 +1,24 @@
 import { formatDuration } from '../../config/duration.js';
 import type { FlowConfig } from '../../config/config-schema.js';
 import type { LoadedConfig } from '../../config/load-config.js';
+import { reachabilityProblems } from '../config-reachability.js';
 
-export const configCheckHelp = `usage: custsync config check [--config <file>]
+export const configCheckHelp = `Validates the config file, then what it points at (folders and files exist and
+are readable, reference data loads), and prints every problem with its path.
+Exits 0 when everything is in order, 1 otherwise.`;
 
-Validates the config file and prints every problem with its path.
-Exits 0 when the config is valid, 1 otherwise.`;
-
-export function configCheck(loaded: LoadedConfig): void {
+/** Prints the config's summary, or every problem with its path; returns whether all is well. */
+export async function configCheck(loaded: LoadedConfig, options: { json?: boolean } = {}): Promise<boolean> {
   const { config, file } = loaded;
+  const problems = await reachabilityProblems(config);
+  if (options.json) {
+    console.log(JSON.stringify({ file, valid: problems.length === 0, problems, connectors: config.connectors, flows: config.flows }, null, 2));
+    return problems.length === 0;
+  }
+  if (problems.length > 0) {
+    console.error(`${file}: valid, but what it points at is not in order:\n${problems.map((p) => `  ✖ ${p.path}: ${p.message}`).join('\n')}`);
+    return false;
+  }
   console.log(`${file}: valid`);
   console.log(`  connectors: ${Object.entries(config.connectors).map(([n, c]) => `${n} (${c.type})`).join(', ')}`);
   for (const [name, flow] of Object.entries(config.flows)) {
@@ -22,6 +32,7 @@ export function configCheck(loaded: LoadedConfig): void {
         `approval above ${d.threshold}% (timeout ${formatDuration(d.approvalTimeout)})`,
     );
   }
+  return true;
 }
 
 /** A schedule in a few words, e.g. `every 1h (catch-up 1h)`. */

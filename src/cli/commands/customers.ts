@@ -3,9 +3,7 @@ import type { Database } from '../../db/database.js';
 import type { MergedCustomer, MergedItem } from '../../merge/index.js';
 import { CliError } from '../cli-error.js';
 
-export const customersHelp = `usage: custsync customers show <customer-id | connector:external-id> [--json]
-
-Prints a customer with every value's provenance: [connector · run] after each item.`;
+export const customersHelp = `Prints a customer with every value's provenance: [connector · run] after each item.`;
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 

@@ -7,11 +7,7 @@ import { missingCandidates } from '../../db/repositories/deletions.js';
 import { APPROVE_DELETIONS_SIGNAL, REJECT_DELETIONS_SIGNAL } from '../../domain/deletion-signals.js';
 import { CliError } from '../cli-error.js';
 
-export const deletionsHelp = `usage: custsync deletions list [--json]
-       custsync deletions approve <run-id>
-       custsync deletions reject <run-id>
-
-A run whose full snapshot lacks more than the flow's threshold of its source's
+export const deletionsHelp = `A run whose full snapshot lacks more than the flow's threshold of its source's
 customers (deletion.threshold, default 10%) marks nothing and waits for a decision.
 list:    runs waiting, with the customers each would mark missing
 approve: mark them missing (deleted after the grace period unless they come back)

@@ -9,9 +9,7 @@ import { showCustomer } from './customers.js';
 import { createConnectorFactory } from '../../connectors/create-connector.js';
 import { connectTemporal, runFlow } from './run-flow.js';
 
-export const demoHelp = `usage: custsync demo [--flow <flow>] [--keep] [--exit]
-
-Starts a Temporal dev server (Web UI on http://127.0.0.1:8233, state in
+export const demoHelp = `Starts a Temporal dev server (Web UI on http://127.0.0.1:8233, state in
 .data/temporal.sqlite), the embedded database and a worker, then runs <flow>
 (default erp-customers) twice: the first run reads only the oldest file (the full
 snapshot), the second catches up with every file still pending, oldest first (the

@@ -9,15 +9,11 @@ import { rootCauseMessage } from '../../domain/root-cause-message.js';
 import { CliError } from '../cli-error.js';
 import { formatProgress, formatReport } from '../format-report.js';
 
-export const runHelp = `usage: custsync run <flow> [--file <name>]... [--no-wait] [--json]
-
-Starts a run of <flow> as a Temporal workflow (id sync/<flow>/<timestamp>),
-shows its live progress and prints its report.
-
-  --file <name>   read this source file (by name in the connector's folder)
-                  instead of the oldest one not yet processed; repeatable
-  --no-wait       print the workflow id and return at once
-  --json          print the report as JSON`;
+export const runHelp = `Starts a run of <flow> as a Temporal workflow (id sync/<flow>/<timestamp>),
+shows its live progress and prints its report. The run reads every pending input
+of the flow's source, oldest first. Only one run of a flow runs at a time: a run
+started while another runs is refused, naming the running one. Exits 1 when the
+run fails.`;
 
 export interface RunFlowOptions {
   config: CustsyncConfig;
@@ -57,7 +53,10 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
           'the run waits until one starts (custsync worker)',
       );
     }
-    if (options.wait === false) return undefined;
+    if (options.wait === false) {
+      console.log(workflowId);
+      return undefined;
+    }
 
     let last = '';
     let lastPhase = '';

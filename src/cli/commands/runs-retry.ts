@@ -3,9 +3,7 @@ import { Client, type Connection } from '@temporalio/client';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import { CliError } from '../cli-error.js';
 
-export const runsRetryHelp = `usage: custsync runs retry <run-id>
-
-Retries a failed run from its start, under the same run id, after the cause has
+export const runsRetryHelp = `Retries a failed run from its start, under the same run id, after the cause has
 been fixed (config, data, a database that was down). Customers the failed attempt
 already merged are not merged twice; the result equals an undisturbed run.
 Equivalent to "Reset" to the first workflow task in the Temporal UI, or:

@@ -4,16 +4,19 @@ import type { Database } from '../../db/database.js';
 import { CliError } from '../cli-error.js';
 import { formatReport, table } from '../format-report.js';
 
-export const runsHelp = `usage: custsync runs list [--flow <flow>] [--limit <n>]
-       custsync runs show <run-id> [--rejected <n|all>] [--json]
+export const runsHelp = `list:  the latest runs, newest first (default 20).
+show:  one run's report: per-step and per-input counts, outcome counts, deletions and
+       rejected records (default first 50).
+retry: a failed run again, under the same id, after fixing the cause.`;
 
-list: the latest runs, newest first (default 20).
-show: one run's report: per-step counts, outcome counts and rejected records (default first 50).`;
-
-export async function listRuns(db: Kysely<Database>, options: { flow?: string; limit?: number }): Promise<void> {
+export async function listRuns(db: Kysely<Database>, options: { flow?: string; limit?: number; json?: boolean }): Promise<void> {
   let query = db.selectFrom('sync_runs').selectAll().orderBy('started_at', 'desc').limit(options.limit ?? 20);
   if (options.flow) query = query.where('flow', '=', options.flow);
   const runs = await query.execute();
+  if (options.json) {
+    console.log(JSON.stringify(runs, null, 2));
+    return;
+  }
   if (runs.length === 0) {
     console.log('no runs yet');
     return;

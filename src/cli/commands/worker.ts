@@ -5,9 +5,7 @@ import { openDatabase } from '../../db/open-database.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../../worker.js';
 import { connectTemporal } from './run-flow.js';
 
-export const workerHelp = `usage: custsync worker [--config <file>]
-
-Runs the worker: polls the task queue (CUSTSYNC_TASK_QUEUE, default custsync) on
+export const workerHelp = `Runs the worker: polls the task queue (CUSTSYNC_TASK_QUEUE, default custsync) on
 TEMPORAL_ADDRESS (default 127.0.0.1:7233) and writes to DATABASE_URL. Without
 DATABASE_URL it serves the embedded database (PGlite under .data/pglite) on
 127.0.0.1:5433 for the other custsync commands. Stops cleanly on Ctrl-C.`;

@@ -1,0 +1,63 @@
+import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
+import type { CustsyncConfig } from '../../../config/config-schema.js';
+import type { TemporalSettings } from '../../../config/temporal-settings.js';
+import { fingerprintOf, SCHEDULE_ID_PREFIX, scheduleIdOf, scheduleOptionsFor } from './schedule-options.js';
+
+export interface ScheduleChange {
+  flow: string;
+  scheduleId: string;
+  change: 'created' | 'updated' | 'unchanged' | 'removed';
+}
+
+/**
+ * Makes Temporal's schedules match the config: one per flow with a schedule, created,
+ * updated (spec, policies, action; a pause set by an operator stays) or removed,
+ * including schedules of flows no longer in the config. Running it twice changes nothing.
+ */
+export async function applySchedules(client: Client, config: CustsyncConfig, temporal: TemporalSettings): Promise<ScheduleChange[]> {
+  const changes: ScheduleChange[] = [];
+  for (const flow of Object.keys(config.flows).sort()) {
+    const scheduleId = scheduleIdOf(flow);
+    const wanted = scheduleOptionsFor(config, flow, temporal);
+    const handle = client.schedule.getHandle(scheduleId);
+    let current: ScheduleDescription | undefined;
+    try {
+      current = await handle.describe();
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+    }
+    if (!wanted) {
+      if (current) {
+        await handle.delete();
+        changes.push({ flow, scheduleId, change: 'removed' });
+      }
+      continue;
+    }
+    if (!current) {
+      await client.schedule.create(wanted);
+      changes.push({ flow, scheduleId, change: 'created' });
+    } else if (fingerprintOf(current) === fingerprintOf(wanted)) {
+      changes.push({ flow, scheduleId, change: 'unchanged' });
+    } else {
+      await handle.update((previous) => ({
+        spec: wanted.spec,
+        action: wanted.action,
+        policies: wanted.policies,
+        state: { paused: previous.state.paused, note: previous.state.note },
+      }));
+      changes.push({ flow, scheduleId, change: 'updated' });
+    }
+  }
+  for await (const listed of client.schedule.list()) {
+    if (!listed.scheduleId.startsWith(SCHEDULE_ID_PREFIX)) continue;
+    const flow = listed.scheduleId.slice(SCHEDULE_ID_PREFIX.length);
+    if (flow in config.flows) continue;
+    try {
+      await client.schedule.getHandle(listed.scheduleId).delete();
+      changes.push({ flow, scheduleId: listed.scheduleId, change: 'removed' });
+    } catch (error) {
+      if (!(error instanceof ScheduleNotFoundError)) throw error;
+    }
+  }
+  return changes;
+}

@@ -1,0 +1,250 @@
+import { Client } from '@temporalio/client';
+import { Command, InvalidArgumentError, Option } from 'commander';
+import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { temporalSettingsFromEnv } from '../config/temporal-settings.js';
+import type { DatabaseHandle } from '../db/connect.js';
+import { migrateToLatest } from '../db/migrate.js';
+import { openDatabase } from '../db/open-database.js';
+import { configCheck, configCheckHelp } from './commands/config-check.js';
+import { customersHelp, showCustomer } from './commands/customers.js';
+import { decideDeletions, deletionsHelp, listDeletions } from './commands/deletions.js';
+import { demoHelp, runDemo } from './commands/demo.js';
+import { connectTemporal, runFlow, runHelp } from './commands/run-flow.js';
+import { listRuns, runsHelp, showRun } from './commands/runs.js';
+import { retryRun, runsRetryHelp } from './commands/runs-retry.js';
+import { applySchedules } from './commands/schedules/apply-schedules.js';
+import {
+  backfillSchedule,
+  pauseSchedule,
+  triggerSchedule,
+  unpauseSchedule,
+} from './commands/schedules/control-schedule.js';
+import { formatSchedules, listSchedules } from './commands/schedules/list-schedules.js';
+import { schedulesHelp } from './commands/schedules/schedules-help.js';
+import { runWorker, workerHelp } from './commands/worker.js';
+
+const ENVIRONMENT_HELP = `
+Environment:
+  DATABASE_URL         PostgreSQL; unset: the embedded database on 127.0.0.1:5433
+  TEMPORAL_ADDRESS     default 127.0.0.1:7233
+  TEMPORAL_NAMESPACE   default "default"
+  CUSTSYNC_TASK_QUEUE  default custsync
+  CUSTSYNC_CONFIG      config file, instead of --config`;
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0) throw new InvalidArgumentError('must be a positive whole number');
+  return n;
+}
+
+function isoTime(value: string): Date {
+  const date = new Date(value);
+  if (Number.isNaN(date.getTime())) throw new InvalidArgumentError('must be a date and time, e.g. 2026-11-01T00:00:00Z');
+  return date;
+}
+
+/** Opens the database for one command and closes it afterwards. */
+async function withDatabase<T>(fn: (db: DatabaseHandle) => Promise<T>): Promise<T> {
+  const database = await openDatabase({ serveEmbedded: true, max: 2 });
+  try {
+    return await fn(database);
+  } finally {
+    await database.close();
+  }
+}
+
+/** The custsync command tree. Usage errors (unknown command or option, missing argument) exit with 2. */
+export function buildProgram(): Command {
+  const temporal = temporalSettingsFromEnv();
+  const program = new Command('custsync')
+    .description('durable customer synchronization on Temporal')
+    .option('--config <file>', 'config file (default custsync.config.yaml, or CUSTSYNC_CONFIG)')
+    .showHelpAfterError('(add --help for usage)')
+    .addHelpText('after', ENVIRONMENT_HELP)
+    .configureHelp({ showGlobalOptions: true });
+  const config = (): LoadedConfig => loadConfig(program.opts<{ config?: string }>().config);
+  const client = async () => new Client({ connection: await connectTemporal(temporal), namespace: temporal.namespace });
+
+  program
+    .command('demo')
+    .description('start a dev server, the embedded database and a worker; run the example flow')
+    .option('--flow <flow>', 'flow to run', 'erp-customers')
+    .option('--keep', 'keep the database and Temporal state of an earlier demo (default: start empty)', false)
+    .option('--exit', 'stop everything after the runs instead of waiting for Ctrl-C', false)
+    .addHelpText('after', `\n${demoHelp}`)
+    .action((o: { flow: string; keep: boolean; exit: boolean }) => runDemo(config(), temporal, o));
+
+  program
+    .command('worker')
+    .description('run a worker: poll Temporal, write to the database')
+    .addHelpText('after', `\n${workerHelp}`)
+    .action(() => runWorker(config().config, temporal));
+
+  program
+    .command('run')
+    .description('start a run of a flow, show its progress and report')
+    .argument('<flow>', 'a flow of the config')
+    .option('--file <name...>', "read these source files (by name) instead of every pending one; read even if processed before")
+    .option('--no-wait', 'print the run id on stdout and return at once')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', `\n${runHelp}`)
+    .action(async (flow: string, o: { file?: string[]; wait: boolean; json?: boolean }) => {
+      const report = await runFlow({
+        config: config().config,
+        temporal,
+        connection: await connectTemporal(temporal),
+        flow,
+        files: o.file,
+        wait: o.wait,
+        json: o.json,
+      });
+      if (report?.status === 'failed') process.exitCode = 1;
+    });
+
+  const runs = program.command('runs').description('past runs: list, show, retry').addHelpText('after', `\n${runsHelp}`);
+  runs
+    .command('list')
+    .description('the latest runs, newest first')
+    .option('--flow <flow>', 'only runs of this flow')
+    .option('--limit <n>', 'how many', positiveInt, 20)
+    .option('--json', 'as JSON')
+    .action((o: { flow?: string; limit: number; json?: boolean }) => withDatabase((d) => listRuns(d.db, o)));
+  runs
+    .command('show')
+    .description("a run's report: per-step and per-input counts, deletions, rejected records")
+    .argument('<run-id>')
+    .addOption(new Option('--rejected <n|all>', 'rejected records to show (default 50)'))
+    .option('--json', 'as JSON')
+    .action((runId: string, o: { rejected?: string; json?: boolean }) => {
+      const rejected = o.rejected === undefined ? undefined : o.rejected === 'all' ? 1_000_000 : positiveInt(o.rejected);
+      return withDatabase((d) => showRun(d.db, runId, { rejected, json: o.json }));
+    });
+  runs
+    .command('retry')
+    .description('retry a failed run under the same id, after fixing the cause')
+    .argument('<run-id>')
+    .addHelpText('after', `\n${runsRetryHelp}`)
+    .action(async (runId: string) => retryRun(await connectTemporal(temporal), temporal, runId));
+
+  program
+    .command('customers')
+    .description('customers and where their values came from')
+    .command('show')
+    .description('a customer with the connector and run behind every value')
+    .argument('<ref>', 'customer id, or connector:external-id')
+    .option('--json', 'as JSON')
+    .addHelpText('after', `\n${customersHelp}`)
+    .action((ref: string, o: { json?: boolean }) => withDatabase((d) => showCustomer(d.db, ref, o)));
+
+  const deletions = program
+    .command('deletions')
+    .description('runs waiting for approval of mass deletions')
+    .addHelpText('after', `\n${deletionsHelp}`);
+  deletions
+    .command('list')
+    .description('runs waiting, with the customers each would mark missing')
+    .option('--json', 'as JSON (every customer)')
+    .action((o: { json?: boolean }) => withDatabase((d) => listDeletions(d.db, o)));
+  for (const decision of ['approve', 'reject'] as const) {
+    deletions
+      .command(decision)
+      .description(decision === 'approve' ? 'mark the customers missing' : 'mark nothing; the run completes')
+      .argument('<run-id>')
+      .action(async (runId: string) =>
+        withDatabase(async (d) => decideDeletions(d.db, await connectTemporal(temporal), temporal, runId, decision)),
+      );
+  }
+
+  const schedules = program
+    .command('schedules')
+    .description("one Temporal Schedule per flow, from the config's schedule settings")
+    .addHelpText('after', `\n${schedulesHelp}`);
+  schedules
+    .command('apply')
+    .description('create, update and remove schedules to match the config (idempotent)')
+    .option('--json', 'as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const changes = await applySchedules(await client(), config().config, temporal);
+      if (o.json) console.log(JSON.stringify(changes, null, 2));
+      else if (changes.length === 0) console.log('no flow has a schedule');
+      else for (const c of changes) console.log(`${c.change.padEnd(9)}  ${c.scheduleId}`);
+    });
+  schedules
+    .command('list')
+    .description("every flow's schedule: state, next runs, recent runs")
+    .option('--json', 'as JSON')
+    .action(async (o: { json?: boolean }) => {
+      const list = await listSchedules(await client(), config().config);
+      console.log(o.json ? JSON.stringify(list, null, 2) : formatSchedules(list));
+    });
+  schedules
+    .command('pause')
+    .argument('<flow>')
+    .option('--note <text>', 'why, shown in schedules list and the Temporal UI')
+    .description("pause a flow's schedule")
+    .action(async (flow: string, o: { note?: string }) => {
+      await pauseSchedule(await client(), flow, o.note);
+      console.log(`paused the schedule of ${flow}`);
+    });
+  schedules
+    .command('unpause')
+    .argument('<flow>')
+    .description("unpause a flow's schedule")
+    .action(async (flow: string) => {
+      await unpauseSchedule(await client(), flow);
+      console.log(`unpaused the schedule of ${flow}`);
+    });
+  schedules
+    .command('trigger')
+    .argument('<flow>')
+    .description('start a scheduled run now (skipped while one runs)')
+    .action(async (flow: string) => {
+      await triggerSchedule(await client(), flow);
+      console.log(`triggered the schedule of ${flow}; see it with: custsync schedules list`);
+    });
+  schedules
+    .command('backfill')
+    .argument('<flow>')
+    .requiredOption('--from <time>', 'start of the period, e.g. 2026-11-01T00:00:00Z', isoTime)
+    .requiredOption('--to <time>', 'end of the period', isoTime)
+    .description('take the runs the schedule would have taken in a past period')
+    .action(async (flow: string, o: { from: Date; to: Date }) => {
+      await backfillSchedule(await client(), flow, o.from, o.to);
+      console.log(`backfilling ${flow} from ${o.from.toISOString()} to ${o.to.toISOString()}`);
+    });
+
+  program
+    .command('config')
+    .description('the config file')
+    .command('check')
+    .description('validate the config and what it points at; print every problem with its path')
+    .option('--json', 'as JSON')
+    .addHelpText('after', `\n${configCheckHelp}`)
+    .action(async (o: { json?: boolean }) => {
+      if (!(await configCheck(config(), o))) process.exitCode = 1;
+    });
+
+  program
+    .command('db')
+    .description('the database')
+    .command('migrate')
+    .description('apply pending schema migrations to DATABASE_URL (or the embedded database)')
+    .action(async () => {
+      const database = await openDatabase({ migrate: false, serveEmbedded: true });
+      try {
+        const result = await migrateToLatest(database.db);
+        const applied = result.results?.map((r) => r.migrationName) ?? [];
+        console.log(applied.length ? `applied: ${applied.join(', ')}` : 'schema is up to date');
+      } finally {
+        await database.close();
+      }
+    });
+
+  // Every command and subcommand: usage errors exit 2, help exits 0.
+  const configure = (command: Command) => {
+    command.exitOverride().showHelpAfterError('(add --help for usage)');
+    command.commands.forEach(configure);
+  };
+  configure(program);
+  return program;
+}
