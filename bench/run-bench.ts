@@ -97,7 +97,7 @@ function configYaml(folder: string, referenceData: string, options: BenchOptions
     '      type: connector',
     `      connector: ${CONNECTOR}`,
     `      aspects: [${ASPECTS.join(', ')}]`,
-    '    mode: full',
+    '    schedule: false',
   ];
   if (options.chunkSize !== undefined) lines.push(`    chunkSize: ${options.chunkSize}`);
   if (options.pageSize !== undefined) lines.push(`    pageSize: ${options.pageSize}`);

@@ -2,7 +2,16 @@ import { ApplicationFailure } from '@temporalio/common';
 import { InputError } from '../connectors/input-error.js';
 import { MergeConflictError } from '../merge/index.js';
 
-/** Turns input and validation errors into non-retryable failures; anything else is retried. */
+/**
+ * PostgreSQL errors the same data raises again on every attempt: a check or not-null
+ * constraint refusing a row. Retrying them only delays the run's clear failure.
+ */
+const DETERMINISTIC_SQLSTATES: Record<string, string> = {
+  '23502': 'not-null constraint',
+  '23514': 'check constraint',
+};
+
+/** Turns input, validation and data-integrity errors into non-retryable failures; anything else is retried. */
 export function nonRetryableOnInputErrors<A extends unknown[], R>(fn: (...args: A) => Promise<R>) {
   return async (...args: A): Promise<R> => {
     try {
@@ -10,6 +19,15 @@ export function nonRetryableOnInputErrors<A extends unknown[], R>(fn: (...args: 
     } catch (error) {
       if (error instanceof InputError || error instanceof MergeConflictError) {
         throw ApplicationFailure.create({ message: error.message, type: error.name, nonRetryable: true, cause: error });
+      }
+      const code = (error as { code?: unknown }).code;
+      if (typeof code === 'string' && code in DETERMINISTIC_SQLSTATES) {
+        throw ApplicationFailure.create({
+          message: `the database refused the data (${DETERMINISTIC_SQLSTATES[code]}, SQLSTATE ${code}): ${(error as Error).message}`,
+          type: 'DataIntegrityError',
+          nonRetryable: true,
+          cause: error as Error,
+        });
       }
       throw error;
     }

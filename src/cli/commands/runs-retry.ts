@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Client, type Connection } from '@temporalio/client';
+import { Client, type ConnectionLike } from '@temporalio/client';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import { CliError } from '../cli-error.js';
 
@@ -12,7 +12,7 @@ Equivalent to "Reset" to the first workflow task in the Temporal UI, or:
 const RETRYABLE = new Set(['FAILED', 'TERMINATED', 'TIMED_OUT', 'CANCELLED']);
 
 /** Resets a failed run to its first workflow task; prints the new execution's run id. */
-export async function retryRun(connection: Connection, temporal: TemporalSettings, runId: string): Promise<void> {
+export async function retryRun(connection: ConnectionLike, temporal: TemporalSettings, runId: string): Promise<void> {
   const client = new Client({ connection, namespace: temporal.namespace });
   const handle = client.workflow.getHandle(runId);
   let status: string;

@@ -1,0 +1,103 @@
+import { mkdirSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { WorkflowFailedError } from '@temporalio/client';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { customerCode } from '../../bench/customer-generator.js';
+import { writeReferenceData, writeTemplateFile } from '../../bench/template-file-writer.js';
+import { retryRun } from '../../src/cli/commands/runs-retry.js';
+import { TEMPLATE_ASPECTS } from '../../src/connectors/flat-file/template-aspects.js';
+import { rootCauseMessage } from '../../src/domain/root-cause-message.js';
+import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
+import { customerContent } from '../support/content-tables.js';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+const CUSTOMERS = 400;
+const REFUSED = customerCode(250);
+
+interface HistoryEvent {
+  eventId?: unknown;
+  activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
+  activityTaskCancelRequestedEventAttributes?: { scheduledEventId?: unknown };
+  activityTaskFailedEventAttributes?: { scheduledEventId?: unknown };
+  activityTaskCompletedEventAttributes?: { scheduledEventId?: unknown };
+  activityTaskCanceledEventAttributes?: { scheduledEventId?: unknown };
+}
+
+describe('a merge chunk that fails', () => {
+  let failing: SyncHarness;
+  let undisturbed: SyncHarness;
+
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custsync-failing-'));
+    mkdirSync(join(dir, 'inbox'));
+    await writeTemplateFile(join(dir, 'inbox', 'customer_20261101T000000.txt'), CUSTOMERS);
+    await writeReferenceData(join(dir, 'reference-data.json'));
+    const config = {
+      connectors: { erp: { type: 'flat-file', folder: join(dir, 'inbox'), referenceData: join(dir, 'reference-data.json') } },
+      flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: TEMPLATE_ASPECTS }, chunkSize: 10, schedule: false } },
+    };
+    [failing, undisturbed] = [await startSyncHarness(config), await startSyncHarness(config)];
+    // The database refuses one customer, as a constraint would: the same on every attempt.
+    await sql`create function refuse_one() returns trigger language plpgsql as $$
+      begin
+        if new.source_id = ${sql.lit(REFUSED)} then
+          raise exception 'customer % refused by a test trigger', new.source_id using errcode = 'check_violation';
+        end if;
+        return new;
+      end $$`.execute(failing.db.db);
+    await sql`create trigger refuse_one before insert on customers for each row execute function refuse_one()`.execute(failing.db.db);
+  });
+  afterAll(async () => {
+    await failing?.close();
+    await undisturbed?.close();
+  });
+
+  it('fails the run at once with the database’s words, after cancelling the other merge lane', async () => {
+    const handle = await failing.start('erp');
+    const failure = await handle.result().catch((e: unknown) => e);
+    expect(failure).toBeInstanceOf(WorkflowFailedError);
+    expect(rootCauseMessage(failure)).toContain(`customer ${REFUSED} refused by a test trigger`);
+
+    const events = (await handle.fetchHistory()).events as HistoryEvent[];
+    const id = (e: HistoryEvent) => Number(e.eventId);
+    const scheduled = new Map(
+      events.filter((e) => e.activityTaskScheduledEventAttributes).map((e) => [id(e), e.activityTaskScheduledEventAttributes!.activityType!.name]),
+    );
+    const failed = events.find((e) => e.activityTaskFailedEventAttributes)!;
+    const finish = events.find((e) => id(e) > id(failed) && scheduled.get(id(e)) === 'finishRun')!;
+    expect(finish).toBeDefined();
+    // No chunk starts after the failure, and every chunk has ended before the cleanup starts.
+    const chunks = [...scheduled].filter(([, name]) => name === 'mergeChunk').map(([eventId]) => eventId);
+    expect(chunks.every((c) => c < id(failed))).toBe(true);
+    const closed = new Set(
+      events
+        .filter((e) => id(e) < id(finish))
+        .map((e) =>
+          Number(
+            (e.activityTaskCompletedEventAttributes ?? e.activityTaskFailedEventAttributes ?? e.activityTaskCanceledEventAttributes)
+              ?.scheduledEventId ?? 0,
+          ),
+        ),
+    );
+    expect(chunks.filter((c) => !closed.has(c))).toEqual([]);
+    const staged = await sql<{ n: number }>`select count(*)::int as n from staging_records`.execute(failing.db.db);
+    expect(staged.rows[0]!.n).toBe(0);
+  });
+
+  it('once the cause is fixed, `runs retry` brings it to the state of an undisturbed run', async () => {
+    const [failedRun] = await failing.db.db.selectFrom('sync_runs').select('id').where('status', '=', 'failed').execute();
+    const committedBefore = await sql<{ n: number }>`select count(*)::int as n from customers`.execute(failing.db.db);
+    expect(committedBefore.rows[0]!.n).toBeGreaterThan(0);
+    await sql`drop trigger refuse_one on customers`.execute(failing.db.db);
+
+    await retryRun(failing.client.connection, failing.temporal, failedRun!.id);
+    const retried = await failing.client.workflow.getHandle<typeof customerSyncWorkflow>(failedRun!.id).result();
+    const reference = await undisturbed.run('erp');
+    expect(retried.status).toBe('completed');
+    expect(retried.totals).toEqual(reference.totals);
+    expect(retried.totals.created).toBe(CUSTOMERS);
+    expect(await customerContent(failing.db)).toEqual(await customerContent(undisturbed.db));
+  });
+});
