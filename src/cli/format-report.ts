@@ -62,7 +62,9 @@ const DELETION_OUTCOMES: Record<string, string> = {
 function formatDeletion(report: RunReport): string {
   const d = report.deletion!;
   const share = d.sourceCustomers > 0 ? ` (${((100 * d.candidates) / d.sourceCustomers).toFixed(1)}% of ${d.sourceCustomers})` : '';
-  return `deletions: ${d.candidates} missing from the full snapshot${share}, ${d.markedMissing} marked — ${DELETION_OUTCOMES[d.status] ?? d.status}`;
+  const later =
+    d.deletedAfterGrace > 0 ? `; ${d.deletedAfterGrace} deleted after the grace period, ${d.purged} purged` : '';
+  return `deletions: ${d.candidates} missing from the full snapshot${share}, ${d.markedMissing} marked — ${DELETION_OUTCOMES[d.status] ?? d.status}${later}`;
 }
 
 /** One status line for a run in progress. */

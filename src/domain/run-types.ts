@@ -129,6 +129,9 @@ export interface DeletionReport {
   /** The source connector's customers they were compared with. */
   sourceCustomers: number;
   markedMissing: number;
+  /** Of those, soft-deleted at the end of the grace period, and purged after the retention period (so far). */
+  deletedAfterGrace: number;
+  purged: number;
 }
 
 export interface RunReport {

@@ -265,13 +265,13 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
         let outcome: 'marked' | 'approved' | 'rejected' | 'timed-out' = 'marked';
         if (check.candidates * 100 > policy.thresholdPercent * check.sourceCustomers) {
           // Too many at once (a truncated or empty snapshot?): an operator decides; updates and creations stand.
+          await recordDeletionStatus({ runId, status: 'awaiting-approval' });
           progress.phase = 'awaiting-deletion-approval';
           progress.awaitingApproval = {
             candidates: check.candidates,
             sourceCustomers: check.sourceCustomers,
             thresholdPercent: policy.thresholdPercent,
           };
-          await recordDeletionStatus({ runId, status: 'awaiting-approval' });
           upsertMemo({ deletions: 'awaiting approval', wouldMarkMissing: check.candidates, sourceCustomers: check.sourceCustomers });
           const decided = await condition(() => deletionDecision !== undefined, policy.approvalTimeoutMs);
           outcome = decided ? deletionDecision! : 'timed-out';

@@ -1,7 +1,12 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { historyToJSON, type History } from '@temporalio/common/lib/proto-utils.js';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { formatReport } from '../../src/cli/format-report.js';
 import { TEMPLATE_ASPECTS } from '../../src/connectors/flat-file/template-aspects.js';
+import { loadRunReport } from '../../src/db/repositories/run-reports.js';
 import type { DeletionGraceStatus } from '../../src/workflows/deletion-grace-workflow.js';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
@@ -60,7 +65,7 @@ describe('a full snapshot lacking half of the customers waits for approval', () 
 
     await handle.signal('approveDeletions');
     const report = await handle.result();
-    expect(report.deletion).toEqual({ status: 'approved', candidates: 2, sourceCustomers: 4, markedMissing: 2 });
+    expect(report.deletion).toMatchObject({ status: 'approved', candidates: 2, sourceCustomers: 4, markedMissing: 2 });
     const states = await customerStates(h);
     expect(ALL.map((c) => states[c]!.missing)).toEqual([false, false, true, true]);
     expect((await changes(h, 'missing')).map((c) => c.source_id)).toEqual(['C1003', 'C1004']);
@@ -73,6 +78,14 @@ describe('a full snapshot lacking half of the customers waits for approval', () 
     expect(left.map((c) => c.source_id)).toEqual(['C1001', 'C1002']);
     expect((await changes(h, 'deleted')).length).toBe(2);
     expect((await changes(h, 'purged')).length).toBe(2);
+    const recordTo = process.env.CUSTSYNC_RECORD_HISTORIES;
+    if (recordTo) {
+      writeFileSync(join(recordTo, 'customer-sync-deletions-approved-v3.json'), historyToJSON((await h.history(handle.workflowId)) as History));
+      writeFileSync(join(recordTo, 'deletion-grace-v1.json'), historyToJSON((await grace.fetchHistory())));
+    }
+    const later = await loadRunReport(h.db.db, handle.workflowId, 0);
+    expect(later.deletion).toMatchObject({ markedMissing: 2, deletedAfterGrace: 2, purged: 2 });
+    expect(formatReport(later)).toContain('2 marked — approved and marked missing; deleted after the grace period unless they come back; 2 deleted after the grace period, 2 purged');
   });
 });
 
@@ -96,7 +109,7 @@ describe('deletions an operator rejects, or nobody answers', () => {
     await handle.signal('rejectDeletions');
     const report = await handle.result();
     expect(report.totals).toMatchObject({ updated: 1, unchanged: 1 });
-    expect(report.deletion).toEqual({ status: 'rejected', candidates: 2, sourceCustomers: 4, markedMissing: 0 });
+    expect(report.deletion).toMatchObject({ status: 'rejected', candidates: 2, sourceCustomers: 4, markedMissing: 0 });
     const after = await customerStates(h);
     expect(Object.values(after).some((c) => c.missing || c.deleted)).toBe(false);
     expect(after.C1003).toEqual(before.C1003);
@@ -107,7 +120,7 @@ describe('deletions an operator rejects, or nobody answers', () => {
     writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T060000.txt', () => false);
     const report = await h.run('erp');
     expect(report.mode).toBe('full');
-    expect(report.deletion).toEqual({ status: 'timed-out', candidates: 4, sourceCustomers: 4, markedMissing: 0 });
+    expect(report.deletion).toMatchObject({ status: 'timed-out', candidates: 4, sourceCustomers: 4, markedMissing: 0 });
     expect(Object.values(await customerStates(h)).some((c) => c.missing || c.deleted)).toBe(false);
   });
 });
@@ -154,5 +167,42 @@ describe('below the threshold, and customers that come back', () => {
     const full = await h.run('erp');
     expect(full.totals.rejected + full.steps[0]!.rejected).toBeGreaterThan(0);
     expect(full.deletion).toMatchObject({ status: 'nothing-missing', candidates: 0 });
+  });
+});
+
+describe('a source that can look a customer up', () => {
+  let h: SyncHarness;
+  let file: string;
+  const line = (externalId: string, companyName: string) =>
+    JSON.stringify({ externalId, type: 'COMPANY', name: { companyName } });
+  beforeAll(async () => {
+    file = join(mkdtempSync(join(tmpdir(), 'custsync-lookup-')), 'accounts.jsonl');
+    writeFileSync(file, ['A1', 'A2', 'A3', 'A4'].map((id) => line(id, `Account ${id}`)).join('\n') + '\n');
+    h = await startSyncHarness({
+      connectors: { accounts: { type: 'jsonl-file', path: file } },
+      flows: {
+        accounts: {
+          source: { type: 'connector', connector: 'accounts', aspects: ['name'] },
+          deletion: { gracePeriod: '3s', retention: '1s', threshold: 50 },
+          schedule: false,
+        },
+      },
+    });
+    expect((await h.run('accounts')).totals.created).toBe(4);
+  });
+  afterAll(async () => h?.close());
+
+  it('deletes only the missing customers a lookup confirms gone', async () => {
+    writeFileSync(file, ['A1', 'A2'].map((id) => line(id, `Account ${id}`)).join('\n') + '\n');
+    const marking = await h.run('accounts');
+    expect(marking.deletion).toMatchObject({ status: 'marked', markedMissing: 2 });
+    // A3 is back at the source before the grace period ends, but no run has seen it yet.
+    writeFileSync(file, ['A1', 'A2', 'A3'].map((id) => line(id, `Account ${id}`)).join('\n') + '\n');
+    const status = (await h.client.workflow.getHandle(`${marking.runId}/deletions`).result()) as DeletionGraceStatus;
+    expect(status).toMatchObject({ deleted: 1, foundByLookup: 1, purged: 1 });
+    const states = await customerStates(h);
+    expect(states.A3).toMatchObject({ missing: true, deleted: false });
+    expect(states.A4).toBeUndefined();
+    expect((await h.run('accounts')).restored).toBe(1);
   });
 });

@@ -7,11 +7,23 @@ import { installWorkerRuntime, workflowsPath } from '../../src/worker.js';
 const HISTORIES = fileURLToPath(new URL('../histories/', import.meta.url));
 const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
 
+interface RecordedEvent {
+  startChildWorkflowExecutionInitiatedEventAttributes?: { workflowId?: string };
+}
+
+/** A run's child ids derive from the run's own id: a history that started one is replayed under that id. */
+function recordedWorkflowId(events: RecordedEvent[]): string | undefined {
+  const child = events.find((e) => e.startChildWorkflowExecutionInitiatedEventAttributes)?.startChildWorkflowExecutionInitiatedEventAttributes;
+  return child?.workflowId?.replace(/\/deletions$/, '');
+}
+
 /**
  * Workflow code must replay every recorded history without non-determinism.
  * Record a new one with: CUSTSYNC_RECORD_HISTORY=test/histories/<name>.json npx vitest run test/integration/enrichment.test.ts
+ * (a plain run), or CUSTSYNC_RECORD_HISTORIES=test/histories npx vitest run test/integration/deletion-propagation.test.ts
+ * (a run waiting for approval of deletions, and its grace-period workflow).
  */
-describe('replaying recorded customerSyncWorkflow histories', () => {
+describe('replaying recorded workflow histories', () => {
   it('has recorded histories to replay', () => {
     expect(files.length).toBeGreaterThan(0);
   });
@@ -19,9 +31,9 @@ describe('replaying recorded customerSyncWorkflow histories', () => {
   for (const file of files) {
     it(`replays ${file} with the current workflow code`, async () => {
       installWorkerRuntime();
-      const history = JSON.parse(readFileSync(`${HISTORIES}${file}`, 'utf8')) as { events: unknown[] };
+      const history = JSON.parse(readFileSync(`${HISTORIES}${file}`, 'utf8')) as { events: RecordedEvent[] };
       expect(history.events.length).toBeGreaterThan(10);
-      await Worker.runReplayHistory({ workflowsPath }, history, `replay-${file}`);
+      await Worker.runReplayHistory({ workflowsPath }, history, recordedWorkflowId(history.events) ?? `replay-${file}`);
     });
   }
 });

@@ -12,7 +12,8 @@ import { InputError } from '../input-error.js';
 
 /**
  * Reads a JSON-lines file: one customer record per line, keyed by `externalId`.
- * The whole file is read every run (it is a snapshot of the other system).
+ * The whole file is read every run (it is a snapshot of the other system). Can look
+ * one customer up, so deletions of customers it sourced are confirmed by a lookup.
  */
 export function createJsonlFileConnector(name: string, config: JsonlFileConnectorConfig): Connector {
   return {
@@ -69,6 +70,21 @@ export function createJsonlFileConnector(name: string, config: JsonlFileConnecto
         }
       }
       yield { fragments, rejects, read, cursor: String(line) };
+    },
+    async lookup(externalId: string): Promise<boolean> {
+      const lines = createInterface({ input: createReadStream(config.path, 'utf8'), crlfDelay: Infinity });
+      for await (const text of lines) {
+        if (!text.includes(externalId)) continue;
+        try {
+          if ((JSON.parse(text) as { externalId?: unknown }).externalId === externalId) {
+            lines.close();
+            return true;
+          }
+        } catch {
+          // A line that is not JSON names no customer.
+        }
+      }
+      return false;
     },
   };
 }

@@ -8,7 +8,7 @@ import { loadInputReports } from './run-inputs.js';
 export async function loadRunReport(db: Kysely<Database>, runId: string, rejectLimit: number): Promise<RunReport> {
   const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`no run ${runId}`);
-  const [steps, rejects, chunks, inputs] = await Promise.all([
+  const [steps, rejects, chunks, inputs, afterGrace] = await Promise.all([
     db.selectFrom('sync_run_steps').selectAll().where('run_id', '=', runId).orderBy('step_index').execute(),
     db
       .selectFrom('rejected_records')
@@ -24,6 +24,9 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
       db,
     ),
     loadInputReports(db, runId),
+    sql<{ deleted: number; purged: number }>`select count(*) filter (where change = 'deleted')::int as deleted,
+        count(*) filter (where change = 'purged')::int as purged
+      from change_log where run_id = ${`${runId}/deletions`}`.execute(db),
   ]);
   const finished = run.finished_at ?? new Date();
   return {
@@ -67,6 +70,8 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
             candidates: run.missing_candidates,
             sourceCustomers: run.source_customers,
             markedMissing: run.marked_missing,
+            deletedAfterGrace: afterGrace.rows[0]!.deleted,
+            purged: afterGrace.rows[0]!.purged,
           },
         }
       : {}),
