@@ -1,7 +1,7 @@
 import { sql } from 'kysely';
 import { releaseFlowLease } from '../db/repositories/flow-leases.js';
 import { recordConsumedInputs } from '../db/repositories/run-inputs.js';
-import { loadRunReport, plannedUnchanged, sourceMode } from '../db/repositories/run-reports.js';
+import { loadRunReport, runTotals, sourceMode } from '../db/repositories/run-reports.js';
 import type { ConsumedInput, RunReport, StepStats } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
@@ -26,12 +26,7 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
   return async function finishRun(input: FinishRunInput): Promise<RunReport> {
     const { runId } = input;
     await db.transaction().execute(async (trx) => {
-      const sums = await sql<{ customers: number; created: number; updated: number; unchanged: number; rejected: number }>`
-        select coalesce(sum(customers), 0)::int + ${plannedUnchanged(runId)} as customers, coalesce(sum(created), 0)::int as created,
-               coalesce(sum(updated), 0)::int as updated, coalesce(sum(unchanged), 0)::int + ${plannedUnchanged(runId)} as unchanged,
-               (select count(*) from rejected_records where run_id = ${runId})::int as rejected
-        from sync_run_chunks where run_id = ${runId}`.execute(trx);
-      const t = sums.rows[0]!;
+      const t = await runTotals(trx, runId);
       await trx
         .updateTable('sync_runs')
         .set({

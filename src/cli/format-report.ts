@@ -61,6 +61,7 @@ const DELETION_OUTCOMES: Record<string, string> = {
 
 function formatDeletion(report: RunReport): string {
   const d = report.deletion!;
+  if (d.status === 'nothing-missing') return `deletions: no customer of the source is missing from the full snapshot (${d.sourceCustomers} compared)`;
   const share = d.sourceCustomers > 0 ? ` (${((100 * d.candidates) / d.sourceCustomers).toFixed(1)}% of ${d.sourceCustomers})` : '';
   const later =
     d.deletedAfterGrace > 0 ? `; ${d.deletedAfterGrace} deleted after the grace period, ${d.purged} purged` : '';

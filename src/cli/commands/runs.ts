@@ -24,6 +24,7 @@ export async function listRuns(db: Kysely<Database>, options: { flow?: string; l
   const rows = runs.map((r) => [
     r.id,
     r.status,
+    r.trigger,
     new Date(r.started_at).toISOString(),
     r.finished_at ? `${((new Date(r.finished_at).getTime() - new Date(r.started_at).getTime()) / 1000).toFixed(1)}s` : '-',
     String(r.created),
@@ -31,7 +32,7 @@ export async function listRuns(db: Kysely<Database>, options: { flow?: string; l
     String(r.unchanged),
     String(r.rejected),
   ]);
-  console.log(table([['run', 'status', 'started', 'took', 'created', 'updated', 'unchanged', 'rejected'], ...rows]).join('\n'));
+  console.log(table([['run', 'status', 'trigger', 'started', 'took', 'created', 'updated', 'unchanged', 'rejected'], ...rows]).join('\n'));
 }
 
 export async function showRun(

@@ -1,6 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { RejectedRecord } from '../../domain/customer-record.js';
-import type { RunReport } from '../../domain/run-types.js';
+import type { RunReport, RunTotals } from '../../domain/run-types.js';
 import type { Database } from '../database.js';
 import { loadInputReports } from './run-inputs.js';
 
@@ -8,7 +8,7 @@ import { loadInputReports } from './run-inputs.js';
 export async function loadRunReport(db: Kysely<Database>, runId: string, rejectLimit: number): Promise<RunReport> {
   const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`no run ${runId}`);
-  const [steps, rejects, chunks, inputs, afterGrace] = await Promise.all([
+  const [steps, rejects, totals, inputs, afterGrace] = await Promise.all([
     db.selectFrom('sync_run_steps').selectAll().where('run_id', '=', runId).orderBy('step_index').execute(),
     db
       .selectFrom('rejected_records')
@@ -19,10 +19,7 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
       .orderBy('line')
       .limit(rejectLimit)
       .execute(),
-    sql<{ customers: number }>`select coalesce(sum(customers), 0)::int + ${plannedUnchanged(runId)} as customers
-      from sync_run_chunks where run_id = ${runId}`.execute(
-      db,
-    ),
+    runTotals(db, runId),
     loadInputReports(db, runId),
     sql<{ deleted: number; purged: number }>`select count(*) filter (where change = 'deleted')::int as deleted,
         count(*) filter (where change = 'purged')::int as purged
@@ -46,13 +43,7 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
       unmatched: s.unmatched,
       rejected: s.rejected,
     })),
-    totals: {
-      customers: chunks.rows[0]!.customers,
-      created: run.created,
-      updated: run.updated,
-      unchanged: run.unchanged,
-      rejected: run.rejected,
-    },
+    totals,
     rejectedSample: rejects.map(
       (r): RejectedRecord => ({
         source: r.source,
@@ -78,6 +69,16 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
     durationMs: new Date(finished).getTime() - new Date(run.started_at).getTime(),
     ...(run.error ? { error: run.error } : {}),
   };
+}
+
+/** A run's outcome counts so far: its committed chunks, the customers its plan set aside, its rejected records. */
+export async function runTotals(db: Kysely<Database>, runId: string): Promise<RunTotals> {
+  const sums = await sql<RunTotals>`
+    select coalesce(sum(customers), 0)::int + ${plannedUnchanged(runId)} as customers, coalesce(sum(created), 0)::int as created,
+           coalesce(sum(updated), 0)::int as updated, coalesce(sum(unchanged), 0)::int + ${plannedUnchanged(runId)} as unchanged,
+           (select count(*) from rejected_records where run_id = ${runId})::int as rejected
+    from sync_run_chunks where run_id = ${runId}`.execute(db);
+  return sums.rows[0]!;
 }
 
 /** Customers a run's merge plan found unchanged: counted, but in no chunk. */

@@ -28,8 +28,8 @@ export async function triggerSchedule(client: Client, flow: string): Promise<voi
   await (await handleOf(client, flow)).trigger(ScheduleOverlapPolicy.SKIP);
 }
 
-/** Takes the actions the schedule would have taken between `start` and `end` (one run each, never overlapping). */
+/** Takes the actions the schedule would have taken between `start` and `end`: one run each, one after another. */
 export async function backfillSchedule(client: Client, flow: string, start: Date, end: Date): Promise<void> {
   if (!(start < end)) throw new CliError(`--from (${start.toISOString()}) must be before --to (${end.toISOString()})`, 2);
-  await (await handleOf(client, flow)).backfill({ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ONE });
+  await (await handleOf(client, flow)).backfill({ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL });
 }
