@@ -22,10 +22,13 @@ export function formatReport(report: RunReport): string {
   const inputs = report.steps.flatMap((s, i) => s.inputDetails.map((d) => ({ step: i + 1, ...d })));
   if (inputs.length > 0) {
     lines.push('', 'inputs, in the order applied:');
-    for (const d of inputs) {
-      const outcome = d.status === 'superseded' ? 'skipped: a later full snapshot supersedes it' : `${d.read} read, ${d.rejected} rejected`;
-      lines.push(`  step ${d.step}  ${d.name}  ${d.kind}  ${outcome}`);
-    }
+    const rows = inputs.map((d) => [
+      `  step ${d.step}`,
+      d.name,
+      d.kind,
+      d.status === 'superseded' ? 'skipped: a later full snapshot supersedes it' : `${d.read} read, ${d.rejected} rejected`,
+    ]);
+    lines.push(...table(rows));
   }
   lines.push('');
   const t = report.totals;
