@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ASPECTS } from '../domain/customer-record.js';
+import { TEXT_ENCODING_ALIASES, TEXT_ENCODINGS } from '../connectors/flat-file/text-encodings.js';
 import { durationSchema } from './duration.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'use lowercase letters, digits, - and _');
@@ -14,8 +15,21 @@ export const flatFileConnectorSchema = z.strictObject({
   delimiter: z.string().length(1).default('|'),
   /** Quote character; default `"`. */
   quote: z.string().length(1).default('"'),
-  /** File encoding; default `utf8`. */
-  encoding: z.enum(['utf8', 'latin1', 'utf16le']).default('utf8'),
+  /**
+   * File encoding: `utf8` (with or without BOM), `windows-1252` or `iso-8859-1` (aliases utf-8, cp1252,
+   * latin1); default `utf8`. A value whose bytes are invalid in it rejects its row, naming line and column.
+   */
+  encoding: z
+    .preprocess(
+      (value) => (typeof value === 'string' ? (TEXT_ENCODING_ALIASES[value.toLowerCase()] ?? value.toLowerCase()) : value),
+      z.enum(TEXT_ENCODINGS, {
+        error: (issue) =>
+          typeof issue.input === 'string' && /^utf-?16/i.test(issue.input)
+            ? 'UTF-16 files are not supported: export the file as UTF-8 (or Windows-1252)'
+            : `use one of ${TEXT_ENCODINGS.join(', ')}`,
+      }),
+    )
+    .default('utf8'),
   /** JSON file with the reference data rows are validated against. */
   referenceData: z.string().min(1).optional(),
   /** Template field name → column name in the file, for files that differ from the standard template. */

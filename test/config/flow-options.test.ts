@@ -61,3 +61,29 @@ describe('flow options', () => {
     expect(flowFingerprint(changed, 'erp')).not.toBe(flowFingerprint(here, 'erp'));
   });
 });
+
+describe('flat-file encodings', () => {
+  const withEncoding = (encoding: string) => base.replace('folder: inbox }', `folder: inbox, encoding: ${encoding} }`);
+
+  it('accepts UTF-8, Windows-1252 and ISO-8859-1 under their usual names', () => {
+    const encodingOf = (name: string) => {
+      const erp = parseConfig(withEncoding(name), 'c', '/').connectors.erp!;
+      return erp.type === 'flat-file' ? erp.encoding : undefined;
+    };
+    expect(['utf8', 'UTF-8', 'windows-1252', 'cp1252', 'iso-8859-1', 'latin1'].map(encodingOf)).toEqual([
+      'utf8',
+      'utf8',
+      'windows-1252',
+      'windows-1252',
+      'iso-8859-1',
+      'iso-8859-1',
+    ]);
+  });
+
+  it('refuses UTF-16 and unknown encodings at config time', () => {
+    expect(problems(withEncoding('utf16le'))).toEqual([
+      'connectors.erp.encoding: UTF-16 files are not supported: export the file as UTF-8 (or Windows-1252)',
+    ]);
+    expect(problems(withEncoding('ebcdic'))).toEqual(['connectors.erp.encoding: use one of utf8, windows-1252, iso-8859-1']);
+  });
+});

@@ -1,4 +1,5 @@
 import { createReadStream } from 'node:fs';
+import { decodeBytes, TEXT_ENCODINGS, type Decoded, type TextEncoding } from './text-encodings.js';
 
 /** One parsed row of a delimited file. */
 export interface DelimitedRow {
@@ -10,6 +11,8 @@ export interface DelimitedRow {
   endOffset: number;
   /** The row's text as it appears in the file, without its line terminator. */
   raw: string;
+  /** The first field whose bytes are not valid in the file's encoding (its value is left empty), and why. */
+  undecodable?: { field: number; reason: string };
 }
 
 /** Options of {@link readDelimitedRows} and {@link readHeaderRow}. */
@@ -18,8 +21,8 @@ export interface DelimitedReaderOptions {
   delimiter?: string;
   /** Quote character, a single ASCII character. Default `'"'`. */
   quote?: string;
-  /** Text encoding of the file; must be ASCII-compatible (utf8, latin1, ascii). Default `'utf8'`. */
-  encoding?: BufferEncoding;
+  /** Text encoding of the file (see `TEXT_ENCODINGS`). Bytes invalid in it are reported per row, never replaced. Default `'utf8'`. */
+  encoding?: TextEncoding;
   /** Byte offset at which to start reading, normally a previous row's `endOffset`. Default `0`. */
   startOffset?: number;
   /** Line number of the row found at `startOffset`. Default `1`. */
@@ -47,7 +50,6 @@ export class DelimitedParseError extends Error {
 const LF = 0x0a;
 const CR = 0x0d;
 const BOM = [0xef, 0xbb, 0xbf] as const;
-const ASCII_COMPATIBLE = new Set(['utf8', 'utf-8', 'latin1', 'binary', 'ascii']);
 
 const DEFAULT_HIGH_WATER_MARK = 256 * 1024;
 const DEFAULT_MAX_ROW_BYTES = 16 * 1024 * 1024;
@@ -97,7 +99,7 @@ class RowParser {
   constructor(
     private readonly delimiter: number,
     private readonly quote: number,
-    private readonly encoding: BufferEncoding,
+    private readonly encoding: TextEncoding,
     private readonly quoteString: string,
     private readonly skipEmptyLines: boolean,
     private readonly maxRowBytes: number,
@@ -283,29 +285,43 @@ class RowParser {
     }
 
     const encoding = this.encoding;
-    const raw = buf.toString(encoding, rowStart, contentEnd);
+    // Pure ASCII rows map bytes one-to-one onto UTF-16 units: slice the decoded row instead of decoding each field.
+    let raw: string;
+    let ascii: boolean;
+    if (encoding === 'utf8') {
+      raw = buf.toString('utf8', rowStart, contentEnd);
+      ascii = raw.length === contentEnd - rowStart && !raw.includes('\uFFFD');
+    } else {
+      ascii = true;
+      for (let i = rowStart; i < contentEnd && ascii; i++) ascii = buf[i]! < 0x80;
+      raw = ascii ? buf.toString('latin1', rowStart, contentEnd) : (decodeBytes(encoding, buf, rowStart, contentEnd).text ?? buf.toString('latin1', rowStart, contentEnd));
+    }
     const fieldCount = spans.length / 5;
     const fields = new Array<string>(fieldCount);
-    // Pure ASCII rows map bytes one-to-one onto UTF-16 units: slice the decoded row instead of decoding each field.
-    const ascii = raw.length === contentEnd - rowStart;
+    let undecodable: DelimitedRow['undecodable'];
+    const decode = (f: number, from: number, to: number): string => {
+      if (ascii) return raw.slice(from - rowStart, to - rowStart);
+      const decoded: Decoded = decodeBytes(encoding, buf, from, to);
+      if (decoded.problem === undefined) return decoded.text;
+      undecodable ??= { field: f, reason: decoded.problem };
+      return '';
+    };
     for (let f = 0, i = 0; f < fieldCount; f++, i += 5) {
       const start = spans[i]!;
       const end = spans[i + 1]!;
       const qStart = spans[i + 2]!;
       if (qStart < 0) {
-        fields[f] = ascii ? raw.slice(start - rowStart, end - rowStart) : buf.toString(encoding, start, end);
+        fields[f] = decode(f, start, end);
         continue;
       }
       const qEnd = spans[i + 3]!;
-      let value = ascii ? raw.slice(qStart - rowStart, qEnd - rowStart) : buf.toString(encoding, qStart, qEnd);
+      let value = decode(f, qStart, qEnd);
       if (spans[i + 4] === 1) value = value.replaceAll(this.quoteString + this.quoteString, this.quoteString);
-      if (end > qEnd + 1) {
-        value += ascii ? raw.slice(qEnd + 1 - rowStart, end - rowStart) : buf.toString(encoding, qEnd + 1, end);
-      }
+      if (end > qEnd + 1) value += decode(f, qEnd + 1, end);
       fields[f] = value;
     }
     spans.length = 0;
-    this.rows.push({ fields, line, endOffset: this.bufOffset + endIndex, raw });
+    this.rows.push({ fields, line, endOffset: this.bufOffset + endIndex, raw, ...(undecodable ? { undecodable } : {}) });
   }
 }
 
@@ -332,8 +348,8 @@ export async function* readDelimitedRows(
   const quote = singleAsciiByte(quoteString, 'quote');
   if (quote === delimiter) throw new DelimitedParseError('delimiter and quote must differ');
   const encoding = options.encoding ?? 'utf8';
-  if (!ASCII_COMPATIBLE.has(encoding.toLowerCase())) {
-    throw new DelimitedParseError(`encoding ${encoding} is not supported; use utf8, latin1 or ascii`);
+  if (!TEXT_ENCODINGS.includes(encoding)) {
+    throw new DelimitedParseError(`encoding ${String(encoding)} is not supported; use ${TEXT_ENCODINGS.join(', ')}`);
   }
   const startOffset = options.startOffset ?? 0;
   const startLine = options.startLine ?? 1;
@@ -358,7 +374,7 @@ export async function* readDelimitedRows(
     start: startOffset,
     highWaterMark: options.highWaterMark ?? DEFAULT_HIGH_WATER_MARK,
   });
-  const isUtf8 = encoding.toLowerCase() === 'utf8' || encoding.toLowerCase() === 'utf-8';
+  const isUtf8 = encoding === 'utf8';
   // Bytes held back at the start of the file until it is clear whether they are a BOM.
   let head: Buffer | undefined = startOffset === 0 && isUtf8 ? Buffer.alloc(0) : undefined;
 

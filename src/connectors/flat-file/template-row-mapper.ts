@@ -217,6 +217,11 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   if (fields.length !== header.columnCount) {
     return rejectRow(row, ctx, customerCode, undefined, `row has ${fields.length} columns where the header has ${header.columnCount}`);
   }
+  if (row.undecodable) {
+    const index = row.undecodable.field;
+    const column = [...header.columns].find(([, i]) => i === index)?.[0] ?? `column ${index + 1}`;
+    return rejectRow(row, ctx, customerCode, column, `${column} (column ${index + 1}) cannot be read: ${row.undecodable.reason}`);
+  }
 
   const profileName = cell(fields, plan.profileName);
   if (profileName === '') return rejectRow(row, ctx, customerCode, 'profile_name', 'profile_name is required');

@@ -124,10 +124,53 @@ describe('readDelimitedRows', () => {
     expect(seen).toEqual(['a', 'b']);
   });
 
-  it('supports other delimiters, quotes and latin1', async () => {
+  it('supports other delimiters, quotes and ISO-8859-1', async () => {
     const path = await fileWith(Buffer.from("'a;b';G\xf6teborg\n", 'latin1'));
-    const rows = await readAll(path, { delimiter: ';', quote: "'", encoding: 'latin1' });
+    const rows = await readAll(path, { delimiter: ';', quote: "'", encoding: 'iso-8859-1' });
     expect(rows[0]!.fields).toEqual(['a;b', 'Göteborg']);
+  });
+
+  it('reads Windows-1252 as Windows-1252: € ‘ ’ – — and accented letters', async () => {
+    // "Café Müller – ‘Bäckerei’ €5" in Windows-1252, a quoted field with the delimiter, then plain ASCII.
+    const bytes = Buffer.from([
+      ...Buffer.from('Caf'), 0xe9, ...Buffer.from(' M'), 0xfc, ...Buffer.from('ller '), 0x96, ...Buffer.from(' '), 0x91,
+      ...Buffer.from('B'), 0xe4, ...Buffer.from('ckerei'), 0x92, ...Buffer.from(' '), 0x80, ...Buffer.from('5|"x|'), 0x97,
+      ...Buffer.from('"|plain\nnext|row|ok\n'),
+    ]);
+    const rows = await readAll(await fileWith(bytes), { encoding: 'windows-1252', highWaterMark: 7 });
+    expect(rows.map((r) => r.fields)).toEqual([
+      ['Café Müller – ‘Bäckerei’ €5', 'x|—', 'plain'],
+      ['next', 'row', 'ok'],
+    ]);
+    expect(rows.every((r) => r.undecodable === undefined)).toBe(true);
+    expect(rows[1]!.endOffset).toBe(bytes.length);
+  });
+
+  it('never stores undecodable bytes: the row names the field and why, the value stays empty', async () => {
+    const win1252 = Buffer.from([...Buffer.from('ok|Caf'), 0xe9, ...Buffer.from('|x\nfine|row|y\n')]);
+    const asUtf8 = await readAll(await fileWith(win1252));
+    expect(asUtf8[0]!.fields).toEqual(['ok', '', 'x']);
+    expect(asUtf8[0]!.undecodable).toEqual({
+      field: 1,
+      reason: 'byte 0xE9 at position 4 of the value is not valid UTF-8 (is the file Windows-1252 or ISO-8859-1? set the connector\'s encoding)',
+    });
+    expect(asUtf8[1]).toMatchObject({ fields: ['fine', 'row', 'y'] });
+    expect(asUtf8[1]!.undecodable).toBeUndefined();
+
+    const smartQuote = Buffer.from([...Buffer.from('a|'), 0x92, ...Buffer.from('s\n')]);
+    const asLatin1 = await readAll(await fileWith(smartQuote), { encoding: 'iso-8859-1' });
+    expect(asLatin1[0]!.undecodable?.reason).toMatch(/^byte 0x92 is a control character in ISO-8859-1; the file is probably Windows-1252/);
+
+    const undefinedByte = Buffer.from([...Buffer.from('a|b'), 0x81, 0x0a]);
+    const asWin1252 = await readAll(await fileWith(undefinedByte), { encoding: 'windows-1252' });
+    expect(asWin1252[0]!.undecodable).toEqual({
+      field: 1,
+      reason: 'byte 0x81 is not a Windows-1252 character (is the file UTF-8? set the connector\'s encoding)',
+    });
+
+    const utf8 = await readAll(await fileWith('Göteborg|東京|\uFFFD\n'));
+    expect(utf8[0]!.fields).toEqual(['Göteborg', '東京', '\uFFFD']);
+    expect(utf8[0]!.undecodable).toBeUndefined();
   });
 
   it('fails clearly on an unterminated quote, an oversized row and bad options', async () => {
@@ -138,7 +181,7 @@ describe('readDelimitedRows', () => {
       /row starting on line 1 is longer than 10 bytes/,
     );
     await expect(readAll(await fileWith('a'), { delimiter: '||' })).rejects.toBeInstanceOf(DelimitedParseError);
-    await expect(readAll(await fileWith('a'), { encoding: 'utf16le' })).rejects.toThrow(/not supported/);
+    await expect(readAll(await fileWith('a'), { encoding: 'utf16le' as never })).rejects.toThrow(/not supported/);
   });
 });
 
