@@ -1,6 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { ConnectorInput, ConnectorPage } from '../connectors/connector.js';
+import { InputError } from '../connectors/input-error.js';
 import { insertRejectedRecords } from '../db/repositories/rejected-records.js';
 import { recordInputCounts } from '../db/repositories/run-inputs.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -16,6 +17,8 @@ export interface StageStepInput {
   pageSize: number;
   /** Enrichment steps: how records are matched (see `matchKeyOf`). */
   matchBy?: string;
+  /** Fail (non-retryably) when more than this percent of the input's rows are rejected. */
+  maxRejectedPercent?: number;
 }
 
 export interface StageStepResult {
@@ -90,6 +93,13 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
     if (writing) await writing;
     if (input.inputIndex > 0) await supersedeEarlierRecords(db, input);
     await recordInputCounts(db, input.runId, input.stepIndex, input.input.name, { read, rejected: rejectedHere });
+    if (input.maxRejectedPercent !== undefined && read > 0 && rejectedHere * 100 > input.maxRejectedPercent * read) {
+      throw new InputError(
+        `${input.input.name}: ${rejectedHere} of ${read} rows rejected (${((100 * rejectedHere) / read).toFixed(1)}%), ` +
+          `more than the flow's maxRejectedPercent of ${input.maxRejectedPercent}%; nothing of the run was merged. ` +
+          `See the rejects with: custsync runs rejects ${input.runId}; fix the file and run the flow again`,
+      );
+    }
 
     const counts = await sql<{ staged: number; rejected: number }>`select
         (select count(distinct external_id) from staging_records where run_id = ${input.runId} and step_index = ${input.stepIndex})::int as staged,

@@ -11,6 +11,7 @@ import { decideDeletions, deletionsHelp, listDeletions } from './commands/deleti
 import { demoHelp, runDemo } from './commands/demo.js';
 import { connectTemporal, runFlow, runHelp } from './commands/run-flow.js';
 import { listRuns, runsHelp, showRun } from './commands/runs.js';
+import { printRejects, runsRejectsHelp } from './commands/runs-rejects.js';
 import { retryRun, runsRetryHelp } from './commands/runs-retry.js';
 import { applySchedules } from './commands/schedules/apply-schedules.js';
 import {
@@ -119,6 +120,14 @@ export function buildProgram(): Command {
       const rejected = o.rejected === undefined ? undefined : o.rejected === 'all' ? 1_000_000 : positiveInt(o.rejected);
       return withDatabase((d) => showRun(d.db, runId, { rejected, json: o.json }));
     });
+  runs
+    .command('rejects')
+    .description('every record a run rejected, as CSV (or --json)')
+    .argument('<run-id>')
+    .option('--csv', 'as CSV with a header row (the default)')
+    .option('--json', 'as JSON')
+    .addHelpText('after', `\n${runsRejectsHelp}`)
+    .action((runId: string, o: { json?: boolean }) => withDatabase((d) => printRejects(d.db, runId, o)));
   runs
     .command('retry')
     .description('retry a failed run under the same id, after fixing the cause')

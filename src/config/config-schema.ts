@@ -107,6 +107,11 @@ export const flowSchema = z.strictObject({
   pageSize: z.number().int().min(1).max(50_000).default(1000),
   /** Chunks merged before a run continues as a new execution (keeps histories short); default 400. */
   chunksPerExecution: z.number().int().min(1).max(2_000).default(400),
+  /**
+   * Percent of a source file's rows that may be rejected; a file with more fails the run
+   * before anything of it is merged. Default: no limit (bad rows are rejected, the rest syncs).
+   */
+  maxRejectedPercent: z.number().min(0).max(100).optional(),
 });
 
 export const configSchema = z.strictObject({

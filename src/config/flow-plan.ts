@@ -38,6 +38,7 @@ export function planFlow(
     chunkSize: flow.chunkSize,
     pageSize: flow.pageSize,
     chunksPerExecution: flow.chunksPerExecution,
+    ...(flow.maxRejectedPercent !== undefined ? { maxRejectedPercent: flow.maxRejectedPercent } : {}),
     configFingerprint: flowFingerprint(config, flowName),
     ...(options.inputs && options.inputs.length > 0 ? { inputs: options.inputs } : {}),
   };

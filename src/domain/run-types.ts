@@ -29,6 +29,8 @@ export interface CustomerSyncInput {
   pageSize: number;
   /** Chunks merged in one execution before the run continues as new; default 400. */
   chunksPerExecution?: number;
+  /** A source input with a larger share of rejected rows fails the run before it is merged. */
+  maxRejectedPercent?: number;
   /** Source inputs (file names) to read instead of the next unprocessed one; they are read even if processed before. */
   inputs?: string[];
   /** Fingerprint of the config the run was planned from; a worker with another config refuses the run. */

@@ -148,6 +148,9 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
             inputIndex,
             pageSize: input.pageSize,
             matchBy: step.role === 'enrichment' ? (step.matchBy ?? 'sourceId') : undefined,
+            ...(step.role === 'source' && input.maxRejectedPercent !== undefined
+              ? { maxRejectedPercent: input.maxRejectedPercent }
+              : {}),
           });
           stats.read += staged.read;
           stats.staged = staged.staged;

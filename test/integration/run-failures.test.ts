@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { WorkflowFailedError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerIdOf } from '../support/db-state.js';
-import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { rootCauseMessage } from '../../src/domain/root-cause-message.js';
+import { BAD_ROWS, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 describe('runs that cannot succeed', () => {
@@ -94,5 +95,33 @@ describe('runs that cannot succeed', () => {
     } finally {
       await shop.close();
     }
+  });
+});
+
+describe('a flow that fails files with too many rejected rows', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    h = await startSyncHarness({
+      connectors: {
+        erp: { type: 'flat-file', folder: inboxWith(BAD_ROWS), referenceData: join(SHARED_DATA, 'reference-data.json') },
+      },
+      flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'addresses'] }, maxRejectedPercent: 50, schedule: false } },
+    });
+  });
+  afterAll(async () => h?.close());
+
+  it('fails the run before anything of the file is written, and keeps its rejects to look at', async () => {
+    const handle = await h.start('erp');
+    const error = await handle.result().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(WorkflowFailedError);
+    expect(rootCauseMessage(error)).toBe(
+      `${BAD_ROWS}: 8 of 9 rows rejected (88.9%), more than the flow's maxRejectedPercent of 50%; nothing of the run was merged. ` +
+        `See the rejects with: custsync runs rejects ${handle.workflowId}; fix the file and run the flow again`,
+    );
+    expect(await h.db.db.selectFrom('customers').select('id').execute()).toEqual([]);
+    const rejects = await h.db.db.selectFrom('rejected_records').select('external_id').where('run_id', '=', handle.workflowId).execute();
+    expect(rejects).toHaveLength(8);
+    const pending = await h.db.db.selectFrom('connector_inputs').select('name').execute();
+    expect(pending).toEqual([]);
   });
 });

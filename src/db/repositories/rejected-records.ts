@@ -27,3 +27,31 @@ export async function insertRejectedRecords(
     'nothing',
   );
 }
+
+/** A run's rejected records in file order, streamed in batches (a run may reject millions of rows). */
+export async function* rejectedRecordsOf(
+  db: Kysely<Database>,
+  runId: string,
+  batchSize = 10_000,
+): AsyncGenerator<RejectedRecordsTable[], void, undefined> {
+  let after: { step: number; source: string; line: number } | undefined;
+  for (;;) {
+    let query = db
+      .selectFrom('rejected_records')
+      .selectAll()
+      .where('run_id', '=', runId)
+      .orderBy('step_index')
+      .orderBy('source')
+      .orderBy('line')
+      .limit(batchSize);
+    if (after) {
+      const { step, source, line } = after;
+      query = query.where((eb) => eb(eb.refTuple('step_index', 'source', 'line'), '>', eb.tuple(step, source, line)));
+    }
+    const rows = await query.execute();
+    if (rows.length === 0) return;
+    yield rows;
+    const last = rows[rows.length - 1]!;
+    after = { step: last.step_index, source: last.source, line: last.line };
+  }
+}

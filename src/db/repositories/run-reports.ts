@@ -2,6 +2,7 @@ import { sql, type Kysely } from 'kysely';
 import type { RejectedRecord } from '../../domain/customer-record.js';
 import type { RunReport, RunTotals } from '../../domain/run-types.js';
 import type { Database } from '../database.js';
+import { rejectedRecordsOf } from './rejected-records.js';
 import { loadInputReports } from './run-inputs.js';
 
 /** A run's report as stored; used by the workflow's last step and by `custsync runs show`. */
@@ -10,15 +11,7 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
   if (!run) throw new Error(`no run ${runId}`);
   const [steps, rejects, totals, inputs, afterGrace] = await Promise.all([
     db.selectFrom('sync_run_steps').selectAll().where('run_id', '=', runId).orderBy('step_index').execute(),
-    db
-      .selectFrom('rejected_records')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .orderBy('step_index')
-      .orderBy('source')
-      .orderBy('line')
-      .limit(rejectLimit)
-      .execute(),
+    rejectLimit > 0 ? rejectedRecordsOf(db, runId, rejectLimit).next().then((first) => first.value ?? []) : [],
     runTotals(db, runId),
     loadInputReports(db, runId),
     sql<{ deleted: number; purged: number }>`select count(*) filter (where change = 'deleted')::int as deleted,
