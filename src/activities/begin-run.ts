@@ -12,6 +12,7 @@ export interface BeginRunInput {
   steps: FlowStepPlan[];
   /** Fingerprint of the config the run was started from; checked against the worker's own. */
   configFingerprint?: string;
+  dryRun?: boolean;
 }
 
 /**
@@ -24,7 +25,14 @@ export function beginRunActivity({ db, flowFingerprint, isRunActive }: ActivityD
     await db.transaction().execute(async (trx) => {
       await trx
         .insertInto('sync_runs')
-        .values({ id: input.runId, flow: input.flow, trigger: input.trigger, status: 'running', mode: input.mode ?? 'none' })
+        .values({
+          id: input.runId,
+          flow: input.flow,
+          trigger: input.trigger,
+          status: 'running',
+          mode: input.mode ?? 'none',
+          dry_run: input.dryRun ?? false,
+        })
         .onConflict((oc) => oc.column('id').doUpdateSet({ status: 'running', finished_at: null, error: null }))
         .execute();
       if (input.steps.length > 0) {

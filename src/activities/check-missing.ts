@@ -7,6 +7,8 @@ export interface CheckMissingInput {
   connector: string;
   /** Whether the source step read a full snapshot; only then can customers be missing. */
   fullSnapshot: boolean;
+  /** Find, but restore nothing. */
+  dryRun?: boolean;
 }
 
 export interface CheckMissingResult {
@@ -24,7 +26,7 @@ export interface CheckMissingResult {
  */
 export function checkMissingActivity({ db }: ActivityDeps) {
   return async function checkMissing(input: CheckMissingInput): Promise<CheckMissingResult> {
-    const restored = await restoreReappeared(db, input.runId, input.connector);
+    const restored = input.dryRun ? 0 : await restoreReappeared(db, input.runId, input.connector);
     if (!input.fullSnapshot) return { restored, candidates: 0, sourceCustomers: 0 };
     const found = await findMissingCustomers(db, input.runId, input.connector);
     return { restored, ...found };

@@ -57,10 +57,13 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
           .execute();
       }
       const consuming = [...new Set(input.steps.map((s) => s.connector))].filter((c) => connectors(c).consumesInputs);
-      if (input.status === 'completed') await recordConsumedInputs(trx, runId, consuming);
+      const run = await trx.selectFrom('sync_runs').select(['flow', 'dry_run']).where('id', '=', runId).executeTakeFirst();
+      // A dry run leaves its inputs pending: the real run still has to read them.
+      const applies = input.status === 'completed' && !run?.dry_run;
+      if (applies) await recordConsumedInputs(trx, runId, consuming);
       // Runs begun before inputs were recorded one by one name them in `consumed`.
       const consumed = input.consumed.filter((c) => connectors(c.connector).consumesInputs);
-      if (input.status === 'completed' && consumed.length > 0) {
+      if (applies && consumed.length > 0) {
         await trx
           .insertInto('connector_inputs')
           .values(
@@ -78,7 +81,6 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
       // A failed run keeps its merge set: retried, it restages the same inputs, derives the same
       // customer ids and merges the chunks that did not commit.
       if (input.status === 'completed') await trx.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
-      const run = await trx.selectFrom('sync_runs').select('flow').where('id', '=', runId).executeTakeFirst();
       if (run) await releaseFlowLease(trx, run.flow, runId);
     });
     return loadRunReport(db, runId, REPORT_REJECT_SAMPLE);

@@ -16,7 +16,7 @@ export function markMissingActivity({ db }: ActivityDeps) {
 
 export interface RecordDeletionStatusInput {
   runId: string;
-  status: 'awaiting-approval' | 'rejected' | 'timed-out';
+  status: 'awaiting-approval' | 'rejected' | 'timed-out' | 'dry-run' | 'dry-run-needs-approval';
 }
 
 /** Records that the run waits for approval, or that its deletions were not approved. */

@@ -4,6 +4,7 @@ import type { CustomerRecord } from '../domain/customer-record.js';
 import { CHILD_TABLES, customerRow, type ChildTable } from '../db/customer-tables.js';
 import { writeCustomers, type CustomerWrites } from '../db/repositories/customer-writes.js';
 import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
+import { insertPreviews, type PreviewRow } from '../db/repositories/run-previews.js';
 import {
   combineFragments,
   contentHash,
@@ -26,6 +27,8 @@ export interface MergeChunkInput {
   limit: number;
   /** Take the chunk's customers from the run's merge set (see `planMerge`) instead of all staged customers. */
   fromMergeSet?: boolean;
+  /** Record what would be written as previews and write no customer. */
+  dryRun?: boolean;
 }
 
 export interface MergeChunkResult {
@@ -125,6 +128,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     const externalIds: CustomerWrites['externalIds'] = [];
     const changes: CustomerWrites['changes'] = [];
     const rejects: RejectedRecordRow[] = [];
+    const previews: PreviewRow[] = [];
     const sourceConnector = input.source === 'connector' ? steps[0]!.connector : undefined;
 
     for (const id of toMerge) {
@@ -204,6 +208,15 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
         if (!list) children.set(table, (list = []));
         for (const row of spec.rows(merged)) list.push({ ...row, customer_id: id });
       }
+      if (input.dryRun) {
+        previews.push({
+          run_id: runId,
+          customer_id: id,
+          source_id: existing?.source_id ?? sourceRecord!.externalId,
+          change: existing ? 'update' : 'create',
+          diff: diffCustomers(existing?.merged, merged),
+        });
+      }
       changes.push({
         run_id: runId,
         customer_id: id,
@@ -216,7 +229,8 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     // A cancelled chunk (another lane failed) writes nothing.
     Context.current().cancellationSignal.throwIfAborted();
     await db.transaction().execute(async (trx) => {
-      await writeCustomers(trx, { customers: customerRows, updatedIds, children, externalIds, changes });
+      if (input.dryRun) await insertPreviews(trx, previews);
+      else await writeCustomers(trx, { customers: customerRows, updatedIds, children, externalIds, changes });
       await insertRejectedRecords(trx, rejects);
       await trx
         .insertInto('sync_run_chunks')

@@ -4,7 +4,7 @@ import type { RunProgress, RunReport } from '../domain/run-types.js';
 export function formatReport(report: RunReport): string {
   const lines: string[] = [];
   lines.push(
-    `run ${report.runId} (${report.flow}, ${report.mode}, triggered by ${report.trigger}): ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s`,
+    `${report.dryRun ? 'DRY RUN ' : ''}run ${report.runId} (${report.flow}, ${report.mode}, triggered by ${report.trigger}): ${report.status} in ${(report.durationMs / 1000).toFixed(1)} s`,
   );
   lines.push('');
   const header = ['step', 'connector', 'inputs', 'read', 'staged', 'matched', 'unmatched', 'rejected'];
@@ -60,6 +60,8 @@ const DELETION_OUTCOMES: Record<string, string> = {
   approved: 'approved and marked missing; deleted after the grace period unless they come back',
   rejected: 'rejected by an operator: nothing marked',
   'timed-out': 'no decision before the approval timeout: nothing marked',
+  'dry-run': 'dry run: they would be marked missing',
+  'dry-run-needs-approval': 'dry run: more than the threshold, so the run would wait for approval',
 };
 
 function formatDeletion(report: RunReport): string {

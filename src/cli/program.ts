@@ -6,6 +6,7 @@ import type { DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
 import { openDatabase } from '../db/open-database.js';
 import { configCheck, configCheckHelp } from './commands/config-check.js';
+import { formatPreview } from './format-preview.js';
 import { customersHelp, showCustomer } from './commands/customers.js';
 import { decideDeletions, deletionsHelp, listDeletions } from './commands/deletions.js';
 import { demoHelp, runDemo } from './commands/demo.js';
@@ -86,19 +87,22 @@ export function buildProgram(): Command {
     .description('start a run of a flow, show its progress and report')
     .argument('<flow>', 'a flow of the config')
     .option('--file <name...>', "read these source files (by name) instead of every pending one; read even if processed before")
+    .option('--dry-run', 'print what the run would create, update, mark missing and reject; write no customer')
     .option('--no-wait', 'print the run id on stdout and return at once')
     .option('--json', 'print the report as JSON')
     .addHelpText('after', `\n${runHelp}`)
-    .action(async (flow: string, o: { file?: string[]; wait: boolean; json?: boolean }) => {
+    .action(async (flow: string, o: { file?: string[]; dryRun?: boolean; wait: boolean; json?: boolean }) => {
       const report = await runFlow({
         config: config().config,
         temporal,
         connection: await connectTemporal(temporal),
         flow,
         files: o.file,
+        dryRun: o.dryRun,
         wait: o.wait,
         json: o.json,
       });
+      if (report?.dryRun && !o.json) console.log(await withDatabase((d) => formatPreview(d.db, report.runId)));
       if (report?.status === 'failed') process.exitCode = 1;
     });
 

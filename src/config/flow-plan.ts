@@ -6,7 +6,7 @@ import type { CustsyncConfig } from './config-schema.js';
 export function planFlow(
   config: CustsyncConfig,
   flowName: string,
-  options: { trigger: RunTrigger; inputs?: string[] },
+  options: { trigger: RunTrigger; inputs?: string[]; dryRun?: boolean },
 ): CustomerSyncInput {
   const flow = config.flows[flowName];
   if (!flow) {
@@ -41,6 +41,7 @@ export function planFlow(
     ...(flow.maxRejectedPercent !== undefined ? { maxRejectedPercent: flow.maxRejectedPercent } : {}),
     configFingerprint: flowFingerprint(config, flowName),
     ...(options.inputs && options.inputs.length > 0 ? { inputs: options.inputs } : {}),
+    ...(options.dryRun ? { dryRun: true } : {}),
   };
 }
 

@@ -125,6 +125,8 @@ export interface SyncRunsTable {
   source_customers: Generated<number>;
   /** null: no full snapshot; `marked`, `awaiting-approval`, `approved`, `rejected`, `timed-out`. */
   deletion_status: string | null;
+  /** A dry run computes its changes into `sync_run_previews` and writes no customer. */
+  dry_run: Generated<boolean>;
 }
 
 export interface SyncRunStepsTable {
@@ -229,6 +231,15 @@ export interface SyncRunMissingTable {
   customer_id: string;
 }
 
+/** What a dry run would do to one customer. */
+export interface SyncRunPreviewsTable {
+  run_id: string;
+  customer_id: string;
+  source_id: string;
+  change: 'create' | 'update';
+  diff: Json;
+}
+
 /** The run that holds a flow: one run per flow at a time. */
 export interface FlowLeasesTable {
   flow: string;
@@ -261,5 +272,6 @@ export interface Database {
   sync_run_inputs: SyncRunInputsTable;
   sync_run_missing: SyncRunMissingTable;
   flow_leases: FlowLeasesTable;
+  sync_run_previews: SyncRunPreviewsTable;
 }
 

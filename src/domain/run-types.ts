@@ -35,6 +35,8 @@ export interface CustomerSyncInput {
   inputs?: string[];
   /** Fingerprint of the config the run was planned from; a worker with another config refuses the run. */
   configFingerprint?: string;
+  /** Compute and record the changes (previews) without writing any customer, marking or deleting anything. */
+  dryRun?: boolean;
   /** Set when the run continues as a new execution. */
   resume?: ResumeState;
 }
@@ -139,6 +141,8 @@ export interface DeletionReport {
 export interface RunReport {
   runId: string;
   flow: string;
+  /** A dry run wrote no customer: its changes are previews (`custsync run --dry-run` prints them). */
+  dryRun: boolean;
   status: 'completed' | 'failed' | 'running';
   trigger: string;
   /** `full` when the source read a full snapshot, `delta` when only deltas, `none` when nothing was pending. */

@@ -126,6 +126,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
         mode: input.mode,
         steps: input.steps,
         configFingerprint: input.configFingerprint,
+        ...(input.dryRun ? { dryRun: true } : {}),
       });
       for (const [index, step] of input.steps.entries()) {
         const stats = steps[index]!;
@@ -223,6 +224,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
             afterCustomerId: plan.chunkStarts[index]!,
             limit: input.chunkSize,
             fromMergeSet: true,
+            ...(input.dryRun ? { dryRun: true } : {}),
           });
           add(chunk.totals);
           progress.chunksDone++;
@@ -263,8 +265,17 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
     if (input.deletion && input.source === 'connector' && patched('deletion-propagation')) {
       progress.phase = 'checking-deletions';
       const policy = input.deletion;
-      const check = await checkMissing({ runId, connector: input.steps[0]!.connector, fullSnapshot: sourceFull });
-      if (check.candidates > 0) {
+      const check = await checkMissing({
+        runId,
+        connector: input.steps[0]!.connector,
+        fullSnapshot: sourceFull,
+        ...(input.dryRun ? { dryRun: true } : {}),
+      });
+      if (check.candidates > 0 && input.dryRun) {
+        // A dry run only says what it found (and whether it would need approval).
+        const needsApproval = check.candidates * 100 > policy.thresholdPercent * check.sourceCustomers;
+        await recordDeletionStatus({ runId, status: needsApproval ? 'dry-run-needs-approval' : 'dry-run' });
+      } else if (check.candidates > 0) {
         let outcome: 'marked' | 'approved' | 'rejected' | 'timed-out' = 'marked';
         if (check.candidates * 100 > policy.thresholdPercent * check.sourceCustomers) {
           // Too many at once (a truncated or empty snapshot?): an operator decides; updates and creations stand.

@@ -146,6 +146,10 @@ flows:
   afterAll(async () => h?.close());
 
   it('starts a run with a readable workflow id and prints its report', async () => {
+    const dry = await custsync(['run', 'erp-customers', '--dry-run'], env);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/^DRY RUN run sync\/erp-customers\//);
+    expect(dry.stdout).toContain('would change (nothing was written):\n  create C1001\n    + type: COMPANY');
     const result = await custsync(['run', 'erp-customers'], env);
     expect(result.code).toBe(0);
     expect(result.stderr).toMatch(/started sync\/erp-customers\/\d{8}T\d{9}Z/);

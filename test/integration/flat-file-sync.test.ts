@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_ASPECTS } from '../../src/connectors/flat-file/template-aspects.js';
+import { formatPreview } from '../../src/cli/format-preview.js';
 import type { RunReport } from '../../src/domain/run-types.js';
 import { customerIdOf, dumpCustomerTables, rowsNotOf, type TableRows } from '../support/db-state.js';
 import { BAD_ROWS, DELTA, dropInto, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
@@ -138,6 +139,33 @@ describe('flat-file source through Temporal into PostgreSQL', () => {
     const smith = await addressesOf('C1004');
     expect(smith).toHaveLength(1);
     expect(smith[0]).toMatchObject({ code: 'B-1004', name: 'Smith & Sons "Outfitters"', state: 'VT' });
+  });
+
+  describe('a dry run of the delta file', () => {
+    it('prints every creation and update field by field, writes no customer and leaves the file pending', async () => {
+      dropInto(inbox, DELTA);
+      const before = await dumpCustomerTables(h.db);
+      const report = await (await h.start('erp', { input: { dryRun: true } })).result();
+      expect(report).toMatchObject({ dryRun: true, status: 'completed', mode: 'delta' });
+      expect(report.totals).toMatchObject({ created: 1, updated: 1 });
+      expect(await dumpCustomerTables(h.db)).toEqual(before);
+      const preview = await formatPreview(h.db.db, report.runId);
+      expect(preview).toContain('would change (nothing was written):');
+      expect(preview).toContain('  create C1005');
+      expect(preview).toContain(
+        [
+          '  update C1001',
+          '    ~ addresses code:B-1001 line2: Floor 3 → Floor 4',
+          '    + addresses code:S-1001-03: zip=60611 city=Chicago code=S-1001-03 name=Acme Chicago type=shipping line1=900 N Michigan Ave state=IL country=US',
+          '    ~ customerAttributes discount: 10 → 15',
+          '    ~ customerAttributes paymentTerms: NET30 → NET45',
+          '    + addressAttributes code:S-1001-03|createDoors: true',
+        ].join('\n'),
+      );
+      expect(preview).toContain('    + customerAttributes customerAlias: Windy Peak');
+      const pending = await h.db.db.selectFrom('connector_inputs').select('name').where('name', '=', DELTA).execute();
+      expect(pending).toEqual([]);
+    });
   });
 
   describe('then the delta file', () => {

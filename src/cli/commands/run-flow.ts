@@ -20,6 +20,8 @@ export interface RunFlowOptions {
   temporal: TemporalSettings;
   flow: string;
   files?: string[];
+  /** Compute the changes, write no customer (see `CustomerSyncInput.dryRun`). */
+  dryRun?: boolean;
   wait?: boolean;
   json?: boolean;
   trigger?: RunTrigger;
@@ -34,7 +36,11 @@ export interface RunFlowOptions {
 
 /** Starts a run and, unless told not to wait, follows it to its report. */
 export async function runFlow(options: RunFlowOptions): Promise<RunReport | undefined> {
-  const input = planFlow(options.config, options.flow, { trigger: options.trigger ?? 'cli', inputs: options.files });
+  const input = planFlow(options.config, options.flow, {
+    trigger: options.trigger ?? 'cli',
+    inputs: options.files,
+    dryRun: options.dryRun,
+  });
   {
     const client = new Client({ connection: options.connection, namespace: options.temporal.namespace });
     const workflowId = runWorkflowId(options.flow, runKey(new Date()));
@@ -42,7 +48,7 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
       taskQueue: options.temporal.taskQueue,
       workflowId,
       args: [input],
-      memo: { flow: input.flow, trigger: input.trigger },
+      memo: { flow: input.flow, trigger: input.trigger, ...(input.dryRun ? { dryRun: true } : {}) },
       staticSummary: runSummary(input),
     });
     const say = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));

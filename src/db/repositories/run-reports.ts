@@ -23,6 +23,7 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
     runId,
     flow: run.flow,
     status: run.status,
+    dryRun: run.dry_run,
     trigger: run.trigger,
     mode: run.mode === 'delta' || run.mode === 'none' ? run.mode : 'full',
     steps: steps.map((s) => ({
