@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import { releaseFlowLease } from '../db/repositories/flow-leases.js';
 import { recordConsumedInputs } from '../db/repositories/run-inputs.js';
@@ -83,6 +84,26 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
       if (input.status === 'completed') await trx.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
       if (run) await releaseFlowLease(trx, run.flow, runId);
     });
+    await afterProcessing(db, connectors, runId, input.status);
     return loadRunReport(db, runId, REPORT_REJECT_SAMPLE);
   };
+}
+
+/**
+ * Once a completed run has recorded its inputs as processed, each connector archives or
+ * deletes them as configured. A file that cannot be moved is logged and stays where it
+ * is (it is recorded as processed either way): the run's data is already committed.
+ */
+async function afterProcessing(db: ActivityDeps['db'], connectors: ActivityDeps['connectors'], runId: string, status: string) {
+  if (status !== 'completed') return;
+  const run = await db.selectFrom('sync_runs').select('dry_run').where('id', '=', runId).executeTakeFirst();
+  if (!run || run.dry_run) return;
+  const inputs = await db.selectFrom('sync_run_inputs').select(['connector', 'name', 'checksum']).where('run_id', '=', runId).execute();
+  for (const i of inputs) {
+    const connector = connectors(i.connector);
+    if (!connector.consumesInputs || !connector.afterProcessed) continue;
+    await connector.afterProcessed({ name: i.name, checksum: i.checksum }).catch((error: unknown) => {
+      Context.current().log.warn(`${(error as Error).message}; the file stays where it is`);
+    });
+  }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import type { CustsyncConfig } from './config-schema.js';
 
 /** Connector settings that say where data lives rather than what it means; they may differ between machines. */
-const LOCATION_FIELDS = new Set(['folder', 'path', 'referenceData']);
+const LOCATION_FIELDS = new Set(['folder', 'path', 'referenceData', 'archiveFolder']);
 
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);

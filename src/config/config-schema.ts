@@ -38,6 +38,14 @@ export const flatFileConnectorSchema = z.strictObject({
   kind: z.enum(['full', 'delta']).optional(),
   /** Glob or `/regex/` of delta file names, used when `kind` is unset; default `*_delta*`. */
   deltaPattern: z.string().min(1).default('*_delta*'),
+  /** A file modified more recently than this is still being written and is left for a later run; default 0s. */
+  minAge: durationSchema.default(0),
+  /** Suffix of the marker file the uploader writes when a file is complete (e.g. `.done`); a file without one is not read. */
+  doneMarker: z.string().min(1).optional(),
+  /** What becomes of a file once a run has processed it: `leave` it (default), `archive` it, or `delete` it. */
+  afterProcessing: z.enum(['leave', 'archive', 'delete']).default('leave'),
+  /** Where `archive` moves files (relative paths resolve against the config file); default `<folder>/archive`. */
+  archiveFolder: z.string().min(1).optional(),
 });
 
 export const jsonlFileConnectorSchema = z.strictObject({

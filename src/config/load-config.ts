@@ -50,7 +50,15 @@ function resolvePaths(config: CustsyncConfig, baseDir: string): CustsyncConfig {
     Object.entries(config.connectors).map(([name, c]): [string, CustsyncConfig['connectors'][string]] => {
       switch (c.type) {
         case 'flat-file':
-          return [name, { ...c, folder: abs(c.folder), referenceData: c.referenceData && abs(c.referenceData) }];
+          return [
+            name,
+            {
+              ...c,
+              folder: abs(c.folder),
+              referenceData: c.referenceData && abs(c.referenceData),
+              archiveFolder: c.archiveFolder && abs(c.archiveFolder),
+            },
+          ];
         case 'jsonl-file':
           return [name, { ...c, path: abs(c.path) }];
       }

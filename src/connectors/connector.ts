@@ -44,6 +44,11 @@ export interface Connector {
    * Only connectors with this capability; deletions are then confirmed by a lookup.
    */
   lookup?(externalId: string): Promise<boolean>;
+  /**
+   * Called once a completed run has recorded the input as processed: archive or delete it,
+   * as the connector is configured. Must be harmless when called again.
+   */
+  afterProcessed?(input: ConnectorInput): Promise<void>;
 }
 
 /** Builds connectors by name from the configuration. */

@@ -1,4 +1,4 @@
-import { readdir, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { FlatFileConnectorConfig } from '../../config/config-schema.js';
 import type { CustomerRecord, RejectedRecord } from '../../domain/customer-record.js';
@@ -46,17 +46,48 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
       } catch {
         throw new InputError(`connector ${name}: folder ${config.folder} cannot be read; check "folder" in the config`);
       }
-      const files = entries.filter((f) => pattern.test(f) && /\.(txt|csv)$/i.test(f));
-      const inputs = await Promise.all(
+      const present = new Set(entries);
+      const files = entries.filter(
+        (f) =>
+          pattern.test(f) &&
+          /\.(txt|csv)$/i.test(f) &&
+          // An uploader that writes a done-marker has finished the file only once the marker is there.
+          (config.doneMarker === undefined || present.has(`${f}${config.doneMarker}`)),
+      );
+      const youngest = Date.now() - config.minAge;
+      const listed = await Promise.all(
         files.map(async (file) => {
           const path = join(config.folder, file);
           const info = await stat(path);
+          // Modified too recently: still being written; a later run reads it.
+          if (info.mtimeMs > youngest) return undefined;
           return { name: file, checksum: await fileChecksum(path), size: info.size, mtime: info.mtimeMs };
         }),
       );
+      const inputs = listed.filter((i) => i !== undefined);
       // Oldest first: names carry the export timestamp; the modification time breaks ties.
       inputs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.mtime - b.mtime));
       return inputs.map(({ name: file, checksum, size }) => ({ name: file, checksum, size, kind: kindOf(file) }));
+    },
+    async afterProcessed(input: ConnectorInput): Promise<void> {
+      if (config.afterProcessing === 'leave') return;
+      const path = join(config.folder, input.name);
+      const marker = config.doneMarker ? [`${input.name}${config.doneMarker}`] : [];
+      try {
+        if (config.afterProcessing === 'delete') {
+          await rm(path, { force: true });
+          for (const m of marker) await rm(join(config.folder, m), { force: true });
+          return;
+        }
+        const archive = config.archiveFolder ?? join(config.folder, 'archive');
+        await mkdir(archive, { recursive: true });
+        await rename(path, join(archive, input.name)).catch((error: NodeJS.ErrnoException) => {
+          if (error.code !== 'ENOENT') throw error;
+        });
+        for (const m of marker) await rm(join(config.folder, m), { force: true });
+      } catch (error) {
+        throw new Error(`connector ${name}: cannot ${config.afterProcessing} ${input.name}: ${(error as Error).message}`, { cause: error });
+      }
     },
     async *read(input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage> {
       const path = join(config.folder, input.name);

@@ -1,0 +1,50 @@
+import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+const HOUR_AGO = new Date(Date.now() - 3_600_000);
+
+describe('flat files after and before processing', () => {
+  let h: SyncHarness;
+  const inbox = { archive: inboxWith(SNAPSHOT), delete: inboxWith(SNAPSHOT), young: inboxWith(SNAPSHOT), marker: inboxWith(SNAPSHOT) };
+  beforeAll(async () => {
+    const referenceData = join(SHARED_DATA, 'reference-data.json');
+    const erp = (folder: string, extra: Record<string, unknown>) => ({ type: 'flat-file', folder, referenceData, ...extra });
+    const flow = (connector: string) => ({ source: { type: 'connector', connector, aspects: ['name'] }, schedule: false });
+    h = await startSyncHarness({
+      connectors: {
+        archive: erp(inbox.archive, { afterProcessing: 'archive' }),
+        delete: erp(inbox.delete, { afterProcessing: 'delete' }),
+        young: erp(inbox.young, { minAge: '10m' }),
+        marker: erp(inbox.marker, { doneMarker: '.done', afterProcessing: 'delete' }),
+      },
+      flows: { archive: flow('archive'), delete: flow('delete'), young: flow('young'), marker: flow('marker') },
+    });
+  });
+  afterAll(async () => h?.close());
+
+  it('archives a processed file into <folder>/archive, or deletes it', async () => {
+    expect((await h.run('archive')).totals.created).toBe(4);
+    expect(readdirSync(inbox.archive)).toEqual(['archive']);
+    expect(readdirSync(join(inbox.archive, 'archive'))).toEqual([SNAPSHOT]);
+    expect((await h.run('delete')).totals.created).toBe(4);
+    expect(readdirSync(inbox.delete)).toEqual([]);
+  });
+
+  it('leaves a file modified within minAge for a later run', async () => {
+    const fresh = await h.run('young');
+    expect(fresh.steps[0]!.inputs).toEqual([]);
+    utimesSync(join(inbox.young, SNAPSHOT), HOUR_AGO, HOUR_AGO);
+    expect((await h.run('young')).steps[0]!.inputs).toEqual([SNAPSHOT]);
+  });
+
+  it('reads a file only once its done-marker is there, and removes both afterwards', async () => {
+    expect((await h.run('marker')).steps[0]!.inputs).toEqual([]);
+    writeFileSync(join(inbox.marker, `${SNAPSHOT}.done`), '');
+    expect((await h.run('marker')).steps[0]!.inputs).toEqual([SNAPSHOT]);
+    expect(existsSync(join(inbox.marker, SNAPSHOT))).toBe(false);
+    expect(readdirSync(inbox.marker)).toEqual([]);
+  });
+});
