@@ -26,7 +26,7 @@ export const REPORT_REJECT_SAMPLE = 50;
 export function finishRunActivity({ db, connectors }: ActivityDeps) {
   return async function finishRun(input: FinishRunInput): Promise<RunReport> {
     const { runId } = input;
-    await db.transaction().execute(async (trx) => {
+    const applied = await db.transaction().execute(async (trx) => {
       const t = await runTotals(trx, runId);
       await trx
         .updateTable('sync_runs')
@@ -83,21 +83,19 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
       // customer ids and merges the chunks that did not commit.
       if (input.status === 'completed') await trx.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
       if (run) await releaseFlowLease(trx, run.flow, runId);
+      return applies;
     });
-    await afterProcessing(db, connectors, runId, input.status);
+    if (applied) await afterProcessing(db, connectors, runId);
     return loadRunReport(db, runId, REPORT_REJECT_SAMPLE);
   };
 }
 
 /**
- * Once a completed run has recorded its inputs as processed, each connector archives or
+ * Once a completed run (not a dry run) has recorded its inputs as processed, each connector archives or
  * deletes them as configured. A file that cannot be moved is logged and stays where it
  * is (it is recorded as processed either way): the run's data is already committed.
  */
-async function afterProcessing(db: ActivityDeps['db'], connectors: ActivityDeps['connectors'], runId: string, status: string) {
-  if (status !== 'completed') return;
-  const run = await db.selectFrom('sync_runs').select('dry_run').where('id', '=', runId).executeTakeFirst();
-  if (!run || run.dry_run) return;
+async function afterProcessing(db: ActivityDeps['db'], connectors: ActivityDeps['connectors'], runId: string) {
   const inputs = await db.selectFrom('sync_run_inputs').select(['connector', 'name', 'checksum']).where('run_id', '=', runId).execute();
   for (const i of inputs) {
     const connector = connectors(i.connector);

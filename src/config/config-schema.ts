@@ -87,6 +87,9 @@ export const deletionPolicySchema = z.strictObject({
   approvalTimeout: durationSchema.default(24 * 3_600_000),
 });
 
+/** Interval of a flow's schedule that names neither `every` nor `cron`: hourly. */
+export const DEFAULT_SCHEDULE_EVERY_MS = 3_600_000;
+
 export const scheduleSchema = z
   .strictObject({
     /** Interval between runs (e.g. `1h`, `15m`); default 1h unless `cron` is given. */

@@ -13,12 +13,10 @@ import {
   startChild,
   upsertMemo,
   workflowInfo,
-  type ActivityOptions,
 } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { Activities } from '../activities/index.js';
 import { APPROVE_DELETIONS_SIGNAL, REJECT_DELETIONS_SIGNAL } from '../domain/deletion-signals.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../domain/failure-types.js';
 import { rootCauseMessage } from '../domain/root-cause-message.js';
 import {
   emptyTotals,
@@ -28,6 +26,7 @@ import {
   type RunReport,
   type StepStats,
 } from '../domain/run-types.js';
+import { ACTIVITY_HEARTBEAT_TIMEOUT, ACTIVITY_RETRY } from './activity-retry.js';
 import { deletionGraceWorkflow } from './deletion-grace-workflow.js';
 
 /** Live progress of a run: `custsync run` polls it, the Temporal UI can query it. */
@@ -44,20 +43,10 @@ export const MERGE_LANES = 2;
 /** Chunks merged in one execution before the run continues as new, keeping histories short. */
 export const DEFAULT_CHUNKS_PER_EXECUTION = 400;
 
-/** Attempts of an activity before the run fails with the last attempt's error (about 4 minutes of retrying). */
-export const ACTIVITY_MAX_ATTEMPTS = 10;
-
-const retry: ActivityOptions['retry'] = {
-  initialInterval: '1 second',
-  backoffCoefficient: 2,
-  maximumInterval: '1 minute',
-  maximumAttempts: ACTIVITY_MAX_ATTEMPTS,
-  nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
-};
-
 // Every activity heartbeats (staging with its read position): one lost with its worker is
 // retried on another within the heartbeat timeout, not after its start-to-close timeout.
-const heartbeatTimeout = '20 seconds';
+const heartbeatTimeout = ACTIVITY_HEARTBEAT_TIMEOUT;
+const retry = ACTIVITY_RETRY;
 const {
   beginRun,
   selectInputs,

@@ -1,6 +1,6 @@
 import { defineQuery, proxyActivities, setHandler, sleep, upsertMemo, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { NON_RETRYABLE_ERROR_TYPES } from '../domain/failure-types.js';
+import { ACTIVITY_HEARTBEAT_TIMEOUT, ACTIVITY_RETRY } from './activity-retry.js';
 import { formatDuration } from '../domain/format-duration.js';
 
 /** The one input of `deletionGraceWorkflow`. */
@@ -31,8 +31,8 @@ export const deletionStatusQuery = defineQuery<DeletionGraceStatus>('deletionSta
 
 const { deleteMissing, purgeDeletedCustomers } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
-  heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '1 second', maximumInterval: '1 minute', nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES },
+  heartbeatTimeout: ACTIVITY_HEARTBEAT_TIMEOUT,
+  retry: ACTIVITY_RETRY,
 });
 
 /**

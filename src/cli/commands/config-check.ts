@@ -1,5 +1,5 @@
 import { formatDuration } from '../../config/duration.js';
-import type { FlowConfig } from '../../config/config-schema.js';
+import { DEFAULT_SCHEDULE_EVERY_MS, type FlowConfig } from '../../config/config-schema.js';
 import type { LoadedConfig } from '../../config/load-config.js';
 import { reachabilityProblems } from '../config-reachability.js';
 
@@ -38,7 +38,7 @@ export async function configCheck(loaded: LoadedConfig, options: { json?: boolea
 /** A schedule in a few words, e.g. `every 1h (catch-up 1h)`. */
 export function describeSchedule(schedule: FlowConfig['schedule']): string {
   if (schedule === false) return 'none (on demand only)';
-  const when = schedule.cron ? `cron ${schedule.cron.join('; ')} UTC` : `every ${formatDuration(schedule.every ?? 3_600_000)}`;
+  const when = schedule.cron ? `cron ${schedule.cron.join('; ')} UTC` : `every ${formatDuration(schedule.every ?? DEFAULT_SCHEDULE_EVERY_MS)}`;
   const extras = [
     schedule.jitter > 0 ? `jitter ${formatDuration(schedule.jitter)}` : '',
     `catch-up ${formatDuration(schedule.catchupWindow)}`,

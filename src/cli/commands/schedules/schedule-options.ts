@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
-import type { CustsyncConfig } from '../../../config/config-schema.js';
+import { DEFAULT_SCHEDULE_EVERY_MS, type CustsyncConfig } from '../../../config/config-schema.js';
 import { planFlow, runSummary } from '../../../config/flow-plan.js';
 import type { TemporalSettings } from '../../../config/temporal-settings.js';
 
@@ -8,9 +8,6 @@ import type { TemporalSettings } from '../../../config/temporal-settings.js';
 export const SCHEDULE_ID_PREFIX = 'custsync/';
 
 export const scheduleIdOf = (flow: string): string => `${SCHEDULE_ID_PREFIX}${flow}`;
-
-/** Default interval when a flow's schedule names neither `every` nor `cron`. */
-export const DEFAULT_EVERY_MS = 3_600_000;
 
 /**
  * The Temporal Schedule of a configured flow (undefined when `schedule: false`): an
@@ -24,7 +21,7 @@ export function scheduleOptionsFor(config: CustsyncConfig, flow: string, tempora
   if (schedule === undefined || schedule === false) return undefined;
   const input = planFlow(config, flow, { trigger: 'schedule' });
   const spec = {
-    ...(schedule.cron ? { cronExpressions: schedule.cron } : { intervals: [{ every: schedule.every ?? DEFAULT_EVERY_MS }] }),
+    ...(schedule.cron ? { cronExpressions: schedule.cron } : { intervals: [{ every: schedule.every ?? DEFAULT_SCHEDULE_EVERY_MS }] }),
     ...(schedule.jitter > 0 ? { jitter: schedule.jitter } : {}),
   };
   const policies = { overlap: ScheduleOverlapPolicy.SKIP, catchupWindow: schedule.catchupWindow };
