@@ -231,6 +231,19 @@ flows:
     expect(description.memo).toMatchObject({ trigger: 'schedule', schedule: 'custsync/erp-customers' });
     expect((await custsync(['runs', 'show', run!.id], env)).stdout).toContain('triggered by schedule');
 
+    // Backfill the two hourly slots of a past period: one scheduled run each, one after the other.
+    const hour = Math.floor(Date.now() / 3_600_000) * 3_600_000;
+    const [from, to] = [new Date(hour - 2.5 * 3_600_000).toISOString(), new Date(hour - 0.5 * 3_600_000).toISOString()];
+    const backfill = await custsync(['schedules', 'backfill', 'erp-customers', '--from', from, '--to', to], env);
+    expect(backfill.code).toBe(0);
+    const slots = [2, 1].map((h) => `sync/erp-customers/scheduled-${new Date(hour - h * 3_600_000).toISOString().replace('.000Z', 'Z')}`);
+    let backfilled: { id: string; status: string }[] = [];
+    for (let i = 0; i < 150 && !(backfilled.length === 2 && backfilled.every((r) => r.status === 'completed')); i++) {
+      await new Promise((r) => setTimeout(r, 200));
+      backfilled = await h.db.db.selectFrom('sync_runs').select(['id', 'status']).where('id', 'in', slots).execute();
+    }
+    expect(backfilled.map((r) => [r.id, r.status]).sort()).toEqual(slots.map((id) => [id, 'completed']).sort());
+
     const onDemand = writeConfig(readFileSync(configFile, 'utf8') + '    schedule: false\n');
     const removed = await custsync(['schedules', 'apply', '--config', onDemand], env);
     expect(removed.stdout).toMatch(/removed\s+custsync\/erp-customers/);

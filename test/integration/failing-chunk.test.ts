@@ -1,6 +1,8 @@
+import { execFile } from 'node:child_process';
 import { mkdirSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { WorkflowFailedError } from '@temporalio/client';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,10 +11,12 @@ import { writeReferenceData, writeTemplateFile } from '../../bench/template-file
 import { retryRun } from '../../src/cli/commands/runs-retry.js';
 import { TEMPLATE_ASPECTS } from '../../src/connectors/flat-file/template-aspects.js';
 import { rootCauseMessage } from '../../src/domain/root-cause-message.js';
+import { resolveTemporalCli } from '../../src/tooling/temporal-cli.js';
 import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
 import { customerContent } from '../support/content-tables.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
+const exec = promisify(execFile);
 const CUSTOMERS = 400;
 const REFUSED = customerCode(250);
 
@@ -28,6 +32,7 @@ interface HistoryEvent {
 describe('a merge chunk that fails', () => {
   let failing: SyncHarness;
   let undisturbed: SyncHarness;
+  let resetByCli: SyncHarness;
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'custsync-failing-'));
@@ -38,20 +43,23 @@ describe('a merge chunk that fails', () => {
       connectors: { erp: { type: 'flat-file', folder: join(dir, 'inbox'), referenceData: join(dir, 'reference-data.json') } },
       flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: TEMPLATE_ASPECTS }, chunkSize: 10, schedule: false } },
     };
-    [failing, undisturbed] = [await startSyncHarness(config), await startSyncHarness(config)];
+    [failing, undisturbed, resetByCli] = [await startSyncHarness(config), await startSyncHarness(config), await startSyncHarness(config)];
     // The database refuses one customer, as a constraint would: the same on every attempt.
-    await sql`create function refuse_one() returns trigger language plpgsql as $$
-      begin
-        if new.source_id = ${sql.lit(REFUSED)} then
-          raise exception 'customer % refused by a test trigger', new.source_id using errcode = 'check_violation';
-        end if;
-        return new;
-      end $$`.execute(failing.db.db);
-    await sql`create trigger refuse_one before insert on customers for each row execute function refuse_one()`.execute(failing.db.db);
+    for (const h of [failing, resetByCli]) {
+      await sql`create function refuse_one() returns trigger language plpgsql as $$
+        begin
+          if new.source_id = ${sql.lit(REFUSED)} then
+            raise exception 'customer % refused by a test trigger', new.source_id using errcode = 'check_violation';
+          end if;
+          return new;
+        end $$`.execute(h.db.db);
+      await sql`create trigger refuse_one before insert on customers for each row execute function refuse_one()`.execute(h.db.db);
+    }
   });
   afterAll(async () => {
     await failing?.close();
     await undisturbed?.close();
+    await resetByCli?.close();
   });
 
   it('fails the run at once with the database’s words, after cancelling the other merge lane', async () => {
@@ -99,5 +107,21 @@ describe('a merge chunk that fails', () => {
     expect(retried.totals).toEqual(reference.totals);
     expect(retried.totals.created).toBe(CUSTOMERS);
     expect(await customerContent(failing.db)).toEqual(await customerContent(undisturbed.db));
+  });
+
+  it('gets there with `temporal workflow reset` too', async () => {
+    const handle = await resetByCli.start('erp');
+    expect(await handle.result().catch((e: unknown) => e)).toBeInstanceOf(WorkflowFailedError);
+    await sql`drop trigger refuse_one on customers`.execute(resetByCli.db.db);
+    const cli = await resolveTemporalCli();
+    expect(cli).toBeDefined();
+    await exec(cli!, [
+      'workflow', 'reset', '--address', resetByCli.temporal.address, '--namespace', resetByCli.temporal.namespace,
+      '--workflow-id', handle.workflowId, '--type', 'FirstWorkflowTask', '--reason', 'retry after fixing the data',
+    ]);
+    const retried = await resetByCli.client.workflow.getHandle<typeof customerSyncWorkflow>(handle.workflowId).result();
+    expect(retried.status).toBe('completed');
+    expect(retried.totals.created).toBe(CUSTOMERS);
+    expect(await customerContent(resetByCli.db)).toEqual(await customerContent(undisturbed.db));
   });
 });
