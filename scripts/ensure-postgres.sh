@@ -20,16 +20,8 @@ DB_NAME=custsync_test
 
 log() { echo "ensure-postgres: $*" >&2; }
 
-as_root() {
-  if [[ ${EUID} -eq 0 ]]; then
-    "$@"
-  elif command -v sudo >/dev/null 2>&1; then
-    sudo "$@"
-  else
-    log "needs root (or sudo) to run: $*"
-    exit 1
-  fi
-}
+# shellcheck source=lib/as-root.sh
+source "$(dirname "${BASH_SOURCE[0]}")/lib/as-root.sh"
 
 as_postgres() {
   if [[ ${EUID} -ne 0 ]]; then

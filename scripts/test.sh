@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The test suite on a fresh machine: PostgreSQL (installed from apt and started if
-# missing), the temporal CLI (into .tools/), npm packages from the lockfile, then
+# missing), OpenSSH's sshd and an sftp-only account for the SFTP tests, the temporal
+# CLI (into .tools/), npm packages from the lockfile, then
 # `npm test` against a real PostgreSQL and a real Temporal dev server.
 # Extra arguments go to vitest (e.g. a test file).
 set -euo pipefail
@@ -9,6 +10,9 @@ cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if [[ -z "${DATABASE_URL:-}" ]]; then
   DATABASE_URL="$(scripts/ensure-postgres.sh)"
   export DATABASE_URL
+fi
+if [[ ! -x /usr/sbin/sshd ]] || ! id -u custsync-sftp >/dev/null 2>&1; then
+  scripts/ensure-sftp-server.sh >/dev/null
 fi
 if [[ -z "${TEMPORAL_CLI:-}" ]] && ! command -v temporal >/dev/null 2>&1; then
   TEMPORAL_CLI="$(scripts/install-temporal-cli.sh)"

@@ -2,7 +2,7 @@ import type { ConnectorInput } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
 import {
   loadSelectedInputs,
-  processedInputKeys,
+  processedInputs,
   recordSelectedInputs,
   type SelectedInput,
 } from '../db/repositories/run-inputs.js';
@@ -19,7 +19,8 @@ export interface SelectInputsInput {
 /**
  * Chooses what a step reads: the requested inputs; for connectors whose inputs are
  * consumed (files) every pending one, oldest first; otherwise all of them. Inputs
- * before the last full snapshot are superseded by it: recorded, not read. Returns the
+ * before the last full snapshot are superseded by it, and inputs whose content an earlier
+ * input delivered under another name are duplicates: both recorded, not read. Returns the
  * inputs to read, in order. A run that already merged part of its inputs (a retried
  * run) gets the same selection again.
  */
@@ -45,6 +46,7 @@ export function selectInputsActivity({ db, connectors }: ActivityDeps) {
     }
 
     let candidates: ConnectorInput[];
+    const duplicates = new Map<ConnectorInput, string>();
     if (input.requested && input.requested.length > 0) {
       candidates = input.requested.map((name) => {
         const found = available.find((a) => a.name === name);
@@ -55,16 +57,25 @@ export function selectInputsActivity({ db, connectors }: ActivityDeps) {
         return found;
       });
     } else if (connector.consumesInputs) {
-      const done = await processedInputKeys(db, input.connector);
-      candidates = available.filter((a) => !done.has(`${a.name}\u0000${a.checksum}`));
+      const done = await processedInputs(db, input.connector);
+      candidates = available.filter((a) => !done.keys.has(`${a.name}\u0000${a.checksum}`));
+      // The same content uploaded again under another name is skipped, saying which input delivered it.
+      const seen = new Map<string, string>();
+      for (const c of candidates) {
+        const earlier = done.byChecksum.get(c.checksum);
+        const original = earlier ? `${earlier.name} (run ${earlier.runId})` : seen.get(c.checksum);
+        if (original) duplicates.set(c, original);
+        else seen.set(c.checksum, c.name);
+      }
     } else {
       candidates = available;
     }
-    const lastFull = candidates.map((c) => c.kind ?? 'full').lastIndexOf('full');
-    const selected: SelectedInput[] = candidates.map((c, i) => ({
-      input: c,
-      status: i < lastFull ? 'superseded' : 'applied',
-    }));
+    const lastFull = candidates.map((c) => (duplicates.has(c) ? 'duplicate' : (c.kind ?? 'full'))).lastIndexOf('full');
+    const selected: SelectedInput[] = candidates.map((c, i) => {
+      const duplicateOf = duplicates.get(c);
+      if (duplicateOf) return { input: c, status: 'duplicate', duplicateOf };
+      return { input: c, status: i < lastFull ? 'superseded' : 'applied' };
+    });
     await recordSelectedInputs(db, input.runId, input.stepIndex, input.connector, selected);
     return selected.filter((s) => s.status === 'applied').map((s) => s.input);
   };

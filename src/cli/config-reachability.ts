@@ -1,5 +1,7 @@
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
+import { sftpEnvironmentVariables } from '../connectors/file-transports/sftp-settings.js';
+import { flatFileTransport } from '../connectors/flat-file/flat-file-transport.js';
 import { loadReferenceData } from '../connectors/flat-file/reference-data.js';
 import type { CustsyncConfig } from '../config/config-schema.js';
 
@@ -30,8 +32,9 @@ async function readableFile(path: string): Promise<string | undefined> {
 }
 
 /**
- * Checks, without a run, what each connector needs from this machine: its folder or
- * file exists and is readable, and its reference data loads and is valid.
+ * Checks, without a run, what each connector needs: its folder or file exists and is
+ * readable (for SFTP: the variables it names are set, and it logs in and lists the
+ * folder), and its reference data loads and is valid.
  */
 export async function reachabilityProblems(config: CustsyncConfig): Promise<ReachabilityProblem[]> {
   const problems: ReachabilityProblem[] = [];
@@ -39,8 +42,20 @@ export async function reachabilityProblems(config: CustsyncConfig): Promise<Reac
     const at = (field: string) => `connectors.${name}.${field}`;
     switch (connector.type) {
       case 'flat-file': {
-        const folder = await readableFolder(connector.folder);
-        if (folder) problems.push({ path: at('folder'), message: folder });
+        if (connector.sftp) {
+          const unset = sftpEnvironmentVariables(connector.sftp).filter(([, variable]) => !process.env[variable]);
+          for (const [field, variable] of unset) {
+            problems.push({ path: at(`sftp.${field}`), message: `environment variable ${variable} is not set` });
+          }
+          if (unset.length === 0) {
+            await flatFileTransport(name, connector)
+              .list()
+              .catch((error: unknown) => problems.push({ path: at('sftp'), message: (error as Error).message }));
+          }
+        } else {
+          const folder = await readableFolder(connector.folder);
+          if (folder) problems.push({ path: at('folder'), message: folder });
+        }
         if (connector.referenceData) {
           const file = await readableFile(connector.referenceData);
           if (file) problems.push({ path: at('referenceData'), message: file });

@@ -26,7 +26,11 @@ export function formatReport(report: RunReport): string {
       `  step ${d.step}`,
       d.name,
       d.kind,
-      d.status === 'superseded' ? 'skipped: a later full snapshot supersedes it' : `${d.read} read, ${d.rejected} rejected`,
+      d.status === 'superseded'
+        ? 'skipped: a later full snapshot supersedes it'
+        : d.status === 'duplicate'
+          ? `skipped: same content as ${d.duplicateOf ?? 'an earlier input'}`
+          : `${d.read} read, ${d.rejected} rejected`,
     ]);
     lines.push(...table(rows));
   }

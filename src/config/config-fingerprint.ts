@@ -2,13 +2,14 @@ import { createHash } from 'node:crypto';
 import type { CustsyncConfig } from './config-schema.js';
 
 /** Connector settings that say where data lives rather than what it means; they may differ between machines. */
-const LOCATION_FIELDS = new Set(['folder', 'path', 'referenceData', 'archiveFolder']);
+const LOCATION_FIELDS = new Set(['folder', 'path', 'referenceData', 'archiveFolder', 'downloadFolder']);
 
 function stable(value: unknown): unknown {
   if (Array.isArray(value)) return value.map(stable);
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.keys(value)
+        .filter((k) => !LOCATION_FIELDS.has(k))
         .sort()
         .map((k) => [k, stable((value as Record<string, unknown>)[k])]),
     );
@@ -32,7 +33,7 @@ export function flowFingerprint(config: CustsyncConfig, flow: string): string | 
   const connectors = Object.fromEntries(
     names.map((name) => [
       name,
-      Object.fromEntries(Object.entries(config.connectors[name] ?? {}).filter(([k]) => !LOCATION_FIELDS.has(k))),
+      config.connectors[name] ?? {},
     ]),
   );
   const text = JSON.stringify(stable({ flow: definition, connectors }));

@@ -1,16 +1,45 @@
 import { z } from 'zod';
 import { ASPECTS } from '../domain/customer-record.js';
 import { TEXT_ENCODING_ALIASES, TEXT_ENCODINGS } from '../connectors/flat-file/text-encodings.js';
+import { compileFileNamePattern } from '../connectors/flat-file/file-name-pattern.js';
+import { compileTimestampPattern, DEFAULT_TIMESTAMP_PATTERN } from '../connectors/flat-file/file-name-timestamp.js';
+import { sftpSettingsSchema } from '../connectors/file-transports/sftp-settings.js';
 import { durationSchema } from './duration.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'use lowercase letters, digits, - and _');
 
+const compiles = (compile: (text: string) => unknown) => (text: string, ctx: z.RefinementCtx) => {
+  try {
+    compile(text);
+  } catch (error) {
+    ctx.addIssue({ code: 'custom', message: (error as Error).message });
+  }
+};
+const fileNamePattern = z.string().min(1).superRefine(compiles((text) => compileFileNamePattern(text)));
+
 export const flatFileConnectorSchema = z.strictObject({
   type: z.literal('flat-file'),
-  /** Folder the files are read from (relative paths resolve against the config file). */
+  /**
+   * Folder the files are read from: on this machine (relative paths resolve against the
+   * config file), or on the SFTP server when `sftp` is given.
+   */
   folder: z.string().min(1),
-  /** Glob (`*`, `?`) or `/regex/` the file names must match; default `*customer*.{txt,csv}`. */
-  pattern: z.string().min(1).default('*customer*.{txt,csv}'),
+  /** Read the folder on an SFTP server instead of this machine. */
+  sftp: sftpSettingsSchema.optional(),
+  /** Glob (`*`, `?`, `{a,b}`) or `/regex/` the file names must match; default `*customer*.{txt,csv}`. */
+  pattern: fileNamePattern.default('*customer*.{txt,csv}'),
+  /** Match `pattern` and `deltaPattern` regardless of letter case; default false. */
+  caseInsensitive: z.boolean().default(false),
+  /**
+   * `/regex/` capturing year, month, day [, hour, minute, second] of the export time in a
+   * file name; files are read oldest first by it, by modification time when a name has none.
+   * `false`: by modification time only. Default: `20261101T020000`, `20261101_0200` or `20261101`.
+   */
+  timestampPattern: z
+    .string()
+    .superRefine(compiles(compileTimestampPattern))
+    .or(z.literal(false))
+    .default(DEFAULT_TIMESTAMP_PATTERN),
   /** Field delimiter; default `|`. */
   delimiter: z.string().length(1).default('|'),
   /** Quote character; default `"`. */
@@ -37,14 +66,19 @@ export const flatFileConnectorSchema = z.strictObject({
   /** Every file is a `full` snapshot or a `delta`; unset: files matching `deltaPattern` are deltas, others full. */
   kind: z.enum(['full', 'delta']).optional(),
   /** Glob or `/regex/` of delta file names, used when `kind` is unset; default `*_delta*`. */
-  deltaPattern: z.string().min(1).default('*_delta*'),
+  deltaPattern: fileNamePattern.default('*_delta*'),
   /** A file modified more recently than this is still being written and is left for a later run; default 0s. */
   minAge: durationSchema.default(0),
+  /**
+   * List the folder twice this far apart and leave a file whose size or modification time
+   * changed in between for a later run (it is still being written); default 0s (one listing).
+   */
+  stabilityInterval: durationSchema.default(0),
   /** Suffix of the marker file the uploader writes when a file is complete (e.g. `.done`); a file without one is not read. */
   doneMarker: z.string().min(1).optional(),
   /** What becomes of a file once a run has processed it: `leave` it (default), `archive` it, or `delete` it. */
   afterProcessing: z.enum(['leave', 'archive', 'delete']).default('leave'),
-  /** Where `archive` moves files (relative paths resolve against the config file); default `<folder>/archive`. */
+  /** Where `archive` moves files (on the SFTP server with `sftp`; else relative paths resolve against the config file); default `<folder>/archive`. */
   archiveFolder: z.string().min(1).optional(),
 });
 

@@ -54,9 +54,11 @@ function resolvePaths(config: CustsyncConfig, baseDir: string): CustsyncConfig {
             name,
             {
               ...c,
-              folder: abs(c.folder),
+              // With sftp, folder and archiveFolder are paths on the server.
+              folder: c.sftp ? c.folder : abs(c.folder),
               referenceData: c.referenceData && abs(c.referenceData),
-              archiveFolder: c.archiveFolder && abs(c.archiveFolder),
+              archiveFolder: c.archiveFolder && (c.sftp ? c.archiveFolder : abs(c.archiveFolder)),
+              ...(c.sftp ? { sftp: { ...c.sftp, downloadFolder: c.sftp.downloadFolder && abs(c.sftp.downloadFolder) } } : {}),
             },
           ];
         case 'jsonl-file':

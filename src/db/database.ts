@@ -219,8 +219,13 @@ export interface SyncRunInputsTable {
   checksum: string;
   size: ColumnType<string | null, number | null | undefined, number | null>;
   kind: 'full' | 'delta';
-  /** `applied`: staged; `superseded`: a later full snapshot in the same run made it irrelevant. */
-  status: 'applied' | 'superseded';
+  /**
+   * `applied`: staged; `superseded`: a later full snapshot in the same run made it irrelevant;
+   * `duplicate`: an earlier input had the same content under another name.
+   */
+  status: 'applied' | 'superseded' | 'duplicate';
+  /** For a duplicate: the earlier input (`name`, or `name (run <id>)` when an earlier run read it). */
+  duplicate_of: ColumnType<string | null, string | null | undefined, string | null>;
   read: Generated<number>;
   rejected: Generated<number>;
 }

@@ -118,8 +118,13 @@ export interface RunProgress {
 export interface InputReport {
   name: string;
   kind: 'full' | 'delta';
-  /** `applied`: read and staged; `superseded`: skipped, a later full snapshot in the same run replaces it. */
-  status: 'applied' | 'superseded';
+  /**
+   * `applied`: read and staged; `superseded`: skipped, a later full snapshot in the same run replaces it;
+   * `duplicate`: skipped, an earlier input had the same content under another name.
+   */
+  status: 'applied' | 'superseded' | 'duplicate';
+  /** For a duplicate: the earlier input (`name`, or `name (run <id>)` when an earlier run read it). */
+  duplicateOf?: string;
   read: number;
   rejected: number;
 }

@@ -1,35 +1,11 @@
-import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
+import { custsync, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
-
-const BIN = fileURLToPath(new URL('../../bin/custsync.js', import.meta.url));
-const exec = promisify(execFile);
-
-async function custsync(args: string[], env: NodeJS.ProcessEnv = {}) {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
-      env: { ...process.env, ...env },
-      timeout: 60_000,
-    });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
-
-function writeConfig(text: string): string {
-  const file = join(mkdtempSync(join(tmpdir(), 'custsync-config-')), 'custsync.config.yaml');
-  writeFileSync(file, text);
-  return file;
-}
 
 describe('custsync config check', () => {
   it('accepts the shipped example config', async () => {

@@ -1,14 +1,21 @@
 import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { formatReport } from '../../src/cli/format-report.js';
+import { DELTA, dropInto, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const HOUR_AGO = new Date(Date.now() - 3_600_000);
 
 describe('flat files after and before processing', () => {
   let h: SyncHarness;
-  const inbox = { archive: inboxWith(SNAPSHOT), delete: inboxWith(SNAPSHOT), young: inboxWith(SNAPSHOT), marker: inboxWith(SNAPSHOT) };
+  const inbox = {
+    archive: inboxWith(SNAPSHOT),
+    delete: inboxWith(SNAPSHOT),
+    young: inboxWith(SNAPSHOT),
+    marker: inboxWith(SNAPSHOT),
+    dupes: inboxWith(SNAPSHOT),
+  };
   beforeAll(async () => {
     const referenceData = join(SHARED_DATA, 'reference-data.json');
     const erp = (folder: string, extra: Record<string, unknown>) => ({ type: 'flat-file', folder, referenceData, ...extra });
@@ -19,8 +26,9 @@ describe('flat files after and before processing', () => {
         delete: erp(inbox.delete, { afterProcessing: 'delete' }),
         young: erp(inbox.young, { minAge: '10m' }),
         marker: erp(inbox.marker, { doneMarker: '.done', afterProcessing: 'delete' }),
+        dupes: erp(inbox.dupes, {}),
       },
-      flows: { archive: flow('archive'), delete: flow('delete'), young: flow('young'), marker: flow('marker') },
+      flows: { archive: flow('archive'), delete: flow('delete'), young: flow('young'), marker: flow('marker'), dupes: flow('dupes') },
     });
   });
   afterAll(async () => h?.close());
@@ -46,5 +54,22 @@ describe('flat files after and before processing', () => {
     expect((await h.run('marker')).steps[0]!.inputs).toEqual([SNAPSHOT]);
     expect(existsSync(join(inbox.marker, SNAPSHOT))).toBe(false);
     expect(readdirSync(inbox.marker)).toEqual([]);
+  });
+
+  it('skips the same content uploaded again under another name, saying which file delivered it', async () => {
+    const first = await h.run('dupes');
+    expect(first.totals.created).toBe(4);
+    dropInto(inbox.dupes, SNAPSHOT, 'customer_20261101T050000.txt');
+    dropInto(inbox.dupes, DELTA, 'customer_20261101T060000_delta.txt');
+    dropInto(inbox.dupes, DELTA, 'customer_20261101T070000_delta.txt');
+    const second = await h.run('dupes');
+    expect(second.steps[0]!.inputDetails.map((d) => [d.name, d.status, d.duplicateOf])).toEqual([
+      ['customer_20261101T050000.txt', 'duplicate', `${SNAPSHOT} (run ${first.runId})`],
+      ['customer_20261101T060000_delta.txt', 'applied', undefined],
+      ['customer_20261101T070000_delta.txt', 'duplicate', 'customer_20261101T060000_delta.txt'],
+    ]);
+    expect(second.steps[0]!.inputs).toEqual(['customer_20261101T060000_delta.txt']);
+    expect(formatReport(second)).toContain(`skipped: same content as ${SNAPSHOT} (run ${first.runId})`);
+    expect((await h.run('dupes')).steps[0]!.inputDetails).toEqual([]);
   });
 });

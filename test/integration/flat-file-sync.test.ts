@@ -1,18 +1,14 @@
-import { execFile } from 'node:child_process';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_ASPECTS } from '../../src/connectors/flat-file/template-aspects.js';
 import { formatPreview } from '../../src/cli/format-preview.js';
 import type { RunReport } from '../../src/domain/run-types.js';
 import { customerIdOf, dumpCustomerTables, rowsNotOf, type TableRows } from '../support/db-state.js';
 import { BAD_ROWS, DELTA, dropInto, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { custsync } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const ERP_ASPECTS = TEMPLATE_ASPECTS;
-const BIN = fileURLToPath(new URL('../../bin/custsync.js', import.meta.url));
-const exec = promisify(execFile);
 
 describe('flat-file source through Temporal into PostgreSQL', () => {
   let h: SyncHarness;
@@ -260,16 +256,12 @@ describe('flat-file source through Temporal into PostgreSQL', () => {
     });
 
     it('exports every rejected record as CSV with file, line, customer code, field and reason', async () => {
-      const { stdout } = await exec(process.execPath, [BIN, 'runs', 'rejects', report.runId], {
-        env: { ...process.env, DATABASE_URL: h.db.url },
-      });
+      const { stdout } = await custsync(['runs', 'rejects', report.runId], { DATABASE_URL: h.db.url });
       const lines = stdout.trimEnd().split('\n');
       expect(lines[0]).toBe('step,source,line,customer_code,field,reason,raw');
       expect(lines).toHaveLength(9);
       expect(lines[1]).toMatch(/^1,customer_20261101T040000_badrows\.txt,2,C2001,shipping_state_1,shipping_state_1 is required when shipping_country_1 is CA,Maple Goods\|C2001\|/);
-      const json = await exec(process.execPath, [BIN, 'runs', 'rejects', report.runId, '--json'], {
-        env: { ...process.env, DATABASE_URL: h.db.url },
-      });
+      const json = await custsync(['runs', 'rejects', report.runId, '--json'], { DATABASE_URL: h.db.url });
       expect((JSON.parse(json.stdout) as { customer_code: string }[]).map((r) => r.customer_code)).toEqual([
         'C2001', 'C2002', 'C2003', 'C2004', 'C2005', 'C2006', 'C2009', 'C2007',
       ]);

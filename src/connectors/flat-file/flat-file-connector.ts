@@ -1,13 +1,14 @@
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, posix } from 'node:path';
 import type { FlatFileConnectorConfig } from '../../config/config-schema.js';
 import type { CustomerRecord, RejectedRecord } from '../../domain/customer-record.js';
 import { combineFragments } from '../../merge/index.js';
 import type { Connector, ConnectorInput, ConnectorPage, ReadOptions, StagedFragment } from '../connector.js';
-import { fileChecksum } from '../file-checksum.js';
+import type { ListedFile } from '../file-transports/file-transport.js';
 import { InputError } from '../input-error.js';
 import { readDelimitedRows, readHeaderRow } from './delimited-reader.js';
 import { compileFileNamePattern } from './file-name-pattern.js';
+import { compileTimestampPattern, fileNameTimestamp } from './file-name-timestamp.js';
+import { flatFileTransport } from './flat-file-transport.js';
 import { loadReferenceData, type ReferenceData } from './reference-data.js';
 import { parseTemplateHeader, TemplateHeaderError } from './template-header.js';
 import { mapTemplateRow } from './template-row-mapper.js';
@@ -17,15 +18,20 @@ interface FlatFileCursor {
   line: number;
 }
 
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
 /**
- * Reads standard-template flat files from a local folder: one row per address,
- * rows of one customer grouped by `customer_code`.
+ * Reads standard-template flat files from a local folder or an SFTP server: one row per
+ * address, rows of one customer grouped by `customer_code`.
  */
 export function createFlatFileConnector(name: string, config: FlatFileConnectorConfig): Connector {
-  const pattern = compileFileNamePattern(config.pattern);
-  const deltaPattern = compileFileNamePattern(config.deltaPattern);
+  const patternOptions = { caseInsensitive: config.caseInsensitive };
+  const pattern = compileFileNamePattern(config.pattern, patternOptions);
+  const deltaPattern = compileFileNamePattern(config.deltaPattern, patternOptions);
+  const timestampPattern = config.timestampPattern === false ? undefined : compileTimestampPattern(config.timestampPattern);
   const kindOf = (file: string): 'full' | 'delta' => config.kind ?? (deltaPattern.test(file) ? 'delta' : 'full');
   const readerOptions = { delimiter: config.delimiter, quote: config.quote, encoding: config.encoding };
+  const transport = flatFileTransport(name, config);
   let referenceData: Promise<ReferenceData | undefined> | undefined;
   const reference = () =>
     (referenceData ??= config.referenceData
@@ -35,62 +41,58 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
         })
       : Promise.resolve(undefined));
 
+  /** Files ready to read: matching, complete by every configured test, oldest first. */
+  const readyFiles = async (): Promise<ListedFile[]> => {
+    const listed = await transport.list();
+    const present = new Set(listed.map((f) => f.name));
+    const youngest = Date.now() - config.minAge;
+    let ready = listed.filter(
+      (f) =>
+        pattern.test(f.name) &&
+        /\.(txt|csv)$/i.test(f.name) &&
+        // An uploader that writes a done-marker has finished the file only once the marker is there.
+        (config.doneMarker === undefined || present.has(`${f.name}${config.doneMarker}`)) &&
+        // Modified too recently: still being written; a later run reads it.
+        f.mtimeMs <= youngest,
+    );
+    if (config.stabilityInterval > 0 && ready.length > 0) {
+      await sleep(config.stabilityInterval);
+      const again = new Map((await transport.list()).map((f) => [f.name, f]));
+      ready = ready.filter((f) => again.get(f.name)?.size === f.size && again.get(f.name)?.mtimeMs === f.mtimeMs);
+    }
+    const time = (f: ListedFile) => (timestampPattern && fileNameTimestamp(f.name, timestampPattern)) ?? f.mtimeMs;
+    return ready.sort((a, b) => time(a) - time(b) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  };
+
   return {
     name,
     type: 'flat-file',
     consumesInputs: true,
     async listInputs(): Promise<ConnectorInput[]> {
-      let entries: string[];
-      try {
-        entries = await readdir(config.folder);
-      } catch {
-        throw new InputError(`connector ${name}: folder ${config.folder} cannot be read; check "folder" in the config`);
+      const inputs: ConnectorInput[] = [];
+      for (const file of await readyFiles()) {
+        const { checksum } = await transport.fetch(file);
+        inputs.push({ name: file.name, checksum, size: file.size, kind: kindOf(file.name) });
       }
-      const present = new Set(entries);
-      const files = entries.filter(
-        (f) =>
-          pattern.test(f) &&
-          /\.(txt|csv)$/i.test(f) &&
-          // An uploader that writes a done-marker has finished the file only once the marker is there.
-          (config.doneMarker === undefined || present.has(`${f}${config.doneMarker}`)),
-      );
-      const youngest = Date.now() - config.minAge;
-      const listed = await Promise.all(
-        files.map(async (file) => {
-          const path = join(config.folder, file);
-          const info = await stat(path);
-          // Modified too recently: still being written; a later run reads it.
-          if (info.mtimeMs > youngest) return undefined;
-          return { name: file, checksum: await fileChecksum(path), size: info.size, mtime: info.mtimeMs };
-        }),
-      );
-      const inputs = listed.filter((i) => i !== undefined);
-      // Oldest first: names carry the export timestamp; the modification time breaks ties.
-      inputs.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : a.mtime - b.mtime));
-      return inputs.map(({ name: file, checksum, size }) => ({ name: file, checksum, size, kind: kindOf(file) }));
+      return inputs;
     },
     async afterProcessed(input: ConnectorInput): Promise<void> {
       if (config.afterProcessing === 'leave') return;
-      const path = join(config.folder, input.name);
-      const marker = config.doneMarker ? [`${input.name}${config.doneMarker}`] : [];
+      const names = [input.name, ...(config.doneMarker ? [`${input.name}${config.doneMarker}`] : [])];
       try {
-        if (config.afterProcessing === 'delete') {
-          await rm(path, { force: true });
-          for (const m of marker) await rm(join(config.folder, m), { force: true });
-          return;
+        if (config.afterProcessing === 'delete') await transport.remove(names);
+        else {
+          const archive = config.archiveFolder ?? (config.sftp ? posix.join(config.folder, 'archive') : join(config.folder, 'archive'));
+          await transport.archive([input.name], archive);
+          if (config.doneMarker) await transport.remove(names.slice(1));
         }
-        const archive = config.archiveFolder ?? join(config.folder, 'archive');
-        await mkdir(archive, { recursive: true });
-        await rename(path, join(archive, input.name)).catch((error: NodeJS.ErrnoException) => {
-          if (error.code !== 'ENOENT') throw error;
-        });
-        for (const m of marker) await rm(join(config.folder, m), { force: true });
       } catch (error) {
+        if (error instanceof InputError) throw error;
         throw new Error(`connector ${name}: cannot ${config.afterProcessing} ${input.name}: ${(error as Error).message}`, { cause: error });
       }
     },
     async *read(input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage> {
-      const path = join(config.folder, input.name);
+      const path = await transport.fetchListed(input.name, input.checksum);
       const refData = await reference();
       let headerRow;
       try {

@@ -3,10 +3,12 @@ import type { ConnectorInput } from '../../domain/connector-input.js';
 import type { InputReport } from '../../domain/run-types.js';
 import type { Database } from '../database.js';
 
-/** An input as a run's step selected it: staged (`applied`) or skipped (`superseded`). */
+/** An input as a run's step selected it: staged (`applied`) or skipped (`superseded`, `duplicate`). */
 export interface SelectedInput {
   input: ConnectorInput;
-  status: 'applied' | 'superseded';
+  status: 'applied' | 'superseded' | 'duplicate';
+  /** For a duplicate: the earlier input with the same content. */
+  duplicateOf?: string;
 }
 
 /** Replaces a step's recorded selection and the step's list of input names. */
@@ -33,6 +35,7 @@ export async function recordSelectedInputs(
             size: s.input.size ?? null,
             kind: s.input.kind ?? 'full',
             status: s.status,
+            duplicate_of: s.duplicateOf ?? null,
           })),
         )
         .execute();
@@ -58,6 +61,7 @@ export async function loadSelectedInputs(db: Kysely<Database>, runId: string, st
   return rows.map((r) => ({
     input: { name: r.name, checksum: r.checksum, kind: r.kind, ...(r.size !== null ? { size: Number(r.size) } : {}) },
     status: r.status,
+    ...(r.duplicate_of !== null ? { duplicateOf: r.duplicate_of } : {}),
   }));
 }
 
@@ -82,7 +86,7 @@ export async function recordInputCounts(
 export async function loadInputReports(db: Kysely<Database>, runId: string): Promise<Map<number, InputReport[]>> {
   const rows = await db
     .selectFrom('sync_run_inputs')
-    .select(['step_index', 'name', 'kind', 'status', 'read', 'rejected'])
+    .select(['step_index', 'name', 'kind', 'status', 'read', 'rejected', 'duplicate_of'])
     .where('run_id', '=', runId)
     .orderBy('step_index')
     .orderBy('position')
@@ -91,7 +95,14 @@ export async function loadInputReports(db: Kysely<Database>, runId: string): Pro
   for (const r of rows) {
     let list = byStep.get(r.step_index);
     if (!list) byStep.set(r.step_index, (list = []));
-    list.push({ name: r.name, kind: r.kind, status: r.status, read: r.read, rejected: r.rejected });
+    list.push({
+      name: r.name,
+      kind: r.kind,
+      status: r.status,
+      read: r.read,
+      rejected: r.rejected,
+      ...(r.duplicate_of !== null ? { duplicateOf: r.duplicate_of } : {}),
+    });
   }
   return byStep;
 }
@@ -112,8 +123,18 @@ export async function recordConsumedInputs(
     on conflict (connector, name, checksum) do nothing`.execute(db);
 }
 
-/** Inputs of a connector already processed, as `name\0checksum` keys. */
-export async function processedInputKeys(db: Kysely<Database>, connector: string): Promise<Set<string>> {
-  const rows = await db.selectFrom('connector_inputs').select(['name', 'checksum']).where('connector', '=', connector).execute();
-  return new Set(rows.map((p) => `${p.name}\u0000${p.checksum}`));
+/** Inputs of a connector already processed: their `name\0checksum` keys, and by checksum the first one with that content. */
+export async function processedInputs(
+  db: Kysely<Database>,
+  connector: string,
+): Promise<{ keys: Set<string>; byChecksum: Map<string, { name: string; runId: string }> }> {
+  const rows = await db
+    .selectFrom('connector_inputs')
+    .select(['name', 'checksum', 'run_id'])
+    .where('connector', '=', connector)
+    .orderBy('processed_at')
+    .execute();
+  const byChecksum = new Map<string, { name: string; runId: string }>();
+  for (const r of rows) if (!byChecksum.has(r.checksum)) byChecksum.set(r.checksum, { name: r.name, runId: r.run_id });
+  return { keys: new Set(rows.map((p) => `${p.name}\u0000${p.checksum}`)), byChecksum };
 }

@@ -24,3 +24,12 @@ describe('file name patterns', () => {
     expect(pattern.test('customer_latest.txt')).toBe(false);
   });
 });
+
+describe('case-insensitive file name patterns', () => {
+  it('matches globs and regexes regardless of case when asked', () => {
+    expect(compileFileNamePattern('customer_*.txt').test('CUSTOMER_1.TXT')).toBe(false);
+    expect(compileFileNamePattern('customer_*.txt', { caseInsensitive: true }).test('CUSTOMER_1.TXT')).toBe(true);
+    expect(compileFileNamePattern('/^customer_\\d+\\.txt$/', { caseInsensitive: true }).test('Customer_1.Txt')).toBe(true);
+    expect(compileFileNamePattern('/^customer_\\d+\\.txt$/').test('Customer_1.Txt')).toBe(false);
+  });
+});

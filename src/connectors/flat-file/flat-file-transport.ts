@@ -1,0 +1,13 @@
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FlatFileConnectorConfig } from '../../config/config-schema.js';
+import type { FileTransport } from '../file-transports/file-transport.js';
+import { localFolderTransport } from '../file-transports/local-folder-transport.js';
+import { sftpTransport } from '../file-transports/sftp-transport.js';
+
+/** The connector's folder: on an SFTP server when `sftp` is configured, else on this machine. */
+export function flatFileTransport(name: string, config: FlatFileConnectorConfig): FileTransport {
+  if (!config.sftp) return localFolderTransport(name, config.folder);
+  const downloads = config.sftp.downloadFolder ?? join(tmpdir(), 'custsync-downloads', `${name}@${config.sftp.host}_${config.sftp.port}`);
+  return sftpTransport(name, config.sftp, config.folder, downloads);
+}

@@ -1,0 +1,58 @@
+import { appendFileSync, copyFileSync, mkdtempSync, utimesSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { flatFileConnectorSchema } from '../../../src/config/config-schema.js';
+import { createFlatFileConnector } from '../../../src/connectors/flat-file/flat-file-connector.js';
+import { SHARED_DATA, SNAPSHOT } from '../../support/sample-data.js';
+
+function inbox(files: Record<string, Date>): string {
+  const dir = mkdtempSync(join(tmpdir(), 'custsync-discovery-'));
+  for (const [name, mtime] of Object.entries(files)) {
+    copyFileSync(join(SHARED_DATA, SNAPSHOT), join(dir, name));
+    utimesSync(join(dir, name), mtime, mtime);
+  }
+  return dir;
+}
+
+const connector = (folder: string, options: Record<string, unknown> = {}) =>
+  createFlatFileConnector('erp', flatFileConnectorSchema.parse({ type: 'flat-file', folder, ...options }));
+const names = async (folder: string, options: Record<string, unknown> = {}) =>
+  (await connector(folder, options).listInputs()).map((i) => i.name);
+
+describe('which files a flat-file connector reads, in which order', () => {
+  it('orders by the timestamp in the name, and by modification time where a name has none', async () => {
+    const dir = inbox({
+      'customer_a_20261101T040000.txt': new Date('2026-11-01T01:00:00Z'),
+      'customer_b_20261101T030000.txt': new Date('2026-11-01T05:00:00Z'),
+      'customer_latest.txt': new Date('2026-11-01T03:30:00Z'),
+    });
+    expect(await names(dir)).toEqual(['customer_b_20261101T030000.txt', 'customer_latest.txt', 'customer_a_20261101T040000.txt']);
+    expect(await names(dir, { timestampPattern: false })).toEqual([
+      'customer_a_20261101T040000.txt',
+      'customer_latest.txt',
+      'customer_b_20261101T030000.txt',
+    ]);
+  });
+
+  it('matches names regardless of case when asked', async () => {
+    const dir = inbox({ 'CUSTOMER_20261101T020000.TXT': new Date('2026-11-01T02:00:00Z') });
+    expect(await names(dir, { pattern: 'customer_*.txt' })).toEqual([]);
+    expect(await names(dir, { pattern: 'customer_*.txt', caseInsensitive: true })).toEqual(['CUSTOMER_20261101T020000.TXT']);
+  });
+
+  it('leaves a file that grows between two listings for a later run', async () => {
+    const dir = inbox({ [SNAPSHOT]: new Date('2026-11-01T02:00:00Z') });
+    const listing = names(dir, { stabilityInterval: '600ms' });
+    await new Promise((r) => setTimeout(r, 200));
+    appendFileSync(join(dir, SNAPSHOT), 'still|uploading\n');
+    expect(await listing).toEqual([]);
+    expect(await names(dir, { stabilityInterval: '200ms' })).toEqual([SNAPSHOT]);
+  });
+
+  it('refuses a pattern that does not compile, at config time', () => {
+    const parsed = flatFileConnectorSchema.safeParse({ type: 'flat-file', folder: '/x', pattern: '/customer(/', timestampPattern: '/(\\d{8})/' });
+    expect(parsed.success).toBe(false);
+    expect(parsed.error?.issues.map((i) => i.path.join('.'))).toEqual(['pattern', 'timestampPattern']);
+  });
+});

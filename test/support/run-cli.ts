@@ -1,0 +1,30 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+
+const BIN = fileURLToPath(new URL('../../bin/custsync.js', import.meta.url));
+const exec = promisify(execFile);
+
+/** Runs the real `custsync` command line in a child process; never throws on a non-zero exit. */
+export async function custsync(args: string[], env: NodeJS.ProcessEnv = {}) {
+  try {
+    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
+      env: { ...process.env, ...env },
+      timeout: 60_000,
+    });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+/** Writes a config file into a fresh temporary folder and returns its path. */
+export function writeConfig(text: string): string {
+  const file = join(mkdtempSync(join(tmpdir(), 'custsync-config-')), 'custsync.config.yaml');
+  writeFileSync(file, text);
+  return file;
+}
