@@ -2,7 +2,8 @@ import type { ConnectorInput } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
 import {
   loadSelectedInputs,
-  processedInputs,
+  lastProcessedInput,
+  processedInputKeys,
   recordSelectedInputs,
   type SelectedInput,
 } from '../db/repositories/run-inputs.js';
@@ -19,8 +20,8 @@ export interface SelectInputsInput {
 /**
  * Chooses what a step reads: the requested inputs; for connectors whose inputs are
  * consumed (files) every pending one, oldest first; otherwise all of them. Inputs
- * before the last full snapshot are superseded by it, and inputs whose content an earlier
- * input delivered under another name are duplicates: both recorded, not read. Returns the
+ * before the last full snapshot are superseded by it, and an input with the same content
+ * as the one just before it (a repeated upload) is a duplicate: both recorded, not read. Returns the
  * inputs to read, in order. A run that already merged part of its inputs (a retried
  * run) gets the same selection again.
  */
@@ -57,15 +58,15 @@ export function selectInputsActivity({ db, connectors }: ActivityDeps) {
         return found;
       });
     } else if (connector.consumesInputs) {
-      const done = await processedInputs(db, input.connector);
-      candidates = available.filter((a) => !done.keys.has(`${a.name}\u0000${a.checksum}`));
-      // The same content uploaded again under another name is skipped, saying which input delivered it.
-      const seen = new Map<string, string>();
+      const done = await processedInputKeys(db, input.connector);
+      candidates = available.filter((a) => !done.has(`${a.name}\u0000${a.checksum}`));
+      // An upload repeated under another name (same content as the input just before it) is skipped.
+      // Content equal to an older input, with other inputs in between, is applied: it is the source's state again.
+      const last = await lastProcessedInput(db, input.connector);
+      let previous = last && { checksum: last.checksum, label: `${last.name} (run ${last.runId})` };
       for (const c of candidates) {
-        const earlier = done.byChecksum.get(c.checksum);
-        const original = earlier ? `${earlier.name} (run ${earlier.runId})` : seen.get(c.checksum);
-        if (original) duplicates.set(c, original);
-        else seen.set(c.checksum, c.name);
+        if (previous?.checksum === c.checksum) duplicates.set(c, previous.label);
+        else previous = { checksum: c.checksum, label: c.name };
       }
     } else {
       candidates = available;

@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEMPLATE_ASPECTS } from '../../src/connectors/flat-file/template-aspects.js';
 import { rootCauseMessage } from '../../src/domain/root-cause-message.js';
 import { DELTA, inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
-import { writeSampleVariant } from '../support/sample-variants.js';
+import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { waitForPhase } from '../support/wait-for-phase.js';
 
@@ -84,7 +84,7 @@ describe('a backlog of a full snapshot and two deltas', () => {
   it('skips snapshots a later snapshot supersedes and records them as processed', async () => {
     const inbox = folderOf(backlog);
     writeSampleVariant(inbox, SNAPSHOT, 'customer_20261102T010000.txt', () => true);
-    writeSampleVariant(inbox, SNAPSHOT, 'customer_20261102T020000.txt', () => true);
+    writeSampleVariant(inbox, SNAPSHOT, 'customer_20261102T020000.txt', () => true, (row) => row.replace('|Acme NYC|', '|Acme New York|'));
     const report = await backlog.run('erp');
     expect(report.steps[0]!.inputDetails.map((d) => [d.name, d.status])).toEqual([
       ['customer_20261102T010000.txt', 'superseded'],
@@ -146,7 +146,7 @@ describe('one run per flow at a time', () => {
   });
 
   it('takes over the flow from a run that was terminated', async () => {
-    writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T060000.txt', () => false);
+    writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T060000.txt', rowOf('C1001'));
     const stuck = await h.start('erp');
     await waitForPhase(stuck, 'awaiting-deletion-approval');
     await stuck.terminate('test: an operator terminates a run');

@@ -28,7 +28,7 @@ describe('flat files after and before processing', () => {
         marker: erp(inbox.marker, { doneMarker: '.done', afterProcessing: 'delete' }),
         dupes: erp(inbox.dupes, {}),
       },
-      flows: { archive: flow('archive'), delete: flow('delete'), young: flow('young'), marker: flow('marker'), dupes: flow('dupes') },
+      flows: { archive: flow('archive'), delete: flow('delete'), young: flow('young'), marker: flow('marker'), dupes: { ...flow('dupes'), deletion: { threshold: 100 } } },
     });
   });
   afterAll(async () => h?.close());
@@ -56,7 +56,7 @@ describe('flat files after and before processing', () => {
     expect(readdirSync(inbox.marker)).toEqual([]);
   });
 
-  it('skips the same content uploaded again under another name, saying which file delivered it', async () => {
+  it('skips an upload repeated under another name, saying which file delivered it', async () => {
     const first = await h.run('dupes');
     expect(first.totals.created).toBe(4);
     dropInto(inbox.dupes, SNAPSHOT, 'customer_20261101T050000.txt');
@@ -71,5 +71,10 @@ describe('flat files after and before processing', () => {
     expect(second.steps[0]!.inputs).toEqual(['customer_20261101T060000_delta.txt']);
     expect(formatReport(second)).toContain(`skipped: same content as ${SNAPSHOT} (run ${first.runId})`);
     expect((await h.run('dupes')).steps[0]!.inputDetails).toEqual([]);
+
+    // The first snapshot's content again, after other files: the source's state again, so it is applied.
+    dropInto(inbox.dupes, SNAPSHOT, 'customer_20261101T080000.txt');
+    const again = await h.run('dupes');
+    expect(again.steps[0]!.inputDetails.map((d) => d.status)).toEqual(['applied']);
   });
 });

@@ -1,9 +1,11 @@
 import { posix } from 'node:path';
+import type { SFTPWrapper } from 'ssh2';
 import type SftpClient from 'ssh2-sftp-client';
 import { InputError } from '../input-error.js';
 import { downloadCache } from './download-cache.js';
 import type { FileTransport, ListedFile, LocalFile } from './file-transport.js';
 import { sftpLocation, withSftpSession } from './sftp-connection.js';
+import { sftpRangeReader } from './sftp-range-reader.js';
 import type { SftpSettings } from './sftp-settings.js';
 
 /** SFTP status code 2: no such file. */
@@ -21,7 +23,12 @@ export function sftpTransport(connector: string, settings: SftpSettings, folder:
   const remote = (name: string) => posix.join(folder, name);
   const session = <T>(work: (client: SftpClient) => Promise<T>) => withSftpSession(connector, settings, work);
   const download = (client: SftpClient, file: ListedFile) =>
-    cache.download(file, (start) => client.createReadStream(remote(file.name), { start }), settings.idleTimeout);
+    cache.download(
+      file,
+      // The client's own streams read one request at a time; the session's SFTP channel allows many.
+      (start) => sftpRangeReader((client as unknown as { sftp: SFTPWrapper }).sftp, remote(file.name), start, file.size),
+      settings.idleTimeout,
+    );
 
   return {
     location: sftpLocation(settings, folder),

@@ -21,6 +21,12 @@ export interface TemplateRowContext {
   referenceData?: ReferenceData;
 }
 
+/** One thing wrong with a row: the column and what is wrong with it. */
+interface Problem {
+  field: string;
+  reason: string;
+}
+
 /** A row's outcome: a customer record fragment, or a reject saying where and why. */
 export type TemplateRowResult = { ok: true; record: CustomerRecord } | { ok: false; reject: RejectedRecord };
 
@@ -207,7 +213,8 @@ function resolveCode(
  * @param row a data row from {@link readDelimitedRows}
  * @param header the file's header from {@link parseTemplateHeader}
  * @param ctx file name for rejects and optional reference data
- * @returns the record, or a reject naming the row's first problem
+ * @returns the record, or a reject naming every problem of the row: its columns in
+ *   `field` (comma-separated) and its reasons in `reason` (separated by `; `)
  */
 export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: TemplateRowContext): TemplateRowResult {
   const fields = row.fields;
@@ -223,38 +230,34 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     return rejectRow(row, ctx, customerCode, column, `${column} (column ${index + 1}) cannot be read: ${row.undecodable.reason}`);
   }
 
+  const problems: Problem[] = [];
+  const problem = (field: string, reason: string) => problems.push({ field, reason });
+
   const profileName = cell(fields, plan.profileName);
-  if (profileName === '') return rejectRow(row, ctx, customerCode, 'profile_name', 'profile_name is required');
-  if (customerCode === '') return rejectRow(row, ctx, customerCode, 'customer_code', 'customer_code is required');
+  if (profileName === '') problem('profile_name', 'profile_name is required');
+  if (customerCode === '') problem('customer_code', 'customer_code is required');
 
   const addressTypeValue = cell(fields, plan.addressType);
-  if (addressTypeValue === '') {
-    return rejectRow(row, ctx, customerCode, 'address_type', 'address_type is required (B for billing or S for shipping)');
-  }
   const addressType = addressTypeValue.toUpperCase();
-  if (addressType !== 'B' && addressType !== 'S') {
-    return rejectRow(row, ctx, customerCode, 'address_type', `address_type must be B or S, got ${addressTypeValue}`);
-  }
+  if (addressTypeValue === '') problem('address_type', 'address_type is required (B for billing or S for shipping)');
+  else if (addressType !== 'B' && addressType !== 'S') problem('address_type', `address_type must be B or S, got ${addressTypeValue}`);
+  const knownType = addressType === 'B' || addressType === 'S';
   const shipping = addressType === 'S';
-  const ignoredGroup = shipping ? 'billingAddress' : 'shippingAddress';
+  const ignoredGroup = !knownType ? undefined : shipping ? 'billingAddress' : 'shippingAddress';
 
   for (const { column, index, field } of plan.columns) {
-    if (field.group === ignoredGroup || (!shipping && index === plan.createDoors)) continue;
+    if (field.group === ignoredGroup || (knownType && !shipping && index === plan.createDoors)) continue;
     const value = cell(fields, index);
     if (value === '') continue;
     if (field.kind === 'Integer') {
       if (!/^\d+$/.test(value) || (field.maxLength !== undefined && value.length > field.maxLength)) {
-        return rejectRow(row, ctx, customerCode, column, `${column} must be a whole number of at most ${field.maxLength ?? 'any'} digits, got ${value}`);
+        problem(column, `${column} must be a whole number of at most ${field.maxLength ?? 'any'} digits, got ${value}`);
       }
     } else if (field.kind === 'Boolean') {
-      if (parseBoolean(value) === undefined) {
-        return rejectRow(row, ctx, customerCode, column, `${column} must be Y/N, yes/no, true/false or 1/0, got ${value}`);
-      }
+      if (parseBoolean(value) === undefined) problem(column, `${column} must be Y/N, yes/no, true/false or 1/0, got ${value}`);
     } else if (field.maxLength !== undefined && value.length > field.maxLength) {
       const count = characterCount(value);
-      if (count > field.maxLength) {
-        return rejectRow(row, ctx, customerCode, column, `${column} is longer than ${field.maxLength} characters (${count})`);
-      }
+      if (count > field.maxLength) problem(column, `${column} is longer than ${field.maxLength} characters (${count})`);
     }
   }
 
@@ -263,31 +266,22 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   for (const { n, first, second } of plan.priceTypes) {
     const currency = cell(fields, first);
     const name = cell(fields, second);
-    if (currency !== '' && name === '') {
-      return rejectRow(row, ctx, customerCode, `price_type_name_${n}`, `price_type_name_${n} is required when price_type_currency_${n} is given`);
-    }
-    if (name !== '' && currency === '') {
-      return rejectRow(row, ctx, customerCode, `price_type_currency_${n}`, `price_type_currency_${n} is required when price_type_name_${n} is given`);
-    }
-    if (currency !== '') priceTypes.push({ currency: currency.toUpperCase(), name, n });
+    if (currency !== '' && name === '') problem(`price_type_name_${n}`, `price_type_name_${n} is required when price_type_currency_${n} is given`);
+    else if (name !== '' && currency === '') {
+      problem(`price_type_currency_${n}`, `price_type_currency_${n} is required when price_type_name_${n} is given`);
+    } else if (currency !== '') priceTypes.push({ currency: currency.toUpperCase(), name, n });
   }
-  if (priceTypes.length === 0) {
+  if (priceTypes.length === 0 && !problems.some((p) => p.field.startsWith('price_type_'))) {
     const n = plan.priceTypes[0]?.n ?? 1;
-    return rejectRow(
-      row,
-      ctx,
-      customerCode,
-      `price_type_currency_${n}`,
-      `a price type is required: price_type_currency_${n} and price_type_name_${n} are empty`,
-    );
+    problem(`price_type_currency_${n}`, `a price type is required: price_type_currency_${n} and price_type_name_${n} are empty`);
   }
 
   // The row's addresses: the first number always, further numbers when any of their columns has a value.
   const prefix = shipping ? 'shipping' : 'billing';
   const kind = shipping ? 'shipping address' : 'billing address';
-  const addressPlans = shipping ? plan.shipping : plan.billing;
-  if (addressPlans.length === 0) {
-    return rejectRow(row, ctx, customerCode, 'address_type', `address_type is ${addressType} but the header has no ${prefix}_* columns`);
+  const addressPlans = !knownType ? [] : shipping ? plan.shipping : plan.billing;
+  if (knownType && addressPlans.length === 0) {
+    problem('address_type', `address_type is ${addressType} but the header has no ${prefix}_* columns`);
   }
   const addresses: Address[] = [];
   const addressContactDetails: AddressContactDetail[] = [];
@@ -302,15 +296,13 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     const code = cell(fields, columns.code);
     const country = cell(fields, columns.country);
     const state = cell(fields, columns.state);
-    if (code === '') {
-      return rejectRow(row, ctx, customerCode, `${prefix}_code_${n}`, `${prefix}_code_${n} is required for a ${kind} (address_type ${addressType})`);
+    const before = problems.length;
+    if (code === '') problem(`${prefix}_code_${n}`, `${prefix}_code_${n} is required for a ${kind} (address_type ${addressType})`);
+    if (country === '') problem(`${prefix}_country_${n}`, `${prefix}_country_${n} is required for a ${kind} (address_type ${addressType})`);
+    else if (state === '' && STATE_REQUIRED_COUNTRIES.has(country.toUpperCase())) {
+      problem(`${prefix}_state_${n}`, `${prefix}_state_${n} is required when ${prefix}_country_${n} is ${country}`);
     }
-    if (country === '') {
-      return rejectRow(row, ctx, customerCode, `${prefix}_country_${n}`, `${prefix}_country_${n} is required for a ${kind} (address_type ${addressType})`);
-    }
-    if (state === '' && STATE_REQUIRED_COUNTRIES.has(country.toUpperCase())) {
-      return rejectRow(row, ctx, customerCode, `${prefix}_state_${n}`, `${prefix}_state_${n} is required when ${prefix}_country_${n} is ${country}`);
-    }
+    if (problems.length > before) continue;
     const address: Address = { code, type: shipping ? 'shipping' : 'billing', name: cell(fields, columns.name) || profileName };
     const line1 = cell(fields, columns.line1);
     const line2 = cell(fields, columns.line2);
@@ -337,9 +329,7 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   for (const { n, first, second } of plan.buyers) {
     const name = cell(fields, first);
     const email = cell(fields, second);
-    if (name !== '' && email === '') {
-      return rejectRow(row, ctx, customerCode, `buyer_email_${n}`, `buyer_email_${n} is required when buyer_name_${n} is given`);
-    }
+    if (name !== '' && email === '') problem(`buyer_email_${n}`, `buyer_email_${n} is required when buyer_name_${n} is given`);
     if (email === '') continue;
     contactPersons.push(name === '' ? { email } : { fullName: name, email });
   }
@@ -347,7 +337,7 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   const discount = cell(fields, plan.discount);
   const discountLineItemLevel = cell(fields, plan.discountLineItemLevel);
   if (discount !== '' && discountLineItemLevel === '') {
-    return rejectRow(row, ctx, customerCode, 'discount_line_item_level', 'discount_line_item_level is required when discount is given');
+    problem('discount_line_item_level', 'discount_line_item_level is required when discount is given');
   }
 
   // Reference data.
@@ -355,13 +345,13 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   if (lookups) {
     for (const p of priceTypes) {
       if (!lookups.priceTypes.has(priceTypeKey(p.currency, p.name))) {
-        return rejectRow(row, ctx, customerCode, `price_type_currency_${p.n}`, `price type ${p.currency} / ${p.name} is not in the reference data`);
+        problem(`price_type_currency_${p.n}`, `price type ${p.currency} / ${p.name} is not in the reference data`);
       }
     }
   }
   const salesRep = cell(fields, plan.salesRep);
   if (salesRep !== '' && lookups?.salesRepCodes && !lookups.salesRepCodes.has(salesRep)) {
-    return rejectRow(row, ctx, customerCode, 'sales_rep_code', `sales rep ${salesRep} is not in the reference data`);
+    problem('sales_rep_code', `sales rep ${salesRep} is not in the reference data`);
   }
 
   const paymentTerms: string[] = [];
@@ -375,10 +365,8 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
       lookups?.paymentTermCodesByName,
     );
     if (!resolved) continue;
-    if (!resolved.known) {
-      return rejectRow(row, ctx, customerCode, resolved.column, `payment terms ${resolved.value} is not in the reference data`);
-    }
-    paymentTerms.push(resolved.code);
+    if (!resolved.known) problem(resolved.column, `payment terms ${resolved.value} is not in the reference data`);
+    else paymentTerms.push(resolved.code);
   }
 
   const shippingTerms: string[] = [];
@@ -386,9 +374,8 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     const code = cell(fields, first);
     if (code === '') continue;
     if (lookups?.shippingTermCodes && !lookups.shippingTermCodes.has(code)) {
-      return rejectRow(row, ctx, customerCode, `shipping_terms_${n}`, `shipping terms ${code} is not in the reference data`);
-    }
-    shippingTerms.push(code);
+      problem(`shipping_terms_${n}`, `shipping terms ${code} is not in the reference data`);
+    } else shippingTerms.push(code);
   }
 
   const warehouses: string[] = [];
@@ -402,10 +389,8 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
       lookups?.warehouseCodesByName,
     );
     if (!resolved) continue;
-    if (!resolved.known) {
-      return rejectRow(row, ctx, customerCode, resolved.column, `warehouse ${resolved.value} is not in the reference data`);
-    }
-    warehouses.push(resolved.code);
+    if (!resolved.known) problem(resolved.column, `warehouse ${resolved.value} is not in the reference data`);
+    else warehouses.push(resolved.code);
   }
 
   const customerGroup = resolveCode(
@@ -417,7 +402,7 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     lookups?.customerGroupCodesByName,
   );
   if (customerGroup && !customerGroup.known) {
-    return rejectRow(row, ctx, customerCode, customerGroup.column, `customer group ${customerGroup.value} is not in the reference data`);
+    problem(customerGroup.column, `customer group ${customerGroup.value} is not in the reference data`);
   }
   const companyNumber = resolveCode(
     'company_number_code',
@@ -428,7 +413,10 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     lookups?.companyNumberCodesByName,
   );
   if (companyNumber && !companyNumber.known) {
-    return rejectRow(row, ctx, customerCode, companyNumber.column, `company number ${companyNumber.value} is not in the reference data`);
+    problem(companyNumber.column, `company number ${companyNumber.value} is not in the reference data`);
+  }
+  if (problems.length > 0) {
+    return rejectRow(row, ctx, customerCode, unique(problems.map((p) => p.field)).join(', '), problems.map((p) => p.reason).join('; '));
   }
 
   const customerAttributes: Attribute[] = [];

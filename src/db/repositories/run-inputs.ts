@@ -123,18 +123,31 @@ export async function recordConsumedInputs(
     on conflict (connector, name, checksum) do nothing`.execute(db);
 }
 
-/** Inputs of a connector already processed: their `name\0checksum` keys, and by checksum the first one with that content. */
-export async function processedInputs(
+/** Inputs of a connector already processed, as `name\0checksum` keys. */
+export async function processedInputKeys(db: Kysely<Database>, connector: string): Promise<Set<string>> {
+  const rows = await db.selectFrom('connector_inputs').select(['name', 'checksum']).where('connector', '=', connector).execute();
+  return new Set(rows.map((p) => `${p.name}\u0000${p.checksum}`));
+}
+
+/** The input of a connector processed last (the last one of the last run that processed any). */
+export async function lastProcessedInput(
   db: Kysely<Database>,
   connector: string,
-): Promise<{ keys: Set<string>; byChecksum: Map<string, { name: string; runId: string }> }> {
-  const rows = await db
-    .selectFrom('connector_inputs')
-    .select(['name', 'checksum', 'run_id'])
-    .where('connector', '=', connector)
-    .orderBy('processed_at')
-    .execute();
-  const byChecksum = new Map<string, { name: string; runId: string }>();
-  for (const r of rows) if (!byChecksum.has(r.checksum)) byChecksum.set(r.checksum, { name: r.name, runId: r.run_id });
-  return { keys: new Set(rows.map((p) => `${p.name}\u0000${p.checksum}`)), byChecksum };
+): Promise<{ name: string; checksum: string; runId: string } | undefined> {
+  const row = await db
+    .selectFrom('connector_inputs as ci')
+    .leftJoin('sync_run_inputs as ri', (join) =>
+      join
+        .onRef('ri.run_id', '=', 'ci.run_id')
+        .onRef('ri.connector', '=', 'ci.connector')
+        .onRef('ri.name', '=', 'ci.name')
+        .onRef('ri.checksum', '=', 'ci.checksum'),
+    )
+    .select(['ci.name', 'ci.checksum', 'ci.run_id'])
+    .where('ci.connector', '=', connector)
+    .orderBy('ci.processed_at', 'desc')
+    .orderBy(sql`ri.position desc nulls last`)
+    .limit(1)
+    .executeTakeFirst();
+  return row && { name: row.name, checksum: row.checksum, runId: row.run_id };
 }

@@ -278,6 +278,28 @@ describe('mapTemplateRow on the bad-rows sample', () => {
 });
 
 describe('mapTemplateRow rules', () => {
+  it('reports every problem of a row at once, naming each column', () => {
+    const reject = rejectOf({
+      profile_name: '',
+      discount: '12.5',
+      buyer_name_1: 'Ann Buyer',
+      buyer_email_1: '',
+      billing_country_1: 'US',
+      sales_rep_code: 'SR99',
+    });
+    expect(reject.field).toBe('profile_name, discount, billing_state_1, buyer_email_1, discount_line_item_level, sales_rep_code');
+    expect(reject.reason).toBe(
+      [
+        'profile_name is required',
+        'discount must be a whole number of at most 3 digits, got 12.5',
+        'billing_state_1 is required when billing_country_1 is US',
+        'buyer_email_1 is required when buyer_name_1 is given',
+        'discount_line_item_level is required when discount is given',
+        'sales rep SR99 is not in the reference data',
+      ].join('; '),
+    );
+  });
+
   it('maps a minimal valid row', () => {
     expect(recordOf({})).toEqual({
       externalId: 'T1',
@@ -387,6 +409,8 @@ describe('mapTemplateRow rules', () => {
       incomplete,
       { fileName: 'test.txt' },
     );
-    expect(result.ok ? undefined : result.reject.reason).toBe('shipping_code_2 is required for a shipping address (address_type S)');
+    expect(result.ok ? undefined : result.reject.reason).toBe(
+      'shipping_code_2 is required for a shipping address (address_type S); shipping_country_2 is required for a shipping address (address_type S)',
+    );
   });
 });
