@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { ConnectorInput, ConnectorPage } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
 import { insertRejectedRecords } from '../db/repositories/rejected-records.js';
-import { recordInputCounts } from '../db/repositories/run-inputs.js';
+import { recordInputCounts, recordInputWarnings } from '../db/repositories/run-inputs.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { matchKeyOf } from './match-key.js';
 
@@ -51,6 +51,9 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
     let rejectedHere = resume?.rejected ?? 0;
 
     const writePage = async (page: ConnectorPage) => {
+      if (page.warnings && page.warnings.length > 0) {
+        await recordInputWarnings(db, input.runId, input.stepIndex, input.input.name, page.warnings);
+      }
       await db.transaction().execute(async (trx) => {
         await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key)
           select ${input.runId}, ${input.stepIndex}, x.external_id, x.seq, x.record, md5(x.record::text), x.match_key

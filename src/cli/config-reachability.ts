@@ -56,12 +56,13 @@ export async function reachabilityProblems(config: CustsyncConfig): Promise<Reac
           const folder = await readableFolder(connector.folder);
           if (folder) problems.push({ path: at('folder'), message: folder });
         }
-        if (connector.referenceData) {
-          const file = await readableFile(connector.referenceData);
+        const referenceFile = connector.referenceData;
+        if (typeof referenceFile === 'string') {
+          const file = await readableFile(referenceFile);
           if (file) problems.push({ path: at('referenceData'), message: file });
           else {
-            await loadReferenceData(connector.referenceData).catch((error: unknown) =>
-              problems.push({ path: at('referenceData'), message: `${connector.referenceData}: ${(error as Error).message}` }),
+            await loadReferenceData(referenceFile).catch((error: unknown) =>
+              problems.push({ path: at('referenceData'), message: `${referenceFile}: ${(error as Error).message}` }),
             );
           }
         }

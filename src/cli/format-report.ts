@@ -33,6 +33,7 @@ export function formatReport(report: RunReport): string {
           : `${d.read} read, ${d.rejected} rejected`,
     ]);
     lines.push(...table(rows));
+    for (const d of inputs) for (const warning of d.warnings ?? []) lines.push(`  ⚠ ${d.name}: ${warning}`);
   }
   lines.push('');
   const t = report.totals;

@@ -9,7 +9,7 @@ function stable(value: unknown): unknown {
   if (value && typeof value === 'object') {
     return Object.fromEntries(
       Object.keys(value)
-        .filter((k) => !LOCATION_FIELDS.has(k))
+        .filter((k) => !(LOCATION_FIELDS.has(k) && typeof (value as Record<string, unknown>)[k] === 'string'))
         .sort()
         .map((k) => [k, stable((value as Record<string, unknown>)[k])]),
     );

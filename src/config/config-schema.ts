@@ -4,6 +4,7 @@ import { TEXT_ENCODING_ALIASES, TEXT_ENCODINGS } from '../connectors/flat-file/t
 import { compileFileNamePattern } from '../connectors/flat-file/file-name-pattern.js';
 import { compileTimestampPattern, DEFAULT_TIMESTAMP_PATTERN } from '../connectors/flat-file/file-name-timestamp.js';
 import { sftpSettingsSchema } from '../connectors/file-transports/sftp-settings.js';
+import { referenceDataSchema } from '../connectors/flat-file/reference-data.js';
 import { durationSchema } from './duration.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'use lowercase letters, digits, - and _');
@@ -59,8 +60,11 @@ export const flatFileConnectorSchema = z.strictObject({
       }),
     )
     .default('utf8'),
-  /** JSON file with the reference data rows are validated against. */
-  referenceData: z.string().min(1).optional(),
+  /**
+   * The reference data rows are validated against: a JSON file (relative paths resolve
+   * against the config file), or the data itself inline. Checked when the config is.
+   */
+  referenceData: z.string().min(1).or(referenceDataSchema).optional(),
   /** Template field name → column name in the file, for files that differ from the standard template. */
   columns: z.record(z.string(), z.string()).optional(),
   /** Every file is a `full` snapshot or a `delta`; unset: files matching `deltaPattern` are deltas, others full. */

@@ -3,6 +3,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 
 import { configSchema, crossReferenceProblems, type CustsyncConfig } from './config-schema.js';
+import { unionBranchIssues } from './union-branch-issues.js';
 
 /** Default config file name, looked up in the working directory. */
 export const DEFAULT_CONFIG_FILE = 'custsync.config.yaml';
@@ -56,7 +57,7 @@ function resolvePaths(config: CustsyncConfig, baseDir: string): CustsyncConfig {
               ...c,
               // With sftp, folder and archiveFolder are paths on the server.
               folder: c.sftp ? c.folder : abs(c.folder),
-              referenceData: c.referenceData && abs(c.referenceData),
+              referenceData: typeof c.referenceData === 'string' ? abs(c.referenceData) : c.referenceData,
               archiveFolder: c.archiveFolder && (c.sftp ? c.archiveFolder : abs(c.archiveFolder)),
               ...(c.sftp ? { sftp: { ...c.sftp, downloadFolder: c.sftp.downloadFolder && abs(c.sftp.downloadFolder) } } : {}),
             },
@@ -79,7 +80,7 @@ export function parseConfig(text: string, file: string, baseDir: string, env = p
   const raw = interpolate(doc.toJS() as unknown, [], env, problems);
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) {
-    for (const issue of parsed.error.issues) {
+    for (const issue of parsed.error.issues.flatMap(unionBranchIssues)) {
       const message =
         issue.code === 'invalid_type' && / received undefined$/.test(issue.message)
           ? `is required (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`

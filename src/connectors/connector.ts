@@ -17,6 +17,8 @@ export interface ConnectorPage {
   read: number;
   /** Opaque cursor after this page: reading again from it yields exactly the rest. */
   cursor: string;
+  /** Findings about the input as a whole (e.g. unknown header columns); given with the first page read. */
+  warnings?: string[];
 }
 
 export interface ReadOptions {

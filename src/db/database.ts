@@ -226,6 +226,8 @@ export interface SyncRunInputsTable {
   status: 'applied' | 'superseded' | 'duplicate';
   /** For a duplicate: the earlier input (`name`, or `name (run <id>)` when an earlier run read it). */
   duplicate_of: ColumnType<string | null, string | null | undefined, string | null>;
+  /** What the connector noticed about the input as a whole (e.g. unknown header columns). */
+  warnings: ColumnType<string[], string | undefined, string>;
   read: Generated<number>;
   rejected: Generated<number>;
 }

@@ -125,6 +125,8 @@ export interface InputReport {
   status: 'applied' | 'superseded' | 'duplicate';
   /** For a duplicate: the earlier input (`name`, or `name (run <id>)` when an earlier run read it). */
   duplicateOf?: string;
+  /** What the connector noticed about the input as a whole (e.g. unknown or misspelled header columns). */
+  warnings: string[];
   read: number;
   rejected: number;
 }

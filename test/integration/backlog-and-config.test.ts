@@ -62,9 +62,9 @@ describe('a backlog of a full snapshot and two deltas', () => {
   it('syncs in one run to the state of applying the files one run after another, and reports each input', async () => {
     const report = await backlog.run('erp');
     expect(report.steps[0]!.inputDetails).toEqual([
-      { name: SNAPSHOT, kind: 'full', status: 'applied', read: 8, rejected: 0 },
-      { name: DELTA, kind: 'delta', status: 'applied', read: 5, rejected: 0 },
-      { name: SECOND_DELTA, kind: 'delta', status: 'applied', read: 4, rejected: 0 },
+      { name: SNAPSHOT, kind: 'full', status: 'applied', read: 8, rejected: 0, warnings: [] },
+      { name: DELTA, kind: 'delta', status: 'applied', read: 5, rejected: 0, warnings: [] },
+      { name: SECOND_DELTA, kind: 'delta', status: 'applied', read: 4, rejected: 0, warnings: [] },
     ]);
     expect(report.totals).toMatchObject({ created: 5 });
     expect((await backlog.run('erp')).steps[0]!.inputs).toEqual([]);

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, utimesSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatReport } from '../../src/cli/format-report.js';
@@ -15,6 +15,7 @@ describe('flat files after and before processing', () => {
     young: inboxWith(SNAPSHOT),
     marker: inboxWith(SNAPSHOT),
     dupes: inboxWith(SNAPSHOT),
+    warned: inboxWith(),
   };
   beforeAll(async () => {
     const referenceData = join(SHARED_DATA, 'reference-data.json');
@@ -27,8 +28,9 @@ describe('flat files after and before processing', () => {
         young: erp(inbox.young, { minAge: '10m' }),
         marker: erp(inbox.marker, { doneMarker: '.done', afterProcessing: 'delete' }),
         dupes: erp(inbox.dupes, {}),
+        warned: erp(inbox.warned, {}),
       },
-      flows: { archive: flow('archive'), delete: flow('delete'), young: flow('young'), marker: flow('marker'), dupes: { ...flow('dupes'), deletion: { threshold: 100 } } },
+      flows: { archive: flow('archive'), delete: flow('delete'), young: flow('young'), marker: flow('marker'), dupes: { ...flow('dupes'), deletion: { threshold: 100 } }, warned: flow('warned') },
     });
   });
   afterAll(async () => h?.close());
@@ -54,6 +56,19 @@ describe('flat files after and before processing', () => {
     expect((await h.run('marker')).steps[0]!.inputs).toEqual([SNAPSHOT]);
     expect(existsSync(join(inbox.marker, SNAPSHOT))).toBe(false);
     expect(readdirSync(inbox.marker)).toEqual([]);
+  });
+
+  it('shows header warnings in the run report, with the column a misspelling most likely meant', async () => {
+    const [header, ...rows] = readFileSync(join(SHARED_DATA, SNAPSHOT), 'utf8').split('\n');
+    const misspelled = header!.replace('|customer_alias|', '|custmer_alias|').replace(/\r?$/, '|colour');
+    writeFileSync(join(inbox.warned, SNAPSHOT), [misspelled, ...rows.map((r) => (r.trim() === '' ? r : r.replace(/\r?$/, '|')))].join('\n'));
+    const report = await h.run('warned');
+    expect(report.totals.created).toBe(4);
+    expect(report.steps[0]!.inputDetails[0]!.warnings).toEqual([
+      'column 3 (custmer_alias) is not a template field and is ignored; did you mean customer_alias?',
+      `column ${header!.split('|').length + 1} (colour) is not a template field and is ignored`,
+    ]);
+    expect(formatReport(report)).toContain(`⚠ ${SNAPSHOT}: column 3 (custmer_alias) is not a template field and is ignored; did you mean customer_alias?`);
   });
 
   it('skips an upload repeated under another name, saying which file delivered it', async () => {

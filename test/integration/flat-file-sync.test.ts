@@ -54,7 +54,7 @@ describe('flat-file source through Temporal into PostgreSQL', () => {
     expect(snapshotReport.status).toBe('completed');
     expect(snapshotReport.mode).toBe('full');
     expect(snapshotReport.steps[0]!.inputDetails).toEqual([
-      { name: SNAPSHOT, kind: 'full', status: 'applied', read: 8, rejected: 0 },
+      { name: SNAPSHOT, kind: 'full', status: 'applied', read: 8, rejected: 0, warnings: [] },
     ]);
     expect(snapshotReport.steps[0]).toMatchObject({ inputs: [SNAPSHOT], read: 8, staged: 4, rejected: 0 });
     expect(snapshotReport.totals).toMatchObject({ customers: 4, created: 4, updated: 0, unchanged: 0, rejected: 0 });

@@ -1,3 +1,4 @@
+import { once } from 'node:events';
 import { createWriteStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -90,8 +91,13 @@ export function downloadCache(folder: string) {
           },
           Math.max(100, Math.min(1_000, idleTimeoutMs / 4)),
         );
+        const sink = createWriteStream(part, { flags: start > 0 ? 'a' : 'w' });
         try {
-          await pipeline(source, meter, createWriteStream(part, { flags: start > 0 ? 'a' : 'w' }));
+          await pipeline(source, meter, sink);
+        } catch (error) {
+          // Writes still in flight land before the failure is reported, so a retry resumes after them.
+          if (!sink.closed) await once(sink, 'close');
+          throw error;
         } finally {
           clearInterval(watchdog);
         }

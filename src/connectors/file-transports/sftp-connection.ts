@@ -37,7 +37,15 @@ export async function withSftpSession<T>(
   const privateKey = secret(connector, 'privateKeyEnv', settings.privateKeyEnv, env);
   const passphrase = secret(connector, 'passphraseEnv', settings.passphraseEnv, env);
   let presented: string | undefined;
-  const client = new SftpClient(connector);
+  let lost: Error | undefined;
+  // The client's default listeners print to the console; a lost connection is reported with the failure instead.
+  const client = new SftpClient(connector, {
+    error: (error: unknown) => {
+      lost ??= error instanceof Error ? error : new Error(String(error));
+    },
+    end: () => undefined,
+    close: () => undefined,
+  });
   try {
     await client.connect({
       host: settings.host,
@@ -73,7 +81,8 @@ export async function withSftpSession<T>(
     return await work(client);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    throw new Error(`${where}: ${(error as Error).message}`, { cause: error });
+    const connection = lost && !(error as Error).message.includes(lost.message) ? ` (connection lost: ${lost.message})` : '';
+    throw new Error(`${where}: ${(error as Error).message}${connection}`, { cause: error });
   } finally {
     await client.end().catch(() => undefined);
   }

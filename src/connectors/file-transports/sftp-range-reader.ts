@@ -23,29 +23,48 @@ async function readFully(sftp: SFTPWrapper, handle: Buffer, position: number, le
  * The bytes of a remote file from `start` to `size`, with many read requests in flight
  * (one request at a time is latency-bound) and delivered in order, so a local copy
  * written from it is always a complete prefix that a later download can resume.
+ * Destroying the stream, or the session closing, fails whatever is still awaited.
  */
 export function sftpRangeReader(sftp: SFTPWrapper, path: string, start: number, size: number): Readable {
-  async function* chunks(): AsyncGenerator<Buffer> {
-    const handle = await promised<Buffer>((done) => sftp.open(path, 'r', done));
-    const pending: Promise<Buffer>[] = [];
-    let next = start;
-    const request = () => {
-      const length = Math.min(REQUEST_BYTES, size - next);
-      const read = readFully(sftp, handle, next, length, path);
-      read.catch(() => undefined); // awaited in order below; this only keeps an early failure from going unhandled
-      pending.push(read);
-      next += length;
-    };
-    try {
-      while (next < size && pending.length < IN_FLIGHT) request();
-      while (pending.length > 0) {
-        const chunk = await pending.shift()!;
-        if (next < size) request();
-        yield chunk;
-      }
-    } finally {
-      await promised<void>((done) => sftp.close(handle, (err) => done(err, undefined))).catch(() => undefined);
-    }
-  }
-  return Readable.from(chunks(), { objectMode: false });
+  let handle: Promise<Buffer> | undefined;
+  const pending: Promise<Buffer>[] = [];
+  let next = start;
+  let abort: (error: Error) => void = () => undefined;
+  const aborted = new Promise<never>((_, reject) => (abort = reject));
+  aborted.catch(() => undefined);
+  const onClose = () => abort(new Error(`SFTP session closed while reading ${path}`));
+  sftp.once('close', onClose);
+
+  const request = (open: Buffer) => {
+    const length = Math.min(REQUEST_BYTES, size - next);
+    const read = readFully(sftp, open, next, length, path);
+    read.catch(() => undefined); // awaited in order; this only keeps an early failure from going unhandled
+    pending.push(read);
+    next += length;
+  };
+  const nextChunk = async (): Promise<Buffer | null> => {
+    handle ??= promised<Buffer>((done) => sftp.open(path, 'r', done));
+    const open = await Promise.race([handle, aborted]);
+    while (next < size && pending.length < IN_FLIGHT) request(open);
+    const head = pending.shift();
+    if (!head) return null;
+    const chunk = await Promise.race([head, aborted]);
+    if (next < size) request(open);
+    return chunk;
+  };
+
+  return new Readable({
+    read() {
+      nextChunk().then(
+        (chunk) => this.push(chunk),
+        (error: unknown) => this.destroy(error as Error),
+      );
+    },
+    destroy(error, callback) {
+      abort(error ?? new Error(`reading ${path} was stopped`));
+      sftp.removeListener('close', onClose);
+      handle?.then((open) => sftp.close(open, () => undefined)).catch(() => undefined);
+      callback(error);
+    },
+  });
 }

@@ -32,14 +32,16 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
   const kindOf = (file: string): 'full' | 'delta' => config.kind ?? (deltaPattern.test(file) ? 'delta' : 'full');
   const readerOptions = { delimiter: config.delimiter, quote: config.quote, encoding: config.encoding };
   const transport = flatFileTransport(name, config);
+  const referenceFile = typeof config.referenceData === 'string' ? config.referenceData : undefined;
   let referenceData: Promise<ReferenceData | undefined> | undefined;
   const reference = () =>
-    (referenceData ??= config.referenceData
-      ? loadReferenceData(config.referenceData).catch((error: unknown) => {
+    (referenceData ??= referenceFile
+      ? loadReferenceData(referenceFile).catch((error: unknown) => {
           referenceData = undefined;
-          throw new InputError(`connector ${name}: reference data ${config.referenceData}: ${(error as Error).message}`);
+          throw new InputError(`connector ${name}: reference data ${referenceFile}: ${(error as Error).message}`);
         })
-      : Promise.resolve(undefined));
+      : // Inline reference data was validated with the config.
+        Promise.resolve(typeof config.referenceData === 'object' ? config.referenceData : undefined));
 
   /** Files ready to read: matching, complete by every configured test, oldest first. */
   const readyFiles = async (): Promise<ListedFile[]> => {
@@ -111,6 +113,12 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
         ? (JSON.parse(options.cursor) as FlatFileCursor)
         : { offset: headerRow.endOffset, line: headerRow.row.line + 1 };
 
+      let warned = false;
+      const firstPage = () => {
+        if (warned || header.warnings.length === 0) return {};
+        warned = true;
+        return { warnings: header.warnings };
+      };
       let fragments: StagedFragment[] = [];
       let rejects: RejectedRecord[] = [];
       let group: CustomerRecord[] = [];
@@ -128,7 +136,7 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
           flushGroup();
           if (fragments.length >= options.pageSize) {
             const cursor: FlatFileCursor = { offset: lastEnd, line: row.line };
-            yield { fragments, rejects, read, cursor: JSON.stringify(cursor) };
+            yield { fragments, rejects, read, cursor: JSON.stringify(cursor), ...firstPage() };
             fragments = [];
             rejects = [];
             read = 0;
@@ -145,7 +153,7 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
         read++;
       }
       flushGroup();
-      yield { fragments, rejects, read, cursor: JSON.stringify({ offset: lastEnd, line: nextLine } satisfies FlatFileCursor) };
+      yield { fragments, rejects, read, cursor: JSON.stringify({ offset: lastEnd, line: nextLine } satisfies FlatFileCursor), ...firstPage() };
     },
   };
 }

@@ -1,5 +1,7 @@
+import { closest, distance } from 'fastest-levenshtein';
 import {
   resolveTemplateColumn,
+  TEMPLATE_FIELDS,
   TEMPLATE_FIELDS_BY_NAME,
   templateColumnName,
   type TemplateField,
@@ -44,6 +46,21 @@ const GROUPS: readonly TemplateGroup[] = [
 ];
 
 const REQUIRED_COLUMNS = ['profile_name', 'customer_code', 'address_type'] as const;
+
+const TEMPLATE_COLUMN_NAMES = TEMPLATE_FIELDS.map((f) => templateColumnName(f));
+
+/** The template column a misspelled label most likely meant (a few letters off), if any. */
+function closestTemplateColumn(label: string): string | undefined {
+  const lower = label.toLowerCase();
+  // Compare a numbered label with the first of its kind: custmer_name_3 → customer_name_1 → customer_name_3.
+  const numbered = /^(.*)_(\d+)$/.exec(lower);
+  const candidate = closest(numbered ? `${numbered[1]}_1` : lower, TEMPLATE_COLUMN_NAMES);
+  if (distance(candidate, numbered ? `${numbered[1]}_1` : lower) > Math.max(2, Math.floor(lower.length / 5))) return undefined;
+  const field = TEMPLATE_FIELDS.find((f) => templateColumnName(f) === candidate)!;
+  const meant = field.numbered && numbered ? templateColumnName(field, Number(numbered[2])) : candidate;
+  // A template column's own name, ignored because a column mapping moved the field elsewhere, is no misspelling.
+  return meant === lower ? undefined : meant;
+}
 
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -159,7 +176,10 @@ export function parseTemplateHeader(fields: string[], columnMapping: Record<stri
     }
     const resolved = resolveColumn(label, mapping);
     if (!resolved) {
-      warnings.push(`column ${position} (${label}) is not a template field and is ignored`);
+      const suggestion = closestTemplateColumn(label);
+      warnings.push(
+        `column ${position} (${label}) is not a template field and is ignored${suggestion ? `; did you mean ${suggestion}?` : ''}`,
+      );
       return;
     }
     const earlier = columns.get(resolved.column);
@@ -199,6 +219,14 @@ export function parseTemplateHeader(fields: string[], columnMapping: Record<stri
     }
     if (numbers.get('billingAddress')!.size === 0 && numbers.get('shippingAddress')!.size === 0) {
       problems.push('the header has no address columns (billing_code_1 or shipping_code_1)');
+    }
+    // Every address needs its country: an address group without its country column can never be valid.
+    for (const prefix of ['billing', 'shipping'] as const) {
+      for (const n of numbers.get(`${prefix}Address`)!) {
+        if (columns.has(`${prefix}_code_${n}`) && !columns.has(`${prefix}_country_${n}`)) {
+          problems.push(`the header has ${prefix}_code_${n} but no ${describe(`${prefix}_country_${n}`)} column`);
+        }
+      }
     }
     for (const n of numbers.get('buyer')!) {
       if (columns.has(`buyer_name_${n}`) && !columns.has(`buyer_email_${n}`)) {

@@ -3,6 +3,7 @@ import * as initialSchema from './0001-initial-schema.js';
 import * as unattendedOperation from './0002-unattended-operation.js';
 import * as dryRunPreviews from './0003-dry-run-previews.js';
 import * as duplicateInputs from './0004-duplicate-inputs.js';
+import * as inputWarnings from './0005-input-warnings.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -10,4 +11,5 @@ export const migrations: Record<string, Migration> = {
   '0002-unattended-operation': unattendedOperation,
   '0003-dry-run-previews': dryRunPreviews,
   '0004-duplicate-inputs': duplicateInputs,
+  '0005-input-warnings': inputWarnings,
 };

@@ -82,11 +82,28 @@ export async function recordInputCounts(
     .execute();
 }
 
+/** Records what the connector noticed about one input as a whole. */
+export async function recordInputWarnings(
+  db: Kysely<Database>,
+  runId: string,
+  stepIndex: number,
+  name: string,
+  warnings: string[],
+): Promise<void> {
+  await db
+    .updateTable('sync_run_inputs')
+    .set({ warnings: JSON.stringify(warnings) })
+    .where('run_id', '=', runId)
+    .where('step_index', '=', stepIndex)
+    .where('name', '=', name)
+    .execute();
+}
+
 /** Every input of a run by step, for its report. */
 export async function loadInputReports(db: Kysely<Database>, runId: string): Promise<Map<number, InputReport[]>> {
   const rows = await db
     .selectFrom('sync_run_inputs')
-    .select(['step_index', 'name', 'kind', 'status', 'read', 'rejected', 'duplicate_of'])
+    .select(['step_index', 'name', 'kind', 'status', 'read', 'rejected', 'duplicate_of', 'warnings'])
     .where('run_id', '=', runId)
     .orderBy('step_index')
     .orderBy('position')
@@ -102,6 +119,7 @@ export async function loadInputReports(db: Kysely<Database>, runId: string): Pro
       read: r.read,
       rejected: r.rejected,
       ...(r.duplicate_of !== null ? { duplicateOf: r.duplicate_of } : {}),
+      warnings: r.warnings,
     });
   }
   return byStep;

@@ -14,7 +14,7 @@ function problemsOf(fields: string[], mapping?: Record<string, string>): string[
   throw new Error('expected the header to be rejected');
 }
 
-const MINIMAL = ['profile_name', 'customer_code', 'address_type', 'price_type_currency_1', 'price_type_name_1', 'billing_code_1'];
+const MINIMAL = ['profile_name', 'customer_code', 'address_type', 'price_type_currency_1', 'price_type_name_1', 'billing_code_1', 'billing_country_1'];
 
 describe('template fields', () => {
   it('lists every field of the reference table', () => {
@@ -46,7 +46,7 @@ describe('parseTemplateHeader', () => {
 
   it('discovers numbered columns with any number, case-insensitively', () => {
     const header = parseTemplateHeader([...MINIMAL, 'Warehouse_Code_3', 'buyer_name_12', 'buyer_email_12', 'shipping_address_1_2']);
-    expect(header.columns.get('warehouse_code_3')).toBe(6);
+    expect(header.columns.get('warehouse_code_3')).toBe(7);
     expect(header.groups.warehouse).toEqual([3]);
     expect(header.groups.buyer).toEqual([12]);
     expect(header.groups.shippingAddress).toEqual([2]);
@@ -55,10 +55,10 @@ describe('parseTemplateHeader', () => {
 
   it('allows unknown and unnamed columns but reports them as warnings', () => {
     const header = parseTemplateHeader([...MINIMAL, 'erp_internal_id', '', 'buyer_name_1']);
-    expect(header.columnCount).toBe(9);
+    expect(header.columnCount).toBe(10);
     expect(header.warnings).toEqual([
-      'column 7 (erp_internal_id) is not a template field and is ignored',
-      'column 8 has no name and is ignored',
+      'column 8 (erp_internal_id) is not a template field and is ignored',
+      'column 9 has no name and is ignored',
       'the header has buyer_name_1 but no buyer_email_1 column; rows with a buyer_name_1 will be rejected',
     ]);
   });
@@ -70,6 +70,7 @@ describe('parseTemplateHeader', () => {
       'the header has no customer_code column',
       'the header has no address_type column',
       'the header has price_type_currency_2 but no price_type_name_2 column',
+      'the header has billing_code_1 but no billing_country_1 column',
     ]);
     let message = '';
     try {
@@ -79,6 +80,22 @@ describe('parseTemplateHeader', () => {
     }
     expect(message).toMatch(/^unusable header row:\n- column profile_name appears more than once/);
     expect(message).toContain('- the header has no customer_code column');
+  });
+
+  it('suggests the template column a misspelled one most likely meant', () => {
+    const header = parseTemplateHeader([...MINIMAL, 'custmer_alias', 'buyer_emial_2', 'billing_cty_1', 'colour']);
+    expect(header.warnings).toEqual([
+      'column 8 (custmer_alias) is not a template field and is ignored; did you mean customer_alias?',
+      'column 9 (buyer_emial_2) is not a template field and is ignored; did you mean buyer_email_2?',
+      'column 10 (billing_cty_1) is not a template field and is ignored; did you mean billing_city_1?',
+      'column 11 (colour) is not a template field and is ignored',
+    ]);
+  });
+
+  it('requires a country column for every address', () => {
+    expect(problemsOf([...MINIMAL.filter((c) => c !== 'billing_country_1'), 'shipping_code_2', 'shipping_country_2'])).toEqual([
+      'the header has billing_code_1 but no billing_country_1 column',
+    ]);
   });
 
   it('requires price type and address columns', () => {
@@ -91,7 +108,7 @@ describe('parseTemplateHeader', () => {
 
   it('applies a column mapping for files that differ from the template', () => {
     const header = parseTemplateHeader(
-      ['Name', 'CUST_NO', 'Type', 'Currency', 'Price Label', 'Bill To', 'Buyer 1 Name', 'Buyer 1 Email', 'customer_code'],
+      ['Name', 'CUST_NO', 'Type', 'Currency', 'Price Label', 'Bill To', 'Buyer 1 Name', 'Buyer 1 Email', 'customer_code', 'Country'],
       {
         profile_name: 'Name',
         customer_code: 'CUST_NO',
@@ -99,6 +116,7 @@ describe('parseTemplateHeader', () => {
         price_type_currency_1: 'Currency',
         price_type_name_1: 'Price Label',
         billing_code_1: 'Bill To',
+        billing_country_1: 'Country',
         'buyer_name_%': 'Buyer % Name',
         'buyer_email_%': 'Buyer % Email',
       },
