@@ -5,6 +5,7 @@ import { compileFileNamePattern } from '../connectors/flat-file/file-name-patter
 import { compileTimestampPattern, DEFAULT_TIMESTAMP_PATTERN } from '../connectors/flat-file/file-name-timestamp.js';
 import { sftpSettingsSchema } from '../connectors/file-transports/sftp-settings.js';
 import { referenceDataSchema } from '../connectors/flat-file/reference-data.js';
+import { DEFAULT_BOOLEAN_SPELLINGS } from '../connectors/flat-file/template-row-mapper.js';
 import { durationSchema } from './duration.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'use lowercase letters, digits, - and _');
@@ -65,6 +66,13 @@ export const flatFileConnectorSchema = z.strictObject({
    * against the config file), or the data itself inline. Checked when the config is.
    */
   referenceData: z.string().min(1).or(referenceDataSchema).optional(),
+  /** Cell values that mean "no value" (compared trimmed and case-insensitively), e.g. `[NULL, "N/A"]`; default none. */
+  nullMarkers: z.array(z.string().min(1)).default([]),
+  /** How Boolean columns write yes and no (compared case-insensitively); default Y/yes/true/1 and N/no/false/0. */
+  booleans: z
+    .strictObject({ true: z.array(z.string().min(1)).min(1), false: z.array(z.string().min(1)).min(1) })
+    .refine((b) => !b.true.some((t) => b.false.some((f) => f.toLowerCase() === t.toLowerCase())), 'a spelling cannot mean both true and false')
+    .default(() => ({ true: [...DEFAULT_BOOLEAN_SPELLINGS.true], false: [...DEFAULT_BOOLEAN_SPELLINGS.false] })),
   /** Template field name → column name in the file, for files that differ from the standard template. */
   columns: z.record(z.string(), z.string()).optional(),
   /** Every file is a `full` snapshot or a `delta`; unset: files matching `deltaPattern` are deltas, others full. */

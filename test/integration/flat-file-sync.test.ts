@@ -108,10 +108,11 @@ describe('flat-file source through Temporal into PostgreSQL', () => {
       discount: 10,
       discountLineItemLevel: true,
       salesRep: 'SR07',
-      warehouses: ['WH-E'],
-      paymentTerms: ['NET30'],
-      shippingTerms: ['FOB'],
-      priceTypes: ['USD/US Dollar', 'EUR/Euro Wholesale'],
+      'warehouse:WH-E': 'WH-E',
+      'paymentTerms:NET30': 'NET30',
+      'shippingTerms:FOB': 'FOB',
+      'priceType:USD/US Dollar': 'US Dollar',
+      'priceType:EUR/Euro Wholesale': 'Euro Wholesale',
     });
   });
 
@@ -154,7 +155,8 @@ describe('flat-file source through Temporal into PostgreSQL', () => {
           '    ~ addresses code:B-1001 line2: Floor 3 → Floor 4',
           '    + addresses code:S-1001-03: zip=60611 city=Chicago code=S-1001-03 name=Acme Chicago type=shipping line1=900 N Michigan Ave state=IL country=US',
           '    ~ customerAttributes discount: 10 → 15',
-          '    ~ customerAttributes paymentTerms: NET30 → NET45',
+          '    - customerAttributes paymentTerms:NET30: NET30',
+          '    + customerAttributes paymentTerms:NET45: NET45',
           '    + addressAttributes code:S-1001-03|createDoors: true',
         ].join('\n'),
       );
@@ -178,7 +180,8 @@ describe('flat-file source through Temporal into PostgreSQL', () => {
       expect(deltaReport.mode).toBe('delta');
       expect(deltaReport.steps[0]!.inputDetails).toMatchObject([{ name: DELTA, kind: 'delta', status: 'applied' }]);
       expect(deltaReport.totals).toMatchObject({ customers: 2, created: 1, updated: 1, unchanged: 0 });
-      expect(await attributesOf('C1001')).toMatchObject({ discount: 15, paymentTerms: ['NET45'] });
+      expect(await attributesOf('C1001')).toMatchObject({ discount: 15, 'paymentTerms:NET45': 'NET45' });
+      expect(await attributesOf('C1001')).not.toHaveProperty(['paymentTerms:NET30']);
       const addresses = await addressesOf('C1001');
       expect(addresses.map((a) => [a.code, a.line2 ?? null, a.city])).toEqual([
         ['B-1001', 'Floor 4', 'New York'],

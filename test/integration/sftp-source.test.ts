@@ -167,9 +167,9 @@ describe('flat files on an SFTP server', () => {
     const [file] = (await transport.list()).filter((f) => f.name === BIG_FILE);
     const held = proxy.holdAfter(Math.floor(bigBytes / 2));
     const first = transport.fetch(file!).then(() => undefined, (e: unknown) => e as Error);
-    const release = await held;
+    const cut = await held;
     expect(await server.dropSessions()).toBeGreaterThan(0);
-    release();
+    cut();
     expect((await first)?.message).toMatch(/sftp:\/\/custsync-sftp@127\.0\.0\.1/);
     const partial = statSync(join(downloads, `${BIG_FILE}.part`)).size;
     expect(partial).toBeGreaterThan(0);
@@ -186,9 +186,9 @@ describe('flat files on an SFTP server', () => {
     const local = await localHarness.run('big');
     const held = proxy.holdAfter(Math.floor(bigBytes / 3));
     const handle = await droppedHarness.start('big');
-    const release = await held;
+    const cut = await held;
     await server.dropSessions();
-    release();
+    cut();
     const report = await handle.result();
     expect(report.totals).toEqual(local.totals);
     expect(report.totals.created).toBe(BIG_CUSTOMERS);

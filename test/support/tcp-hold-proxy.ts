@@ -3,20 +3,18 @@ import { createServer, connect, type Socket } from 'node:net';
 /**
  * A TCP proxy on 127.0.0.1 in front of a loopback server. Armed with `holdAfter(n)`, it
  * stops passing server bytes on once one connection has passed `n` of them to the client,
- * so a test can kill the server's session at a known point in a transfer.
+ * so a test can kill the server's session at a known point in a transfer and then cut
+ * the connection there: the client never sees what the server sent after that point.
  */
 export interface TcpHoldProxy {
   port: number;
-  /**
-   * Resolves once a connection has passed at least `bytes` server bytes and is held,
-   * with a function that lets the rest through (what the server sent before it died).
-   */
+  /** Resolves once a connection has passed at least `bytes` server bytes and is held, with a function that cuts it. */
   holdAfter(bytes: number): Promise<() => void>;
   close(): Promise<void>;
 }
 
 export async function startTcpHoldProxy(targetPort: number): Promise<TcpHoldProxy> {
-  let armed: { bytes: number; held: (release: () => void) => void } | undefined;
+  let armed: { bytes: number; held: (cut: () => void) => void } | undefined;
   const sockets = new Set<Socket>();
   const server = createServer((client) => {
     const upstream = connect(targetPort, '127.0.0.1');
@@ -30,7 +28,10 @@ export async function startTcpHoldProxy(targetPort: number): Promise<TcpHoldProx
         const { held } = armed;
         armed = undefined;
         upstream.pause();
-        held(() => upstream.resume());
+        held(() => {
+          client.destroy();
+          upstream.destroy();
+        });
       }
     });
     const destroyBoth = () => {

@@ -113,6 +113,12 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
         ? (JSON.parse(options.cursor) as FlatFileCursor)
         : { offset: headerRow.endOffset, line: headerRow.row.line + 1 };
 
+      const rowContext = {
+        fileName: input.name,
+        referenceData: refData,
+        nullMarkers: config.nullMarkers,
+        booleans: config.booleans,
+      };
       let warned = false;
       const firstPage = () => {
         if (warned || header.warnings.length === 0) return {};
@@ -131,7 +137,7 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
       let nextLine = start.line;
       let read = 0;
       for await (const row of readDelimitedRows(path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
-        const mapped = mapTemplateRow(row, header, { fileName: input.name, referenceData: refData });
+        const mapped = mapTemplateRow(row, header, rowContext);
         if (mapped.ok && group.length > 0 && group[0]!.externalId !== mapped.record.externalId) {
           flushGroup();
           if (fragments.length >= options.pageSize) {

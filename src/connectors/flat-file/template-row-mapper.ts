@@ -19,7 +19,19 @@ export interface TemplateRowContext {
   fileName: string;
   /** When given, codes and price types are checked against it. Default: no checks. */
   referenceData?: ReferenceData;
+  /** Cell values (compared trimmed, case-insensitively) that mean "no value", e.g. `NULL`. Default: none. */
+  nullMarkers?: readonly string[];
+  /** Spellings of yes and no in Boolean columns (compared case-insensitively). Default: Y/yes/true/1 and N/no/false/0. */
+  booleans?: BooleanSpellings;
 }
+
+/** How a file writes yes and no. */
+export interface BooleanSpellings {
+  true: readonly string[];
+  false: readonly string[];
+}
+
+export const DEFAULT_BOOLEAN_SPELLINGS: BooleanSpellings = { true: ['Y', 'yes', 'true', '1'], false: ['N', 'no', 'false', '0'] };
 
 /** One thing wrong with a row: the column and what is wrong with it. */
 interface Problem {
@@ -156,13 +168,38 @@ function rejectRow(row: DelimitedRow, ctx: TemplateRowContext, customerCode: str
   return { ok: false, reject };
 }
 
-const TRUE_VALUES = new Set(['y', 'yes', 'true', '1']);
-const FALSE_VALUES = new Set(['n', 'no', 'false', '0']);
+interface CompiledSpellings {
+  nullMarkers?: ReadonlySet<string>;
+  trueValues: ReadonlySet<string>;
+  falseValues: ReadonlySet<string>;
+  /** For messages: `Y/N, yes/no, …`. */
+  described: string;
+}
 
-function parseBoolean(value: string): boolean | undefined {
+const compiled = new WeakMap<TemplateRowContext, CompiledSpellings>();
+
+function spellingsOf(ctx: TemplateRowContext): CompiledSpellings {
+  let found = compiled.get(ctx);
+  if (!found) {
+    const booleans = ctx.booleans ?? DEFAULT_BOOLEAN_SPELLINGS;
+    const pairs = booleans.true.map((t, i) => (booleans.false[i] ? `${t}/${booleans.false[i]}` : t));
+    const rest = booleans.false.slice(booleans.true.length);
+    const all = [...pairs, ...rest];
+    found = {
+      ...(ctx.nullMarkers?.length ? { nullMarkers: new Set(ctx.nullMarkers.map((m) => m.trim().toLowerCase())) } : {}),
+      trueValues: new Set(booleans.true.map((v) => v.toLowerCase())),
+      falseValues: new Set(booleans.false.map((v) => v.toLowerCase())),
+      described: all.length > 1 ? `${all.slice(0, -1).join(', ')} or ${all.at(-1)}` : (all[0] ?? ''),
+    };
+    compiled.set(ctx, found);
+  }
+  return found;
+}
+
+function parseBoolean(value: string, spellings: CompiledSpellings): boolean | undefined {
   const lower = value.toLowerCase();
-  if (TRUE_VALUES.has(lower)) return true;
-  if (FALSE_VALUES.has(lower)) return false;
+  if (spellings.trueValues.has(lower)) return true;
+  if (spellings.falseValues.has(lower)) return false;
   return undefined;
 }
 
@@ -217,7 +254,9 @@ function resolveCode(
  *   `field` (comma-separated) and its reasons in `reason` (separated by `; `)
  */
 export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: TemplateRowContext): TemplateRowResult {
-  const fields = row.fields;
+  const spellings = spellingsOf(ctx);
+  const markers = spellings.nullMarkers;
+  const fields = markers ? row.fields.map((f) => (markers.has(f.trim().toLowerCase()) ? '' : f)) : row.fields;
   const plan = planFor(header);
   const customerCode = cell(fields, plan.customerCode);
 
@@ -254,7 +293,7 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
         problem(column, `${column} must be a whole number of at most ${field.maxLength ?? 'any'} digits, got ${value}`);
       }
     } else if (field.kind === 'Boolean') {
-      if (parseBoolean(value) === undefined) problem(column, `${column} must be Y/N, yes/no, true/false or 1/0, got ${value}`);
+      if (parseBoolean(value, spellings) === undefined) problem(column, `${column} must be ${spellings.described}, got ${value}`);
     } else if (field.maxLength !== undefined && value.length > field.maxLength) {
       const count = characterCount(value);
       if (count > field.maxLength) problem(column, `${column} is longer than ${field.maxLength} characters (${count})`);
@@ -287,7 +326,7 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   const addressContactDetails: AddressContactDetail[] = [];
   const addressAttributes: AddressAttribute[] = [];
   const createDoorsValue = shipping ? cell(fields, plan.createDoors) : '';
-  const createDoors = createDoorsValue === '' ? undefined : parseBoolean(createDoorsValue);
+  const createDoors = createDoorsValue === '' ? undefined : parseBoolean(createDoorsValue, spellings);
 
   for (let a = 0; a < addressPlans.length; a++) {
     const columns = addressPlans[a]!;
@@ -428,13 +467,16 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   if (customerGroup) customerAttributes.push({ key: 'customerGroup', value: customerGroup.code });
   if (discount !== '') customerAttributes.push({ key: 'discount', value: Number(discount) });
   if (discountLineItemLevel !== '') {
-    customerAttributes.push({ key: 'discountLineItemLevel', value: parseBoolean(discountLineItemLevel)! });
+    customerAttributes.push({ key: 'discountLineItemLevel', value: parseBoolean(discountLineItemLevel, spellings)! });
   }
   if (salesRep !== '') customerAttributes.push({ key: 'salesRep', value: salesRep });
-  if (warehouses.length > 0) customerAttributes.push({ key: 'warehouses', value: unique(warehouses) });
-  if (paymentTerms.length > 0) customerAttributes.push({ key: 'paymentTerms', value: unique(paymentTerms) });
-  if (shippingTerms.length > 0) customerAttributes.push({ key: 'shippingTerms', value: unique(shippingTerms) });
-  customerAttributes.push({ key: 'priceTypes', value: unique(priceTypes.map((p) => `${p.currency}/${p.name}`)) });
+  // Each item of a `_%` group is an attribute of its own, keyed by what identifies it.
+  for (const code of unique(warehouses)) customerAttributes.push({ key: `warehouse:${code}`, value: code });
+  for (const code of unique(paymentTerms)) customerAttributes.push({ key: `paymentTerms:${code}`, value: code });
+  for (const code of unique(shippingTerms)) customerAttributes.push({ key: `shippingTerms:${code}`, value: code });
+  for (const key of unique(priceTypes.map((p) => `priceType:${p.currency}/${p.name}`))) {
+    customerAttributes.push({ key, value: key.slice(key.indexOf('/') + 1) });
+  }
 
   const customerContactDetails: ContactDetail[] = [];
   const website = cell(fields, plan.website);

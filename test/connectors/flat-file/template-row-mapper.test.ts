@@ -121,10 +121,11 @@ describe('mapTemplateRow on the snapshot sample', () => {
       { key: 'discount', value: 10 },
       { key: 'discountLineItemLevel', value: true },
       { key: 'salesRep', value: 'SR07' },
-      { key: 'warehouses', value: ['WH-E'] },
-      { key: 'paymentTerms', value: ['NET30'] },
-      { key: 'shippingTerms', value: ['FOB'] },
-      { key: 'priceTypes', value: ['USD/US Dollar', 'EUR/Euro Wholesale'] },
+      { key: 'warehouse:WH-E', value: 'WH-E' },
+      { key: 'paymentTerms:NET30', value: 'NET30' },
+      { key: 'shippingTerms:FOB', value: 'FOB' },
+      { key: 'priceType:USD/US Dollar', value: 'US Dollar' },
+      { key: 'priceType:EUR/Euro Wholesale', value: 'Euro Wholesale' },
     ]);
     expect(acme.customerContactDetails).toEqual([{ kind: 'website', value: 'https://acme.example' }]);
     expect(acme.addressContactDetails).toEqual([
@@ -149,10 +150,10 @@ describe('mapTemplateRow on the snapshot sample', () => {
       customerAlias: 'Nordic Style',
       customerGroup: 'SP',
       salesRep: 'SR02',
-      warehouses: ['WH-EU'],
-      paymentTerms: ['PRE'],
-      shippingTerms: ['DAP'],
-      priceTypes: ['EUR/Euro Wholesale'],
+      'warehouse:WH-EU': 'WH-EU',
+      'paymentTerms:PRE': 'PRE',
+      'shippingTerms:DAP': 'DAP',
+      'priceType:EUR/Euro Wholesale': 'Euro Wholesale',
     });
     expect(nordic.contactPersons).toEqual([{ fullName: 'Lars Berg', email: 'lars@nordicstyle.example' }]);
   });
@@ -163,7 +164,7 @@ describe('mapTemplateRow on the snapshot sample', () => {
       alternateName: '東京セレクト',
       discount: 5,
       discountLineItemLevel: false,
-      priceTypes: ['JPY/Japanese Yen'],
+      'priceType:JPY/Japanese Yen': 'Japanese Yen',
     });
     expect(tokyo.addresses?.map((a) => [a.code, a.state, a.country])).toEqual([
       ['B-1003', 'Tokyo', 'JP'],
@@ -183,10 +184,10 @@ describe('mapTemplateRow on the snapshot sample', () => {
       customerAlias: 'Smith & Sons',
       customerGroup: 'IN',
       salesRep: 'SR07',
-      warehouses: ['WH-E'],
-      paymentTerms: ['NET30'],
-      shippingTerms: ['FOB'],
-      priceTypes: ['USD/US Dollar'],
+      'warehouse:WH-E': 'WH-E',
+      'paymentTerms:NET30': 'NET30',
+      'shippingTerms:FOB': 'FOB',
+      'priceType:USD/US Dollar': 'US Dollar',
     });
   });
 
@@ -206,7 +207,8 @@ describe('mapTemplateRow on the delta sample', () => {
     const customers = combineByExternalId(records);
     expect([...customers.keys()]).toEqual(['C1001', 'C1005']);
     const acme = customers.get('C1001')!;
-    expect(attributesOf(acme)).toMatchObject({ discount: 15, paymentTerms: ['NET45'] });
+    expect(attributesOf(acme)).toMatchObject({ discount: 15, 'paymentTerms:NET45': 'NET45' });
+    expect(attributesOf(acme)).not.toHaveProperty(['paymentTerms:NET30']);
     expect(acme.addresses?.find((a) => a.code === 'B-1001')?.line2).toBe('Floor 4');
     expect(acme.addresses?.map((a) => a.code)).toEqual(['B-1001', 'S-1001-01', 'S-1001-02', 'S-1001-03']);
     expect(acme.addresses?.[3]).toMatchObject({ name: 'Acme Chicago', city: 'Chicago', state: 'IL' });
@@ -307,7 +309,7 @@ describe('mapTemplateRow rules', () => {
       name: { companyName: 'Test Co' },
       addresses: [{ code: 'B-T1', type: 'billing', name: 'Test Co', city: 'Paris', country: 'FR' }],
       contactPersons: [],
-      customerAttributes: [{ key: 'priceTypes', value: ['USD/US Dollar'] }],
+      customerAttributes: [{ key: 'priceType:USD/US Dollar', value: 'US Dollar' }],
       customerContactDetails: [],
       addressContactDetails: [],
       addressAttributes: [],
@@ -368,7 +370,12 @@ describe('mapTemplateRow rules', () => {
 
   it('resolves names to codes through the reference data', () => {
     const record = recordOf({ payment_terms_1: 'net 60', warehouse_name_1: 'Asia DC', customer_group_name: 'Specialty', company_number_name: 'Acme Holdings' });
-    expect(attributesOf(record)).toMatchObject({ paymentTerms: ['NET60'], warehouses: ['WH-AS'], customerGroup: 'SP', companyNumber: 'AH01' });
+    expect(attributesOf(record)).toMatchObject({
+      'paymentTerms:NET60': 'NET60',
+      'warehouse:WH-AS': 'WH-AS',
+      customerGroup: 'SP',
+      companyNumber: 'AH01',
+    });
   });
 
   it('ignores the columns of the other address type', () => {
