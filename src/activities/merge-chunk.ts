@@ -1,8 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { CustomerRecord } from '../domain/customer-record.js';
-import { CHILD_TABLES, customerRow, type ChildTable } from '../db/customer-tables.js';
-import { writeCustomers, type CustomerWrites } from '../db/repositories/customer-writes.js';
+import { addCustomerWrite, emptyCustomerWrites, writeCustomers } from '../db/repositories/customer-writes.js';
+import { holdCustomers, type HeldCustomer } from '../db/repositories/pending-customers.js';
 import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
 import { insertPreviews, type PreviewRow } from '../db/repositories/run-previews.js';
 import {
@@ -29,6 +29,8 @@ export interface MergeChunkInput {
   fromMergeSet?: boolean;
   /** Record what would be written as previews and write no customer. */
   dryRun?: boolean;
+  /** Hold customers that would be created for review (flows with `reviewNewCustomers`) instead of creating them. */
+  holdNew?: { flow: string };
 }
 
 export interface MergeChunkResult {
@@ -71,8 +73,8 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       .where('chunk_start', '=', chunkStart)
       .executeTakeFirst();
     if (done) {
-      const { customers, created, updated, unchanged, rejected } = done;
-      return { lastCustomerId: done.chunk_end, totals: { customers, created, updated, unchanged, rejected } };
+      const { customers, created, updated, unchanged, rejected, held } = done;
+      return { lastCustomerId: done.chunk_end, totals: { customers, created, updated, unchanged, rejected, ...(held > 0 ? { held } : {}) } };
     }
 
     const idRows = input.fromMergeSet
@@ -122,11 +124,8 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       list.push(row);
     }
 
-    const customerRows: CustomerWrites['customers'] = [];
-    const updatedIds: string[] = [];
-    const children: CustomerWrites['children'] = new Map();
-    const externalIds: CustomerWrites['externalIds'] = [];
-    const changes: CustomerWrites['changes'] = [];
+    const writes = emptyCustomerWrites();
+    const held: HeldCustomer[] = [];
     const rejects: RejectedRecordRow[] = [];
     const previews: PreviewRow[] = [];
     const sourceConnector = input.source === 'connector' ? steps[0]!.connector : undefined;
@@ -173,12 +172,21 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       }
       if (!merged) continue;
 
+      if (!existing && input.holdNew) {
+        // A new customer waits for the data team's review instead of being created.
+        totals.held = (totals.held ?? 0) + 1;
+        const sourceId = sourceRecord!.externalId;
+        held.push({ flow: input.holdNew.flow, sourceConnector: sourceConnector!, sourceId, merged, contentHash: contentHash(merged), inputHash: inputHashes.get(id)!, runId });
+        if (input.dryRun) previews.push({ run_id: runId, customer_id: id, source_id: sourceId, change: 'hold', diff: diffCustomers(undefined, merged) });
+        continue;
+      }
+
       for (const row of rows) {
         const connector = steps[row.step_index]!.connector;
         const key = `${connector}\u0000${row.external_id}`;
         if (!known.has(key)) {
           known.add(key);
-          externalIds.push({ connector, external_id: row.external_id, customer_id: id, run_id: runId });
+          writes.externalIds.push({ connector, external_id: row.external_id, customer_id: id, run_id: runId });
         }
       }
 
@@ -189,25 +197,18 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       }
       if (existing) {
         totals.updated++;
-        updatedIds.push(id);
+        writes.updatedIds.push(id);
       } else {
         totals.created++;
       }
-      customerRows.push(
-        customerRow(id, merged, {
-          sourceConnector: existing?.source_connector ?? sourceConnector!,
-          sourceId: existing?.source_id ?? sourceRecord!.externalId,
-          contentHash: hash,
-          inputHash: inputHashes.get(id)!,
-          runId,
-          createdRunId: existing?.created_run_id ?? runId,
-        }),
-      );
-      for (const [table, spec] of Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][]) {
-        let list = children.get(table);
-        if (!list) children.set(table, (list = []));
-        for (const row of spec.rows(merged)) list.push({ ...row, customer_id: id });
-      }
+      addCustomerWrite(writes, id, merged, {
+        sourceConnector: existing?.source_connector ?? sourceConnector!,
+        sourceId: existing?.source_id ?? sourceRecord!.externalId,
+        contentHash: hash,
+        inputHash: inputHashes.get(id)!,
+        runId,
+        createdRunId: existing?.created_run_id ?? runId,
+      });
       if (input.dryRun) {
         previews.push({
           run_id: runId,
@@ -217,7 +218,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
           diff: diffCustomers(existing?.merged, merged),
         });
       }
-      changes.push({
+      writes.changes.push({
         run_id: runId,
         customer_id: id,
         change: existing ? 'updated' : 'created',
@@ -230,7 +231,10 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     Context.current().cancellationSignal.throwIfAborted();
     await db.transaction().execute(async (trx) => {
       if (input.dryRun) await insertPreviews(trx, previews);
-      else await writeCustomers(trx, { customers: customerRows, updatedIds, children, externalIds, changes });
+      else {
+        await writeCustomers(trx, writes);
+        await holdCustomers(trx, held);
+      }
       await insertRejectedRecords(trx, rejects);
       await trx
         .insertInto('sync_run_chunks')

@@ -18,7 +18,7 @@ function show(value: unknown): string {
 }
 
 /** One line per added or removed item, one per changed property of a changed item (before → after). */
-function diffLines(d: CustomerDiff): string[] {
+export function diffLines(d: CustomerDiff): string[] {
   const where = d.key ? `${d.aspect} ${d.key}` : d.aspect;
   if (d.change === 'added') return [`+ ${where}: ${show(d.after)}`];
   if (d.change === 'removed') return [`- ${where}: ${show(d.before)}`];
@@ -33,14 +33,14 @@ function diffLines(d: CustomerDiff): string[] {
     .map((k) => `~ ${where}${k === 'value' ? '' : ` ${k}`}: ${show(before[k] ?? '(none)')} → ${show(after[k] ?? '(none)')}`);
 }
 
-/** What a dry run would do: each creation and update field by field, and the customers it would mark missing. */
+/** What a dry run would do: each creation, hold for review and update field by field, and the customers it would mark missing. */
 export async function formatPreview(db: Kysely<Database>, runId: string): Promise<string> {
   const previews = await loadPreviews(db, runId);
   const missing = await missingCandidates(db, runId, 1_000_000);
   const lines: string[] = ['', 'would change (nothing was written):'];
   if (previews.length === 0 && missing.length === 0) lines.push('  nothing');
   for (const p of previews) {
-    lines.push(`  ${p.change === 'create' ? 'create' : 'update'} ${p.source_id}`);
+    lines.push(`  ${p.change === 'hold' ? 'hold for review' : p.change} ${p.source_id}`);
     for (const d of p.diff) for (const line of diffLines(d)) lines.push(`    ${line}`);
   }
   for (const m of missing) lines.push(`  mark missing ${m.source_id}${m.name ? `  ${m.name}` : ''}`);

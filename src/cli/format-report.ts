@@ -40,6 +40,7 @@ export function formatReport(report: RunReport): string {
   lines.push(
     `customers: ${t.customers} merged — ${t.created} created, ${t.updated} updated, ${t.unchanged} unchanged, ${t.rejected} rejected`,
   );
+  if (t.held) lines.push(`held for review: ${t.held} new customers, not created (custsync review list --flow ${report.flow})`);
   if (report.restored > 0) lines.push(`restored: ${report.restored} missing customers supplied again`);
   if (report.deletion) lines.push(formatDeletion(report));
   if (report.rejectedSample.length > 0) {

@@ -10,6 +10,7 @@ import { formatPreview } from './format-preview.js';
 import { customersHelp, showCustomer } from './commands/customers.js';
 import { decideDeletions, deletionsHelp, listDeletions } from './commands/deletions.js';
 import { demoHelp, runDemo } from './commands/demo.js';
+import { decideReview, listReview, reviewHelp, showReview } from './commands/review.js';
 import { connectTemporal, runFlow, runHelp } from './commands/run-flow.js';
 import { listRuns, runsHelp, showRun } from './commands/runs.js';
 import { printRejects, runsRejectsHelp } from './commands/runs-rejects.js';
@@ -166,6 +167,35 @@ export function buildProgram(): Command {
       .action(async (runId: string) =>
         withDatabase(async (d) => decideDeletions(d.db, await connectTemporal(temporal), temporal, runId, decision)),
       );
+  }
+
+  const review = program
+    .command('review')
+    .description("new customers held for the data team's review (flows with reviewNewCustomers)")
+    .addHelpText('after', `\n${reviewHelp}`);
+  review
+    .command('list')
+    .description('customers waiting for review')
+    .option('--flow <flow>', 'of one flow')
+    .addOption(new Option('--status <status>', 'decided ones instead').choices(['pending', 'approved', 'rejected']))
+    .option('--json', 'as JSON')
+    .action((o: { flow?: string; status?: 'pending' | 'approved' | 'rejected'; json?: boolean }) =>
+      withDatabase((d) => listReview(d.db, o)),
+    );
+  review
+    .command('show')
+    .description('one held customer, item by item, as approving would create it')
+    .argument('<code>', 'its customer code (source external id)')
+    .option('--flow <flow>', 'when the code is held in several flows')
+    .option('--json', 'as JSON')
+    .action((code: string, o: { flow?: string; json?: boolean }) => withDatabase((d) => showReview(d.db, code, o)));
+  for (const decision of ['approve', 'reject'] as const) {
+    review
+      .command(decision)
+      .description(decision === 'approve' ? 'create them as the run that held them would have' : 'do not create them')
+      .argument('<code...>', 'customer codes')
+      .option('--flow <flow>', 'when a code is held in several flows')
+      .action((codes: string[], o: { flow?: string }) => withDatabase((d) => decideReview(d.db, codes, decision, o)));
   }
 
   const schedules = program

@@ -169,6 +169,11 @@ export const flowSchema = z.strictObject({
    * before anything of it is merged. Default: no limit (bad rows are rejected, the rest syncs).
    */
   maxRejectedPercent: z.number().min(0).max(100).optional(),
+  /**
+   * Hold customers the source would create for the data team's review (`custsync review`)
+   * instead of creating them; updates of existing customers still apply. Default false.
+   */
+  reviewNewCustomers: z.boolean().default(false),
 });
 
 export const configSchema = z.strictObject({

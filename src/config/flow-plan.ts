@@ -42,6 +42,7 @@ export function planFlow(
     configFingerprint: flowFingerprint(config, flowName),
     ...(options.inputs && options.inputs.length > 0 ? { inputs: options.inputs } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
+    ...(flow.reviewNewCustomers ? { reviewNewCustomers: true } : {}),
   };
 }
 

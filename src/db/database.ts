@@ -151,6 +151,8 @@ export interface SyncRunChunksTable {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** New customers held for review instead of created. */
+  held: Generated<number>;
   completed_at: Timestamp;
 }
 
@@ -243,8 +245,29 @@ export interface SyncRunPreviewsTable {
   run_id: string;
   customer_id: string;
   source_id: string;
-  change: 'create' | 'update';
+  /** `hold`: a new customer the flow holds for review instead of creating. */
+  change: 'create' | 'update' | 'hold';
   diff: Json;
+}
+
+/** A customer a flow would have created, held for the data team's review. */
+export interface PendingCustomersTable {
+  flow: string;
+  source_connector: string;
+  /** The source's external id (customer code): the customer's `source_id` once created. */
+  source_id: string;
+  status: 'pending' | 'approved' | 'rejected';
+  /** The customer as the holding run merged it: what approval creates. */
+  merged: Json;
+  content_hash: string;
+  input_hash: string;
+  /** The run whose data is held (the latest that held it). */
+  held_run_id: string;
+  first_held_run_id: string;
+  held_at: ColumnType<Date, Date | string | undefined, Date | string>;
+  decided_at: Timestamp | null;
+  /** The created customer, once approved. */
+  customer_id: string | null;
 }
 
 /** The run that holds a flow: one run per flow at a time. */
@@ -280,5 +303,6 @@ export interface Database {
   sync_run_missing: SyncRunMissingTable;
   flow_leases: FlowLeasesTable;
   sync_run_previews: SyncRunPreviewsTable;
+  pending_customers: PendingCustomersTable;
 }
 

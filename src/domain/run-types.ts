@@ -37,6 +37,8 @@ export interface CustomerSyncInput {
   configFingerprint?: string;
   /** Compute and record the changes (previews) without writing any customer, marking or deleting anything. */
   dryRun?: boolean;
+  /** Hold new customers for review instead of creating them; updates still apply. */
+  reviewNewCustomers?: boolean;
   /** Set when the run continues as a new execution. */
   resume?: ResumeState;
 }
@@ -87,6 +89,8 @@ export interface RunTotals {
   updated: number;
   unchanged: number;
   rejected: number;
+  /** New customers held for the data team's review instead of created (flows with `reviewNewCustomers`); absent when none. */
+  held?: number;
 }
 
 export type RunPhase =

@@ -214,6 +214,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
             limit: input.chunkSize,
             fromMergeSet: true,
             ...(input.dryRun ? { dryRun: true } : {}),
+            ...(input.reviewNewCustomers ? { holdNew: { flow: input.flow } } : {}),
           });
           add(chunk.totals);
           progress.chunksDone++;
@@ -239,6 +240,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
           source: input.source,
           afterCustomerId: after,
           limit: input.chunkSize,
+          ...(input.reviewNewCustomers ? { holdNew: { flow: input.flow } } : {}),
         });
         if (!chunk.lastCustomerId) break;
         add(chunk.totals);

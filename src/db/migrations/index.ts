@@ -4,6 +4,7 @@ import * as unattendedOperation from './0002-unattended-operation.js';
 import * as dryRunPreviews from './0003-dry-run-previews.js';
 import * as duplicateInputs from './0004-duplicate-inputs.js';
 import * as inputWarnings from './0005-input-warnings.js';
+import * as reviewOfNewCustomers from './0006-review-of-new-customers.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -12,4 +13,5 @@ export const migrations: Record<string, Migration> = {
   '0003-dry-run-previews': dryRunPreviews,
   '0004-duplicate-inputs': duplicateInputs,
   '0005-input-warnings': inputWarnings,
+  '0006-review-of-new-customers': reviewOfNewCustomers,
 };

@@ -1,5 +1,6 @@
 import { sql, type Transaction } from 'kysely';
-import { CHILD_TABLES, CUSTOMER_COLUMNS, type ChildTable } from '../customer-tables.js';
+import type { MergedCustomer } from '../../merge/index.js';
+import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow, type ChildTable } from '../customer-tables.js';
 import type { Database } from '../database.js';
 import { insertJsonRows } from '../json-rows.js';
 
@@ -13,6 +14,20 @@ export interface CustomerWrites {
   children: Map<ChildTable, Record<string, unknown>[]>;
   externalIds: { connector: string; external_id: string; customer_id: string; run_id: string }[];
   changes: { run_id: string; customer_id: string; change: 'created' | 'updated'; diff: unknown }[];
+}
+
+export function emptyCustomerWrites(): CustomerWrites {
+  return { customers: [], updatedIds: [], children: new Map(), externalIds: [], changes: [] };
+}
+
+/** Adds a merged customer's `customers` row and its child-table rows to `writes`. */
+export function addCustomerWrite(writes: CustomerWrites, id: string, merged: MergedCustomer, meta: Parameters<typeof customerRow>[2]): void {
+  writes.customers.push(customerRow(id, merged, meta));
+  for (const [table, spec] of Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][]) {
+    let list = writes.children.get(table);
+    if (!list) writes.children.set(table, (list = []));
+    for (const row of spec.rows(merged)) list.push({ ...row, customer_id: id });
+  }
 }
 
 const IMMUTABLE_COLUMNS = ['id', 'source_connector', 'source_id', 'created_run_id'];

@@ -7,7 +7,7 @@ export type PreviewRow = {
   run_id: string;
   customer_id: string;
   source_id: string;
-  change: 'create' | 'update';
+  change: 'create' | 'update' | 'hold';
   diff: CustomerDiff[];
 };
 

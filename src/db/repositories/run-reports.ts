@@ -67,12 +67,14 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
 
 /** A run's outcome counts so far: its committed chunks, the customers its plan set aside, its rejected records. */
 export async function runTotals(db: Kysely<Database>, runId: string): Promise<RunTotals> {
-  const sums = await sql<RunTotals>`
+  const sums = await sql<RunTotals & { held: number }>`
     select coalesce(sum(customers), 0)::int + ${plannedUnchanged(runId)} as customers, coalesce(sum(created), 0)::int as created,
            coalesce(sum(updated), 0)::int as updated, coalesce(sum(unchanged), 0)::int + ${plannedUnchanged(runId)} as unchanged,
-           (select count(*) from rejected_records where run_id = ${runId})::int as rejected
+           (select count(*) from rejected_records where run_id = ${runId})::int as rejected,
+           coalesce(sum(held), 0)::int as held
     from sync_run_chunks where run_id = ${runId}`.execute(db);
-  return sums.rows[0]!;
+  const { held, ...totals } = sums.rows[0]!;
+  return held > 0 ? { ...totals, held } : totals;
 }
 
 /** Customers a run's merge plan found unchanged: counted, but in no chunk. */
