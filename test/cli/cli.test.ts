@@ -48,7 +48,7 @@ flows:
   });
 
   it('has --help on every command', async () => {
-    for (const command of [[], ['run'], ['runs'], ['runs', 'retry'], ['deletions'], ['schedules'], ['schedules', 'backfill'], ['customers'], ['worker'], ['demo'], ['config'], ['db']]) {
+    for (const command of [[], ['run'], ['runs'], ['runs', 'retry'], ['deletions'], ['review'], ['review', 'approve'], ['schedules'], ['schedules', 'backfill'], ['customers'], ['worker'], ['demo'], ['config'], ['db']]) {
       const result = await custsync([...command, '--help']);
       expect(result.code, command.join(' ')).toBe(0);
       expect(result.stdout, command.join(' ')).toMatch(/Usage: custsync/);

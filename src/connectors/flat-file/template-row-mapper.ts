@@ -10,7 +10,8 @@ import type {
 } from '../../domain/customer-record.js';
 import type { DelimitedRow } from './delimited-reader.js';
 import { buildReferenceLookups, priceTypeKey, type ReferenceData, type ReferenceLookups } from './reference-data.js';
-import { resolveTemplateColumn, STATE_REQUIRED_COUNTRIES, type TemplateField } from './template-fields.js';
+import { resolveTemplateColumn, type TemplateField } from './template-fields.js';
+import { ruleViolations } from './template-rules.js';
 import type { TemplateHeader } from './template-header.js';
 
 /** Context of {@link mapTemplateRow}. */
@@ -300,15 +301,24 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     }
   }
 
-  // Price types: complete pairs, at least one.
+  for (const v of ruleViolations(
+    (column) => cell(fields, header.columns.get(column) ?? -1),
+    (column) => header.groups[resolveTemplateColumn(column.replace('%', '1'))!.field.group!],
+    (column) => {
+      const group = resolveTemplateColumn(column)?.field.group;
+      // Address columns count on rows of their address type only.
+      return group === 'billingAddress' || group === 'shippingAddress' ? knownType && group !== ignoredGroup : true;
+    },
+  )) {
+    problem(v.field, v.reason);
+  }
+
+  // Price types: complete pairs (see the rules), at least one.
   const priceTypes: { currency: string; name: string; n: number }[] = [];
   for (const { n, first, second } of plan.priceTypes) {
     const currency = cell(fields, first);
     const name = cell(fields, second);
-    if (currency !== '' && name === '') problem(`price_type_name_${n}`, `price_type_name_${n} is required when price_type_currency_${n} is given`);
-    else if (name !== '' && currency === '') {
-      problem(`price_type_currency_${n}`, `price_type_currency_${n} is required when price_type_name_${n} is given`);
-    } else if (currency !== '') priceTypes.push({ currency: currency.toUpperCase(), name, n });
+    if (currency !== '' && name !== '') priceTypes.push({ currency: currency.toUpperCase(), name, n });
   }
   if (priceTypes.length === 0 && !problems.some((p) => p.field.startsWith('price_type_'))) {
     const n = plan.priceTypes[0]?.n ?? 1;
@@ -338,9 +348,6 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     const before = problems.length;
     if (code === '') problem(`${prefix}_code_${n}`, `${prefix}_code_${n} is required for a ${kind} (address_type ${addressType})`);
     if (country === '') problem(`${prefix}_country_${n}`, `${prefix}_country_${n} is required for a ${kind} (address_type ${addressType})`);
-    else if (state === '' && STATE_REQUIRED_COUNTRIES.has(country.toUpperCase())) {
-      problem(`${prefix}_state_${n}`, `${prefix}_state_${n} is required when ${prefix}_country_${n} is ${country}`);
-    }
     if (problems.length > before) continue;
     const address: Address = { code, type: shipping ? 'shipping' : 'billing', name: cell(fields, columns.name) || profileName };
     const line1 = cell(fields, columns.line1);
@@ -365,19 +372,15 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   }
 
   const contactPersons: ContactPerson[] = [];
-  for (const { n, first, second } of plan.buyers) {
+  for (const { first, second } of plan.buyers) {
     const name = cell(fields, first);
     const email = cell(fields, second);
-    if (name !== '' && email === '') problem(`buyer_email_${n}`, `buyer_email_${n} is required when buyer_name_${n} is given`);
     if (email === '') continue;
     contactPersons.push(name === '' ? { email } : { fullName: name, email });
   }
 
   const discount = cell(fields, plan.discount);
   const discountLineItemLevel = cell(fields, plan.discountLineItemLevel);
-  if (discount !== '' && discountLineItemLevel === '') {
-    problem('discount_line_item_level', 'discount_line_item_level is required when discount is given');
-  }
 
   // Reference data.
   const lookups: ReferenceLookups | undefined = ctx.referenceData && buildReferenceLookups(ctx.referenceData);

@@ -280,6 +280,11 @@ describe('mapTemplateRow on the bad-rows sample', () => {
 });
 
 describe('mapTemplateRow rules', () => {
+  it('applies the conditional rules to a row whose address type is unknown, except the address ones', () => {
+    const reject = rejectOf({ address_type: 'X', discount: '5', billing_state_1: '', billing_country_1: 'US' });
+    expect(reject.field).toBe('address_type, discount_line_item_level');
+  });
+
   it('reports every problem of a row at once, naming each column', () => {
     const reject = rejectOf({
       profile_name: '',
@@ -289,14 +294,14 @@ describe('mapTemplateRow rules', () => {
       billing_country_1: 'US',
       sales_rep_code: 'SR99',
     });
-    expect(reject.field).toBe('profile_name, discount, billing_state_1, buyer_email_1, discount_line_item_level, sales_rep_code');
+    expect(reject.field).toBe('profile_name, discount, discount_line_item_level, buyer_email_1, billing_state_1, sales_rep_code');
     expect(reject.reason).toBe(
       [
         'profile_name is required',
         'discount must be a whole number of at most 3 digits, got 12.5',
-        'billing_state_1 is required when billing_country_1 is US',
-        'buyer_email_1 is required when buyer_name_1 is given',
         'discount_line_item_level is required when discount is given',
+        'buyer_email_1 is required when buyer_name_1 is given',
+        'billing_state_1 is required when billing_country_1 is US',
         'sales rep SR99 is not in the reference data',
       ].join('; '),
     );
