@@ -1,11 +1,11 @@
 import { once } from 'node:events';
-import { createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { fileChecksum } from '../file-checksum.js';
 import type { ListedFile, LocalFile } from './file-transport.js';
 
 /** Which remote version a local copy (complete or partial) holds. */
@@ -74,11 +74,15 @@ export function downloadCache(folder: string) {
         await writeMeta(file.name, { size: file.size, mtimeMs: file.mtimeMs });
         start = 0;
       }
+      // The checksum is computed as the bytes arrive (after the bytes a resumed download already has).
+      const hash = createHash('sha256');
+      if (start > 0) for await (const chunk of createReadStream(part, { end: start - 1 })) hash.update(chunk as Buffer);
       if (start < file.size) {
         let lastData = Date.now();
         const meter = new Transform({
           transform(chunk: Buffer, _encoding, done) {
             lastData = Date.now();
+            hash.update(chunk);
             done(null, chunk);
           },
         });
@@ -108,7 +112,7 @@ export function downloadCache(folder: string) {
         await discard(file.name);
         throw new Error(`download of ${file.name} ended with ${got} of ${file.size} bytes`);
       }
-      const checksum = await fileChecksum(part);
+      const checksum = hash.digest('hex');
       const path = join(folder, file.name);
       await rename(part, path);
       await writeMeta(file.name, { size: file.size, mtimeMs: file.mtimeMs, checksum });

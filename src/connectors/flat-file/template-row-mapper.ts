@@ -10,8 +10,8 @@ import type {
 } from '../../domain/customer-record.js';
 import type { DelimitedRow } from './delimited-reader.js';
 import { buildReferenceLookups, priceTypeKey, type ReferenceData, type ReferenceLookups } from './reference-data.js';
-import { resolveTemplateColumn, type TemplateField } from './template-fields.js';
-import { ruleViolations } from './template-rules.js';
+import { resolveTemplateColumn, type TemplateField, type TemplateGroup } from './template-fields.js';
+import { bindRules, ruleViolations, type BoundRule } from './template-rules.js';
 import type { TemplateHeader } from './template-header.js';
 
 /** Context of {@link mapTemplateRow}. */
@@ -101,6 +101,8 @@ interface HeaderPlan {
   warehouses: NumberedPair[];
   billing: AddressColumns[];
   shipping: AddressColumns[];
+  /** The conditional rules bound to this header's columns. */
+  rules: BoundRule[];
 }
 
 const plans = new WeakMap<TemplateHeader, HeaderPlan>();
@@ -152,6 +154,7 @@ function planFor(header: TemplateHeader): HeaderPlan {
     warehouses: pairs(header.groups.warehouse, 'warehouse_code', 'warehouse_name'),
     billing: addresses(header.groups.billingAddress, 'billing'),
     shipping: addresses(header.groups.shippingAddress, 'shipping'),
+    rules: bindRules(index, (group) => header.groups[group]),
   };
   plans.set(header, plan);
   return plan;
@@ -283,7 +286,7 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   else if (addressType !== 'B' && addressType !== 'S') problem('address_type', `address_type must be B or S, got ${addressTypeValue}`);
   const knownType = addressType === 'B' || addressType === 'S';
   const shipping = addressType === 'S';
-  const ignoredGroup = !knownType ? undefined : shipping ? 'billingAddress' : 'shippingAddress';
+  const ignoredGroup: TemplateGroup | undefined = !knownType ? undefined : shipping ? 'billingAddress' : 'shippingAddress';
 
   for (const { column, index, field } of plan.columns) {
     if (field.group === ignoredGroup || (knownType && !shipping && index === plan.createDoors)) continue;
@@ -301,17 +304,9 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     }
   }
 
-  for (const v of ruleViolations(
-    (column) => cell(fields, header.columns.get(column) ?? -1),
-    (column) => header.groups[resolveTemplateColumn(column.replace('%', '1'))!.field.group!],
-    (column) => {
-      const group = resolveTemplateColumn(column)?.field.group;
-      // Address columns count on rows of their address type only.
-      return group === 'billingAddress' || group === 'shippingAddress' ? knownType && group !== ignoredGroup : true;
-    },
-  )) {
-    problem(v.field, v.reason);
-  }
+  // Address columns count on rows of their address type only (neither, when the type is unknown).
+  const skippedGroups = knownType ? [ignoredGroup!] : (['billingAddress', 'shippingAddress'] as const);
+  for (const v of ruleViolations(plan.rules, (index) => cell(fields, index), skippedGroups)) problem(v.field, v.reason);
 
   // Price types: complete pairs (see the rules), at least one.
   const priceTypes: { currency: string; name: string; n: number }[] = [];

@@ -1,4 +1,4 @@
-import { STATE_REQUIRED_COUNTRIES } from './template-fields.js';
+import { STATE_REQUIRED_COUNTRIES, TEMPLATE_FIELDS_BY_NAME, type TemplateGroup } from './template-fields.js';
 
 /**
  * A conditional rule of the standard template: when column `when` has a value (one of
@@ -22,34 +22,60 @@ export const TEMPLATE_RULES: readonly RequiredWithRule[] = [
   { require: 'shipping_state_%', when: 'shipping_country_%', whenValueIn: STATE_REQUIRED_COUNTRIES },
 ];
 
-/** One rule applied to one row: the column that lacks a value, and why it needs one. */
+/** A rule bound to a file's columns: what a row is checked with. */
+export interface BoundRule {
+  when: string;
+  require: string;
+  whenIndex: number;
+  requireIndex: number;
+  whenValueIn?: ReadonlySet<string>;
+  /** The address group the rule's columns belong to, if any. */
+  group?: TemplateGroup;
+}
+
+/**
+ * Binds the rules to a header once: one bound rule per number a `%` rule's `when` column
+ * has. `index(column)` is the column's position, -1 when the file lacks it.
+ */
+export function bindRules(index: (column: string) => number, numbers: (group: TemplateGroup) => readonly number[]): BoundRule[] {
+  return TEMPLATE_RULES.flatMap((rule) => {
+    const group = TEMPLATE_FIELDS_BY_NAME.get(rule.when.replace(/_%$/, ''))?.group;
+    const ns: readonly (number | undefined)[] = rule.when.endsWith('_%') && group ? numbers(group) : [undefined];
+    return ns.flatMap((n) => {
+      const when = n === undefined ? rule.when : rule.when.replace('%', String(n));
+      const require = n === undefined ? rule.require : rule.require.replace('%', String(n));
+      const whenIndex = index(when);
+      if (whenIndex < 0) return [];
+      const bound: BoundRule = { when, require, whenIndex, requireIndex: index(require) };
+      if (rule.whenValueIn) bound.whenValueIn = rule.whenValueIn;
+      if (group === 'billingAddress' || group === 'shippingAddress') bound.group = group;
+      return [bound];
+    });
+  });
+}
+
+/** One rule a row breaks: the column that lacks a value, and why it needs one. */
 export interface RuleViolation {
   field: string;
   reason: string;
 }
 
 /**
- * The rules a row breaks. `value(column)` is the row's trimmed value of a column ('' when
- * absent); `numbers(column)` the numbers a `%` column has in the header; `applies(column)`
- * whether the column counts for this row (a billing row ignores shipping columns).
+ * The bound rules a row breaks. `value(index)` is the row's trimmed value at a position
+ * ('' for -1); rules of `skippedGroups` (the other address type's columns) are skipped.
  */
 export function ruleViolations(
-  value: (column: string) => string,
-  numbers: (column: string) => readonly number[],
-  applies: (column: string) => boolean,
+  rules: readonly BoundRule[],
+  value: (index: number) => string,
+  skippedGroups: readonly TemplateGroup[] = [],
 ): RuleViolation[] {
   const violations: RuleViolation[] = [];
-  for (const rule of TEMPLATE_RULES) {
-    const ns: readonly (number | undefined)[] = rule.when.endsWith('_%') ? numbers(rule.when) : [undefined];
-    for (const n of ns) {
-      const when = n === undefined ? rule.when : rule.when.replace('%', String(n));
-      const require = n === undefined ? rule.require : rule.require.replace('%', String(n));
-      if (!applies(when)) continue;
-      const given = value(when);
-      if (given === '' || value(require) !== '') continue;
-      if (rule.whenValueIn && !rule.whenValueIn.has(given.toUpperCase())) continue;
-      violations.push({ field: require, reason: `${require} is required when ${when} ${rule.whenValueIn ? `is ${given}` : 'is given'}` });
-    }
+  for (const rule of rules) {
+    if (rule.group !== undefined && skippedGroups.includes(rule.group)) continue;
+    const given = value(rule.whenIndex);
+    if (given === '' || value(rule.requireIndex) !== '') continue;
+    if (rule.whenValueIn && !rule.whenValueIn.has(given.toUpperCase())) continue;
+    violations.push({ field: rule.require, reason: `${rule.require} is required when ${rule.when} ${rule.whenValueIn ? `is ${given}` : 'is given'}` });
   }
   return violations;
 }
