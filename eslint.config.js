@@ -39,6 +39,37 @@ const WORKFLOW_SANDBOX_MESSAGE =
 const WORKFLOW_TYPE_ONLY_MESSAGE =
   'Workflows may only `import type` from activities, connectors and db; call activities through proxyActivities().';
 
+/**
+ * Imports run down the layers: cli → worker → activities → connectors, db → merge → domain,
+ * with config between cli and connectors. Each layer lists the layers it must not import.
+ */
+const LAYERS = {
+  domain: ['activities', 'cli', 'config', 'connectors', 'db', 'merge', 'workflows', 'worker'],
+  merge: ['activities', 'cli', 'config', 'connectors', 'db', 'workflows', 'worker'],
+  db: ['activities', 'cli', 'config', 'connectors', 'workflows', 'worker'],
+  connectors: ['activities', 'cli', 'config', 'db', 'workflows', 'worker'],
+  config: ['activities', 'cli', 'db', 'workflows', 'worker'],
+  activities: ['cli', 'workflows', 'worker'],
+};
+
+const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({
+  files: [`src/${layer}/**/*.ts`],
+  rules: {
+    'no-restricted-imports': 'off',
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      {
+        patterns: [
+          {
+            regex: `^(\\.\\./)+(${forbidden.join('|')})([./-].*)?$`,
+            message: `src/${layer} must not import ${forbidden.join(', ')}: imports run down the layers (cli → worker → activities → connectors, db → merge → domain).`,
+          },
+        ],
+      },
+    ],
+  },
+}));
+
 export default defineConfig(
   {
     ignores: ['dist/', 'node_modules/', '.tools/', '.data/', 'coverage/', 'data/'],
@@ -70,6 +101,7 @@ export default defineConfig(
     files: ['src/db/migrations/**/*.ts'],
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
+  ...layerRules,
   {
     files: ['src/workflows/**/*.ts'],
     rules: {

@@ -47,7 +47,7 @@ export interface CustsyncWorkerOptions {
  */
 export async function createCustsyncWorker(options: CustsyncWorkerOptions): Promise<Worker> {
   installWorkerRuntime();
-  const connectors = createConnectorFactory(options.config);
+  const connectors = createConnectorFactory(options.config.connectors);
   const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporal.address }));
   const client = new Client({ connection, namespace: options.temporal.namespace });
   const activities = createActivities({

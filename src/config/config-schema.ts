@@ -1,108 +1,17 @@
 import { z } from 'zod';
 import { ASPECTS } from '../domain/customer-record.js';
-import { TEXT_ENCODING_ALIASES, TEXT_ENCODINGS } from '../connectors/flat-file/text-encodings.js';
-import { compileFileNamePattern } from '../connectors/flat-file/file-name-pattern.js';
-import { compileTimestampPattern, DEFAULT_TIMESTAMP_PATTERN } from '../connectors/flat-file/file-name-timestamp.js';
-import { sftpSettingsSchema } from '../connectors/file-transports/sftp-settings.js';
-import { referenceDataSchema } from '../connectors/flat-file/reference-data.js';
-import { DEFAULT_BOOLEAN_SPELLINGS } from '../connectors/flat-file/template-row-mapper.js';
+import type { Capability } from '../connectors/connector-module.js';
+import { connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
 import { durationSchema } from './duration.js';
+
+export { flatFileConnectorSchema, type FlatFileConnectorConfig } from '../connectors/flat-file/flat-file-config.js';
+export { jsonlFileConnectorSchema, type JsonlFileConnectorConfig } from '../connectors/jsonl-file/jsonl-file-config.js';
+export type { ConnectorConfig } from '../connectors/connector-registry.js';
 
 const name = z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'use lowercase letters, digits, - and _');
 
-const compiles = (compile: (text: string) => unknown) => (text: string, ctx: z.RefinementCtx) => {
-  try {
-    compile(text);
-  } catch (error) {
-    ctx.addIssue({ code: 'custom', message: (error as Error).message });
-  }
-};
-const fileNamePattern = z.string().min(1).superRefine(compiles((text) => compileFileNamePattern(text)));
-
-export const flatFileConnectorSchema = z.strictObject({
-  type: z.literal('flat-file'),
-  /**
-   * Folder the files are read from: on this machine (relative paths resolve against the
-   * config file), or on the SFTP server when `sftp` is given.
-   */
-  folder: z.string().min(1),
-  /** Read the folder on an SFTP server instead of this machine. */
-  sftp: sftpSettingsSchema.optional(),
-  /** Glob (`*`, `?`, `{a,b}`) or `/regex/` the file names must match; default `*customer*.{txt,csv}`. */
-  pattern: fileNamePattern.default('*customer*.{txt,csv}'),
-  /** Match `pattern` and `deltaPattern` regardless of letter case; default false. */
-  caseInsensitive: z.boolean().default(false),
-  /**
-   * `/regex/` capturing year, month, day [, hour, minute, second] of the export time in a
-   * file name; files are read oldest first by it, by modification time when a name has none.
-   * `false`: by modification time only. Default: `20261101T020000`, `20261101_0200` or `20261101`.
-   */
-  timestampPattern: z
-    .string()
-    .superRefine(compiles(compileTimestampPattern))
-    .or(z.literal(false))
-    .default(DEFAULT_TIMESTAMP_PATTERN),
-  /** Field delimiter; default `|`. */
-  delimiter: z.string().length(1).default('|'),
-  /** Quote character; default `"`. */
-  quote: z.string().length(1).default('"'),
-  /**
-   * File encoding: `utf8` (with or without BOM), `windows-1252` or `iso-8859-1` (aliases utf-8, cp1252,
-   * latin1); default `utf8`. A value whose bytes are invalid in it rejects its row, naming line and column.
-   */
-  encoding: z
-    .preprocess(
-      (value) => (typeof value === 'string' ? (TEXT_ENCODING_ALIASES[value.toLowerCase()] ?? value.toLowerCase()) : value),
-      z.enum(TEXT_ENCODINGS, {
-        error: (issue) =>
-          typeof issue.input === 'string' && /^utf-?16/i.test(issue.input)
-            ? 'UTF-16 files are not supported: export the file as UTF-8 (or Windows-1252)'
-            : `use one of ${TEXT_ENCODINGS.join(', ')}`,
-      }),
-    )
-    .default('utf8'),
-  /**
-   * The reference data rows are validated against: a JSON file (relative paths resolve
-   * against the config file), or the data itself inline. Checked when the config is.
-   */
-  referenceData: z.string().min(1).or(referenceDataSchema).optional(),
-  /** Cell values that mean "no value" (compared trimmed and case-insensitively), e.g. `[NULL, "N/A"]`; default none. */
-  nullMarkers: z.array(z.string().min(1)).default([]),
-  /** How Boolean columns write yes and no (compared case-insensitively); default Y/yes/true/1 and N/no/false/0. */
-  booleans: z
-    .strictObject({ true: z.array(z.string().min(1)).min(1), false: z.array(z.string().min(1)).min(1) })
-    .refine((b) => !b.true.some((t) => b.false.some((f) => f.toLowerCase() === t.toLowerCase())), 'a spelling cannot mean both true and false')
-    .default(() => ({ true: [...DEFAULT_BOOLEAN_SPELLINGS.true], false: [...DEFAULT_BOOLEAN_SPELLINGS.false] })),
-  /** Template field name → column name in the file, for files that differ from the standard template. */
-  columns: z.record(z.string(), z.string()).optional(),
-  /** Every file is a `full` snapshot or a `delta`; unset: files matching `deltaPattern` are deltas, others full. */
-  kind: z.enum(['full', 'delta']).optional(),
-  /** Glob or `/regex/` of delta file names, used when `kind` is unset; default `*_delta*`. */
-  deltaPattern: fileNamePattern.default('*_delta*'),
-  /** A file modified more recently than this is still being written and is left for a later run; default 0s. */
-  minAge: durationSchema.default(0),
-  /**
-   * List the folder twice this far apart and leave a file whose size or modification time
-   * changed in between for a later run (it is still being written); default 0s (one listing).
-   */
-  stabilityInterval: durationSchema.default(0),
-  /** Suffix of the marker file the uploader writes when a file is complete (e.g. `.done`); a file without one is not read. */
-  doneMarker: z.string().min(1).optional(),
-  /** What becomes of a file once a run has processed it: `leave` it (default), `archive` it, or `delete` it. */
-  afterProcessing: z.enum(['leave', 'archive', 'delete']).default('leave'),
-  /** Where `archive` moves files (on the SFTP server with `sftp`; else relative paths resolve against the config file); default `<folder>/archive`. */
-  archiveFolder: z.string().min(1).optional(),
-});
-
-export const jsonlFileConnectorSchema = z.strictObject({
-  type: z.literal('jsonl-file'),
-  /** A JSON-lines file: one customer record per line. */
-  path: z.string().min(1),
-  /** Whether the file holds every customer (`full`, default) or only changed ones (`delta`). */
-  kind: z.enum(['full', 'delta']).default('full'),
-});
-
-export const connectorSchema = z.discriminatedUnion('type', [flatFileConnectorSchema, jsonlFileConnectorSchema]);
+/** A connector's config: the schema of its type's module (see `src/connectors/connector-registry.ts`). */
+export const connectorSchema = connectorConfigSchema;
 
 const aspects = z.array(z.enum(ASPECTS)).min(1);
 
@@ -181,6 +90,33 @@ export const configSchema = z.strictObject({
   flows: z.record(name, flowSchema),
 });
 
+/** What a step asks of its connector that the connector's type cannot do: read records, supply each aspect. */
+function stepCapabilityProblems(
+  connector: string,
+  type: unknown,
+  aspects: unknown,
+  path: (string | number)[],
+): { path: (string | number)[]; message: string }[] {
+  const module = connectorModuleOf(type);
+  if (!module) return [];
+  const problems: { path: (string | number)[]; message: string }[] = [];
+  const needs: Capability = 'list';
+  if (!module.capabilities.includes(needs)) {
+    problems.push({ path: [...path, 'connector'], message: `connector "${connector}" (${module.type}) cannot list records, so it cannot be a step's connector` });
+  }
+  if (Array.isArray(aspects)) {
+    aspects.forEach((aspect, i) => {
+      if (typeof aspect === 'string' && (ASPECTS as readonly string[]).includes(aspect) && !(module.aspects as readonly string[]).includes(aspect)) {
+        problems.push({
+          path: [...path, 'aspects', i],
+          message: `connector "${connector}" (${module.type}) cannot supply ${aspect}; it supplies ${module.aspects.join(', ')}`,
+        });
+      }
+    });
+  }
+  return problems;
+}
+
 /**
  * Problems zod cannot see one field at a time: flows naming connectors that do not
  * exist, and flows that could never change anything. Works on the raw document, so
@@ -206,18 +142,21 @@ export function crossReferenceProblems(raw: unknown): { path: (string | number)[
     } else consumedBy.set(source.connector as string, flowName);
   }
   for (const [flowName, flow] of Object.entries(doc.flows as Record<string, unknown>)) {
-    const f = (flow ?? {}) as { source?: { type?: unknown; connector?: unknown }; enrichments?: unknown };
-    const refs: { connector: unknown; path: (string | number)[] }[] = [];
-    if (f.source?.type === 'connector') refs.push({ connector: f.source.connector, path: ['source', 'connector'] });
-    const enrichments = Array.isArray(f.enrichments) ? (f.enrichments as { connector?: unknown }[]) : [];
-    enrichments.forEach((e, i) => refs.push({ connector: e?.connector, path: ['enrichments', i, 'connector'] }));
+    const f = (flow ?? {}) as { source?: { type?: unknown; connector?: unknown; aspects?: unknown }; enrichments?: unknown };
+    const refs: { connector: unknown; aspects: unknown; path: (string | number)[] }[] = [];
+    if (f.source?.type === 'connector') refs.push({ connector: f.source.connector, aspects: f.source.aspects, path: ['source'] });
+    const enrichments = Array.isArray(f.enrichments) ? (f.enrichments as { connector?: unknown; aspects?: unknown }[]) : [];
+    enrichments.forEach((e, i) => refs.push({ connector: e?.connector, aspects: e?.aspects, path: ['enrichments', i] }));
     for (const ref of refs) {
-      if (typeof ref.connector === 'string' && !connectors.includes(ref.connector)) {
+      if (typeof ref.connector !== 'string') continue;
+      if (!connectors.includes(ref.connector)) {
         problems.push({
-          path: ['flows', flowName, ...ref.path],
+          path: ['flows', flowName, ...ref.path, 'connector'],
           message: `unknown connector "${ref.connector}"; defined: ${connectors.join(', ') || 'none'}`,
         });
+        continue;
       }
+      problems.push(...stepCapabilityProblems(ref.connector, (doc.connectors as Record<string, { type?: unknown }>)[ref.connector]?.type, ref.aspects, ['flows', flowName, ...ref.path]));
     }
     if (flow && typeof flow === 'object' && 'mode' in flow) {
       problems.push({
@@ -236,9 +175,6 @@ export function crossReferenceProblems(raw: unknown): { path: (string | number)[
 }
 
 export type CustsyncConfig = z.infer<typeof configSchema>;
-export type ConnectorConfig = z.infer<typeof connectorSchema>;
-export type FlatFileConnectorConfig = z.infer<typeof flatFileConnectorSchema>;
-export type JsonlFileConnectorConfig = z.infer<typeof jsonlFileConnectorSchema>;
 export type FlowConfig = z.infer<typeof flowSchema>;
 export type DeletionPolicy = z.infer<typeof deletionPolicySchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;

@@ -1,25 +1,17 @@
-import type { CustsyncConfig } from '../config/config-schema.js';
 import type { Connector, ConnectorFactory } from './connector.js';
-import { createFlatFileConnector } from './flat-file/flat-file-connector.js';
-import { createJsonlFileConnector } from './jsonl-file/jsonl-file-connector.js';
+import { connectorModuleOf, type ConnectorConfig } from './connector-registry.js';
 
 /** A factory over the configured connectors; each connector is built once and reused. */
-export function createConnectorFactory(config: CustsyncConfig): ConnectorFactory {
+export function createConnectorFactory(definitions: Readonly<Record<string, ConnectorConfig>>): ConnectorFactory {
   const built = new Map<string, Connector>();
   return (name) => {
     const existing = built.get(name);
     if (existing) return existing;
-    const definition = config.connectors[name];
+    const definition = definitions[name];
     if (!definition) throw new Error(`unknown connector "${name}"`);
-    let connector: Connector;
-    switch (definition.type) {
-      case 'flat-file':
-        connector = createFlatFileConnector(name, definition);
-        break;
-      case 'jsonl-file':
-        connector = createJsonlFileConnector(name, definition);
-        break;
-    }
+    const module = connectorModuleOf(definition.type);
+    if (!module) throw new Error(`connector "${name}" has unknown type "${definition.type}"`);
+    const connector = module.create(name, definition);
     built.set(name, connector);
     return connector;
   };

@@ -42,7 +42,7 @@ describe('activities are idempotent and resume from their heartbeat', () => {
     db = await createTestDatabase();
     acts = createActivities({
       db: db.db,
-      connectors: createConnectorFactory(config),
+      connectors: createConnectorFactory(config.connectors),
       flowFingerprint: (flow) => flowFingerprint(config, flow),
       // One activity at a time here: no other run of the flow is ever running.
       isRunActive: () => Promise.resolve(false),

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { configProblems } from '../support/config-problems.js';
 import { flowFingerprint } from '../../src/config/config-fingerprint.js';
-import { ConfigError, parseConfig } from '../../src/config/load-config.js';
+import { parseConfig } from '../../src/config/load-config.js';
 
 const base = `
 connectors:
@@ -10,15 +11,6 @@ flows:
     source: { type: connector, connector: erp, aspects: [name] }
 `;
 
-function problems(text: string): string[] {
-  try {
-    parseConfig(text, 'custsync.config.yaml', '/configs');
-    return [];
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-}
 
 describe('flow options', () => {
   it('defaults to an hourly schedule and a 24 h grace period, 30 d retention, 10% threshold', () => {
@@ -32,23 +24,23 @@ describe('flow options', () => {
     expect(flow.deletion.gracePeriod).toBe(90_000);
     expect(flow.deletion.retention).toBe(172_800_000);
     expect(flow.schedule).toMatchObject({ every: 900_000, jitter: 30_000 });
-    expect(problems(`${base}    deletion: { gracePeriod: 1 week }\n`)).toEqual([
+    expect(configProblems(`${base}    deletion: { gracePeriod: 1 week }\n`)).toEqual([
       'flows.erp.deletion.gracePeriod: use a number and a unit: ms, s, m, h or d (e.g. 90s, 15m, 24h, 30d)',
     ]);
-    expect(problems(`${base}    schedule: { every: 1h, cron: ["0 * * * *"] }\n`)).toEqual([
+    expect(configProblems(`${base}    schedule: { every: 1h, cron: ["0 * * * *"] }\n`)).toEqual([
       'flows.erp.schedule: give either "every" or "cron", not both',
     ]);
   });
 
   it('explains that mode moved to the connectors', () => {
-    expect(problems(`${base}    mode: full\n`)).toContain(
+    expect(configProblems(`${base}    mode: full\n`)).toContain(
       'flows.erp.mode: no longer a flow setting: each input is classified as full or delta by its connector (kind, deltaPattern)',
     );
   });
 
   it('refuses two flows consuming the files of one connector', () => {
     const text = `${base}  again:\n    source: { type: connector, connector: erp, aspects: [name] }\n`;
-    expect(problems(text)).toEqual([
+    expect(configProblems(text)).toEqual([
       'flows.again.source.connector: connector "erp" is already the source of flow "erp": each file is processed once, so a flat-file connector can be the source of one flow only',
     ]);
   });
@@ -81,9 +73,9 @@ describe('flat-file encodings', () => {
   });
 
   it('refuses UTF-16 and unknown encodings at config time', () => {
-    expect(problems(withEncoding('utf16le'))).toEqual([
+    expect(configProblems(withEncoding('utf16le'))).toEqual([
       'connectors.erp.encoding: UTF-16 files are not supported: export the file as UTF-8 (or Windows-1252)',
     ]);
-    expect(problems(withEncoding('ebcdic'))).toEqual(['connectors.erp.encoding: use one of utf8, windows-1252, iso-8859-1']);
+    expect(configProblems(withEncoding('ebcdic'))).toEqual(['connectors.erp.encoding: use one of utf8, windows-1252, iso-8859-1']);
   });
 });

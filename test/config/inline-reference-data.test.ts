@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseConfig } from '../../src/config/load-config.js';
+import { configProblems } from '../support/config-problems.js';
+import { parseConfig } from '../../src/config/load-config.js';
 import { createFlatFileConnector } from '../../src/connectors/flat-file/flat-file-connector.js';
 import type { FlatFileConnectorConfig } from '../../src/config/config-schema.js';
 import { BAD_ROWS, inboxWith, SHARED_DATA } from '../support/sample-data.js';
@@ -12,15 +13,6 @@ const configWith = (referenceData: unknown, folder = '/inbox') =>
     flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: ['name'] }, schedule: false } },
   });
 
-function problemsOf(text: string): string[] {
-  try {
-    parseConfig(text, 'custsync.config.yaml', '/');
-  } catch (error) {
-    if (error instanceof ConfigError) return error.problems;
-    throw error;
-  }
-  return [];
-}
 
 async function rejectsOf(config: FlatFileConnectorConfig) {
   const connector = createFlatFileConnector('erp', config);
@@ -34,7 +26,7 @@ describe('reference data inline in the config', () => {
   const shared = JSON.parse(readFileSync(join(SHARED_DATA, 'reference-data.json'), 'utf8')) as Record<string, unknown>;
 
   it('is checked with the config: every problem with its path', () => {
-    const problems = problemsOf(
+    const problems = configProblems(
       configWith({
         priceTypes: [
           { currency: 'USD', name: 'US Dollar' },
@@ -52,7 +44,7 @@ describe('reference data inline in the config', () => {
       'connectors.erp.referenceData.priceTypes.2.currency: currency must be a 3-letter upper-case ISO code such as USD',
       'connectors.erp.referenceData.warehouses.0.name: is required (expected string)',
     ]);
-    const duplicates = problemsOf(
+    const duplicates = configProblems(
       configWith({
         priceTypes: [
           { currency: 'USD', name: 'US Dollar' },

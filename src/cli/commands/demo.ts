@@ -80,7 +80,7 @@ export async function runDemo(
       throw new Error('the worker exited before the run finished; see its output above');
     });
     workerDied.catch(() => undefined);
-    const oldest = (await createConnectorFactory(loaded.config)(firstSourceConnector(loaded, options.flow)).listInputs())[0];
+    const oldest = (await createConnectorFactory(loaded.config.connectors)(firstSourceConnector(loaded, options.flow)).listInputs())[0];
     say(`\n— run 1: ${options.flow} (only the oldest file${oldest ? `, ${oldest.name}` : ''})`);
     await Promise.race([runFlow({ ...run, files: oldest ? [oldest.name] : undefined }), workerDied]);
     say(`\n— run 2: ${options.flow} (catching up: every pending file, oldest first)`);

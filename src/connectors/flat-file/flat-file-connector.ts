@@ -1,5 +1,5 @@
 import { join, posix } from 'node:path';
-import type { FlatFileConnectorConfig } from '../../config/config-schema.js';
+import type { FlatFileConnectorConfig } from './flat-file-config.js';
 import type { CustomerRecord, RejectedRecord } from '../../domain/customer-record.js';
 import { combineFragments } from '../../merge/index.js';
 import type { Connector, ConnectorInput, ConnectorPage, ReadOptions, StagedFragment } from '../connector.js';

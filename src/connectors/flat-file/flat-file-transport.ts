@@ -1,6 +1,6 @@
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import type { FlatFileConnectorConfig } from '../../config/config-schema.js';
+import type { FlatFileConnectorConfig } from './flat-file-config.js';
 import type { FileTransport } from '../file-transports/file-transport.js';
 import { localFolderTransport } from '../file-transports/local-folder-transport.js';
 import { sftpTransport } from '../file-transports/sftp-transport.js';

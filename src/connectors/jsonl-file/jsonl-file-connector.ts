@@ -3,7 +3,7 @@ import { stat } from 'node:fs/promises';
 import { basename } from 'node:path';
 import { createInterface } from 'node:readline';
 import { z } from 'zod';
-import type { JsonlFileConnectorConfig } from '../../config/config-schema.js';
+import type { JsonlFileConnectorConfig } from './jsonl-file-config.js';
 import { customerRecordSchema } from '../../domain/customer-record-schema.js';
 import type { RejectedRecord } from '../../domain/customer-record.js';
 import type { Connector, ConnectorInput, ConnectorPage, ReadOptions, StagedFragment } from '../connector.js';

@@ -12,7 +12,7 @@ const erp = createConnectorFactory(
       erp: { type: 'flat-file', folder: inboxWith(BAD_ROWS, SNAPSHOT, DELTA), referenceData: join(SHARED_DATA, 'reference-data.json') },
     },
     flows: {},
-  }),
+  }).connectors,
 )('erp');
 
 async function readAll(name: string, cursor?: string, pageSize = 1): Promise<ConnectorPage[]> {

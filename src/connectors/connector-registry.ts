@@ -1,0 +1,17 @@
+import { z } from 'zod';
+import type { ConnectorModule } from './connector-module.js';
+import { flatFileModule } from './flat-file/flat-file-module.js';
+import { jsonlFileModule } from './jsonl-file/jsonl-file-module.js';
+
+/** Every connector type custsync knows; the config's `type` picks one. */
+export const CONNECTOR_MODULES = [flatFileModule, jsonlFileModule] as const;
+
+/** A connector's config: the union of every module's schema, discriminated on `type`. */
+export const connectorConfigSchema = z.discriminatedUnion('type', [flatFileModule.configSchema, jsonlFileModule.configSchema]);
+
+export type ConnectorConfig = z.infer<typeof connectorConfigSchema>;
+
+/** The module of a connector type, if there is one. */
+export function connectorModuleOf(type: unknown): ConnectorModule | undefined {
+  return CONNECTOR_MODULES.find((m) => m.type === type);
+}
