@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { InputError } from '../connectors/input-error.js';
+import { RetryLaterError } from '../connectors/retry-later-error.js';
 import { MergeConflictError } from '../merge/index.js';
 
 /**
@@ -19,6 +20,9 @@ export function nonRetryableOnInputErrors<A extends unknown[], R>(fn: (...args: 
     } catch (error) {
       if (error instanceof InputError || error instanceof MergeConflictError) {
         throw ApplicationFailure.create({ message: error.message, type: error.name, nonRetryable: true, cause: error });
+      }
+      if (error instanceof RetryLaterError) {
+        throw ApplicationFailure.create({ message: error.message, type: error.name, nextRetryDelay: error.retryAfterMs, cause: error });
       }
       const code = (error as { code?: unknown }).code;
       if (typeof code === 'string' && code in DETERMINISTIC_SQLSTATES) {

@@ -64,6 +64,8 @@ function resolvePaths(config: CustsyncConfig, baseDir: string): CustsyncConfig {
           ];
         case 'jsonl-file':
           return [name, { ...c, path: abs(c.path) }];
+        case 'http':
+          return [name, c];
       }
     }),
   );

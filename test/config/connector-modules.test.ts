@@ -8,6 +8,7 @@ describe('connector modules', () => {
     expect(CONNECTOR_MODULES.map((m) => [m.type, m.capabilities])).toEqual([
       ['flat-file', ['list']],
       ['jsonl-file', ['list', 'lookup']],
+      ['http', ['list']],
     ]);
     for (const m of CONNECTOR_MODULES) expect(m.configSchema.safeParse({ type: m.type }).success).toBe(false);
   });
@@ -32,7 +33,7 @@ flows:
 
   it('name an unknown connector type with the known ones', () => {
     expect(configProblems(`connectors:\n  api: { type: rest }\nflows: {}\n`)).toEqual([
-      "connectors.api.type: Invalid discriminator value. Expected 'flat-file' | 'jsonl-file'",
+      "connectors.api.type: Invalid discriminator value. Expected 'flat-file' | 'jsonl-file' | 'http'",
     ]);
   });
 });

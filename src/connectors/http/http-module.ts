@@ -1,0 +1,13 @@
+import { ASPECTS } from '../../domain/customer-record.js';
+import { connectorModule } from '../connector-module.js';
+import { httpConnectorSchema } from './http-config.js';
+import { createHttpConnector } from './http-connector.js';
+
+/** Customers listed from an HTTP API (paged, authenticated, mapped): any aspect. */
+export const httpModule = connectorModule({
+  type: 'http',
+  configSchema: httpConnectorSchema,
+  aspects: ASPECTS,
+  capabilities: ['list'],
+  create: createHttpConnector,
+});

@@ -1,0 +1,65 @@
+import { InputError } from '../input-error.js';
+import { RetryLaterError } from '../retry-later-error.js';
+
+/** What an HTTP request needs besides its URL. */
+export interface HttpRequestOptions {
+  connector: string;
+  headers: Record<string, string>;
+  /** Values that must never appear in a message (an API echoing a token in an error body, say). */
+  secrets: string[];
+  timeoutMs: number;
+}
+
+function redact(text: string, secrets: readonly string[]): string {
+  return secrets.reduce((t, s) => (s ? t.replaceAll(s, '***') : t), text);
+}
+
+/** The URL as messages show it: no credentials, no query string (it may hold a token). */
+export function endpointOf(url: URL): string {
+  return `${url.origin}${url.pathname}`;
+}
+
+/** Seconds or an HTTP date, as Retry-After gives them; default 1 s. */
+function retryAfterMs(header: string | null): number {
+  if (!header) return 1_000;
+  const seconds = Number(header);
+  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
+  const date = Date.parse(header);
+  return Number.isNaN(date) ? 1_000 : Math.max(0, date - Date.now());
+}
+
+/**
+ * GETs JSON. 429 → RetryLaterError (after Retry-After); 5xx, timeouts and network
+ * errors → plain errors (retried with backoff); other 4xx and bodies that are not JSON →
+ * InputError (no retry), with the status and the endpoint. Never a header in a message.
+ */
+export async function getJson(url: URL, options: HttpRequestOptions): Promise<{ body: unknown; headers: Headers }> {
+  const where = `connector ${options.connector}: GET ${endpointOf(url)}`;
+  let response: Response;
+  try {
+    response = await fetch(url, { headers: { accept: 'application/json', ...options.headers }, signal: AbortSignal.timeout(options.timeoutMs) });
+  } catch (error) {
+    const reason =
+      (error as Error).name === 'TimeoutError' ? `no response within ${options.timeoutMs} ms` : redact((error as Error).message, options.secrets);
+    throw new Error(`${where}: ${reason}`, { cause: error });
+  }
+  if (response.status === 429) {
+    const wait = retryAfterMs(response.headers.get('retry-after'));
+    await response.body?.cancel();
+    throw new RetryLaterError(`${where}: 429 Too Many Requests; retrying after ${Math.round(wait / 1000)} s`, wait);
+  }
+  if (response.status >= 500) {
+    await response.body?.cancel();
+    throw new Error(`${where}: ${response.status} ${response.statusText}`);
+  }
+  if (!response.ok) {
+    const text = redact((await response.text()).slice(0, 200), options.secrets);
+    throw new InputError(`${where}: ${response.status} ${response.statusText}${text ? `: ${text}` : ''}`);
+  }
+  const text = await response.text();
+  try {
+    return { body: JSON.parse(text) as unknown, headers: response.headers };
+  } catch {
+    throw new InputError(`${where}: the response is not JSON: ${redact(text.slice(0, 100), options.secrets)}`);
+  }
+}

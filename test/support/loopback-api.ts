@@ -1,0 +1,43 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+
+/** What the API answers to one request. */
+export interface ApiAnswer {
+  status?: number;
+  headers?: Record<string, string>;
+  body?: unknown;
+  /** Wait this long before answering. */
+  delayMs?: number;
+}
+
+/** A real HTTP server on 127.0.0.1 whose answers a test scripts; it records every request. */
+export interface LoopbackApi {
+  baseUrl: string;
+  requests: { url: URL; headers: IncomingMessage['headers'] }[];
+  close(): Promise<void>;
+}
+
+export async function startLoopbackApi(answer: (url: URL, req: IncomingMessage) => ApiAnswer): Promise<LoopbackApi> {
+  const requests: LoopbackApi['requests'] = [];
+  const server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+    requests.push({ url, headers: req.headers });
+    const a = answer(url, req);
+    const send = () => {
+      res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...a.headers });
+      res.end(typeof a.body === 'string' ? a.body : JSON.stringify(a.body ?? null));
+    };
+    if (a.delayMs) setTimeout(send, a.delayMs);
+    else send();
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const address = server.address();
+  if (!address || typeof address === 'string') throw new Error('no port');
+  return {
+    baseUrl: `http://127.0.0.1:${address.port}/api`,
+    requests,
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
