@@ -5,6 +5,7 @@ import * as dryRunPreviews from './0003-dry-run-previews.js';
 import * as duplicateInputs from './0004-duplicate-inputs.js';
 import * as inputWarnings from './0005-input-warnings.js';
 import * as reviewOfNewCustomers from './0006-review-of-new-customers.js';
+import * as immutableSourceId from './0007-immutable-source-id.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -14,4 +15,5 @@ export const migrations: Record<string, Migration> = {
   '0004-duplicate-inputs': duplicateInputs,
   '0005-input-warnings': inputWarnings,
   '0006-review-of-new-customers': reviewOfNewCustomers,
+  '0007-immutable-source-id': immutableSourceId,
 };
