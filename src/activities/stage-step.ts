@@ -3,7 +3,7 @@ import { sql } from 'kysely';
 import type { ConnectorInput, ConnectorPage } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
 import { insertRejectedRecords } from '../db/repositories/rejected-records.js';
-import { recordInputCounts, recordInputWarnings } from '../db/repositories/run-inputs.js';
+import { recordInputOutcome } from '../db/repositories/run-inputs.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { matchKeyOf } from './match-key.js';
 
@@ -52,7 +52,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
 
     const writePage = async (page: ConnectorPage) => {
       if (page.warnings && page.warnings.length > 0) {
-        await recordInputWarnings(db, input.runId, input.stepIndex, input.input.name, page.warnings);
+        await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
       }
       await db.transaction().execute(async (trx) => {
         await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key)
@@ -95,7 +95,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
     }
     if (writing) await writing;
     if (input.inputIndex > 0) await supersedeEarlierRecords(db, input);
-    await recordInputCounts(db, input.runId, input.stepIndex, input.input.name, { read, rejected: rejectedHere });
+    await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { read, rejected: rejectedHere });
     if (input.maxRejectedPercent !== undefined && read > 0 && rejectedHere * 100 > input.maxRejectedPercent * read) {
       throw new InputError(
         `${input.input.name}: ${rejectedHere} of ${read} rows rejected (${((100 * rejectedHere) / read).toFixed(1)}%), ` +

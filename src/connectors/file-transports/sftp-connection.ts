@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import SftpClient from 'ssh2-sftp-client';
+import { environmentSecret } from '../environment-secret.js';
 import { InputError } from '../input-error.js';
 import type { SftpSettings } from './sftp-settings.js';
 
@@ -12,14 +13,8 @@ export function sftpLocation(settings: SftpSettings, folder: string): string {
   return `sftp://${settings.username}@${settings.host}:${settings.port}${folder.startsWith('/') ? '' : '/'}${folder}`;
 }
 
-function secret(connector: string, field: string, variable: string | undefined, env: NodeJS.ProcessEnv): string | undefined {
-  if (variable === undefined) return undefined;
-  const value = env[variable];
-  if (value === undefined || value === '') {
-    throw new InputError(`connector ${connector}: environment variable ${variable} (sftp.${field}) is not set`);
-  }
-  return value;
-}
+const secret = (connector: string, field: string, variable: string | undefined, env: NodeJS.ProcessEnv) =>
+  variable === undefined ? undefined : environmentSecret(connector, `sftp.${field}`, variable, env);
 
 /**
  * Opens one SFTP session, runs `work` and closes it. Host key and authentication failures

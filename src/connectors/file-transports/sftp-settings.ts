@@ -1,7 +1,6 @@
 import { z } from 'zod';
 import { durationSchema } from '../../domain/duration-schema.js';
-
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable (letters, digits, _)');
+import { environmentVariableName } from '../environment-secret.js';
 
 /** How a flat-file connector reaches its SFTP server. Secrets are named environment variables, never values. */
 export const sftpSettingsSchema = z
@@ -11,11 +10,11 @@ export const sftpSettingsSchema = z
     port: z.number().int().min(1).max(65_535).default(22),
     username: z.string().min(1),
     /** Environment variable holding the password. */
-    passwordEnv: envName.optional(),
+    passwordEnv: environmentVariableName.optional(),
     /** Environment variable holding a private key (OpenSSH or PEM text). */
-    privateKeyEnv: envName.optional(),
+    privateKeyEnv: environmentVariableName.optional(),
     /** Environment variable holding the private key's passphrase. */
-    passphraseEnv: envName.optional(),
+    passphraseEnv: environmentVariableName.optional(),
     /** The server's host-key fingerprint as `ssh-keygen -lf` prints it (`SHA256:…`). */
     hostKeyFingerprint: z
       .string()

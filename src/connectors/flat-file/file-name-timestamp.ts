@@ -1,3 +1,5 @@
+import { regexLiteral } from './file-name-pattern.js';
+
 /**
  * Default pattern of an export timestamp in a file name: `20261101T020000`,
  * `20261101_0200`, `20261101-020000` or a bare date `20261101`.
@@ -6,9 +8,8 @@ export const DEFAULT_TIMESTAMP_PATTERN = '/(\\d{4})(\\d{2})(\\d{2})(?:[T_-]?(\\d
 
 /** Compiles a `/regex/` whose groups capture year, month, day and optionally hour, minute, second. */
 export function compileTimestampPattern(pattern: string): RegExp {
-  const match = /^\/(.+)\/([a-z]*)$/.exec(pattern);
-  if (!match) throw new Error('write the timestamp pattern as /regex/ with groups for year, month, day [, hour, minute, second]');
-  const regex = new RegExp(match[1]!, match[2]);
+  const regex = regexLiteral(pattern);
+  if (!regex) throw new Error('write the timestamp pattern as /regex/ with groups for year, month, day [, hour, minute, second]');
   if (new RegExp(`${regex.source}|`).exec('')!.length - 1 < 3) {
     throw new Error('the timestamp pattern needs at least three groups: year, month, day');
   }

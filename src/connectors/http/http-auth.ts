@@ -1,13 +1,8 @@
-import { InputError } from '../input-error.js';
+import { environmentSecret } from '../environment-secret.js';
 import type { HttpConnectorConfig } from './http-config.js';
 
-function secret(connector: string, field: string, variable: string, env: NodeJS.ProcessEnv): string {
-  const value = env[variable];
-  if (value === undefined || value === '') {
-    throw new InputError(`connector ${connector}: environment variable ${variable} (auth.${field}) is not set`);
-  }
-  return value;
-}
+const secret = (connector: string, field: string, variable: string, env: NodeJS.ProcessEnv) =>
+  environmentSecret(connector, `auth.${field}`, variable, env);
 
 /** The request headers that authenticate, with secrets read from the environment now, and the secrets (to keep out of messages). */
 export function authHeaders(

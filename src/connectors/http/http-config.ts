@@ -1,15 +1,14 @@
 import { z } from 'zod';
 import { durationSchema } from '../../domain/duration-schema.js';
-
-const envName = z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, 'the name of an environment variable (letters, digits, _)');
+import { environmentVariableName } from '../environment-secret.js';
 
 /** How requests authenticate; every secret is the name of an environment variable. */
 export const httpAuthSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('none') }),
-  z.strictObject({ type: z.literal('bearer'), tokenEnv: envName }),
-  z.strictObject({ type: z.literal('basic'), username: z.string().min(1), passwordEnv: envName }),
+  z.strictObject({ type: z.literal('bearer'), tokenEnv: environmentVariableName }),
+  z.strictObject({ type: z.literal('basic'), username: z.string().min(1), passwordEnv: environmentVariableName }),
   /** An API key sent in a header, e.g. `X-Api-Key`. */
-  z.strictObject({ type: z.literal('apiKey'), header: z.string().min(1), valueEnv: envName }),
+  z.strictObject({ type: z.literal('apiKey'), header: z.string().min(1), valueEnv: environmentVariableName }),
 ]);
 
 /** How the listing is paged. */

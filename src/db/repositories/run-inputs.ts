@@ -65,34 +65,17 @@ export async function loadSelectedInputs(db: Kysely<Database>, runId: string, st
   }));
 }
 
-/** Records how many raw records of one input were read and rejected. */
-export async function recordInputCounts(
+/** Records what one input gave: how many raw records were read and rejected, and what the connector noticed about it as a whole. */
+export async function recordInputOutcome(
   db: Kysely<Database>,
   runId: string,
   stepIndex: number,
   name: string,
-  counts: { read: number; rejected: number },
+  outcome: { read: number; rejected: number } | { warnings: string[] },
 ): Promise<void> {
   await db
     .updateTable('sync_run_inputs')
-    .set(counts)
-    .where('run_id', '=', runId)
-    .where('step_index', '=', stepIndex)
-    .where('name', '=', name)
-    .execute();
-}
-
-/** Records what the connector noticed about one input as a whole. */
-export async function recordInputWarnings(
-  db: Kysely<Database>,
-  runId: string,
-  stepIndex: number,
-  name: string,
-  warnings: string[],
-): Promise<void> {
-  await db
-    .updateTable('sync_run_inputs')
-    .set({ warnings: JSON.stringify(warnings) })
+    .set('warnings' in outcome ? { warnings: JSON.stringify(outcome.warnings) } : outcome)
     .where('run_id', '=', runId)
     .where('step_index', '=', stepIndex)
     .where('name', '=', name)
