@@ -133,14 +133,23 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     for (const id of toMerge) {
       let rows = byCustomer.get(id) ?? [];
       const existing = current.get(id);
+      let sourceConflict = false;
       const contributions: StepContribution[] = steps.map((step, index) => {
         const fragments = rows.filter((r) => r.step_index === index).map((r) => r.record);
-        return {
-          connector: step.connector,
-          aspects: step.aspects,
-          record: fragments.length > 0 ? combineFragments(fragments) : undefined,
-        };
+        let record: CustomerRecord | undefined;
+        try {
+          record = fragments.length > 0 ? combineFragments(fragments) : undefined;
+        } catch (error) {
+          if (!(error instanceof MergeConflictError)) throw error;
+          // One id as a person and a company in one step: rejected, never merged.
+          totals.rejected++;
+          rejects.push({ run_id: runId, step_index: index, source: `customer ${error.externalId}`, line: 0, external_id: error.externalId, field: error.field, reason: error.message });
+          if (index === 0 && sourceConnector) sourceConflict = true;
+          rows = rows.filter((r) => r.step_index !== index);
+        }
+        return { connector: step.connector, aspects: step.aspects, record };
       });
+      if (sourceConflict) continue;
       const sourceRecord = sourceConnector ? contributions[0]!.record : undefined;
       if (!existing && !sourceRecord) continue;
 

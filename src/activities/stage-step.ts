@@ -2,6 +2,7 @@ import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { ConnectorInput, ConnectorPage } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
+import { readInput } from '../connectors/read-input.js';
 import { insertRejectedRecords } from '../db/repositories/rejected-records.js';
 import { recordInputOutcome } from '../db/repositories/run-inputs.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -88,7 +89,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
 
     // The next page is parsed while the previous one is written; pages commit in order.
     let writing: Promise<void> | undefined;
-    for await (const page of connector.read(input.input, { cursor: resume?.cursor, pageSize: input.pageSize })) {
+    for await (const page of readInput(connector, input.input, { cursor: resume?.cursor, pageSize: input.pageSize })) {
       if (writing) await writing;
       writing = writePage(page);
       writing.catch(() => undefined);

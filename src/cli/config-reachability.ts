@@ -73,7 +73,8 @@ export async function reachabilityProblems(config: CustsyncConfig): Promise<Reac
         if (file) problems.push({ path: at('path'), message: file });
         break;
       }
-      case 'http': {
+      case 'http':
+      case 'oms': {
         const unset = Object.entries(connector.auth)
           .filter(([field, variable]) => field.endsWith('Env') && !process.env[variable])
           .map(([field, variable]) => ({ path: at(`auth.${field}`), message: `environment variable ${variable} is not set` }));

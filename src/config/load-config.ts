@@ -65,6 +65,7 @@ function resolvePaths(config: CustsyncConfig, baseDir: string): CustsyncConfig {
         case 'jsonl-file':
           return [name, { ...c, path: abs(c.path) }];
         case 'http':
+        case 'oms':
           return [name, c];
       }
     }),

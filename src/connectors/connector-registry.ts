@@ -3,15 +3,17 @@ import type { ConnectorModule } from './connector-module.js';
 import { flatFileModule } from './flat-file/flat-file-module.js';
 import { httpModule } from './http/http-module.js';
 import { jsonlFileModule } from './jsonl-file/jsonl-file-module.js';
+import { omsModule } from './oms/oms-module.js';
 
 /** Every connector type custsync knows; the config's `type` picks one. */
-export const CONNECTOR_MODULES = [flatFileModule, jsonlFileModule, httpModule] as const;
+export const CONNECTOR_MODULES = [flatFileModule, jsonlFileModule, httpModule, omsModule] as const;
 
 /** A connector's config: the union of every module's schema, discriminated on `type`. */
 export const connectorConfigSchema = z.discriminatedUnion('type', [
   flatFileModule.configSchema,
   jsonlFileModule.configSchema,
   httpModule.configSchema,
+  omsModule.configSchema,
 ]);
 
 export type ConnectorConfig = z.infer<typeof connectorConfigSchema>;

@@ -1,5 +1,6 @@
 import type { ConnectorInput } from '../domain/connector-input.js';
 import type { CustomerRecord, RejectedRecord } from '../domain/customer-record.js';
+import type { OutboundCustomer, PushResult } from '../domain/outbound-customer.js';
 
 export type { ConnectorInput };
 
@@ -42,10 +43,16 @@ export interface Connector {
   /** Streams the input's records in pages. */
   read(input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage>;
   /**
-   * Looks one customer up by its external id: whether the connector still has it.
-   * Only connectors with this capability; deletions are then confirmed by a lookup.
+   * Looks one customer up by its external id: its record, or undefined when the connector
+   * does not have it. Only connectors with the `lookup` capability; deletions are then
+   * confirmed by a lookup, and order events fetch the customer they reference.
    */
-  lookup?(externalId: string): Promise<boolean>;
+  lookup?(externalId: string): Promise<CustomerRecord | undefined>;
+  /**
+   * Creates the customer in the connected system (no `externalId` yet) or updates it.
+   * Returns its external id there. Only connectors with the `push` capability.
+   */
+  push?(customer: OutboundCustomer): Promise<PushResult>;
   /**
    * Called once a completed run has recorded the input as processed: archive or delete it,
    * as the connector is configured. Must be harmless when called again.

@@ -24,6 +24,8 @@ export interface CustomersTable {
   source_id: string;
   parent_customer_id: string | null;
   relation_type: string | null;
+  /** Whether other (not deleted) customers have this one as their parent. */
+  is_parent_company: Generated<boolean>;
   content_hash: string;
   /** Hash of the step contributions the stored state was last merged from; equal input means an unchanged customer. */
   input_hash: string | null;

@@ -8,4 +8,6 @@ export interface ConnectorInput {
   size?: number;
   /** A `full` snapshot (every customer) or a `delta` (changed customers only); absent means full. */
   kind?: 'full' | 'delta';
+  /** Instead of a listing: these customers, looked up one by one (an order event's customer). */
+  lookup?: string[];
 }

@@ -1,5 +1,6 @@
 import { MULTIPLE_ASPECTS, type CustomerRecord, type MultipleAspect } from '../domain/customer-record.js';
 import { itemKey } from './item-key.js';
+import { MergeConflictError } from './merge-conflict-error.js';
 
 /**
  * Combines the fragments in which one connector reported one customer (for example
@@ -10,13 +11,23 @@ import { itemKey } from './item-key.js';
  * fragment has stays absent.
  *
  * @throws Error when `fragments` is empty.
+ * @throws MergeConflictError when fragments disagree on the customer's type: one id cannot be both a PERSON and a COMPANY.
  */
 export function combineFragments(fragments: readonly CustomerRecord[]): CustomerRecord {
   const [first] = fragments;
   if (first === undefined) throw new Error('combineFragments needs at least one fragment');
   const combined: CustomerRecord = { externalId: first.externalId };
   for (const fragment of fragments) {
-    if (fragment.type !== undefined) combined.type = fragment.type;
+    if (fragment.type !== undefined) {
+      if (combined.type !== undefined && combined.type !== fragment.type) {
+        throw new MergeConflictError(
+          `customer ${first.externalId} is reported both as ${combined.type} and as ${fragment.type}; ` +
+            'one id cannot be both a person and a company: nothing of it was merged',
+          { externalId: first.externalId, field: 'type' },
+        );
+      }
+      combined.type = fragment.type;
+    }
     if (fragment.name !== undefined) combined.name = fragment.name;
     if (fragment.relations !== undefined) combined.relations = fragment.relations;
   }

@@ -1,7 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { combineFragments } from '../../src/merge/index.js';
+import { combineFragments, MergeConflictError } from '../../src/merge/index.js';
 
 describe('combineFragments', () => {
+  it('refuses fragments that make one id both a person and a company', () => {
+    const combine = () =>
+      combineFragments([
+        { externalId: 'X1', type: 'PERSON', name: { firstName: 'A' } },
+        { externalId: 'X1', type: 'COMPANY', name: { companyName: 'A AS' } },
+      ]);
+    expect(combine).toThrow(MergeConflictError);
+    expect(combine).toThrow(/customer X1 is reported both as PERSON and as COMPANY/);
+  });
+
   it('combines one row per address into one record', () => {
     const combined = combineFragments([
       {

@@ -1,6 +1,9 @@
 import type { HttpConnectorConfig } from './http-config.js';
 import { valueAt } from './dot-path.js';
 
+/** What paging needs to know of a listing. */
+export type HttpListingConfig = Pick<HttpConnectorConfig, 'baseUrl' | 'path' | 'pagination' | 'pageSize' | 'itemsPath'>;
+
 /** Where the listing stands: the next page's URL, or done. Serializable: it is the connector's cursor. */
 export interface HttpPageCursor {
   next?: string;
@@ -9,7 +12,7 @@ export interface HttpPageCursor {
 }
 
 /** The first page's URL. */
-export function firstPage(config: HttpConnectorConfig): URL {
+export function firstPage(config: HttpListingConfig): URL {
   const url = new URL(config.baseUrl.replace(/\/$/, '') + config.path);
   const p = config.pagination;
   switch (p.type) {
@@ -32,7 +35,7 @@ export function firstPage(config: HttpConnectorConfig): URL {
 }
 
 /** The page after `url`, given what it returned; undefined when the listing is done. */
-export function nextPage(config: HttpConnectorConfig, url: URL, body: unknown, headers: Headers, items: number): URL | undefined {
+export function nextPage(config: HttpListingConfig, url: URL, body: unknown, headers: Headers, items: number): URL | undefined {
   const p = config.pagination;
   const next = new URL(url);
   switch (p.type) {

@@ -28,16 +28,37 @@ function retryAfterMs(header: string | null): number {
   return Number.isNaN(date) ? 1_000 : Math.max(0, date - Date.now());
 }
 
+/** A JSON response: its status (2xx, or 404 when the caller accepts it), body and headers. */
+export interface JsonResponse {
+  status: number;
+  body: unknown;
+  headers: Headers;
+}
+
 /**
- * GETs JSON. 429 → RetryLaterError (after Retry-After); 5xx, timeouts and network
- * errors → plain errors (retried with backoff); other 4xx and bodies that are not JSON →
- * InputError (no retry), with the status and the endpoint. Never a header in a message.
+ * Sends a request and reads a JSON answer. 429 → RetryLaterError (after Retry-After); 5xx,
+ * timeouts and network errors → plain errors (retried with backoff); other 4xx and bodies
+ * that are not JSON → InputError (no retry), with the method, status and endpoint; 404 is
+ * returned instead when `notFound: 'answer'`. Never a header in a message.
  */
-export async function getJson(url: URL, options: HttpRequestOptions): Promise<{ body: unknown; headers: Headers }> {
-  const where = `connector ${options.connector}: GET ${endpointOf(url)}`;
+export async function requestJson(
+  method: 'GET' | 'POST' | 'PUT',
+  url: URL,
+  options: HttpRequestOptions & { body?: unknown; notFound?: 'answer' | 'fail' },
+): Promise<JsonResponse> {
+  const where = `connector ${options.connector}: ${method} ${endpointOf(url)}`;
   let response: Response;
   try {
-    response = await fetch(url, { headers: { accept: 'application/json', ...options.headers }, signal: AbortSignal.timeout(options.timeoutMs) });
+    response = await fetch(url, {
+      method,
+      headers: {
+        accept: 'application/json',
+        ...(options.body === undefined ? {} : { 'content-type': 'application/json' }),
+        ...options.headers,
+      },
+      ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
+      signal: AbortSignal.timeout(options.timeoutMs),
+    });
   } catch (error) {
     const reason =
       (error as Error).name === 'TimeoutError' ? `no response within ${options.timeoutMs} ms` : redact((error as Error).message, options.secrets);
@@ -52,14 +73,25 @@ export async function getJson(url: URL, options: HttpRequestOptions): Promise<{ 
     await response.body?.cancel();
     throw new Error(`${where}: ${response.status} ${response.statusText}`);
   }
+  if (response.status === 404 && options.notFound === 'answer') {
+    await response.body?.cancel();
+    return { status: 404, body: undefined, headers: response.headers };
+  }
   if (!response.ok) {
     const text = redact((await response.text()).slice(0, 200), options.secrets);
     throw new InputError(`${where}: ${response.status} ${response.statusText}${text ? `: ${text}` : ''}`);
   }
   const text = await response.text();
+  if (text === '' && method !== 'GET') return { status: response.status, body: undefined, headers: response.headers };
   try {
-    return { body: JSON.parse(text) as unknown, headers: response.headers };
+    return { status: response.status, body: JSON.parse(text) as unknown, headers: response.headers };
   } catch {
     throw new InputError(`${where}: the response is not JSON: ${redact(text.slice(0, 100), options.secrets)}`);
   }
+}
+
+/** GETs JSON; see `requestJson`. */
+export async function getJson(url: URL, options: HttpRequestOptions): Promise<{ body: unknown; headers: Headers }> {
+  const { body, headers } = await requestJson('GET', url, options);
+  return { body, headers };
 }

@@ -5,7 +5,7 @@ import { createInterface } from 'node:readline';
 import { z } from 'zod';
 import type { JsonlFileConnectorConfig } from './jsonl-file-config.js';
 import { customerRecordSchema } from '../../domain/customer-record-schema.js';
-import type { RejectedRecord } from '../../domain/customer-record.js';
+import type { CustomerRecord, RejectedRecord } from '../../domain/customer-record.js';
 import type { Connector, ConnectorInput, ConnectorPage, ReadOptions, StagedFragment } from '../connector.js';
 import { fileChecksum } from '../file-checksum.js';
 import { InputError } from '../input-error.js';
@@ -71,20 +71,25 @@ export function createJsonlFileConnector(name: string, config: JsonlFileConnecto
       }
       yield { fragments, rejects, read, cursor: String(line) };
     },
-    async lookup(externalId: string): Promise<boolean> {
+    async lookup(externalId: string): Promise<CustomerRecord | undefined> {
       const lines = createInterface({ input: createReadStream(config.path, 'utf8'), crlfDelay: Infinity });
       for await (const text of lines) {
         if (!text.includes(externalId)) continue;
+        let json: { externalId?: unknown } | null;
         try {
-          if ((JSON.parse(text) as { externalId?: unknown }).externalId === externalId) {
-            lines.close();
-            return true;
-          }
+          json = JSON.parse(text) as { externalId?: unknown } | null;
         } catch {
-          // A line that is not JSON names no customer.
+          continue; // A line that is not JSON names no customer.
         }
+        if (json?.externalId !== externalId) continue;
+        lines.close();
+        const parsed = customerRecordSchema.safeParse(json);
+        if (!parsed.success) {
+          throw new InputError(`connector ${name}: customer ${externalId}: ${z.prettifyError(parsed.error).replace(/\n\s*/g, '; ')}`);
+        }
+        return parsed.data;
       }
-      return false;
+      return undefined;
     },
   };
 }

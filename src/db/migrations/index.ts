@@ -6,6 +6,7 @@ import * as duplicateInputs from './0004-duplicate-inputs.js';
 import * as inputWarnings from './0005-input-warnings.js';
 import * as reviewOfNewCustomers from './0006-review-of-new-customers.js';
 import * as immutableSourceId from './0007-immutable-source-id.js';
+import * as parentCompanies from './0008-parent-companies.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -16,4 +17,5 @@ export const migrations: Record<string, Migration> = {
   '0005-input-warnings': inputWarnings,
   '0006-review-of-new-customers': reviewOfNewCustomers,
   '0007-immutable-source-id': immutableSourceId,
+  '0008-parent-companies': parentCompanies,
 };

@@ -3,6 +3,7 @@ import type { MergedCustomer } from '../../merge/index.js';
 import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow, type ChildTable } from '../customer-tables.js';
 import type { Database } from '../database.js';
 import { insertJsonRows } from '../json-rows.js';
+import { relinkParents } from './parent-links.js';
 
 /** Everything one merged chunk writes, as rows; see `customerRow` and `CHILD_TABLES`. */
 export interface CustomerWrites {
@@ -63,14 +64,8 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
     writes.externalIds,
     'nothing',
   );
-  if (writtenIds.length > 0) {
-    await sql`update customers set parent_customer_id = null
-      where id = any(${writtenIds}::uuid[]) and parent_customer_id is not null`.execute(trx);
-    await sql`update customers c set parent_customer_id = p.customer_id
-      from customer_relations r left join external_ids p
-        on p.connector = r.connector and p.external_id = r.parent_external_id
-      where r.customer_id = c.id and c.id = any(${writtenIds}::uuid[])`.execute(trx);
-  }
+  const runId = writes.changes[0]?.run_id;
+  if (runId !== undefined) await relinkParents(trx, writtenIds, runId);
   await insertJsonRows(
     trx,
     'change_log',
