@@ -13,6 +13,8 @@ export interface BeginRunInput {
   /** Fingerprint of the config the run was started from; checked against the worker's own. */
   configFingerprint?: string;
   dryRun?: boolean;
+  /** What the run holds; default the flow. */
+  lease?: string;
 }
 
 /**
@@ -62,13 +64,14 @@ export function beginRunActivity({ db, flowFingerprint, isRunActive }: ActivityD
           : `the worker's config has no flow "${input.flow}"; restart the workers with the config the run was started from`,
       });
     }
-    const holder = await acquireFlowLease(db, input.flow, input.runId, isRunActive);
+    const lease = input.lease ?? input.flow;
+    const holder = await acquireFlowLease(db, lease, input.runId, isRunActive);
     if (holder !== input.runId) {
       throw ApplicationFailure.create({
         type: 'FlowBusyError',
         nonRetryable: true,
         message:
-          `flow "${input.flow}" is already running: run ${holder}; only one run of a flow runs at a time, ` +
+          `${lease === input.flow ? `flow "${input.flow}"` : lease} is already running: run ${holder}; only one run of a flow runs at a time, ` +
           `so this one was refused (follow the other with: custsync runs show ${holder})`,
       });
     }

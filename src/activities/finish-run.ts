@@ -82,7 +82,7 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
       // A failed run keeps its merge set: retried, it restages the same inputs, derives the same
       // customer ids and merges the chunks that did not commit.
       if (input.status === 'completed') await trx.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
-      if (run) await releaseFlowLease(trx, run.flow, runId);
+      await releaseFlowLease(trx, runId);
       return applies;
     });
     if (applied) await afterProcessing(db, connectors, runId);

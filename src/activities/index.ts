@@ -1,6 +1,7 @@
 import type { ActivityDeps } from './activity-deps.js';
 import { beginRunActivity } from './begin-run.js';
 import { checkMissingActivity } from './check-missing.js';
+import { claimOrderEventsActivity } from './claim-order-events.js';
 import { deleteMissingActivity, purgeDeletedActivity } from './delete-missing.js';
 import { finishRunActivity } from './finish-run.js';
 import { markMissingActivity, recordDeletionStatusActivity } from './mark-missing.js';
@@ -27,6 +28,7 @@ export function createActivities(deps: ActivityDeps) {
     recordDeletionStatus: recordDeletionStatusActivity(deps),
     deleteMissing: heartbeating(deleteMissingActivity(deps)),
     purgeDeletedCustomers: heartbeating(purgeDeletedActivity(deps)),
+    claimOrderEvents: claimOrderEventsActivity(deps),
   };
 }
 

@@ -15,6 +15,8 @@ export interface SelectInputsInput {
   connector: string;
   /** Input names asked for explicitly; read even if processed before. */
   requested?: string[];
+  /** Customers to look up instead of listing inputs (an order run): one input, a delta. */
+  lookup?: string[];
 }
 
 /**
@@ -22,12 +24,17 @@ export interface SelectInputsInput {
  * consumed (files) every pending one, oldest first; otherwise all of them. Inputs
  * before the last full snapshot are superseded by it, and an input with the same content
  * as the one just before it (a repeated upload) is a duplicate: both recorded, not read. Returns the
- * inputs to read, in order. A run that already merged part of its inputs (a retried
+ * inputs to read, in order. An order run reads one input: its customers, looked up. A run that already merged part of its inputs (a retried
  * run) gets the same selection again.
  */
 export function selectInputsActivity({ db, connectors }: ActivityDeps) {
   return async function selectInputs(input: SelectInputsInput): Promise<ConnectorInput[]> {
     const connector = connectors(input.connector);
+    if (input.lookup) {
+      const lookup: ConnectorInput = { name: `lookup ${input.lookup.join(', ')}`, checksum: 'live', kind: 'delta', lookup: input.lookup };
+      await recordSelectedInputs(db, input.runId, input.stepIndex, input.connector, [{ input: lookup, status: 'applied' }]);
+      return [lookup];
+    }
     const available = await connector.listInputs();
     const plan = await db.selectFrom('sync_run_plans').select('run_id').where('run_id', '=', input.runId).executeTakeFirst();
     if (plan) {

@@ -25,6 +25,8 @@ import {
 import { formatSchedules, listSchedules } from './commands/schedules/list-schedules.js';
 import { schedulesHelp } from './commands/schedules/schedules-help.js';
 import { runWorker, workerHelp } from './commands/worker.js';
+import { orderHelp, syncOrder } from './commands/order.js';
+import { serve, serveHelp, webhookSecret, type ServeOptions } from './commands/serve.js';
 
 const ENVIRONMENT_HELP = `
 Environment:
@@ -105,6 +107,37 @@ export function buildProgram(): Command {
       });
       if (report?.dryRun && !o.json) console.log(await withDatabase((d) => formatPreview(d.db, report.runId)));
       if (report?.status === 'failed') process.exitCode = 1;
+    });
+
+  program
+    .command('order')
+    .description("sync the customer an order references (as an order event would)")
+    .argument('<connector>', 'the connector the customer id belongs to')
+    .argument('<externalId>', "the customer's id in that connector")
+    .option('--flow <flow>', 'the flow to sync through, when several have the connector as their source')
+    .option('--event-id <id>', 'the order event id (default: a new one); an id handled before does nothing')
+    .option('--no-wait', 'hand the event on and return at once')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', `\n${orderHelp}`)
+    .action(async (connector: string, externalId: string, o: { flow?: string; eventId?: string; wait: boolean; json?: boolean }) => {
+      const c = await client();
+      const report = await withDatabase((d) => syncOrder(config().config, temporal, c, d, connector, externalId, o));
+      if (report?.status === 'failed') process.exitCode = 1;
+    });
+
+  program
+    .command('serve')
+    .description('serve the order webhook (POST /webhooks/orders, HMAC-signed)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', positiveInt, 8787)
+    .option('--secret-env <name>', 'environment variable holding the signing secret', 'CUSTSYNC_WEBHOOK_SECRET')
+    .option('--connector <name>', 'connector of events that name none')
+    .option('--body-limit <bytes>', 'largest body accepted', positiveInt, 65_536)
+    .addHelpText('after', `\n${serveHelp}`)
+    .action(async (o: ServeOptions) => {
+      webhookSecret(o.secretEnv);
+      const c = await client();
+      await withDatabase((d) => serve(config().config, temporal, c, d, o));
     });
 
   const runs = program.command('runs').description('past runs: list, show, retry').addHelpText('after', `\n${runsHelp}`);

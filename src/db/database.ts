@@ -106,6 +106,18 @@ export interface CustomerRelationsTable extends ProvenanceColumns {
   relation_type: string | null;
 }
 
+/** An order event handled (or being handled) by a run. */
+export interface OrderEventsTable {
+  event_id: string;
+  connector: string;
+  external_id: string;
+  via: string;
+  /** The run that syncs the event's customer. */
+  run_id: string;
+  received_at: Timestamp;
+  handled_at: Generated<Date>;
+}
+
 export interface SyncRunsTable {
   id: string;
   flow: string;
@@ -304,6 +316,7 @@ export interface Database {
   sync_run_inputs: SyncRunInputsTable;
   sync_run_missing: SyncRunMissingTable;
   flow_leases: FlowLeasesTable;
+  order_events: OrderEventsTable;
   sync_run_previews: SyncRunPreviewsTable;
   pending_customers: PendingCustomersTable;
 }

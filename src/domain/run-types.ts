@@ -33,6 +33,10 @@ export interface CustomerSyncInput {
   maxRejectedPercent?: number;
   /** Source inputs (file names) to read instead of the next unprocessed one; they are read even if processed before. */
   inputs?: string[];
+  /** Instead of listing: the source connector looks these customers up (an order event's customer); never a full snapshot. */
+  lookup?: string[];
+  /** What the run holds while it runs; default the flow (one run per flow). Order runs hold their customer. */
+  lease?: string;
   /** Fingerprint of the config the run was planned from; a worker with another config refuses the run. */
   configFingerprint?: string;
   /** Compute and record the changes (previews) without writing any customer, marking or deleting anything. */

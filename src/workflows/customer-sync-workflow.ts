@@ -116,6 +116,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
         steps: input.steps,
         configFingerprint: input.configFingerprint,
         ...(input.dryRun ? { dryRun: true } : {}),
+        ...(input.lease ? { lease: input.lease } : {}),
       });
       for (const [index, step] of input.steps.entries()) {
         const stats = steps[index]!;
@@ -126,6 +127,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
           stepIndex: index,
           connector: step.connector,
           requested: step.role === 'source' ? input.inputs : undefined,
+          ...(step.role === 'source' && input.lookup ? { lookup: input.lookup } : {}),
         });
         stats.inputs = inputs.map((i) => i.name);
         if (step.role === 'source' && inputs.some((i) => (i.kind ?? 'full') === 'full')) sourceFull = true;

@@ -1,2 +1,3 @@
 export { customerSyncWorkflow, progressQuery } from './customer-sync-workflow.js';
 export { deletionGraceWorkflow, deletionStatusQuery } from './deletion-grace-workflow.js';
+export { orderReceivedSignal, orderStateQuery, orderSyncWorkflow } from './order-sync-workflow.js';

@@ -9,6 +9,7 @@ describe('connector modules', () => {
       ['flat-file', ['list']],
       ['jsonl-file', ['list', 'lookup']],
       ['http', ['list']],
+      ['oms', ['list', 'lookup', 'push']],
     ]);
     for (const m of CONNECTOR_MODULES) expect(m.configSchema.safeParse({ type: m.type }).success).toBe(false);
   });
@@ -33,7 +34,7 @@ flows:
 
   it('name an unknown connector type with the known ones', () => {
     expect(configProblems(`connectors:\n  api: { type: rest }\nflows: {}\n`)).toEqual([
-      "connectors.api.type: Invalid discriminator value. Expected 'flat-file' | 'jsonl-file' | 'http'",
+      "connectors.api.type: Invalid discriminator value. Expected 'flat-file' | 'jsonl-file' | 'http' | 'oms'",
     ]);
   });
 });

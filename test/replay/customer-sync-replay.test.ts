@@ -21,7 +21,9 @@ function recordedWorkflowId(events: RecordedEvent[]): string | undefined {
  * Workflow code must replay every recorded history without non-determinism.
  * Record a new one with: CUSTSYNC_RECORD_HISTORY=test/histories/<name>.json npx vitest run test/integration/enrichment.test.ts
  * (a plain run), or CUSTSYNC_RECORD_HISTORIES=test/histories npx vitest run test/integration/deletion-propagation.test.ts
- * (a run waiting for approval of deletions, and its grace-period workflow).
+ * (a run waiting for approval of deletions, and its grace-period workflow), or
+ * CUSTSYNC_RECORD_HISTORIES=test/histories npx vitest run test/integration/order-sync.test.ts (a customer's
+ * order workflow after a burst of orders, and an order run).
  */
 describe('replaying recorded workflow histories', () => {
   it('has recorded histories to replay', () => {

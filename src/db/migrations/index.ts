@@ -7,6 +7,7 @@ import * as inputWarnings from './0005-input-warnings.js';
 import * as reviewOfNewCustomers from './0006-review-of-new-customers.js';
 import * as immutableSourceId from './0007-immutable-source-id.js';
 import * as parentCompanies from './0008-parent-companies.js';
+import * as orderEvents from './0009-order-events.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -18,4 +19,5 @@ export const migrations: Record<string, Migration> = {
   '0006-review-of-new-customers': reviewOfNewCustomers,
   '0007-immutable-source-id': immutableSourceId,
   '0008-parent-companies': parentCompanies,
+  '0009-order-events': orderEvents,
 };

@@ -28,7 +28,7 @@ export async function acquireFlowLease(
   throw new Error(`could not take the lease of flow ${flow}; retrying`);
 }
 
-/** Gives the flow back; only its holder can. */
-export async function releaseFlowLease(db: Kysely<Database>, flow: string, runId: string): Promise<void> {
-  await db.deleteFrom('flow_leases').where('flow', '=', flow).where('run_id', '=', runId).execute();
+/** Gives back what the run holds (its flow, or an order run's customer). */
+export async function releaseFlowLease(db: Kysely<Database>, runId: string): Promise<void> {
+  await db.deleteFrom('flow_leases').where('run_id', '=', runId).execute();
 }

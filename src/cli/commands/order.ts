@@ -1,0 +1,78 @@
+import { randomBytes } from 'node:crypto';
+import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { CustsyncConfig } from '../../config/config-schema.js';
+import { OrderPlanError, planOrderSync } from '../../config/order-plan.js';
+import type { TemporalSettings } from '../../config/temporal-settings.js';
+import type { DatabaseHandle } from '../../db/connect.js';
+import { rootCauseMessage } from '../../domain/root-cause-message.js';
+import type { RunReport } from '../../domain/run-types.js';
+import { CliError } from '../cli-error.js';
+import { formatReport } from '../format-report.js';
+import { submitOrderEvent, waitForOrderRun } from '../orders/submit-order-event.js';
+
+export const orderHelp = `Syncs the customer an order references, as an order event would: the flow
+whose source is <connector> looks <externalId> up there; an unknown customer is
+created, a known and changed one updated, an unchanged one left as it is. Events
+go to the customer's workflow (order/<connector>/<externalId>), so orders for one
+customer never race; an event id handled before does nothing. Prints the run's
+report; exits 1 when the run fails.`;
+
+export interface OrderOptions {
+  flow?: string;
+  eventId?: string;
+  json?: boolean;
+  wait: boolean;
+}
+
+export async function syncOrder(
+  config: CustsyncConfig,
+  temporal: TemporalSettings,
+  client: Client,
+  database: DatabaseHandle,
+  connector: string,
+  externalId: string,
+  options: OrderOptions,
+): Promise<RunReport | undefined> {
+  let plan;
+  try {
+    plan = planOrderSync(config, connector, externalId, { flow: options.flow });
+  } catch (error) {
+    if (error instanceof OrderPlanError) throw new CliError(error.message);
+    throw error;
+  }
+  const eventId = options.eventId ?? `cli-${Date.now()}-${randomBytes(3).toString('hex')}`;
+  const submitted = await submitOrderEvent(client, database.db, temporal.taskQueue, plan, {
+    eventId,
+    via: 'cli',
+    receivedAt: new Date().toISOString(),
+  });
+  const say = (line: string) => process.stderr.write(`${line}\n`);
+  if (submitted.status === 'duplicate') {
+    if (options.json) console.log(JSON.stringify(submitted));
+    else console.log(`event ${eventId} was handled before, by run ${submitted.runId}: nothing to do`);
+    return undefined;
+  }
+  say(`event ${eventId} → ${submitted.workflowId}`);
+  if (!options.wait) {
+    if (options.json) console.log(JSON.stringify(submitted));
+    return undefined;
+  }
+  const runId = await waitForOrderRun(database.db, eventId, 120_000);
+  if (!runId) {
+    throw new CliError(
+      `no run took event ${eventId} within 2 minutes; is a worker polling task queue "${temporal.taskQueue}"? (custsync worker)`,
+    );
+  }
+  say(`run ${runId}`);
+  let report: RunReport;
+  try {
+    report = (await client.workflow.getHandle(runId).result()) as RunReport;
+  } catch (error) {
+    if (error instanceof WorkflowFailedError) {
+      throw new CliError(`run ${runId} failed: ${rootCauseMessage(error)}\n(see it in the Temporal UI, or: custsync runs show ${runId})`);
+    }
+    throw error;
+  }
+  console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  return report;
+}
