@@ -5,10 +5,12 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { flowFingerprint } from './config/config-fingerprint.js';
-import type { CustsyncConfig } from './config/config-schema.js';
+import type { CustsyncConfig, PushSettings } from './config/config-schema.js';
 import type { TemporalSettings } from './config/temporal-settings.js';
 import { createConnectorFactory } from './connectors/create-connector.js';
 import type { DatabaseHandle } from './db/connect.js';
+import { PUSH_QUEUED_SIGNAL, pushWorkflowId } from './domain/push-target.js';
+import type { pushTargetWorkflow } from './workflows/push-target-workflow.js';
 
 /** Path of the workflow bundle's entry point, next to this file (`.ts` in development, `.js` when built). */
 export const workflowsPath = fileURLToPath(
@@ -25,6 +27,21 @@ export function installWorkerRuntime(level: LogLevel = (process.env.CUSTSYNC_LOG
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger(level) });
+}
+
+/**
+ * Wakes the push workflow of a target, starting it when it is not running (signal-with-start):
+ * it pushes whatever is queued for the target.
+ */
+export async function wakePushTarget(client: Client, taskQueue: string, target: string, settings: PushSettings): Promise<void> {
+  await client.workflow.signalWithStart<typeof pushTargetWorkflow>('pushTargetWorkflow', {
+    workflowId: pushWorkflowId(target),
+    taskQueue,
+    args: [{ target, coalesceMs: settings.coalesce, idleMs: settings.idle, maxAttempts: settings.maxAttempts }],
+    signal: PUSH_QUEUED_SIGNAL,
+    signalArgs: [],
+    staticSummary: `pushes customers to ${target}`,
+  });
 }
 
 /** Where `npm run build` puts the prebuilt workflow bundle (used only by the compiled worker). */
@@ -54,6 +71,7 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
     db: options.database.db,
     connectors,
     flowFingerprint: (flow) => flowFingerprint(options.config, flow),
+    wakePushTarget: (target) => wakePushTarget(client, options.temporal.taskQueue, target, options.config.push),
     isRunActive: async (runId) => {
       try {
         return (await client.workflow.getHandle(runId).describe()).status.name === 'RUNNING';

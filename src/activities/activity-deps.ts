@@ -10,4 +10,6 @@ export interface ActivityDeps {
   flowFingerprint: (flow: string) => string | undefined;
   /** Whether a run's workflow is still running in Temporal (a flow's lease outlives a terminated run otherwise). */
   isRunActive: (runId: string) => Promise<boolean>;
+  /** Wakes (or starts) the workflow that pushes queued customers to a target. */
+  wakePushTarget: (target: string) => Promise<void>;
 }

@@ -10,6 +10,8 @@ import { matchStepActivity } from './match-step.js';
 import { mergeChunkActivity } from './merge-chunk.js';
 import { nonRetryableOnInputErrors } from './non-retryable.js';
 import { planMergeActivity } from './plan-merge.js';
+import { pushPendingActivity } from './push-pending.js';
+import { queuePushesActivity } from './queue-pushes.js';
 import { selectInputsActivity } from './select-inputs.js';
 import { stageStepActivity } from './stage-step.js';
 
@@ -29,6 +31,8 @@ export function createActivities(deps: ActivityDeps) {
     deleteMissing: heartbeating(deleteMissingActivity(deps)),
     purgeDeletedCustomers: heartbeating(purgeDeletedActivity(deps)),
     claimOrderEvents: claimOrderEventsActivity(deps),
+    queuePushes: heartbeating(queuePushesActivity(deps)),
+    pushPending: heartbeating(pushPendingActivity(deps)),
   };
 }
 

@@ -4,6 +4,8 @@ import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { temporalSettingsFromEnv } from '../config/temporal-settings.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
+import { queuePushes } from '../db/repositories/customer-pushes.js';
+import { wakePushTarget } from '../worker.js';
 import { openDatabase } from '../db/open-database.js';
 import { configCheck, configCheckHelp } from './commands/config-check.js';
 import { formatPreview } from './format-preview.js';
@@ -26,6 +28,7 @@ import { formatSchedules, listSchedules } from './commands/schedules/list-schedu
 import { schedulesHelp } from './commands/schedules/schedules-help.js';
 import { runWorker, workerHelp } from './commands/worker.js';
 import { orderHelp, syncOrder } from './commands/order.js';
+import { pushHelp, retryPushes, showPushStatus } from './commands/push.js';
 import { serve, serveHelp, webhookSecret, type ServeOptions } from './commands/serve.js';
 
 const ENVIRONMENT_HELP = `
@@ -140,6 +143,22 @@ export function buildProgram(): Command {
       await withDatabase((d) => serve(config().config, temporal, c, d, o));
     });
 
+  const push = program.command('push').description('outbound pushes to other systems').addHelpText('after', `\n${pushHelp}`);
+  push
+    .command('status')
+    .description('pushes per target; the pending and failed ones with their errors')
+    .option('--target <connector>', 'only this target')
+    .option('--json', 'as JSON')
+    .action((o: { target?: string; json?: boolean }) => withDatabase((d) => showPushStatus(d.db, o)));
+  push
+    .command('retry')
+    .description('queue the failed pushes again')
+    .argument('[target]', 'only this target')
+    .action(async (target?: string) => {
+      const c = await client();
+      await withDatabase((d) => retryPushes(d.db, c, temporal.taskQueue, config().config.push, target));
+    });
+
   const runs = program.command('runs').description('past runs: list, show, retry').addHelpText('after', `\n${runsHelp}`);
   runs
     .command('list')
@@ -228,7 +247,21 @@ export function buildProgram(): Command {
       .description(decision === 'approve' ? 'create them as the run that held them would have' : 'do not create them')
       .argument('<code...>', 'customer codes')
       .option('--flow <flow>', 'when a code is held in several flows')
-      .action((codes: string[], o: { flow?: string }) => withDatabase((d) => decideReview(d.db, codes, decision, o)));
+      .action((codes: string[], o: { flow?: string }) =>
+        withDatabase((d) =>
+          decideReview(d.db, codes, decision, o, async (flow, ids) => {
+            const loaded = config().config;
+            const targets = loaded.flows[flow]?.pushTo ?? [];
+            if (targets.length === 0) return;
+            const c = await client();
+            for (const target of targets) {
+              await queuePushes(d.db, target, ids, `review/${flow}`);
+              await wakePushTarget(c, temporal.taskQueue, target, loaded.push);
+            }
+            console.log(`queued for push to ${targets.join(', ')}`);
+          }),
+        ),
+      );
   }
 
   const schedules = program

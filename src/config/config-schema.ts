@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ASPECTS } from '../domain/customer-record.js';
 import type { Capability } from '../connectors/connector-module.js';
-import { connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
+import { CONNECTOR_MODULES, connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
 import { durationSchema } from './duration.js';
 
 export { flatFileConnectorSchema, type FlatFileConnectorConfig } from '../connectors/flat-file/flat-file-config.js';
@@ -83,11 +83,30 @@ export const flowSchema = z.strictObject({
    * instead of creating them; updates of existing customers still apply. Default false.
    */
   reviewNewCustomers: z.boolean().default(false),
+  /**
+   * Connectors (with the push capability) that customers this flow creates or updates are
+   * pushed to, in near real time; changes that came from a target are not pushed back to it. Default none.
+   */
+  pushTo: z
+    .array(name)
+    .refine((targets) => new Set(targets).size === targets.length, 'names a target twice')
+    .default([]),
+});
+
+/** How outbound pushes are paced (flows' `pushTo`). */
+export const pushSettingsSchema = z.strictObject({
+  /** Changes gathered after a wake-up before pushing, so quick successive changes of a customer become one push; default 2s. */
+  coalesce: durationSchema.default(2_000),
+  /** A target's push workflow completes after this long with nothing queued; default 1m. */
+  idle: durationSchema.default(60_000),
+  /** Attempts of a push failing transiently (5xx, timeouts) before it is marked failed; default 8. */
+  maxAttempts: z.number().int().min(1).max(100).default(8),
 });
 
 export const configSchema = z.strictObject({
   connectors: z.record(name, connectorSchema),
   flows: z.record(name, flowSchema),
+  push: pushSettingsSchema.default(pushSettingsSchema.parse({})),
 });
 
 /** What a step asks of its connector that the connector's type cannot do: read records, supply each aspect. */
@@ -158,6 +177,17 @@ export function crossReferenceProblems(raw: unknown): { path: (string | number)[
       }
       problems.push(...stepCapabilityProblems(ref.connector, (doc.connectors as Record<string, { type?: unknown }>)[ref.connector]?.type, ref.aspects, ['flows', flowName, ...ref.path]));
     }
+    const pushTo = (flow as { pushTo?: unknown } | null)?.pushTo;
+    (Array.isArray(pushTo) ? pushTo : []).forEach((target: unknown, i) => {
+      if (typeof target !== 'string') return;
+      const type = (doc.connectors as Record<string, { type?: unknown }> | undefined)?.[target]?.type;
+      const module = connectorModuleOf(type);
+      if (!connectors.includes(target)) {
+        problems.push({ path: ['flows', flowName, 'pushTo', i], message: `unknown connector "${target}"; defined: ${connectors.join(', ') || 'none'}` });
+      } else if (module && !module.capabilities.includes('push')) {
+        problems.push({ path: ['flows', flowName, 'pushTo', i], message: `connector "${target}" (${module.type}) cannot push customers; types that can: ${CONNECTOR_MODULES.filter((m) => m.capabilities.includes('push')).map((m) => m.type).join(', ')}` });
+      }
+    });
     if (flow && typeof flow === 'object' && 'mode' in flow) {
       problems.push({
         path: ['flows', flowName, 'mode'],
@@ -179,3 +209,4 @@ export type FlowConfig = z.infer<typeof flowSchema>;
 export type DeletionPolicy = z.infer<typeof deletionPolicySchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
 export type MatchBy = z.infer<typeof matchBySchema>;
+export type PushSettings = z.infer<typeof pushSettingsSchema>;

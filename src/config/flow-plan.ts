@@ -43,6 +43,7 @@ export function planFlow(
     ...(options.inputs && options.inputs.length > 0 ? { inputs: options.inputs } : {}),
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(flow.reviewNewCustomers ? { reviewNewCustomers: true } : {}),
+    ...(flow.pushTo.length > 0 ? { pushTo: flow.pushTo } : {}),
   };
 }
 

@@ -118,6 +118,26 @@ export interface OrderEventsTable {
   handled_at: Generated<Date>;
 }
 
+/** A customer's push to one target: pending, pushed or failed. */
+export interface CustomerPushesTable {
+  target: string;
+  customer_id: string;
+  /** `pending`: to push (again); `pushed`: the target has the latest change; `failed`: given up, see `last_error`; `skipped`: deleted before it was pushed. */
+  status: 'pending' | 'pushed' | 'failed' | 'skipped';
+  /** Raised by every queued change; a push only settles the version it read. */
+  version: Generated<number>;
+  queued_run_id: string;
+  queued_at: Generated<Date>;
+  attempts: Generated<number>;
+  next_attempt_at: Generated<Date>;
+  last_error: string | null;
+  /** `created` or `updated` in the target. */
+  last_action: string | null;
+  pushed_at: Date | null;
+  /** Pushes made so far. */
+  pushes: Generated<number>;
+}
+
 export interface SyncRunsTable {
   id: string;
   flow: string;
@@ -317,6 +337,7 @@ export interface Database {
   sync_run_missing: SyncRunMissingTable;
   flow_leases: FlowLeasesTable;
   order_events: OrderEventsTable;
+  customer_pushes: CustomerPushesTable;
   sync_run_previews: SyncRunPreviewsTable;
   pending_customers: PendingCustomersTable;
 }

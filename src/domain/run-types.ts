@@ -37,6 +37,8 @@ export interface CustomerSyncInput {
   lookup?: string[];
   /** What the run holds while it runs; default the flow (one run per flow). Order runs hold their customer. */
   lease?: string;
+  /** Connectors the customers this run creates or updates are pushed to (the flow's `pushTo`). */
+  pushTo?: string[];
   /** Fingerprint of the config the run was planned from; a worker with another config refuses the run. */
   configFingerprint?: string;
   /** Compute and record the changes (previews) without writing any customer, marking or deleting anything. */

@@ -14,3 +14,4 @@ export type {
   StepContribution,
 } from './merged-customer.js';
 export { normalizeValue, sameValue } from './normalize-value.js';
+export { mergedValues } from './merged-values.js';

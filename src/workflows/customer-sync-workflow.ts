@@ -56,6 +56,7 @@ const {
   checkMissing,
   markMissingCustomers,
   recordDeletionStatus,
+  queuePushes,
 } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',
   heartbeatTimeout,
@@ -293,6 +294,11 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
           await recordDeletionStatus({ runId, status: outcome });
         }
       }
+    }
+
+    if (input.pushTo && input.pushTo.length > 0 && !input.dryRun) {
+      // Customers created or updated go out to the flow's targets (not back where they came from).
+      await queuePushes({ runId, targets: input.pushTo, steps: input.steps });
     }
 
     progress.phase = 'finishing';

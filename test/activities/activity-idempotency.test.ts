@@ -46,6 +46,8 @@ describe('activities are idempotent and resume from their heartbeat', () => {
       flowFingerprint: (flow) => flowFingerprint(config, flow),
       // One activity at a time here: no other run of the flow is ever running.
       isRunActive: () => Promise.resolve(false),
+      // No flow here pushes anywhere.
+      wakePushTarget: () => Promise.reject(new Error('no push targets in this test')),
     });
     for (const runId of ['run-a', 'run-b']) {
       await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan_.steps });

@@ -32,6 +32,23 @@ flows:
     ]);
   });
 
+  it('refuse pushing to a connector that cannot push or does not exist', () => {
+    expect(
+      configProblems(`
+connectors:
+  crm: { type: jsonl-file, path: crm.jsonl }
+  oms: { type: oms, baseUrl: "http://127.0.0.1:9/api" }
+flows:
+  crm:
+    source: { type: connector, connector: crm, aspects: [name] }
+    pushTo: [oms, crm, erp]
+`),
+    ).toEqual([
+      'flows.crm.pushTo.1: connector "crm" (jsonl-file) cannot push customers; types that can: oms',
+      'flows.crm.pushTo.2: unknown connector "erp"; defined: crm, oms',
+    ]);
+  });
+
   it('name an unknown connector type with the known ones', () => {
     expect(configProblems(`connectors:\n  api: { type: rest }\nflows: {}\n`)).toEqual([
       "connectors.api.type: Invalid discriminator value. Expected 'flat-file' | 'jsonl-file' | 'http' | 'oms'",

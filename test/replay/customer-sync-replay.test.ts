@@ -23,7 +23,8 @@ function recordedWorkflowId(events: RecordedEvent[]): string | undefined {
  * (a plain run), or CUSTSYNC_RECORD_HISTORIES=test/histories npx vitest run test/integration/deletion-propagation.test.ts
  * (a run waiting for approval of deletions, and its grace-period workflow), or
  * CUSTSYNC_RECORD_HISTORIES=test/histories npx vitest run test/integration/order-sync.test.ts (a customer's
- * order workflow after a burst of orders, and an order run).
+ * order workflow after a burst of orders, and an order run), or the same with
+ * test/integration/outbound-push.test.ts (a push workflow backing off after 503s).
  */
 describe('replaying recorded workflow histories', () => {
   it('has recorded histories to replay', () => {

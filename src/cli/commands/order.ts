@@ -1,14 +1,13 @@
 import { randomBytes } from 'node:crypto';
-import { WorkflowFailedError, type Client } from '@temporalio/client';
+import type { Client } from '@temporalio/client';
 import type { CustsyncConfig } from '../../config/config-schema.js';
 import { OrderPlanError, planOrderSync } from '../../config/order-plan.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import type { DatabaseHandle } from '../../db/connect.js';
-import { rootCauseMessage } from '../../domain/root-cause-message.js';
 import type { RunReport } from '../../domain/run-types.js';
 import { CliError } from '../cli-error.js';
 import { formatReport } from '../format-report.js';
-import { submitOrderEvent, waitForOrderRun } from '../orders/submit-order-event.js';
+import { orderRunReport, submitOrderEvent } from '../orders/submit-order-event.js';
 
 export const orderHelp = `Syncs the customer an order references, as an order event would: the flow
 whose source is <connector> looks <externalId> up there; an unknown customer is
@@ -57,22 +56,17 @@ export async function syncOrder(
     if (options.json) console.log(JSON.stringify(submitted));
     return undefined;
   }
-  const runId = await waitForOrderRun(database.db, eventId, 120_000);
-  if (!runId) {
+  const done = await orderRunReport(client, database.db, eventId, 120_000);
+  if (!done) {
     throw new CliError(
       `no run took event ${eventId} within 2 minutes; is a worker polling task queue "${temporal.taskQueue}"? (custsync worker)`,
     );
   }
-  say(`run ${runId}`);
-  let report: RunReport;
-  try {
-    report = (await client.workflow.getHandle(runId).result()) as RunReport;
-  } catch (error) {
-    if (error instanceof WorkflowFailedError) {
-      throw new CliError(`run ${runId} failed: ${rootCauseMessage(error)}\n(see it in the Temporal UI, or: custsync runs show ${runId})`);
-    }
-    throw error;
+  say(`run ${done.runId}`);
+  if ('failure' in done) {
+    throw new CliError(`run ${done.runId} failed: ${done.failure}\n(see it in the Temporal UI, or: custsync runs show ${done.runId})`);
   }
+  const { report } = done;
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report;
 }

@@ -86,12 +86,15 @@ export async function decideReview(
   codes: string[],
   decision: 'approve' | 'reject',
   options: { flow?: string },
+  /** Called with the customers an approval created (to push them where the flow pushes). */
+  afterApprove?: (flow: string, customerIds: string[]) => Promise<void>,
 ): Promise<void> {
   const flow = await resolveFlow(db, codes, options.flow);
   try {
     if (decision === 'approve') {
       const created = await approvePendingCustomers(db, flow, codes);
       for (const [code, id] of created) console.log(`created ${code} (customer ${id})`);
+      await afterApprove?.(flow, [...created.values()]);
     } else {
       await rejectPendingCustomers(db, flow, codes);
       for (const code of codes) console.log(`rejected ${code}`);

@@ -1,8 +1,10 @@
-import type { Client } from '@temporalio/client';
+import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { orderEventRun } from '../../db/repositories/order-events.js';
 import { ORDER_RECEIVED_SIGNAL, orderWorkflowId, type OrderEvent, type OrderSyncInput } from '../../domain/order-event.js';
+import { rootCauseMessage } from '../../domain/root-cause-message.js';
+import type { RunReport } from '../../domain/run-types.js';
 import type { orderSyncWorkflow } from '../../workflows/order-sync-workflow.js';
 
 /** What became of a submitted order event. */
@@ -44,5 +46,30 @@ export async function waitForOrderRun(db: Kysely<Database>, eventId: string, tim
     const runId = await orderEventRun(db, eventId);
     if (runId || Date.now() >= deadline) return runId;
     await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+/**
+ * The report of the run that synced the customer for an event: waits until a run took the
+ * event and has started (a run is claimed just before it starts), then for its end.
+ * Undefined when no run took the event within `timeoutMs`; a failed run gives its root cause.
+ */
+export async function orderRunReport(
+  client: Client,
+  db: Kysely<Database>,
+  eventId: string,
+  timeoutMs: number,
+): Promise<{ runId: string; report: RunReport } | { runId: string; failure: string } | undefined> {
+  const deadline = Date.now() + timeoutMs;
+  const runId = await waitForOrderRun(db, eventId, timeoutMs);
+  if (!runId) return undefined;
+  for (;;) {
+    try {
+      return { runId, report: (await client.workflow.getHandle(runId).result()) as RunReport };
+    } catch (error) {
+      if (error instanceof WorkflowFailedError) return { runId, failure: rootCauseMessage(error) };
+      if (!(error instanceof WorkflowNotFoundError) || Date.now() >= deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
   }
 }

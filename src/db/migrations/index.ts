@@ -8,6 +8,7 @@ import * as reviewOfNewCustomers from './0006-review-of-new-customers.js';
 import * as immutableSourceId from './0007-immutable-source-id.js';
 import * as parentCompanies from './0008-parent-companies.js';
 import * as orderEvents from './0009-order-events.js';
+import * as customerPushes from './0010-customer-pushes.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -20,4 +21,5 @@ export const migrations: Record<string, Migration> = {
   '0007-immutable-source-id': immutableSourceId,
   '0008-parent-companies': parentCompanies,
   '0009-order-events': orderEvents,
+  '0010-customer-pushes': customerPushes,
 };

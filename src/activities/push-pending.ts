@@ -1,0 +1,75 @@
+import { Context } from '@temporalio/activity';
+import { InputError } from '../connectors/input-error.js';
+import { RetryLaterError } from '../connectors/retry-later-error.js';
+import { duePushes, pushBacklog, queuePushes, relativesKnownTo, settlePush, type PushOutcome } from '../db/repositories/customer-pushes.js';
+import { loadOutboundCustomer } from '../db/repositories/outbound-customers.js';
+import type { ActivityDeps } from './activity-deps.js';
+
+export interface PushPendingInput {
+  target: string;
+  /** Customers pushed per call; default 50. */
+  limit?: number;
+  /** Attempts of a push that keeps failing on transient errors before it is given up; default 8. */
+  maxAttempts?: number;
+}
+
+export interface PushPendingResult {
+  pushed: number;
+  failed: number;
+  /** Pushes still due now (more than one call takes). */
+  due: number;
+  /** When the next push that backs off is due. */
+  nextInMs?: number;
+}
+
+/** Backoff of a transiently failing push: 1 s, 2 s, 4 s, … up to 5 minutes. */
+export function pushBackoffMs(attempts: number): number {
+  return Math.min(1_000 * 2 ** attempts, 300_000);
+}
+
+/**
+ * Pushes the target's due customers one by one, each in its latest state: created there
+ * when it has no external id for the target (the id returned is stored), updated
+ * otherwise. A 429 waits for Retry-After, other transient failures back off, a refused
+ * push (4xx) fails at once; every outcome is recorded per customer. A customer created in
+ * the target queues its parent and sub-departments the target has, so their relations
+ * name it whatever order they were pushed in. Idempotent: a
+ * customer is pushed until its latest change is recorded as pushed.
+ */
+export function pushPendingActivity({ db, connectors }: ActivityDeps) {
+  return async function pushPending(input: PushPendingInput): Promise<PushPendingResult> {
+    const connector = connectors(input.target);
+    if (!connector.push) throw new InputError(`connector ${input.target} (${connector.type}) cannot push customers`);
+    const maxAttempts = input.maxAttempts ?? 8;
+    const runId = `push/${input.target}`;
+    let pushed = 0;
+    let failed = 0;
+    for (const due of await duePushes(db, input.target, input.limit ?? 50)) {
+      let outcome: PushOutcome;
+      const customer = await loadOutboundCustomer(db, due.customer_id, input.target);
+      if (!customer) {
+        outcome = { kind: 'skipped', reason: 'deleted before it was pushed' };
+      } else {
+        try {
+          const result = await connector.push(customer);
+          outcome = { kind: 'pushed', ...result };
+          pushed++;
+        } catch (error) {
+          const message = (error as Error).message;
+          if (error instanceof InputError) outcome = { kind: 'failed', error: message };
+          else if (due.attempts + 1 >= maxAttempts) outcome = { kind: 'failed', error: `${message} (gave up after ${maxAttempts} attempts)` };
+          else if (error instanceof RetryLaterError) outcome = { kind: 'retry', afterMs: error.retryAfterMs, error: message };
+          else outcome = { kind: 'retry', afterMs: pushBackoffMs(due.attempts), error: message };
+          if (outcome.kind === 'failed') failed++;
+        }
+      }
+      await settlePush(db, input.target, due, outcome, runId);
+      if (outcome.kind === 'pushed' && outcome.action === 'created') {
+        // Relatives pushed before this customer existed in the target get their relation to it now.
+        await queuePushes(db, input.target, await relativesKnownTo(db, input.target, due.customer_id), runId);
+      }
+      Context.current().heartbeat({ pushed, failed });
+    }
+    return { pushed, failed, ...(await pushBacklog(db, input.target)) };
+  };
+}

@@ -1,0 +1,60 @@
+import { Context } from '@temporalio/activity';
+import { queuePushes } from '../db/repositories/customer-pushes.js';
+import type { FlowStepPlan } from '../domain/run-types.js';
+import type { CustomerDiff } from '../merge/index.js';
+import type { ActivityDeps } from './activity-deps.js';
+import { cameFromTarget } from './echo-filter.js';
+
+export interface QueuePushesInput {
+  runId: string;
+  /** The flow's push targets. */
+  targets: string[];
+  steps: FlowStepPlan[];
+}
+
+export interface QueuePushesResult {
+  /** Per target: customers queued, and changes not queued because they came from that target. */
+  queued: Record<string, number>;
+  echoes: Record<string, number>;
+}
+
+const PAGE = 5_000;
+
+/**
+ * Queues a push to every target for each customer the run created or updated (from the
+ * change log), except changes that came from that target; then wakes the targets' push
+ * workflows. Queuing again only coalesces with the queued push.
+ */
+export function queuePushesActivity({ db, wakePushTarget }: ActivityDeps) {
+  return async function queuePushesForRun(input: QueuePushesInput): Promise<QueuePushesResult> {
+    const queued: Record<string, number> = Object.fromEntries(input.targets.map((t) => [t, 0]));
+    const echoes: Record<string, number> = Object.fromEntries(input.targets.map((t) => [t, 0]));
+    let after = '0';
+    for (;;) {
+      const page = await db
+        .selectFrom('change_log as l')
+        .innerJoin('customers as c', 'c.id', 'l.customer_id')
+        .select(['l.id', 'l.customer_id', 'l.change', 'l.diff', 'c.source_connector'])
+        .where('l.run_id', '=', input.runId)
+        .where('l.change', 'in', ['created', 'updated'])
+        .where('l.id', '>', after)
+        .orderBy('l.id')
+        .limit(PAGE)
+        .execute();
+      if (page.length === 0) break;
+      after = page.at(-1)!.id;
+      for (const target of input.targets) {
+        const ids = new Set<string>();
+        for (const row of page) {
+          const change = { change: row.change as 'created' | 'updated', diff: row.diff as CustomerDiff[], sourceConnector: row.source_connector };
+          if (cameFromTarget(change, target, input.steps)) echoes[target]!++;
+          else ids.add(row.customer_id);
+        }
+        queued[target]! += await queuePushes(db, target, [...ids], input.runId);
+      }
+      Context.current().heartbeat(after);
+    }
+    for (const target of input.targets) if (queued[target]! > 0) await wakePushTarget(target);
+    return { queued, echoes };
+  };
+}

@@ -1,0 +1,200 @@
+import { sql, type Kysely } from 'kysely';
+import type { Database } from '../database.js';
+
+/** A push to make: the customer, and the version of its queued change. */
+export interface DuePush {
+  customer_id: string;
+  version: number;
+  attempts: number;
+}
+
+/**
+ * Queues pushes of customers to a target. A customer already waiting keeps one row: its
+ * changes coalesce into one push of its latest state. Returns how many were queued.
+ */
+export async function queuePushes(db: Kysely<Database>, target: string, customerIds: readonly string[], runId: string): Promise<number> {
+  if (customerIds.length === 0) return 0;
+  const result = await sql`insert into customer_pushes (target, customer_id, status, queued_run_id)
+      select ${target}, id, 'pending', ${runId} from unnest(${customerIds}::uuid[]) as ids(id)
+      where exists (select 1 from customers c where c.id = ids.id)
+    on conflict (target, customer_id) do update set
+      status = 'pending', version = customer_pushes.version + 1, queued_run_id = excluded.queued_run_id,
+      queued_at = now(), attempts = 0, next_attempt_at = now(), last_error = null`.execute(db);
+  return Number(result.numAffectedRows ?? 0);
+}
+
+/** Pending pushes due now, oldest change first, customers without a parent before those with one. */
+export async function duePushes(db: Kysely<Database>, target: string, limit: number): Promise<DuePush[]> {
+  return db
+    .selectFrom('customer_pushes as p')
+    .innerJoin('customers as c', 'c.id', 'p.customer_id')
+    .select(['p.customer_id', 'p.version', 'p.attempts'])
+    .where('p.target', '=', target)
+    .where('p.status', '=', 'pending')
+    .where('p.next_attempt_at', '<=', sql<Date>`now()`)
+    .orderBy('p.queued_at')
+    .orderBy(sql`c.parent_customer_id is not null`)
+    .orderBy('p.customer_id')
+    .limit(limit)
+    .execute();
+}
+
+/**
+ * The parent and sub-departments of a customer that the target already has: pushed before
+ * the customer existed there, their relations could not name it.
+ */
+export async function relativesKnownTo(db: Kysely<Database>, target: string, customerId: string): Promise<string[]> {
+  const rows = await sql<{ id: string }>`select r.id from (
+        select parent_customer_id as id from customers where id = ${customerId} and parent_customer_id is not null
+        union
+        select id from customers where parent_customer_id = ${customerId} and deleted_at is null
+      ) r
+    where exists (select 1 from external_ids e where e.connector = ${target} and e.customer_id = r.id)`.execute(db);
+  return rows.rows.map((r) => r.id);
+}
+
+/** How a push ended. */
+export type PushOutcome =
+  | { kind: 'pushed'; externalId: string; action: 'created' | 'updated' }
+  | { kind: 'retry'; afterMs: number; error: string }
+  | { kind: 'failed'; error: string }
+  | { kind: 'skipped'; reason: string };
+
+/**
+ * Records a push's outcome. A customer changed again while it was pushed (its version
+ * moved on) stays pending for another push. A created customer's id in the target is
+ * stored as its external id there.
+ */
+export async function settlePush(db: Kysely<Database>, target: string, due: DuePush, outcome: PushOutcome, runId: string): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    const row = trx.updateTable('customer_pushes').where('target', '=', target).where('customer_id', '=', due.customer_id);
+    switch (outcome.kind) {
+      case 'pushed': {
+        await trx
+          .insertInto('external_ids')
+          .values({ connector: target, external_id: outcome.externalId, customer_id: due.customer_id, run_id: runId })
+          .onConflict((oc) => oc.columns(['connector', 'external_id']).doNothing())
+          .execute();
+        const owner = await trx
+          .selectFrom('external_ids')
+          .select('customer_id')
+          .where('connector', '=', target)
+          .where('external_id', '=', outcome.externalId)
+          .executeTakeFirstOrThrow();
+        if (owner.customer_id !== due.customer_id) {
+          const error = `${target} answered with id ${outcome.externalId}, which is customer ${owner.customer_id}'s id there: not stored`;
+          await row.set({ status: 'failed', attempts: due.attempts + 1, last_error: error }).execute();
+          return;
+        }
+        await row
+          .set({
+            status: sql`case when version = ${due.version} then 'pushed' else 'pending' end`,
+            attempts: 0,
+            last_error: null,
+            last_action: outcome.action,
+            pushed_at: sql`now()`,
+            pushes: sql`pushes + 1`,
+          })
+          .execute();
+        return;
+      }
+      case 'retry':
+        await row
+          .set({
+            attempts: due.attempts + 1,
+            last_error: outcome.error,
+            next_attempt_at: sql`now() + ${`${Math.ceil(outcome.afterMs)} milliseconds`}::interval`,
+          })
+          .where('version', '=', due.version)
+          .execute();
+        return;
+      case 'failed':
+        await row.set({ status: 'failed', attempts: due.attempts + 1, last_error: outcome.error }).where('version', '=', due.version).execute();
+        return;
+      case 'skipped':
+        await row.set({ status: 'skipped', last_error: outcome.reason }).where('version', '=', due.version).execute();
+        return;
+    }
+  });
+}
+
+/** Pending pushes due now, and when the next one that waits (backing off) is due. */
+export async function pushBacklog(db: Kysely<Database>, target: string): Promise<{ due: number; nextInMs?: number }> {
+  const row = await sql<{ due: number; next_in_ms: number | null }>`select
+      count(*) filter (where next_attempt_at <= now())::int as due,
+      (extract(epoch from min(next_attempt_at) filter (where next_attempt_at > now()) - now()) * 1000)::float8 as next_in_ms
+    from customer_pushes where target = ${target} and status = 'pending'`.execute(db);
+  const { due, next_in_ms } = row.rows[0]!;
+  return { due, ...(next_in_ms !== null ? { nextInMs: Math.max(0, Math.ceil(next_in_ms)) } : {}) };
+}
+
+/** Failed pushes of a target (or all) back to pending; returns how many. */
+export async function retryFailedPushes(db: Kysely<Database>, target?: string): Promise<number> {
+  let query = db
+    .updateTable('customer_pushes')
+    .set({ status: 'pending', attempts: 0, next_attempt_at: sql`now()`, version: sql`version + 1` })
+    .where('status', '=', 'failed');
+  if (target) query = query.where('target', '=', target);
+  const result = await query.executeTakeFirst();
+  return Number(result.numUpdatedRows);
+}
+
+/** One target's pushes by status. */
+export interface PushSummary {
+  target: string;
+  pending: number;
+  pushed: number;
+  failed: number;
+  skipped: number;
+}
+
+/** A customer's push that has not (yet) gone through. */
+export interface PushProblem {
+  target: string;
+  customerId: string;
+  sourceId: string;
+  status: string;
+  attempts: number;
+  nextAttemptAt: Date;
+  lastError: string | null;
+  queuedRunId: string;
+}
+
+/** Pushes per target and status, and the pending and failed ones (first `limit`), failed first. */
+export async function pushStatus(
+  db: Kysely<Database>,
+  options: { target?: string; limit?: number } = {},
+): Promise<{ summary: PushSummary[]; problems: PushProblem[] }> {
+  let counts = db
+    .selectFrom('customer_pushes')
+    .select(['target', 'status', sql<number>`count(*)::int`.as('n')])
+    .groupBy(['target', 'status'])
+    .orderBy('target');
+  if (options.target) counts = counts.where('target', '=', options.target);
+  const summary = new Map<string, PushSummary>();
+  for (const row of await counts.execute()) {
+    const s = summary.get(row.target) ?? { target: row.target, pending: 0, pushed: 0, failed: 0, skipped: 0 };
+    s[row.status] = row.n;
+    summary.set(row.target, s);
+  }
+  let open = db
+    .selectFrom('customer_pushes as p')
+    .innerJoin('customers as c', 'c.id', 'p.customer_id')
+    .select(['p.target', 'p.customer_id', 'c.source_id', 'p.status', 'p.attempts', 'p.next_attempt_at', 'p.last_error', 'p.queued_run_id'])
+    .where('p.status', 'in', ['pending', 'failed'])
+    .orderBy(sql`p.status = 'failed'`, 'desc')
+    .orderBy('p.queued_at')
+    .limit(options.limit ?? 50);
+  if (options.target) open = open.where('p.target', '=', options.target);
+  const problems = (await open.execute()).map((r) => ({
+    target: r.target,
+    customerId: r.customer_id,
+    sourceId: r.source_id,
+    status: r.status,
+    attempts: r.attempts,
+    nextAttemptAt: r.next_attempt_at,
+    lastError: r.last_error,
+    queuedRunId: r.queued_run_id,
+  }));
+  return { summary: [...summary.values()], problems };
+}

@@ -1,0 +1,18 @@
+/** Signal name: customers were queued for the push workflow's target. */
+export const PUSH_QUEUED_SIGNAL = 'pushQueued';
+
+/** The one input of `pushTargetWorkflow`. */
+export interface PushTargetInput {
+  target: string;
+  /** How long changes are gathered after a wake-up before pushing, so quick successive changes coalesce; default 2 s. */
+  coalesceMs?: number;
+  /** How long the workflow waits for more after the queue is empty before it completes; default 1 minute. */
+  idleMs?: number;
+  /** Attempts of a transiently failing push before it is marked failed; default 8. */
+  maxAttempts?: number;
+}
+
+/** One workflow per push target. */
+export function pushWorkflowId(target: string): string {
+  return `push/${target}`;
+}

@@ -1,0 +1,222 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { queuePushes } from '../../src/db/repositories/customer-pushes.js';
+import { pushWorkflowId } from '../../src/domain/push-target.js';
+import { wakePushTarget } from '../../src/worker.js';
+import { startFakeOms, type FakeOms } from '../support/fake-oms.js';
+import { custsync, writeConfig } from '../support/run-cli.js';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+const ASPECTS = ['name', 'contactPersons', 'addresses', 'customerAttributes', 'customerContactDetails', 'relations'];
+
+const KARI = {
+  externalId: 'K1',
+  type: 'PERSON',
+  name: { firstName: 'Kari', lastName: 'Nordmann' },
+  customerContactDetails: [
+    { kind: 'email', value: 'kari@example.no' },
+    { kind: 'mobile', value: '+4790000001' },
+  ],
+  addresses: [{ code: 'main', type: 'billing', line1: 'Storgata 1', city: 'Oslo', zip: '0155' }],
+  customerAttributes: [{ key: 'loyaltyId', value: 'L-1' }],
+};
+const HOLDING = { externalId: 'H1', type: 'COMPANY', name: { companyName: 'Fjord Holding AS' }, customerAttributes: [{ key: 'vatNumber', value: 'NO1' }] };
+const BRANCH = {
+  externalId: 'H2',
+  type: 'COMPANY',
+  name: { companyName: 'Fjord Nord' },
+  relations: { parentExternalId: 'H1', relationType: 'Parent' },
+  contactPersons: [{ id: 'C1', firstName: 'Ola', lastName: 'Hansen', email: 'ola@fjord.no' }],
+};
+
+describe('outbound push to an OMS', () => {
+  let oms: FakeOms;
+  let h: SyncHarness;
+  let crmFile: string;
+  let rawConfig: object;
+  const writeCrm = (...records: object[]) => writeFileSync(crmFile, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
+  const idOf = async (connector: string, externalId: string) =>
+    (
+      await h.db.db
+        .selectFrom('external_ids')
+        .select('customer_id')
+        .where('connector', '=', connector)
+        .where('external_id', '=', externalId)
+        .executeTakeFirstOrThrow()
+    ).customer_id;
+  /** Waits until the target's push workflow has nothing pending and has completed. */
+  const settled = async () => {
+    const handle = h.client.workflow.getHandle(pushWorkflowId('oms'));
+    for (let i = 0; i < 200; i++) {
+      const pending = await h.db.db.selectFrom('customer_pushes').select('customer_id').where('status', '=', 'pending').execute();
+      const running = await handle
+        .describe()
+        .then((d) => d.status.name === 'RUNNING')
+        .catch(() => false);
+      if (pending.length === 0 && !running) return;
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    throw new Error('pushes did not settle');
+  };
+  const writes = () => oms.requests.filter((r) => r.method !== 'GET');
+
+  beforeAll(async () => {
+    oms = await startFakeOms();
+    crmFile = join(mkdtempSync(join(tmpdir(), 'custsync-push-')), 'crm.jsonl');
+    writeCrm(KARI, HOLDING, BRANCH);
+    rawConfig = {
+      connectors: {
+        crm: { type: 'jsonl-file', path: crmFile },
+        oms: { type: 'oms', baseUrl: oms.baseUrl, marketGroupId: 'MG-NO', tenantCountry: 'NO' },
+      },
+      flows: {
+        crm: { source: { type: 'connector', connector: 'crm', aspects: ASPECTS }, schedule: false, pushTo: ['oms'] },
+        shop: { source: { type: 'connector', connector: 'oms', aspects: ASPECTS }, schedule: false, pushTo: ['oms'] },
+      },
+      push: { coalesce: '300ms', idle: '1s', maxAttempts: 3 },
+    };
+    h = await startSyncHarness(rawConfig);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await oms?.close();
+  });
+
+  it('creates customers the OMS does not have, mapped field by field, and stores the ids it returns', async () => {
+    const report = await h.run('crm');
+    expect(report.totals).toMatchObject({ created: 3 });
+    await settled();
+    const posts = writes().filter((r) => r.method === 'POST');
+    expect(posts.map((r) => r.path).sort()).toEqual(['/Customers/BusinessCustomers', '/Customers/BusinessCustomers', '/Customers/PrivateCustomers']);
+    // The holding was created before its sub-department existed there: it is updated to name it.
+    const [holding, branch] = [await idOf('crm', 'H1'), await idOf('crm', 'H2')];
+    const omsIds = await h.db.db.selectFrom('external_ids').select(['external_id', 'customer_id']).where('connector', '=', 'oms').execute();
+    const omsIdOf = (id: string) => omsIds.find((i) => i.customer_id === id)!.external_id;
+    expect(writes().filter((r) => r.method === 'PUT').map((r) => (r.body as { customerId: string }).customerId)).toEqual([omsIdOf(holding)]);
+    expect(oms.businessCustomers.get(omsIdOf(holding))).toMatchObject({
+      name: 'Fjord Holding AS',
+      taxId: 'NO1',
+      isParentCompany: true,
+      customerRelations: [{ customerId: omsIdOf(branch), relationType: 'SubDepartment' }],
+    });
+    expect(oms.businessCustomers.get(omsIdOf(branch))).toMatchObject({
+      customerRelations: [{ customerId: omsIdOf(holding), relationType: 'Parent' }],
+      contacts: [{ id: 'C1', firstName: 'Ola', lastName: 'Hansen', email: 'ola@fjord.no', privateCustomerId: branch }],
+    });
+    const kariId = await idOf('crm', 'K1');
+    const kari = posts.find((r) => r.path === '/Customers/PrivateCustomers')!.body;
+    expect(kari).toMatchObject({
+      customerId: kariId,
+      firstName: 'Kari',
+      lastName: 'Nordmann',
+      fullName: 'Kari Nordmann',
+      email: 'kari@example.no',
+      phone: '+4790000001',
+      address: { line1: 'Storgata 1', city: 'Oslo', postalCode: '0155', countryCode: 'NO' },
+      customerNumber: 'L-1',
+      marketGroupId: 'MG-NO',
+    });
+    // Each customer now has the id the OMS gave it as its external id there.
+    expect(omsIds).toHaveLength(3);
+    expect(omsIds.find((i) => i.customer_id === kariId)!.external_id).toMatch(/^OMS-\d$/);
+    const status = await custsync(['push', 'status', '--json', '--config', writeConfig(JSON.stringify(rawConfig))], { DATABASE_URL: h.db.url });
+    expect(JSON.parse(status.stdout)).toMatchObject({ summary: [{ target: 'oms', pushed: 3, pending: 0, failed: 0 }], problems: [] });
+  });
+
+  it('updates a customer the OMS has (PUT with its OMS id); an unchanged run pushes nothing', async () => {
+    oms.requests.length = 0;
+    writeCrm({ ...KARI, name: { firstName: 'Kari', lastName: 'Berg' } }, HOLDING, BRANCH);
+    expect((await h.run('crm')).totals).toMatchObject({ updated: 1 });
+    await settled();
+    const kariOmsId = (await h.db.db.selectFrom('external_ids').select('external_id').where('connector', '=', 'oms').where('customer_id', '=', await idOf('crm', 'K1')).executeTakeFirstOrThrow()).external_id;
+    expect(writes().map((r) => [r.method, r.path, (r.body as { customerId: string }).customerId, (r.body as { lastName: string }).lastName])).toEqual([
+      ['PUT', '/Customers/PrivateCustomers', kariOmsId, 'Berg'],
+    ]);
+    expect(oms.privateCustomers.get(kariOmsId)).toMatchObject({ lastName: 'Berg' });
+
+    oms.requests.length = 0;
+    expect((await h.run('crm')).totals).toMatchObject({ unchanged: 3 });
+    await settled();
+    expect(writes()).toEqual([]);
+  });
+
+  it('pushes both parents when a sub-department moves, with their sub-departments', async () => {
+    oms.requests.length = 0;
+    const OTHER = { externalId: 'H3', type: 'COMPANY', name: { companyName: 'Vik AS' } };
+    writeCrm({ ...KARI, name: { firstName: 'Kari', lastName: 'Berg' } }, HOLDING, { ...BRANCH, relations: { parentExternalId: 'H3', relationType: 'Parent' } }, OTHER);
+    await h.run('crm');
+    await settled();
+    const omsIdOf = async (code: string) =>
+      (await h.db.db.selectFrom('external_ids').select('external_id').where('connector', '=', 'oms').where('customer_id', '=', await idOf('crm', code)).executeTakeFirstOrThrow()).external_id;
+    const [h1, h2, h3] = [await omsIdOf('H1'), await omsIdOf('H2'), await omsIdOf('H3')];
+    expect(oms.businessCustomers.get(h1)).toMatchObject({ customerRelations: [], isParentCompany: false });
+    expect(oms.businessCustomers.get(h2)).toMatchObject({ customerRelations: [{ customerId: h3, relationType: 'Parent' }] });
+    // H3 was created in this run: its sub-department is in its create or in an update after it.
+    expect(oms.businessCustomers.get(h3)).toMatchObject({ customerRelations: [{ customerId: h2, relationType: 'SubDepartment' }], isParentCompany: true });
+  });
+
+  it('coalesces quick successive changes of a customer into one push', async () => {
+    oms.requests.length = 0;
+    const kariId = await idOf('crm', 'K1');
+    for (let i = 0; i < 5; i++) {
+      await queuePushes(h.db.db, 'oms', [kariId], `burst-${i}`);
+      await wakePushTarget(h.client, h.temporal.taskQueue, 'oms', h.config.push);
+    }
+    await settled();
+    expect(writes().map((r) => r.method)).toEqual(['PUT']);
+    const row = await h.db.db.selectFrom('customer_pushes').selectAll().where('customer_id', '=', kariId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'pushed', queued_run_id: 'burst-4' });
+  });
+
+  it('retries 5xx with backoff, shows a refused push as failed, and pushes it after push retry', async () => {
+    oms.requests.length = 0;
+    const kariId = await idOf('crm', 'K1');
+    oms.fail({ method: 'PUT', status: 503, times: 2 });
+    await queuePushes(h.db.db, 'oms', [kariId], 'flaky');
+    await wakePushTarget(h.client, h.temporal.taskQueue, 'oms', h.config.push);
+    await settled();
+    expect(writes().map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
+    const recordTo = process.env.CUSTSYNC_RECORD_HISTORIES;
+    if (recordTo) {
+      const history = await h.client.workflow.getHandle(pushWorkflowId('oms')).fetchHistory();
+      writeFileSync(join(recordTo, 'push-target-backoff-v1.json'), historyToJSON(history));
+    }
+    expect(await h.db.db.selectFrom('customer_pushes').select(['status', 'attempts']).where('customer_id', '=', kariId).executeTakeFirstOrThrow()).toEqual({
+      status: 'pushed',
+      attempts: 0,
+    });
+
+    oms.fail({ method: 'PUT', status: 400, body: { error: 'email is not allowed' } });
+    await queuePushes(h.db.db, 'oms', [kariId], 'refused');
+    await wakePushTarget(h.client, h.temporal.taskQueue, 'oms', h.config.push);
+    await settled();
+    const file = writeConfig(JSON.stringify(rawConfig));
+    const env = { DATABASE_URL: h.db.url, TEMPORAL_ADDRESS: h.temporal.address, CUSTSYNC_TASK_QUEUE: h.temporal.taskQueue };
+    const status = await custsync(['push', 'status', '--config', file], env);
+    expect(status.stdout).toMatch(/FAILED oms K1 .*1 attempt\(s\).*PUT .*\/Customers\/PrivateCustomers: 400 .*email is not allowed/);
+
+    const retry = await custsync(['push', 'retry', 'oms', '--config', file], env);
+    expect(retry.stdout).toContain('1 failed push(es) queued again for oms');
+    await settled();
+    const after = await h.db.db.selectFrom('customer_pushes').select(['status', 'last_error']).where('customer_id', '=', kariId).executeTakeFirstOrThrow();
+    expect(after).toEqual({ status: 'pushed', last_error: null });
+  });
+
+  it('never echoes a change that came from the OMS back to it', async () => {
+    // The OMS now has every customer (pushed above), one of them changed there, and one customer only it has.
+    const kariOmsId = (await h.db.db.selectFrom('external_ids').select('external_id').where('connector', '=', 'oms').where('customer_id', '=', await idOf('crm', 'K1')).executeTakeFirstOrThrow()).external_id;
+    oms.privateCustomers.set(kariOmsId, { ...oms.privateCustomers.get(kariOmsId), email: 'kari.berg@example.no' });
+    oms.privateCustomers.set('SHOP-1', { customerId: 'SHOP-1', firstName: 'Nina', lastName: 'Dahl' });
+    oms.requests.length = 0;
+    const report = await h.run('shop');
+    expect(report.totals.created).toBe(1);
+    expect(report.totals.updated).toBeGreaterThan(0);
+    await settled();
+    expect(writes()).toEqual([]);
+    const echoes = await h.db.db.selectFrom('customer_pushes').select('customer_id').where('queued_run_id', '=', report.runId).execute();
+    expect(echoes).toEqual([]);
+  });
+});
