@@ -57,13 +57,17 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
           .where('step_index', '=', index)
           .execute();
       }
-      const consuming = [...new Set(input.steps.map((s) => s.connector))].filter((c) => connectors(c).consumesInputs);
+      // Order runs (lookups) and bulk imports (a file custsync was given) consume no connector input;
+      // an import's connector name need not even be configured.
+      const synthetic = input.consumed.some((c) => c.input.importFile !== undefined || c.input.lookup !== undefined);
+      const consumes = (name: string) => !synthetic && connectors(name).consumesInputs;
+      const consuming = [...new Set(input.steps.map((s) => s.connector))].filter(consumes);
       const run = await trx.selectFrom('sync_runs').select(['flow', 'dry_run']).where('id', '=', runId).executeTakeFirst();
       // A dry run leaves its inputs pending: the real run still has to read them.
       const applies = input.status === 'completed' && !run?.dry_run;
       if (applies) await recordConsumedInputs(trx, runId, consuming);
       // Runs begun before inputs were recorded one by one name them in `consumed`.
-      const consumed = input.consumed.filter((c) => connectors(c.connector).consumesInputs);
+      const consumed = input.consumed.filter((c) => consumes(c.connector));
       if (applies && consumed.length > 0) {
         await trx
           .insertInto('connector_inputs')
@@ -83,7 +87,7 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
       // customer ids and merges the chunks that did not commit.
       if (input.status === 'completed') await trx.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
       await releaseFlowLease(trx, runId);
-      return applies;
+      return applies && !synthetic;
     });
     if (applied) await afterProcessing(db, connectors, runId);
     return loadRunReport(db, runId, REPORT_REJECT_SAMPLE);

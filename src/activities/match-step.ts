@@ -15,6 +15,8 @@ export interface MatchStepInput {
 export interface MatchStepResult {
   matched: number;
   unmatched: number;
+  /** Source records refused because they would change a customer's source id. */
+  rejected?: number;
 }
 
 /**
@@ -31,6 +33,7 @@ export function matchStepActivity({ db }: ActivityDeps) {
     // on indexes instead of scanning (without them the merge degrades quadratically).
     await sql`analyze staging_records`.execute(db);
     if (input.role === 'source') {
+      const refused = await refuseSourceIdChanges(db, input);
       await sql`update staging_records s set customer_id = e.customer_id from external_ids e
         where ${pending} and e.connector = ${input.connector} and e.external_id = s.external_id`.execute(db);
       // New customers get an id derived from the run and their external id: a retried run
@@ -45,7 +48,7 @@ export function matchStepActivity({ db }: ActivityDeps) {
       const known = knownRows.rows[0]!.n;
       await sql`analyze staging_records`.execute(db);
       await setStepCounts(db, runId, stepIndex, known, 0);
-      return { matched: known, unmatched: 0 };
+      return { matched: known, unmatched: 0, ...(refused > 0 ? { rejected: refused } : {}) };
     }
 
     const matchBy = input.matchBy ?? 'sourceId';
@@ -83,6 +86,48 @@ export function matchStepActivity({ db }: ActivityDeps) {
     await setStepCounts(db, runId, stepIndex, matched, unmatched);
     return { matched, unmatched };
   };
+}
+
+/** Positions of an input's records in staging start at its index times this (see `stageStep`). */
+const SEQ_STRIDE = 10_000_000_000;
+
+/**
+ * Source ids are immutable: a record that names the platform customer it is about
+ * (`customerId`) is refused, with its line and a clear reason, when that customer's source
+ * is another id (or connector), or there is no such customer. The customer is left as it is.
+ */
+async function refuseSourceIdChanges(db: ActivityDeps['db'], input: MatchStepInput): Promise<number> {
+  const refused = await sql<{ n: number }>`with claims as (
+      select s.external_id, s.seq, s.record->>'customerId' as claimed, c.source_connector, c.source_id
+      from staging_records s left join customers c on c.id::text = s.record->>'customerId'
+      where s.run_id = ${input.runId} and s.step_index = ${input.stepIndex} and s.customer_id is null
+        and s.record ? 'customerId'
+        and (c.id is null or c.source_connector is distinct from ${input.connector} or c.source_id is distinct from s.external_id)
+    ), rejected as (
+      insert into rejected_records (run_id, step_index, source, line, external_id, field, reason)
+      select ${input.runId}, ${input.stepIndex}, coalesce(i.name, ${input.connector}), (k.seq % ${SEQ_STRIDE})::int, k.external_id, 'source_id',
+        case when k.source_id is null then 'id: there is no customer ' || k.claimed
+          else 'source_id is immutable: customer ' || k.claimed || ' has source id ' || k.source_connector || ':' || k.source_id
+            || '; this record would change it to ' || ${input.connector} || ':' || k.external_id || '. The customer was left unchanged' end
+      from claims k left join sync_run_inputs i
+        on i.run_id = ${input.runId} and i.step_index = ${input.stepIndex} and i.position = k.seq / ${SEQ_STRIDE}
+      returning 1
+    ), removed as (
+      delete from staging_records s using claims k
+      where s.run_id = ${input.runId} and s.step_index = ${input.stepIndex} and s.external_id = k.external_id
+      returning 1
+    )
+    select (select count(*) from rejected)::int as n`.execute(db);
+  const n = refused.rows[0]!.n;
+  if (n > 0) {
+    await db
+      .updateTable('sync_run_steps')
+      .set((eb) => ({ rejected: eb('rejected', '+', n) }))
+      .where('run_id', '=', input.runId)
+      .where('step_index', '=', input.stepIndex)
+      .execute();
+  }
+  return n;
 }
 
 async function countAssigned(db: ActivityDeps['db'], runId: string, stepIndex: number): Promise<number> {

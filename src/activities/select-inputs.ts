@@ -1,4 +1,6 @@
+import { basename } from 'node:path';
 import type { ConnectorInput } from '../connectors/connector.js';
+import type { ImportFile } from '../domain/run-types.js';
 import { InputError } from '../connectors/input-error.js';
 import {
   loadSelectedInputs,
@@ -17,6 +19,8 @@ export interface SelectInputsInput {
   requested?: string[];
   /** Customers to look up instead of listing inputs (an order run): one input, a delta. */
   lookup?: string[];
+  /** A bulk-import file instead of the connector's inputs: one input, a delta. */
+  importFile?: ImportFile;
 }
 
 /**
@@ -29,6 +33,11 @@ export interface SelectInputsInput {
  */
 export function selectInputsActivity({ db, connectors }: ActivityDeps) {
   return async function selectInputs(input: SelectInputsInput): Promise<ConnectorInput[]> {
+    if (input.importFile) {
+      const file: ConnectorInput = { name: `import ${basename(input.importFile.path)}`, checksum: input.importFile.checksum, kind: 'delta', importFile: input.importFile.path };
+      await recordSelectedInputs(db, input.runId, input.stepIndex, input.connector, [{ input: file, status: 'applied' }]);
+      return [file];
+    }
     const connector = connectors(input.connector);
     if (input.lookup) {
       const lookup: ConnectorInput = { name: `lookup ${input.lookup.join(', ')}`, checksum: 'live', kind: 'delta', lookup: input.lookup };

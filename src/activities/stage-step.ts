@@ -45,7 +45,6 @@ const SEQ_STRIDE = 10_000_000_000;
 export function stageStepActivity({ db, connectors }: ActivityDeps) {
   return async function stageStep(input: StageStepInput): Promise<StageStepResult> {
     const ctx = Context.current();
-    const connector = connectors(input.connector);
     const last = ctx.info.heartbeatDetails as StageHeartbeat | undefined;
     const resume = last && last.input === input.input.name ? last : undefined;
     let read = resume?.read ?? 0;
@@ -89,7 +88,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
 
     // The next page is parsed while the previous one is written; pages commit in order.
     let writing: Promise<void> | undefined;
-    for await (const page of readInput(connector, input.input, { cursor: resume?.cursor, pageSize: input.pageSize })) {
+    for await (const page of readInput(() => connectors(input.connector), input.input, { cursor: resume?.cursor, pageSize: input.pageSize })) {
       if (writing) await writing;
       writing = writePage(page);
       writing.catch(() => undefined);

@@ -28,6 +28,7 @@ import { formatSchedules, listSchedules } from './commands/schedules/list-schedu
 import { schedulesHelp } from './commands/schedules/schedules-help.js';
 import { runWorker, workerHelp } from './commands/worker.js';
 import { orderHelp, syncOrder } from './commands/order.js';
+import { importCustomers, importHelp, type ImportOptions } from './commands/import-customers.js';
 import { pushHelp, retryPushes, showPushStatus } from './commands/push.js';
 import { serve, serveHelp, webhookSecret, type ServeOptions } from './commands/serve.js';
 
@@ -108,6 +109,21 @@ export function buildProgram(): Command {
         wait: o.wait,
         json: o.json,
       });
+      if (report?.dryRun && !o.json) console.log(await withDatabase((d) => formatPreview(d.db, report.runId)));
+      if (report?.status === 'failed') process.exitCode = 1;
+    });
+
+  program
+    .command('import')
+    .description('upsert customers from a CSV file by source id')
+    .argument('<file>', 'a CSV file in the import layout (see below)')
+    .option('--as <connector>', 'whose records the rows are: source ids are that connector’s ids', 'import')
+    .option('--dry-run', 'print what the import would create and update; write nothing')
+    .option('--no-wait', 'print the run id and return at once')
+    .option('--json', 'print the report as JSON')
+    .addHelpText('after', `\n${importHelp}`)
+    .action(async (file: string, o: ImportOptions) => {
+      const report = await importCustomers(await connectTemporal(temporal), temporal, file, o);
       if (report?.dryRun && !o.json) console.log(await withDatabase((d) => formatPreview(d.db, report.runId)));
       if (report?.status === 'failed') process.exitCode = 1;
     });

@@ -1,12 +1,19 @@
 import type { StagedFragment } from './connector.js';
 import type { Connector, ConnectorInput, ConnectorPage, ReadOptions } from './connector.js';
+import { readCustomerCsv } from './customer-csv/customer-csv-reader.js';
 import { InputError } from './input-error.js';
 
 /**
- * Reads an input: a listing through the connector, or (an input with `lookup`) the named
- * customers looked up one by one, as one page; ids the connector does not have are warnings.
+ * Reads an input: a bulk-import file (`importFile`, no connector needed), a listing through
+ * the connector, or (an input with `lookup`) the named customers looked up one by one, as
+ * one page; ids the connector does not have are warnings.
  */
-export async function* readInput(connector: Connector, input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage> {
+export async function* readInput(connectorOf: () => Connector, input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage> {
+  if (input.importFile) {
+    yield* readCustomerCsv(input.importFile, input.name, options);
+    return;
+  }
+  const connector = connectorOf();
   if (!input.lookup) {
     yield* connector.read(input, options);
     return;

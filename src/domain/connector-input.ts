@@ -10,4 +10,6 @@ export interface ConnectorInput {
   kind?: 'full' | 'delta';
   /** Instead of a listing: these customers, looked up one by one (an order event's customer). */
   lookup?: string[];
+  /** Instead of a listing: a bulk-import CSV file at this path (`custsync import`). */
+  importFile?: string;
 }

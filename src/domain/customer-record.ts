@@ -136,6 +136,11 @@ export type CustomerRecord = {
   externalId: string;
   /** Required from a source step (it creates customers); enrichment connectors may leave it out. */
   type?: CustomerType;
+  /**
+   * The platform customer the record says it is about (bulk imports). Its source id must be
+   * this record's external id at this connector: a record that would change it is rejected.
+   */
+  customerId?: string;
 } & Partial<AspectValues>;
 
 /** A record the connector could not accept, with where and why. */

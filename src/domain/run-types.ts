@@ -37,6 +37,8 @@ export interface CustomerSyncInput {
   lookup?: string[];
   /** What the run holds while it runs; default the flow (one run per flow). Order runs hold their customer. */
   lease?: string;
+  /** A bulk import: the source reads this CSV file (the documented import layout) instead of its connector. */
+  importFile?: ImportFile;
   /** Connectors the customers this run creates or updates are pushed to (the flow's `pushTo`). */
   pushTo?: string[];
   /** Fingerprint of the config the run was planned from; a worker with another config refuses the run. */
@@ -47,6 +49,12 @@ export interface CustomerSyncInput {
   reviewNewCustomers?: boolean;
   /** Set when the run continues as a new execution. */
   resume?: ResumeState;
+}
+
+/** A file `custsync import` reads: where the worker finds it, and its content's checksum. */
+export interface ImportFile {
+  path: string;
+  checksum: string;
 }
 
 /** A flow's deletion policy as a run carries it (SPEC §4). */

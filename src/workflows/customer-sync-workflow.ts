@@ -129,6 +129,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
           connector: step.connector,
           requested: step.role === 'source' ? input.inputs : undefined,
           ...(step.role === 'source' && input.lookup ? { lookup: input.lookup } : {}),
+          ...(step.role === 'source' && input.importFile ? { importFile: input.importFile } : {}),
         });
         stats.inputs = inputs.map((i) => i.name);
         if (step.role === 'source' && inputs.some((i) => (i.kind ?? 'full') === 'full')) sourceFull = true;
@@ -161,6 +162,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
         });
         stats.matched = matched.matched;
         stats.unmatched = matched.unmatched;
+        stats.rejected += matched.rejected ?? 0;
       }
       progress.currentStep = undefined;
     }

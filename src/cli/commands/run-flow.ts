@@ -4,7 +4,7 @@ import type { CustsyncConfig } from '../../config/config-schema.js';
 import { planFlow, runKey, runSummary, runWorkflowId } from '../../config/flow-plan.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import type { customerSyncWorkflow } from '../../workflows/customer-sync-workflow.js';
-import type { RunProgress, RunReport, RunTrigger } from '../../domain/run-types.js';
+import type { CustomerSyncInput, RunProgress, RunReport, RunTrigger } from '../../domain/run-types.js';
 import { rootCauseMessage } from '../../domain/root-cause-message.js';
 import { CliError } from '../cli-error.js';
 import { formatProgress, formatReport } from '../format-report.js';
@@ -41,74 +41,89 @@ export async function runFlow(options: RunFlowOptions): Promise<RunReport | unde
     inputs: options.files,
     dryRun: options.dryRun,
   });
-  {
-    const client = new Client({ connection: options.connection, namespace: options.temporal.namespace });
-    const workflowId = runWorkflowId(options.flow, runKey(new Date()));
-    const handle = await client.workflow.start<typeof customerSyncWorkflow>('customerSyncWorkflow', {
-      taskQueue: options.temporal.taskQueue,
-      workflowId,
-      args: [input],
-      memo: { flow: input.flow, trigger: input.trigger, ...(input.dryRun ? { dryRun: true } : {}) },
-      staticSummary: runSummary(input),
-    });
-    const say = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
-    say(`started ${workflowId}`);
-    if (!(await hasPollers(options.connection, options.temporal))) {
-      say(
-        `  no worker is polling task queue "${options.temporal.taskQueue}" on ${options.temporal.address}; ` +
-          'the run waits until one starts (custsync worker)',
-      );
-    }
-    if (options.wait === false) {
-      console.log(workflowId);
-      return undefined;
-    }
+  return startAndFollowRun({ ...options, workflowId: runWorkflowId(options.flow, runKey(new Date())), input });
+}
 
-    let last = '';
-    let lastPhase = '';
-    let lastPrinted = 0;
-    const live = !options.progress && process.stderr.isTTY;
-    const show = (phase: string, line: string) => {
-      if (live) {
-        process.stderr.write(`\r\x1b[K  ${line}`);
-        return;
-      }
-      // In logs: a line when the phase changes, and at most one every 10 s within a phase.
-      if (phase !== lastPhase || Date.now() - lastPrinted >= 10_000) {
-        say(`  ${line}`);
-        lastPhase = phase;
-        lastPrinted = Date.now();
-      }
-    };
-    let polling: Promise<void> = Promise.resolve();
-    const timer = setInterval(() => {
-      polling = handle
-        .query<RunProgress>('progress')
-        .then(async (p) => {
-          const staged = p.phase === 'staging' ? await stagedSoFar(handle).catch(() => undefined) : undefined;
-          const line = formatProgress(p) + (staged !== undefined ? `: ${staged.toLocaleString('en-US')} records read` : '');
-          if (line !== last) show(p.phase, line);
-          last = line;
-        })
-        .catch(() => undefined);
-    }, 1000);
-    let report: RunReport;
-    try {
-      report = await handle.result();
-    } catch (error) {
-      if (error instanceof WorkflowFailedError) {
-        const cause = rootCauseMessage(error);
-        throw new CliError(`run ${workflowId} failed: ${cause}\n(see it in the Temporal UI, or: custsync runs show ${workflowId})`);
-      }
-      throw error;
-    } finally {
-      clearInterval(timer);
-      await polling;
-      if (live) process.stderr.write('\r\x1b[K');
-    }
-    console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
-    return report;
+/** What {@link startAndFollowRun} needs: the run's id and input, and how to follow it. */
+export interface StartRunOptions {
+  connection: Connection;
+  temporal: TemporalSettings;
+  workflowId: string;
+  input: CustomerSyncInput;
+  wait?: boolean;
+  json?: boolean;
+  /** Where progress lines go; default stderr. */
+  progress?: (line: string) => void;
+}
+
+/** Starts a run of `customerSyncWorkflow`, shows its progress and prints its report (unless `wait` is false). */
+export async function startAndFollowRun(options: StartRunOptions): Promise<RunReport | undefined> {
+  const { input, workflowId } = options;
+  const client = new Client({ connection: options.connection, namespace: options.temporal.namespace });
+  const handle = await client.workflow.start<typeof customerSyncWorkflow>('customerSyncWorkflow', {
+    taskQueue: options.temporal.taskQueue,
+    workflowId,
+    args: [input],
+    memo: { flow: input.flow, trigger: input.trigger, ...(input.dryRun ? { dryRun: true } : {}) },
+    staticSummary: runSummary(input),
+  });
+  const say = options.progress ?? ((line: string) => process.stderr.write(`${line}\n`));
+  say(`started ${workflowId}`);
+  if (!(await hasPollers(options.connection, options.temporal))) {
+    say(
+      `  no worker is polling task queue "${options.temporal.taskQueue}" on ${options.temporal.address}; ` +
+        'the run waits until one starts (custsync worker)',
+    );
   }
+  if (options.wait === false) {
+    console.log(workflowId);
+    return undefined;
+  }
+
+  let last = '';
+  let lastPhase = '';
+  let lastPrinted = 0;
+  const live = !options.progress && process.stderr.isTTY;
+  const show = (phase: string, line: string) => {
+    if (live) {
+      process.stderr.write(`\r\x1b[K  ${line}`);
+      return;
+    }
+    // In logs: a line when the phase changes, and at most one every 10 s within a phase.
+    if (phase !== lastPhase || Date.now() - lastPrinted >= 10_000) {
+      say(`  ${line}`);
+      lastPhase = phase;
+      lastPrinted = Date.now();
+    }
+  };
+  let polling: Promise<void> = Promise.resolve();
+  const timer = setInterval(() => {
+    polling = handle
+      .query<RunProgress>('progress')
+      .then(async (p) => {
+        const staged = p.phase === 'staging' ? await stagedSoFar(handle).catch(() => undefined) : undefined;
+        const line = formatProgress(p) + (staged !== undefined ? `: ${staged.toLocaleString('en-US')} records read` : '');
+        if (line !== last) show(p.phase, line);
+        last = line;
+      })
+      .catch(() => undefined);
+  }, 1000);
+  let report: RunReport;
+  try {
+    report = await handle.result();
+  } catch (error) {
+    if (error instanceof WorkflowFailedError) {
+      const cause = rootCauseMessage(error);
+      throw new CliError(`run ${workflowId} failed: ${cause}\n(see it in the Temporal UI, or: custsync runs show ${workflowId})`);
+    }
+    throw error;
+  } finally {
+    clearInterval(timer);
+    await polling;
+    if (live) process.stderr.write('\r\x1b[K');
+  }
+  console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
+  return report;
 }
 
 /** Whether any worker polls the task queue for workflow tasks right now. */
