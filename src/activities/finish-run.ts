@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import { releaseFlowLease } from '../db/repositories/flow-leases.js';
-import { recordConsumedInputs } from '../db/repositories/run-inputs.js';
+import { recordConsumedInputs, storeConnectorCursors } from '../db/repositories/run-inputs.js';
 import { loadRunReport, runTotals, sourceMode } from '../db/repositories/run-reports.js';
 import type { ConsumedInput, RunReport, StepStats } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -66,6 +66,8 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
       // A dry run leaves its inputs pending: the real run still has to read them.
       const applies = input.status === 'completed' && !run?.dry_run;
       if (applies) await recordConsumedInputs(trx, runId, consuming);
+      // Incremental listings go on from here next time: only once the run has completed.
+      if (applies) await storeConnectorCursors(trx, runId);
       // Runs begun before inputs were recorded one by one name them in `consumed`.
       const consumed = input.consumed.filter((c) => consumes(c.connector));
       if (applies && consumed.length > 0) {

@@ -3,6 +3,7 @@ import type { ConnectorInput } from '../connectors/connector.js';
 import type { ImportFile } from '../domain/run-types.js';
 import { InputError } from '../connectors/input-error.js';
 import {
+  connectorCursor,
   loadSelectedInputs,
   lastProcessedInput,
   processedInputKeys,
@@ -44,7 +45,9 @@ export function selectInputsActivity({ db, connectors }: ActivityDeps) {
       await recordSelectedInputs(db, input.runId, input.stepIndex, input.connector, [{ input: lookup, status: 'applied' }]);
       return [lookup];
     }
-    const available = await connector.listInputs();
+    const run = await db.selectFrom('sync_runs').select('flow').where('id', '=', input.runId).executeTakeFirst();
+    const since = run ? await connectorCursor(db, run.flow, input.connector) : undefined;
+    const available = await connector.listInputs(since !== undefined ? { since } : {});
     const plan = await db.selectFrom('sync_run_plans').select('run_id').where('run_id', '=', input.runId).executeTakeFirst();
     if (plan) {
       const earlier = await loadSelectedInputs(db, input.runId, input.stepIndex);
@@ -58,7 +61,8 @@ export function selectInputsActivity({ db, connectors }: ActivityDeps) {
                 'a retried run reads exactly what it read before: start a new run instead',
             );
           }
-          return found;
+          // An incremental listing goes on from the cursors it was selected with.
+          return { ...found, ...(wanted.since !== undefined ? { since: wanted.since } : {}), ...(wanted.nextCursor !== undefined ? { nextCursor: wanted.nextCursor } : {}) };
         });
     }
 

@@ -22,6 +22,11 @@ export interface ConnectorPage {
   warnings?: string[];
 }
 
+export interface ListOptions {
+  /** The cursor the flow's last completed run left (incremental listings); absent on the first run. */
+  since?: string;
+}
+
 export interface ReadOptions {
   /** Resume after this cursor (from a heartbeat); absent to start at the beginning. */
   cursor?: string;
@@ -38,8 +43,12 @@ export interface Connector {
    * Consumed inputs are recorded with their checksum when the run completes.
    */
   readonly consumesInputs: boolean;
-  /** Inputs available now, oldest first. */
-  listInputs(): Promise<ConnectorInput[]>;
+  /**
+   * Inputs available now, oldest first. A connector that can list changes since a cursor
+   * (capability `changesSince`) lists everything without `since`, and only what changed
+   * since it otherwise; either way its input carries the `nextCursor` for the next run.
+   */
+  listInputs(options?: ListOptions): Promise<ConnectorInput[]>;
   /** Streams the input's records in pages. */
   read(input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage>;
   /**

@@ -138,6 +138,15 @@ export interface CustomerPushesTable {
   pushes: Generated<number>;
 }
 
+/** Where a flow's incremental listing of a connector stands: the next run lists changes since `cursor`. */
+export interface ConnectorCursorsTable {
+  flow: string;
+  connector: string;
+  cursor: string;
+  run_id: string;
+  updated_at: Timestamp;
+}
+
 export interface SyncRunsTable {
   id: string;
   flow: string;
@@ -266,6 +275,10 @@ export interface SyncRunInputsTable {
   warnings: ColumnType<string[], string | undefined, string>;
   read: Generated<number>;
   rejected: Generated<number>;
+  /** An incremental listing: the cursor it listed changes since. */
+  since: ColumnType<string | null, string | null | undefined, string | null>;
+  /** An incremental listing's cursor for the next run, stored for the flow when this run completes. */
+  next_cursor: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 /** Customers a run found missing from its source's full snapshot (candidates until marked). */
@@ -338,6 +351,7 @@ export interface Database {
   flow_leases: FlowLeasesTable;
   order_events: OrderEventsTable;
   customer_pushes: CustomerPushesTable;
+  connector_cursors: ConnectorCursorsTable;
   sync_run_previews: SyncRunPreviewsTable;
   pending_customers: PendingCustomersTable;
 }

@@ -10,6 +10,10 @@ export interface ConnectorInput {
   kind?: 'full' | 'delta';
   /** Instead of a listing: these customers, looked up one by one (an order event's customer). */
   lookup?: string[];
+  /** An incremental listing: changes since this cursor (absent: everything). */
+  since?: string;
+  /** An incremental listing: the cursor the next run starts from, stored when this run completes. */
+  nextCursor?: string;
   /** Instead of a listing: a bulk-import CSV file at this path (`custsync import`). */
   importFile?: string;
 }

@@ -8,7 +8,7 @@ describe('connector modules', () => {
     expect(CONNECTOR_MODULES.map((m) => [m.type, m.capabilities])).toEqual([
       ['flat-file', ['list']],
       ['jsonl-file', ['list', 'lookup']],
-      ['http', ['list']],
+      ['http', ['list', 'changesSince']],
       ['oms', ['list', 'lookup', 'push']],
     ]);
     for (const m of CONNECTOR_MODULES) expect(m.configSchema.safeParse({ type: m.type }).success).toBe(false);

@@ -55,6 +55,12 @@ export const httpConnectorSchema = z.strictObject({
   fields: z.record(z.string().min(1), z.string().min(1)).optional(),
   /** Whether a listing holds every customer (`full`, default) or only changed ones (`delta`). */
   kind: z.enum(['full', 'delta']).default('full'),
+  /**
+   * Incremental listings: a flow's first run lists everything; later runs list only the
+   * customers changed since the previous completed run began, sending its start time
+   * (ISO 8601) as `sinceParam`, e.g. `updatedSince`.
+   */
+  incremental: z.strictObject({ sinceParam: z.string().min(1) }).optional(),
 });
 
 /** An `http` connector as configured. */

@@ -1,4 +1,4 @@
-import type { Connector, ConnectorInput, ConnectorPage, ReadOptions } from '../connector.js';
+import type { Connector, ConnectorInput, ConnectorPage, ListOptions, ReadOptions } from '../connector.js';
 import { authHeaders } from './http-auth.js';
 import type { HttpConnectorConfig } from './http-config.js';
 import { setValueAt, valueAt } from './dot-path.js';
@@ -27,15 +27,19 @@ export function createHttpConnector(name: string, config: HttpConnectorConfig): 
     name,
     type: 'http',
     consumesInputs: false,
-    listInputs(): Promise<ConnectorInput[]> {
-      return Promise.resolve([{ name: listing, checksum: 'live', kind: config.kind }]);
+    listInputs(options: ListOptions = {}): Promise<ConnectorInput[]> {
+      if (!config.incremental) return Promise.resolve([{ name: listing, checksum: 'live', kind: config.kind }]);
+      // The next run lists what changed from now on: changes made during this listing are listed again, never missed.
+      const nextCursor = new Date().toISOString();
+      if (options.since === undefined) return Promise.resolve([{ name: listing, checksum: 'live', kind: config.kind, nextCursor }]);
+      return Promise.resolve([{ name: `${listing} since ${options.since}`, checksum: 'live', kind: 'delta', since: options.since, nextCursor }]);
     },
     read(input: ConnectorInput, options: ReadOptions): AsyncIterable<ConnectorPage> {
       const { headers, secrets } = authHeaders(name, config.auth);
       return readHttpListing(
         {
           inputName: input.name,
-          config,
+          config: input.since !== undefined && config.incremental ? { ...config, extraQuery: { [config.incremental.sinceParam]: input.since } } : config,
           request: { connector: name, headers, secrets, timeoutMs: config.timeout },
           mapItem: (item) => recordOrProblem(mapItem(item, config.fields)),
         },

@@ -2,7 +2,10 @@ import type { HttpConnectorConfig } from './http-config.js';
 import { valueAt } from './dot-path.js';
 
 /** What paging needs to know of a listing. */
-export type HttpListingConfig = Pick<HttpConnectorConfig, 'baseUrl' | 'path' | 'pagination' | 'pageSize' | 'itemsPath'>;
+export type HttpListingConfig = Pick<HttpConnectorConfig, 'baseUrl' | 'path' | 'pagination' | 'pageSize' | 'itemsPath'> & {
+  /** Query parameters every page carries (e.g. an incremental listing's since). */
+  extraQuery?: Record<string, string>;
+};
 
 /** Where the listing stands: the next page's URL, or done. Serializable: it is the connector's cursor. */
 export interface HttpPageCursor {
@@ -14,6 +17,7 @@ export interface HttpPageCursor {
 /** The first page's URL. */
 export function firstPage(config: HttpListingConfig): URL {
   const url = new URL(config.baseUrl.replace(/\/$/, '') + config.path);
+  for (const [key, value] of Object.entries(config.extraQuery ?? {})) url.searchParams.set(key, value);
   const p = config.pagination;
   switch (p.type) {
     case 'none':

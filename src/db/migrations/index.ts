@@ -9,6 +9,7 @@ import * as immutableSourceId from './0007-immutable-source-id.js';
 import * as parentCompanies from './0008-parent-companies.js';
 import * as orderEvents from './0009-order-events.js';
 import * as customerPushes from './0010-customer-pushes.js';
+import * as connectorCursors from './0011-connector-cursors.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -22,4 +23,5 @@ export const migrations: Record<string, Migration> = {
   '0008-parent-companies': parentCompanies,
   '0009-order-events': orderEvents,
   '0010-customer-pushes': customerPushes,
+  '0011-connector-cursors': connectorCursors,
 };

@@ -36,6 +36,8 @@ export async function recordSelectedInputs(
             kind: s.input.kind ?? 'full',
             status: s.status,
             duplicate_of: s.duplicateOf ?? null,
+            since: s.input.since ?? null,
+            next_cursor: s.input.nextCursor ?? null,
           })),
         )
         .execute();
@@ -59,7 +61,14 @@ export async function loadSelectedInputs(db: Kysely<Database>, runId: string, st
     .orderBy('position')
     .execute();
   return rows.map((r) => ({
-    input: { name: r.name, checksum: r.checksum, kind: r.kind, ...(r.size !== null ? { size: Number(r.size) } : {}) },
+    input: {
+      name: r.name,
+      checksum: r.checksum,
+      kind: r.kind,
+      ...(r.size !== null ? { size: Number(r.size) } : {}),
+      ...(r.since !== null ? { since: r.since } : {}),
+      ...(r.next_cursor !== null ? { nextCursor: r.next_cursor } : {}),
+    },
     status: r.status,
     ...(r.duplicate_of !== null ? { duplicateOf: r.duplicate_of } : {}),
   }));
@@ -151,4 +160,18 @@ export async function lastProcessedInput(
     .limit(1)
     .executeTakeFirst();
   return row && { name: row.name, checksum: row.checksum, runId: row.run_id };
+}
+
+/** Where the flow's incremental listing of the connector stands, if it has run before. */
+export async function connectorCursor(db: Kysely<Database>, flow: string, connector: string): Promise<string | undefined> {
+  const row = await db.selectFrom('connector_cursors').select('cursor').where('flow', '=', flow).where('connector', '=', connector).executeTakeFirst();
+  return row?.cursor;
+}
+
+/** Stores the cursors a completed run's incremental listings lead to, for the flow's next run. */
+export async function storeConnectorCursors(db: Kysely<Database>, runId: string): Promise<void> {
+  await sql`insert into connector_cursors (flow, connector, cursor, run_id, updated_at)
+    select r.flow, i.connector, i.next_cursor, r.id, now() from sync_run_inputs i join sync_runs r on r.id = i.run_id
+    where i.run_id = ${runId} and i.next_cursor is not null and i.status = 'applied'
+    on conflict (flow, connector) do update set cursor = excluded.cursor, run_id = excluded.run_id, updated_at = excluded.updated_at`.execute(db);
 }
