@@ -35,6 +35,8 @@ export interface FakeOms {
   requests: OmsRequest[];
   /** The next `times` requests (of `method`, when given) get this answer. */
   fail(fault: Omit<Fault, 'times'> & { times?: number }): void;
+  /** Drops every scripted fault. */
+  clearFaults(): void;
   /** Ids given to created customers: `OMS-<n>` unless the body brings one and `keepIds` is set. */
   assignIds: 'generate' | 'keep';
   close(): Promise<void>;
@@ -60,6 +62,9 @@ export async function startFakeOms(options: { apiKey?: string } = {}): Promise<F
     assignIds: 'generate',
     fail(fault) {
       faults.push({ times: 1, ...fault });
+    },
+    clearFaults() {
+      faults.length = 0;
     },
   };
 
