@@ -37,7 +37,7 @@ export async function wakePushTarget(client: Client, taskQueue: string, target: 
   await client.workflow.signalWithStart<typeof pushTargetWorkflow>('pushTargetWorkflow', {
     workflowId: pushWorkflowId(target),
     taskQueue,
-    args: [{ target, coalesceMs: settings.coalesce, idleMs: settings.idle, maxAttempts: settings.maxAttempts }],
+    args: [{ target, coalesceMs: settings.coalesce, idleMs: settings.idle, maxAttempts: settings.maxAttempts, concurrency: settings.concurrency }],
     signal: PUSH_QUEUED_SIGNAL,
     signalArgs: [],
     staticSummary: `pushes customers to ${target}`,

@@ -1,14 +1,17 @@
 import { Context } from '@temporalio/activity';
 import { InputError } from '../connectors/input-error.js';
 import { RetryLaterError } from '../connectors/retry-later-error.js';
-import { duePushes, pushBacklog, queuePushes, relativesKnownTo, settlePush, type PushOutcome } from '../db/repositories/customer-pushes.js';
+import { duePushes, pushBacklog, queuePushes, relativesKnownTo, settlePush, type DuePush, type PushOutcome } from '../db/repositories/customer-pushes.js';
 import { loadOutboundCustomer } from '../db/repositories/outbound-customers.js';
+import type { OutboundCustomer } from '../domain/outbound-customer.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 export interface PushPendingInput {
   target: string;
-  /** Customers pushed per call; default 50. */
+  /** Customers pushed per call; default 200. */
   limit?: number;
+  /** Pushes in flight at once; default 4. */
+  concurrency?: number;
   /** Attempts of a push that keeps failing on transient errors before it is given up; default 8. */
   maxAttempts?: number;
 }
@@ -22,13 +25,16 @@ export interface PushPendingResult {
   nextInMs?: number;
 }
 
+/** The ids in the target a customer's relations name, as one comparable string. */
+const relationIds = (c: OutboundCustomer) => `${c.parentExternalId ?? ''}|${[...(c.childExternalIds ?? [])].sort().join(',')}`;
+
 /** Backoff of a transiently failing push: 1 s, 2 s, 4 s, … up to 5 minutes. */
 export function pushBackoffMs(attempts: number): number {
   return Math.min(1_000 * 2 ** attempts, 300_000);
 }
 
 /**
- * Pushes the target's due customers one by one, each in its latest state: created there
+ * Pushes the target's due customers, a few at a time (`concurrency`), each in its latest state: created there
  * when it has no external id for the target (the id returned is stored), updated
  * otherwise. A 429 waits for Retry-After, other transient failures back off, a refused
  * push (4xx) fails at once; every outcome is recorded per customer. A customer created in
@@ -44,14 +50,14 @@ export function pushPendingActivity({ db, connectors }: ActivityDeps) {
     const runId = `push/${input.target}`;
     let pushed = 0;
     let failed = 0;
-    for (const due of await duePushes(db, input.target, input.limit ?? 50)) {
+    const pushOne = async (due: DuePush) => {
       let outcome: PushOutcome;
       const customer = await loadOutboundCustomer(db, due.customer_id, input.target);
       if (!customer) {
         outcome = { kind: 'skipped', reason: 'deleted before it was pushed' };
       } else {
         try {
-          const result = await connector.push(customer);
+          const result = await connector.push!(customer);
           outcome = { kind: 'pushed', ...result };
           pushed++;
         } catch (error) {
@@ -68,8 +74,19 @@ export function pushPendingActivity({ db, connectors }: ActivityDeps) {
         // Relatives pushed before this customer existed in the target get their relation to it now.
         await queuePushes(db, input.target, await relativesKnownTo(db, input.target, due.customer_id), runId);
       }
+      if (outcome.kind === 'pushed' && customer && (customer.parentExternalId !== undefined || customer.isParentCompany || customer.relations?.parentExternalId)) {
+        // A relative created in the target while this push was in flight: push this one again, naming it.
+        const now = await loadOutboundCustomer(db, due.customer_id, input.target);
+        if (now && relationIds(now) !== relationIds(customer)) await queuePushes(db, input.target, [due.customer_id], runId);
+      }
       Context.current().heartbeat({ pushed, failed });
-    }
+    };
+    const batch = await duePushes(db, input.target, input.limit ?? 200);
+    let next = 0;
+    const lane = async () => {
+      while (next < batch.length) await pushOne(batch[next++]!);
+    };
+    await Promise.all(Array.from({ length: Math.min(input.concurrency ?? 4, batch.length) }, lane));
     return { pushed, failed, ...(await pushBacklog(db, input.target)) };
   };
 }

@@ -101,6 +101,8 @@ export const pushSettingsSchema = z.strictObject({
   idle: durationSchema.default(60_000),
   /** Attempts of a push failing transiently (5xx, timeouts) before it is marked failed; default 8. */
   maxAttempts: z.number().int().min(1).max(100).default(8),
+  /** Pushes in flight to one target at once; default 4. */
+  concurrency: z.number().int().min(1).max(64).default(4),
 });
 
 export const configSchema = z.strictObject({

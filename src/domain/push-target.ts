@@ -10,6 +10,8 @@ export interface PushTargetInput {
   idleMs?: number;
   /** Attempts of a transiently failing push before it is marked failed; default 8. */
   maxAttempts?: number;
+  /** Pushes in flight at once; default 4. */
+  concurrency?: number;
 }
 
 /** One workflow per push target. */

@@ -43,7 +43,11 @@ export async function pushTargetWorkflow(input: PushTargetInput): Promise<PushTa
       woken = false;
       await sleep(input.coalesceMs ?? 2_000);
     }
-    const result = await pushPending({ target: input.target, ...(input.maxAttempts ? { maxAttempts: input.maxAttempts } : {}) });
+    const result = await pushPending({
+      target: input.target,
+      ...(input.maxAttempts ? { maxAttempts: input.maxAttempts } : {}),
+      ...(input.concurrency ? { concurrency: input.concurrency } : {}),
+    });
     state.pushed += result.pushed;
     state.failed += result.failed;
     state.due = result.due;

@@ -39,6 +39,8 @@ export interface FakeOms {
   clearFaults(): void;
   /** Ids given to created customers: `OMS-<n>` unless the body brings one and `keepIds` is set. */
   assignIds: 'generate' | 'keep';
+  /** Every answer waits this long (a remote API's latency); default 0. */
+  latencyMs: number;
   close(): Promise<void>;
 }
 
@@ -60,6 +62,7 @@ export async function startFakeOms(options: { apiKey?: string } = {}): Promise<F
     businessCustomers: new Map(),
     requests: [],
     assignIds: 'generate',
+    latencyMs: 0,
     fail(fault) {
       faults.push({ times: 1, ...fault });
     },
@@ -78,6 +81,7 @@ export async function startFakeOms(options: { apiKey?: string } = {}): Promise<F
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(answer === undefined ? '' : typeof answer === 'string' ? answer : JSON.stringify(answer));
     };
+    if (oms.latencyMs > 0) await new Promise((r) => setTimeout(r, oms.latencyMs));
     const fault = faults.find((f) => f.times > 0 && (!f.method || f.method === method));
     if (fault) {
       fault.times--;
