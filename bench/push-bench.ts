@@ -25,7 +25,7 @@ import { connectDatabase } from '../src/db/connect.js';
 import { startTemporalDevServer } from '../src/tooling/dev-server.js';
 import { freePort } from '../src/tooling/free-port.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../src/worker.js';
-import { startFakeOms } from '../test/support/fake-oms.js';
+import { startLocalOms } from '../src/tooling/local-oms.js';
 import { createBenchDatabase, DEFAULT_BENCH_SERVER_URL, dropBenchDatabase } from './bench-database.js';
 
 const arg = (name: string, fallback: number) => {
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL ? new URL('/', process.env.DATABASE_URL).toString() : DEFAULT_BENCH_SERVER_URL;
   const dbUrl = await createBenchDatabase(serverUrl, dbName);
   const database = connectDatabase({ url: dbUrl, max: 8 });
-  const oms = await startFakeOms();
+  const oms = await startLocalOms();
   oms.latencyMs = LATENCY_MS;
   try {
     const crm = join(work, 'crm.jsonl');

@@ -1,6 +1,6 @@
 import { omsConnectorSchema } from '../../src/connectors/oms/oms-config.js';
 import { createOmsConnector } from '../../src/connectors/oms/oms-connector.js';
-import { startFakeOms } from '../support/fake-oms.js';
+import { startLocalOms } from '../../src/tooling/local-oms.js';
 import { describeConnectorConformance } from './connector-conformance.js';
 
 const KEY = 'conformance-oms-key-1207';
@@ -10,7 +10,7 @@ describeConnectorConformance({
   type: 'oms',
   faults: ['missing', 'refused', 'unavailable', 'rateLimited', 'slow', 'malformed'],
   async setup(customers) {
-    const oms = await startFakeOms({ apiKey: KEY });
+    const oms = await startLocalOms({ apiKey: KEY });
     for (const c of customers) oms.businessCustomers.set(c.externalId, { customerId: c.externalId, name: c.companyName });
     process.env[KEY_ENV] = KEY;
     const config = omsConnectorSchema.parse({

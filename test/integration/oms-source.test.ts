@@ -1,16 +1,16 @@
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeOms, type FakeOms } from '../support/fake-oms.js';
+import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const ASPECTS = ['name', 'contactPersons', 'addresses', 'customerAttributes', 'customerContactDetails', 'relations'];
 
 describe('a flow whose source is the OMS preset', () => {
-  let oms: FakeOms;
+  let oms: LocalOms;
   let h: SyncHarness;
 
   beforeAll(async () => {
-    oms = await startFakeOms();
+    oms = await startLocalOms();
     oms.privateCustomers.set('P1', {
       customerId: 'P1',
       firstName: 'Kari',

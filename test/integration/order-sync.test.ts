@@ -10,7 +10,7 @@ import { planOrderSync } from '../../src/config/order-plan.js';
 import { orderWorkflowId } from '../../src/domain/order-event.js';
 import type { RunReport } from '../../src/domain/run-types.js';
 import type { OrderSyncState } from '../../src/workflows/order-sync-workflow.js';
-import { startFakeOms, type FakeOms } from '../support/fake-oms.js';
+import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
 import { custsync, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -18,14 +18,14 @@ const SECRET = 'webhook-secret-31337';
 const ASPECTS = ['name', 'contactPersons', 'addresses', 'customerAttributes', 'customerContactDetails', 'relations'];
 
 describe('order-triggered sync through the webhook and the CLI', () => {
-  let oms: FakeOms;
+  let oms: LocalOms;
   let h: SyncHarness;
   let server: FastifyInstance;
   let url: string;
   let rawConfig: object;
 
   beforeAll(async () => {
-    oms = await startFakeOms();
+    oms = await startLocalOms();
     oms.privateCustomers.set('P1', { customerId: 'P1', firstName: 'Kari', lastName: 'Nordmann', email: 'kari@example.no' });
     oms.privateCustomers.set('P2', { customerId: 'P2', firstName: 'Per', lastName: 'Hansen' });
     oms.businessCustomers.set('B1', { customerId: 'B1', name: 'Fjord AS', taxId: 'NO1' });

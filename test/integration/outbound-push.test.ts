@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuePushes } from '../../src/db/repositories/customer-pushes.js';
 import { pushWorkflowId } from '../../src/domain/push-target.js';
 import { wakePushTarget } from '../../src/worker.js';
-import { startFakeOms, type FakeOms } from '../support/fake-oms.js';
+import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
 import { custsync, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -33,7 +33,7 @@ const BRANCH = {
 };
 
 describe('outbound push to an OMS', () => {
-  let oms: FakeOms;
+  let oms: LocalOms;
   let h: SyncHarness;
   let crmFile: string;
   let rawConfig: object;
@@ -64,7 +64,7 @@ describe('outbound push to an OMS', () => {
   const writes = () => oms.requests.filter((r) => r.method !== 'GET');
 
   beforeAll(async () => {
-    oms = await startFakeOms();
+    oms = await startLocalOms();
     crmFile = join(mkdtempSync(join(tmpdir(), 'custsync-push-')), 'crm.jsonl');
     writeCrm(KARI, HOLDING, BRANCH);
     rawConfig = {

@@ -31,6 +31,7 @@ export async function configCheck(loaded: LoadedConfig, options: { json?: boolea
       `    deletions: grace ${formatDuration(d.gracePeriod)}, retention ${formatDuration(d.retention)}, ` +
         `approval above ${d.threshold}% (timeout ${formatDuration(d.approvalTimeout)})`,
     );
+    if (flow.pushTo.length > 0) console.log(`    pushes created and updated customers to: ${flow.pushTo.join(', ')}`);
   }
   return true;
 }

@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { Client } from '@temporalio/client';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from '../../config/load-config.js';
@@ -6,6 +7,10 @@ import type { TemporalSettings } from '../../config/temporal-settings.js';
 import { openDatabase } from '../../db/open-database.js';
 import { startTemporalDevServer } from '../../tooling/dev-server.js';
 import { showCustomer } from './customers.js';
+import { syncOrder } from './order.js';
+import { showPushStatus } from './push.js';
+import { startLocalOms, type LocalOms } from '../../tooling/local-oms.js';
+import type { DatabaseHandle } from '../../db/connect.js';
 import { createConnectorFactory } from '../../connectors/create-connector.js';
 import { connectTemporal, runFlow } from './run-flow.js';
 
@@ -13,8 +18,10 @@ export const demoHelp = `Starts a Temporal dev server (Web UI on http://127.0.0.
 .data/temporal.sqlite), the embedded database and a worker, then runs <flow>
 (default erp-customers) twice: the first run reads only the oldest file (the full
 snapshot), the second catches up with every file still pending, oldest first (the
-delta and the bad-rows sample). Prints both reports and stays up for the UI and
-other custsync commands until Ctrl-C.
+delta and the bad-rows sample). Prints both reports. Where the config has an oms
+connector on this machine, serves an OMS-like API there: the flow's pushes go to it,
+and an order for an OMS customer the platform does not know creates it. Then stays
+up for the UI and other custsync commands until Ctrl-C.
 
   --keep   keep the database and Temporal state of an earlier demo (default: start empty)
   --exit   stop everything after the runs instead of waiting for Ctrl-C`;
@@ -60,6 +67,11 @@ export async function runDemo(
   const database = await openDatabase({ serveEmbedded: true, env: { ...process.env, DATABASE_URL: '' } });
   cleanups.push(() => database.close());
   say(`embedded database ${database.url}`);
+  const oms = await startDemoOms(loaded);
+  if (oms) {
+    cleanups.push(() => oms.close());
+    say(`an OMS-like API for connector ${oms.connector} on ${oms.baseUrl}`);
+  }
 
   const worker = spawn(process.execPath, [binPath, 'worker', '--config', loaded.file], {
     stdio: ['ignore', 'inherit', 'inherit'],
@@ -89,12 +101,31 @@ export async function runDemo(
     await showCustomer(database.db, `${firstSourceConnector(loaded, options.flow)}:C1001`, {}).catch((e: Error) =>
       say(e.message),
     );
+    if (oms) {
+      say(`\n— pushes: the customers the runs created or updated, sent to the OMS at ${oms.baseUrl}`);
+      await waitForPushes(database.db, 60_000);
+      await showPushStatus(database.db, {});
+      say(`  the OMS now has ${oms.businessCustomers.size} business customers`);
+      say(`\n— an order in the OMS for ${DEMO_ORDER_CUSTOMER}, a customer the platform does not know yet:`);
+      const client = new Client({ connection, namespace: settings.namespace });
+      await Promise.race([
+        syncOrder(loaded.config, settings, client, database, oms.connector, DEMO_ORDER_CUSTOMER, { eventId: 'demo-order-1', wait: true }),
+        workerDied,
+      ]);
+      await showCustomer(database.db, `${oms.connector}:${DEMO_ORDER_CUSTOMER}`, {}).catch((e: Error) => say(e.message));
+    }
     say(`
 Look around:
   Temporal Web UI:   ${server.uiUrl}/namespaces/${temporal.namespace}/workflows  (workflow ids sync/${options.flow}/…)
   in another shell:  node bin/custsync.js runs list
                      node bin/custsync.js customers show erp:C1005
-                     node bin/custsync.js run ${options.flow}      (nothing pending: an empty run)`);
+                     node bin/custsync.js run ${options.flow}      (nothing pending: an empty run)${
+                       oms
+                         ? `
+                     node bin/custsync.js push status
+                     node bin/custsync.js order ${oms.connector} B-2001   (a business customer the OMS has)`
+                         : ''
+                     }`);
     if (options.exit) return;
     say('\nPress Ctrl-C to stop.');
     await Promise.race([
@@ -105,6 +136,51 @@ Look around:
     ]);
   } finally {
     await shutdown();
+  }
+}
+
+/** The OMS customer the demo's order references. */
+const DEMO_ORDER_CUSTOMER = 'P-1001';
+
+/**
+ * Serves an OMS-like API where the config's first `oms` connector on this machine points,
+ * with a private and a business customer, so the demo can push to it and take an order.
+ */
+async function startDemoOms(loaded: LoadedConfig): Promise<(LocalOms & { connector: string }) | undefined> {
+  const found = Object.entries(loaded.config.connectors).find(
+    ([, c]) => c.type === 'oms' && ['127.0.0.1', 'localhost'].includes(new URL(c.baseUrl).hostname),
+  );
+  if (!found || found[1].type !== 'oms') return undefined;
+  const [connector, config] = found;
+  const url = new URL(config.baseUrl);
+  const oms = await startLocalOms({ port: Number(url.port) || 80 });
+  oms.privateCustomers.set(DEMO_ORDER_CUSTOMER, {
+    customerId: DEMO_ORDER_CUSTOMER,
+    firstName: 'Maria',
+    lastName: 'Lopez',
+    email: 'maria.lopez@example.com',
+    phone: '+1 212 555 0199',
+    address: { line1: '5 Hudson St', city: 'New York', postalCode: '10013', countryCode: 'US' },
+    externalIds: [{ providerName: 'VoyadoContactId', id: 'VC-88121' }],
+  });
+  oms.businessCustomers.set('B-2001', {
+    customerId: 'B-2001',
+    name: 'Northwind Traders',
+    taxId: 'US-94-1234567',
+    address: { line1: '1 Market St', city: 'San Francisco', postalCode: '94105', countryCode: 'US', email: 'ap@northwind.example' },
+    contacts: [{ id: 'NW-1', firstName: 'Ana', lastName: 'Trujillo', email: 'ana@northwind.example' }],
+  });
+  return Object.assign(oms, { connector });
+}
+
+/** Waits until no push is pending (or the time is up). */
+async function waitForPushes(db: DatabaseHandle['db'], timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  await new Promise((r) => setTimeout(r, 500));
+  while (Date.now() < deadline) {
+    const pending = await db.selectFrom('customer_pushes').select('customer_id').where('status', '=', 'pending').limit(1).execute();
+    if (pending.length === 0) return;
+    await new Promise((r) => setTimeout(r, 250));
   }
 }
 

@@ -5,7 +5,7 @@ import { omsConnectorSchema } from '../../../src/connectors/oms/oms-config.js';
 import { createOmsConnector } from '../../../src/connectors/oms/oms-connector.js';
 import { RetryLaterError } from '../../../src/connectors/retry-later-error.js';
 import type { OutboundCustomer } from '../../../src/domain/outbound-customer.js';
-import { BUSINESS_PATH, PRIVATE_PATH, startFakeOms, type FakeOms } from '../../support/fake-oms.js';
+import { BUSINESS_PATH, PRIVATE_PATH, startLocalOms, type LocalOms } from '../../../src/tooling/local-oms.js';
 
 const KEY = 'oms-secret-key-7731';
 
@@ -16,7 +16,7 @@ async function readAll(pages: AsyncIterable<ConnectorPage>): Promise<ConnectorPa
 }
 
 describe('the OMS connector against an OMS-like API on 127.0.0.1', () => {
-  let oms: FakeOms;
+  let oms: LocalOms;
   const connector = () =>
     createOmsConnector(
       'oms',
@@ -32,7 +32,7 @@ describe('the OMS connector against an OMS-like API on 127.0.0.1', () => {
 
   beforeAll(async () => {
     process.env.CUSTSYNC_TEST_OMS_CONNECTOR_KEY = KEY;
-    oms = await startFakeOms({ apiKey: KEY });
+    oms = await startLocalOms({ apiKey: KEY });
   });
   afterAll(async () => {
     await oms?.close();

@@ -23,12 +23,13 @@ export interface OmsRequest {
 }
 
 /**
- * A real HTTP server on 127.0.0.1 that behaves like the OMS's customer API: private and
+ * A real HTTP server on 127.0.0.1 that behaves like the OMS's customer API, for the demo,
+ * the benchmarks and the tests (never for production data): private and
  * business customers in two collections, paged listings (`?page=&pageSize=` → `{ result, totalHits }`),
  * `GET /<collection>/<id>` (404 when unknown), `POST` (create; the new id in the answer) and `PUT` (update).
  * Tests script faults (429 with Retry-After, 500s, slow or malformed answers) and read every request.
  */
-export interface FakeOms {
+export interface LocalOms {
   baseUrl: string;
   privateCustomers: Map<string, Json>;
   businessCustomers: Map<string, Json>;
@@ -54,10 +55,10 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
   return text ? (JSON.parse(text) as unknown) : undefined;
 }
 
-export async function startFakeOms(options: { apiKey?: string } = {}): Promise<FakeOms> {
+export async function startLocalOms(options: { apiKey?: string; port?: number } = {}): Promise<LocalOms> {
   const faults: Fault[] = [];
   let created = 0;
-  const oms: Omit<FakeOms, 'baseUrl' | 'close'> = {
+  const oms: Omit<LocalOms, 'baseUrl' | 'close'> = {
     privateCustomers: new Map(),
     businessCustomers: new Map(),
     requests: [],
@@ -127,7 +128,7 @@ export async function startFakeOms(options: { apiKey?: string } = {}): Promise<F
       res.end(String(error));
     });
   });
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  await new Promise<void>((resolve) => server.listen(options.port ?? 0, '127.0.0.1', resolve));
   const address = server.address();
   if (!address || typeof address === 'string') throw new Error('no port');
   return Object.assign(oms, {
