@@ -206,3 +206,41 @@ describe('a source that can look a customer up', () => {
     expect((await h.run('accounts')).restored).toBe(1);
   });
 });
+
+describe('a sub-department deleted at its source', () => {
+  let h: SyncHarness;
+  let file: string;
+  const holding = JSON.stringify({ externalId: 'P1', type: 'COMPANY', name: { companyName: 'Holding' } });
+  const branch = JSON.stringify({ externalId: 'C1', type: 'COMPANY', name: { companyName: 'Branch' }, relations: { parentExternalId: 'P1', relationType: 'SubDepartment' } });
+  beforeAll(async () => {
+    file = join(mkdtempSync(join(tmpdir(), 'custsync-parents-')), 'accounts.jsonl');
+    writeFileSync(file, `${holding}\n${branch}\n`);
+    h = await startSyncHarness({
+      connectors: { accounts: { type: 'jsonl-file', path: file } },
+      flows: {
+        accounts: {
+          source: { type: 'connector', connector: 'accounts', aspects: ['name', 'relations'] },
+          deletion: { gracePeriod: '1s', retention: '1h', threshold: 100 },
+          schedule: false,
+        },
+      },
+    });
+  });
+  afterAll(async () => h?.close());
+
+  const isParent = async () =>
+    (await h.db.db.selectFrom('customers').select('is_parent_company').where('source_id', '=', 'P1').executeTakeFirstOrThrow()).is_parent_company;
+
+  it('leaves its parent no parent company once it is deleted', async () => {
+    await h.run('accounts');
+    expect(await isParent()).toBe(true);
+    writeFileSync(file, `${holding}\n`);
+    const marking = await h.run('accounts');
+    expect(marking.deletion).toMatchObject({ markedMissing: 1 });
+    // Missing is not deleted: the parent keeps its sub-department through the grace period.
+    expect(await isParent()).toBe(true);
+    const grace = h.client.workflow.getHandle(`${marking.runId}/deletions`);
+    await expect.poll(async () => (await grace.query<DeletionGraceStatus>('deletionStatus')).deleted, { timeout: 20_000 }).toBe(1);
+    expect(await isParent()).toBe(false);
+  });
+});

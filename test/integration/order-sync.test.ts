@@ -1,5 +1,7 @@
+import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +10,7 @@ import { buildWebhookServer } from '../../src/cli/server/webhook-server.js';
 import { signBody } from '../../src/cli/server/webhook-signature.js';
 import { planOrderSync } from '../../src/config/order-plan.js';
 import { orderWorkflowId } from '../../src/domain/order-event.js';
+import { freePort } from '../../src/tooling/free-port.js';
 import type { RunReport } from '../../src/domain/run-types.js';
 import type { OrderSyncState } from '../../src/workflows/order-sync-workflow.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
@@ -15,6 +18,7 @@ import { custsync, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const SECRET = 'webhook-secret-31337';
+const BIN = fileURLToPath(new URL('../../bin/custsync.js', import.meta.url));
 const ASPECTS = ['name', 'contactPersons', 'addresses', 'customerAttributes', 'customerContactDetails', 'relations'];
 
 describe('order-triggered sync through the webhook and the CLI', () => {
@@ -172,4 +176,38 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     expect(noSecret.code).toBe(1);
     expect(noSecret.stderr).toMatch(/environment variable CUSTSYNC_TEST_UNSET_SECRET is not set/);
   });
+
+  it('custsync serve takes signed webhooks until it is stopped', async () => {
+    oms.privateCustomers.set('P3', { customerId: 'P3', firstName: 'Siri', lastName: 'Moe' });
+    const file = writeConfig(JSON.stringify(rawConfig));
+    const port = await freePort();
+    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--connector', 'oms', '--config', file], {
+      env: { ...process.env, DATABASE_URL: h.db.url, TEMPORAL_ADDRESS: h.temporal.address, CUSTSYNC_TASK_QUEUE: h.temporal.taskQueue, CUSTSYNC_WEBHOOK_SECRET: SECRET },
+      stdio: ['ignore', 'ignore', 'pipe'],
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        let err = '';
+        child.stderr.on('data', (d: Buffer) => {
+          err += d.toString();
+          if (err.includes('serving order webhooks at')) resolve();
+        });
+        void exited.then((code) => reject(new Error(`serve exited with ${code}: ${err}`)));
+      });
+      const body = JSON.stringify({ eventId: 'evt-served-1', customerId: 'P3' });
+      const answer = await fetch(`http://127.0.0.1:${port}/webhooks/orders`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-custsync-signature': signBody(SECRET, body) },
+        body,
+      });
+      expect(answer.status).toBe(202);
+      expect((await reportOf('evt-served-1')).totals).toMatchObject({ created: 1 });
+      expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    } finally {
+      child.kill('SIGTERM');
+    }
+    expect(await exited).toBe(0);
+  });
 });
+

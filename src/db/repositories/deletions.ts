@@ -1,5 +1,6 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database.js';
+import { recomputeParentFlags } from './parent-links.js';
 
 /** What a run found about its source's customers: see {@link findMissingCustomers}. */
 export interface MissingCount {
@@ -24,6 +25,7 @@ export async function restoreReappeared(db: Kysely<Database>, runId: string, con
       await sql`insert into change_log (run_id, customer_id, change, diff)
         select ${runId}, id, 'restored', '[]'::jsonb from unnest(${restored.rows.map((r) => r.id)}::uuid[]) as id
         on conflict do nothing`.execute(trx);
+      await recomputeParentFlags(trx, restored.rows.map((r) => r.id));
     }
     await trx.updateTable('sync_runs').set({ restored: await countChanges(trx, runId, 'restored') }).where('id', '=', runId).execute();
   });
@@ -126,6 +128,8 @@ export async function softDelete(
       await sql`insert into change_log (run_id, customer_id, change, diff)
         select ${changeRunId}, id, 'deleted', ${JSON.stringify([{ reason }])}::jsonb from unnest(${deleted.rows.map((r) => r.id)}::uuid[]) as id
         on conflict do nothing`.execute(trx);
+      // A parent whose last sub-department is gone is no parent company any more.
+      await recomputeParentFlags(trx, deleted.rows.map((r) => r.id));
     }
     return deleted.rows.length;
   });

@@ -56,3 +56,11 @@ export async function relinkParents(trx: Transaction<Database>, writtenIds: read
     from jsonb_to_recordset(${JSON.stringify(entries)}::jsonb) as x(run_id text, customer_id uuid, change text, diff jsonb)`.execute(trx);
   return changed.rows;
 }
+
+/** Recomputes the parent-company flag of the parents of these customers (a child deleted or restored). */
+export async function recomputeParentFlags(trx: Transaction<Database>, childIds: readonly string[]): Promise<void> {
+  if (childIds.length === 0) return;
+  await sql`update customers p set
+      is_parent_company = exists (select 1 from customers c where c.parent_customer_id = p.id and c.deleted_at is null)
+    where p.id in (select parent_customer_id from customers where id = any(${childIds}::uuid[]) and parent_customer_id is not null)`.execute(trx);
+}
