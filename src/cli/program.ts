@@ -266,7 +266,13 @@ export function buildProgram(): Command {
       .action((codes: string[], o: { flow?: string }) =>
         withDatabase((d) =>
           decideReview(d.db, codes, decision, o, async (flow, ids) => {
-            const loaded = config().config;
+            let loaded;
+            try {
+              loaded = config().config;
+            } catch (error) {
+              console.error(`not queued for push (the config cannot be read: ${(error as Error).message.split('\n')[0]})`);
+              return;
+            }
             const targets = loaded.flows[flow]?.pushTo ?? [];
             if (targets.length === 0) return;
             const c = await client();

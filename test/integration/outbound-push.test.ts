@@ -36,6 +36,7 @@ describe('outbound push to an OMS', () => {
   let oms: LocalOms;
   let h: SyncHarness;
   let crmFile: string;
+  let heldFile: string;
   let rawConfig: object;
   const writeCrm = (...records: object[]) => writeFileSync(crmFile, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const idOf = async (connector: string, externalId: string) =>
@@ -67,14 +68,18 @@ describe('outbound push to an OMS', () => {
     oms = await startLocalOms();
     crmFile = join(mkdtempSync(join(tmpdir(), 'custsync-push-')), 'crm.jsonl');
     writeCrm(KARI, HOLDING, BRANCH);
+    heldFile = join(mkdtempSync(join(tmpdir(), 'custsync-push-held-')), 'prospects.jsonl');
+    writeFileSync(heldFile, JSON.stringify({ externalId: 'R1', type: 'COMPANY', name: { companyName: 'Reviewed AS' } }) + '\n');
     rawConfig = {
       connectors: {
         crm: { type: 'jsonl-file', path: crmFile },
+        prospects: { type: 'jsonl-file', path: heldFile },
         oms: { type: 'oms', baseUrl: oms.baseUrl, marketGroupId: 'MG-NO', tenantCountry: 'NO' },
       },
       flows: {
         crm: { source: { type: 'connector', connector: 'crm', aspects: ASPECTS }, schedule: false, pushTo: ['oms'] },
         shop: { source: { type: 'connector', connector: 'oms', aspects: ASPECTS }, schedule: false, pushTo: ['oms'] },
+        prospects: { source: { type: 'connector', connector: 'prospects', aspects: ['name'] }, schedule: false, reviewNewCustomers: true, pushTo: ['oms'] },
       },
       push: { coalesce: '300ms', idle: '1s', maxAttempts: 3 },
     };
@@ -220,5 +225,15 @@ describe('outbound push to an OMS', () => {
     expect(writes()).toEqual([]);
     const echoes = await h.db.db.selectFrom('customer_pushes').select('customer_id').where('queued_run_id', '=', report.runId).execute();
     expect(echoes).toEqual([]);
+  });
+
+  it('pushes a customer the data team approves from review', async () => {
+    expect((await h.run('prospects')).totals).toMatchObject({ held: 1 });
+    oms.requests.length = 0;
+    const env = { DATABASE_URL: h.db.url, TEMPORAL_ADDRESS: h.temporal.address, CUSTSYNC_TASK_QUEUE: h.temporal.taskQueue };
+    const approved = await custsync(['review', 'approve', 'R1', '--flow', 'prospects', '--config', writeConfig(JSON.stringify(rawConfig))], env);
+    expect(approved.stdout).toContain('queued for push to oms');
+    await settled();
+    expect(writes().map((r) => [r.method, (r.body as { name: string }).name])).toEqual([['POST', 'Reviewed AS']]);
   });
 });
