@@ -22,6 +22,7 @@ import { configSchema } from '../src/config/config-schema.js';
 import { planFlow, runKey, runWorkflowId } from '../src/config/flow-plan.js';
 import { planOrderSync } from '../src/config/order-plan.js';
 import { connectDatabase } from '../src/db/connect.js';
+import { pendingPushCount } from '../src/db/repositories/customer-pushes.js';
 import { startTemporalDevServer } from '../src/tooling/dev-server.js';
 import { freePort } from '../src/tooling/free-port.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../src/worker.js';
@@ -88,9 +89,7 @@ async function main(): Promise<void> {
     });
     const runEnd = performance.now();
     for (;;) {
-      const left = await database.db.selectFrom('customer_pushes').select((eb) => eb.fn.countAll<string>().as('n')).where('status', '=', 'pending').executeTakeFirstOrThrow();
-      const pushed = oms.businessCustomers.size;
-      if (Number(left.n) === 0 && pushed >= CUSTOMERS) break;
+      if ((await pendingPushCount(database.db)) === 0 && oms.businessCustomers.size >= CUSTOMERS) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const pushSeconds = (performance.now() - runEnd) / 1000;

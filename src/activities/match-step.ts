@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import type { ActivityDeps } from './activity-deps.js';
+import { SEQ_STRIDE } from './staging-positions.js';
 
 export interface MatchStepInput {
   runId: string;
@@ -87,9 +88,6 @@ export function matchStepActivity({ db }: ActivityDeps) {
     return { matched, unmatched };
   };
 }
-
-/** Positions of an input's records in staging start at its index times this (see `stageStep`). */
-const SEQ_STRIDE = 10_000_000_000;
 
 /**
  * Source ids are immutable: a record that names the platform customer it is about

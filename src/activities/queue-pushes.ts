@@ -1,7 +1,7 @@
 import { Context } from '@temporalio/activity';
+import { runChangesAfter } from '../db/repositories/change-log.js';
 import { queuePushes } from '../db/repositories/customer-pushes.js';
 import type { FlowStepPlan } from '../domain/run-types.js';
-import type { CustomerDiff } from '../merge/index.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { cameFromTarget } from './echo-filter.js';
 
@@ -31,24 +31,14 @@ export function queuePushesActivity({ db, wakePushTarget }: ActivityDeps) {
     const echoes: Record<string, number> = Object.fromEntries(input.targets.map((t) => [t, 0]));
     let after = '0';
     for (;;) {
-      const page = await db
-        .selectFrom('change_log as l')
-        .innerJoin('customers as c', 'c.id', 'l.customer_id')
-        .select(['l.id', 'l.customer_id', 'l.change', 'l.diff', 'c.source_connector'])
-        .where('l.run_id', '=', input.runId)
-        .where('l.change', 'in', ['created', 'updated'])
-        .where('l.id', '>', after)
-        .orderBy('l.id')
-        .limit(PAGE)
-        .execute();
+      const page = await runChangesAfter(db, input.runId, after, PAGE);
       if (page.length === 0) break;
       after = page.at(-1)!.id;
       for (const target of input.targets) {
         const ids = new Set<string>();
-        for (const row of page) {
-          const change = { change: row.change as 'created' | 'updated', diff: row.diff as CustomerDiff[], sourceConnector: row.source_connector };
+        for (const change of page) {
           if (cameFromTarget(change, target, input.steps)) echoes[target]!++;
-          else ids.add(row.customer_id);
+          else ids.add(change.customerId);
         }
         queued[target]! += await queuePushes(db, target, [...ids], input.runId);
       }

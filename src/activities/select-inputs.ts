@@ -3,7 +3,7 @@ import type { ConnectorInput } from '../connectors/connector.js';
 import type { ImportFile } from '../domain/run-types.js';
 import { InputError } from '../connectors/input-error.js';
 import {
-  connectorCursor,
+  connectorCursorForRun,
   loadSelectedInputs,
   lastProcessedInput,
   processedInputKeys,
@@ -45,8 +45,7 @@ export function selectInputsActivity({ db, connectors }: ActivityDeps) {
       await recordSelectedInputs(db, input.runId, input.stepIndex, input.connector, [{ input: lookup, status: 'applied' }]);
       return [lookup];
     }
-    const run = await db.selectFrom('sync_runs').select('flow').where('id', '=', input.runId).executeTakeFirst();
-    const since = run ? await connectorCursor(db, run.flow, input.connector) : undefined;
+    const since = await connectorCursorForRun(db, input.runId, input.connector);
     const available = await connector.listInputs(since !== undefined ? { since } : {});
     const plan = await db.selectFrom('sync_run_plans').select('run_id').where('run_id', '=', input.runId).executeTakeFirst();
     if (plan) {

@@ -7,6 +7,7 @@ import { insertRejectedRecords } from '../db/repositories/rejected-records.js';
 import { recordInputOutcome } from '../db/repositories/run-inputs.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { matchKeyOf } from './match-key.js';
+import { SEQ_STRIDE } from './staging-positions.js';
 
 export interface StageStepInput {
   runId: string;
@@ -34,8 +35,6 @@ interface StageHeartbeat {
   read: number;
   rejected?: number;
 }
-
-const SEQ_STRIDE = 10_000_000_000;
 
 /**
  * Streams one connector input into the staging table page by page, heartbeating

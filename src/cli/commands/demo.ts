@@ -9,6 +9,7 @@ import { startTemporalDevServer } from '../../tooling/dev-server.js';
 import { showCustomer } from './customers.js';
 import { syncOrder } from './order.js';
 import { showPushStatus } from './push.js';
+import { pendingPushCount } from '../../db/repositories/customer-pushes.js';
 import { startLocalOms, type LocalOms } from '../../tooling/local-oms.js';
 import type { DatabaseHandle } from '../../db/connect.js';
 import { createConnectorFactory } from '../../connectors/create-connector.js';
@@ -178,8 +179,7 @@ async function waitForPushes(db: DatabaseHandle['db'], timeoutMs: number): Promi
   const deadline = Date.now() + timeoutMs;
   await new Promise((r) => setTimeout(r, 500));
   while (Date.now() < deadline) {
-    const pending = await db.selectFrom('customer_pushes').select('customer_id').where('status', '=', 'pending').limit(1).execute();
-    if (pending.length === 0) return;
+    if ((await pendingPushCount(db)) === 0) return;
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -23,6 +23,16 @@ export async function queuePushes(db: Kysely<Database>, target: string, customer
   return Number(result.numAffectedRows ?? 0);
 }
 
+/** How many pushes are pending (to every target). */
+export async function pendingPushCount(db: Kysely<Database>): Promise<number> {
+  const row = await db
+    .selectFrom('customer_pushes')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('status', '=', 'pending')
+    .executeTakeFirstOrThrow();
+  return Number(row.n);
+}
+
 /** Pending pushes due now, oldest change first, customers without a parent before those with one. */
 export async function duePushes(db: Kysely<Database>, target: string, limit: number): Promise<DuePush[]> {
   return db

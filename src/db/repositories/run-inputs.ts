@@ -162,9 +162,15 @@ export async function lastProcessedInput(
   return row && { name: row.name, checksum: row.checksum, runId: row.run_id };
 }
 
-/** Where the flow's incremental listing of the connector stands, if it has run before. */
-export async function connectorCursor(db: Kysely<Database>, flow: string, connector: string): Promise<string | undefined> {
-  const row = await db.selectFrom('connector_cursors').select('cursor').where('flow', '=', flow).where('connector', '=', connector).executeTakeFirst();
+/** Where the incremental listing of the connector stands for the run's flow, if the flow has completed a run before. */
+export async function connectorCursorForRun(db: Kysely<Database>, runId: string, connector: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('connector_cursors as k')
+    .innerJoin('sync_runs as r', 'r.flow', 'k.flow')
+    .select('k.cursor')
+    .where('r.id', '=', runId)
+    .where('k.connector', '=', connector)
+    .executeTakeFirst();
   return row?.cursor;
 }
 
