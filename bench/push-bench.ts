@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { orderRunReport, submitOrderEvent } from '../src/cli/orders/submit-order-event.js';
+import { orderRunOutcome, submitOrderEvent } from '../src/cli/orders/submit-order-event.js';
 import { configSchema } from '../src/config/config-schema.js';
 import { planFlow, runKey, runWorkflowId } from '../src/config/flow-plan.js';
 import { planOrderSync } from '../src/config/order-plan.js';
@@ -112,8 +112,8 @@ async function main(): Promise<void> {
       const started = performance.now();
       const plan = planOrderSync(config, 'oms', id, { idleMs: 500 });
       await submitOrderEvent(client, database.db, temporal.taskQueue, plan, { eventId: `bench-${i}`, via: 'cli', receivedAt: new Date().toISOString() });
-      const done = await orderRunReport(client, database.db, `bench-${i}`, 60_000);
-      if (!done || 'failure' in done || done.report.totals.created !== 1) throw new Error(`order ${i} did not create its customer`);
+      const done = await orderRunOutcome(client, database.db, `bench-${i}`, 60_000);
+      if (done?.outcome.kind !== 'completed' || done.outcome.report.totals.created !== 1) throw new Error(`order ${i} did not create its customer`);
       latencies.push(performance.now() - started);
     }
 

@@ -1,6 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { sql } from 'kysely';
 import type { CustomerRecord } from '../domain/customer-record.js';
+import { InputError } from '../connectors/input-error.js';
+import { isDataException } from '../db/data-exception.js';
 import { addCustomerWrite, emptyCustomerWrites, writeCustomers } from '../db/repositories/customer-writes.js';
 import { holdCustomers, type HeldCustomer } from '../db/repositories/pending-customers.js';
 import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
@@ -128,6 +130,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     const held: HeldCustomer[] = [];
     const rejects: RejectedRecordRow[] = [];
     const previews: PreviewRow[] = [];
+    const writtenSourceIds: string[] = [];
     const sourceConnector = input.source === 'connector' ? steps[0]!.connector : undefined;
 
     for (const id of toMerge) {
@@ -210,6 +213,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       } else {
         totals.created++;
       }
+      writtenSourceIds.push(existing?.source_id ?? sourceRecord!.externalId);
       addCustomerWrite(writes, id, merged, {
         sourceConnector: existing?.source_connector ?? sourceConnector!,
         sourceId: existing?.source_id ?? sourceRecord!.externalId,
@@ -238,18 +242,27 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
 
     // A cancelled chunk (another lane failed) writes nothing.
     Context.current().cancellationSignal.throwIfAborted();
-    await db.transaction().execute(async (trx) => {
-      if (input.dryRun) await insertPreviews(trx, previews);
-      else {
-        await writeCustomers(trx, writes);
-        await holdCustomers(trx, held);
-      }
-      await insertRejectedRecords(trx, rejects);
-      await trx
-        .insertInto('sync_run_chunks')
-        .values({ run_id: runId, chunk_start: chunkStart, chunk_end: ids[ids.length - 1]!, ...totals })
-        .execute();
-    });
+    try {
+      await db.transaction().execute(async (trx) => {
+        if (input.dryRun) await insertPreviews(trx, previews);
+        else {
+          await writeCustomers(trx, writes);
+          await holdCustomers(trx, held);
+        }
+        await insertRejectedRecords(trx, rejects);
+        await trx
+          .insertInto('sync_run_chunks')
+          .values({ run_id: runId, chunk_start: chunkStart, chunk_end: ids[ids.length - 1]!, ...totals })
+          .execute();
+      });
+    } catch (error) {
+      if (!isDataException(error)) throw error;
+      const named = writtenSourceIds.slice(0, 10).join(', ') + (writtenSourceIds.length > 10 ? `, … (${writtenSourceIds.length} in all)` : '');
+      throw new InputError(
+        `the database refused a value of one of the customers ${named}: ${(error as Error).message} ` +
+          `(SQLSTATE ${(error as { code: string }).code}); nothing of these customers was written`,
+      );
+    }
     return { lastCustomerId: ids[ids.length - 1]!, totals };
   };
 }

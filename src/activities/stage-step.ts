@@ -3,8 +3,12 @@ import { sql } from 'kysely';
 import type { ConnectorInput, ConnectorPage } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
 import { readInput } from '../connectors/read-input.js';
-import { insertRejectedRecords } from '../db/repositories/rejected-records.js';
+import { isDataException } from '../db/data-exception.js';
+import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
 import { recordInputOutcome } from '../db/repositories/run-inputs.js';
+import { stageFragments, withholdRejectedCustomers, type StagingRow } from '../db/repositories/staging-records.js';
+import type { RejectedRecord } from '../domain/customer-record.js';
+import { findUnstorableValue } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { matchKeyOf } from './match-key.js';
 import { SEQ_STRIDE } from './staging-positions.js';
@@ -53,35 +57,21 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
       if (page.warnings && page.warnings.length > 0) {
         await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
       }
-      await db.transaction().execute(async (trx) => {
-        await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key)
-          select ${input.runId}, ${input.stepIndex}, x.external_id, x.seq, x.record, md5(x.record::text), x.match_key
-          from jsonb_to_recordset(${JSON.stringify(
-            page.fragments.map((f) => ({
-              external_id: f.record.externalId,
-              seq: input.inputIndex * SEQ_STRIDE + f.seq,
-              record: f.record,
-              match_key: input.matchBy ? matchKeyOf(f.record, input.matchBy) : null,
-            })),
-          )}::jsonb) as x(external_id text, seq bigint, record jsonb, match_key text)
-          on conflict (run_id, step_index, external_id, seq)
-          do update set record = excluded.record, record_hash = excluded.record_hash, match_key = excluded.match_key`.execute(trx);
-        await insertRejectedRecords(
-          trx,
-          page.rejects.map((r) => ({
-            run_id: input.runId,
-            step_index: input.stepIndex,
-            source: r.source,
-            line: r.line,
-            external_id: r.externalId ?? null,
-            field: r.field ?? null,
-            reason: r.reason,
-            raw: r.raw ?? null,
-          })),
-        );
-      });
+      const { rows, rejects } = screenFragments(input, page);
+      let rejectedCount: number;
+      try {
+        await db.transaction().execute(async (trx) => {
+          await stageFragments(trx, input.runId, input.stepIndex, rows);
+          await insertRejectedRecords(trx, rejects);
+        });
+        rejectedCount = rejects.length;
+      } catch (error) {
+        if (!isDataException(error)) throw error;
+        // Something the screening did not foresee: find the records the database refuses, one by one.
+        rejectedCount = await stageOneByOne(db, input, rows, rejects);
+      }
       read += page.read;
-      rejectedHere += page.rejects.length;
+      rejectedHere += rejectedCount;
       ctx.heartbeat({ input: input.input.name, cursor: page.cursor, read, rejected: rejectedHere } satisfies StageHeartbeat);
     };
 
@@ -93,6 +83,15 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
       writing.catch(() => undefined);
     }
     if (writing) await writing;
+    const seqFrom = input.inputIndex * SEQ_STRIDE;
+    await withholdRejectedCustomers(db, {
+      runId: input.runId,
+      stepIndex: input.stepIndex,
+      connector: input.connector,
+      source: input.input.name,
+      seqFrom,
+      seqTo: seqFrom + SEQ_STRIDE,
+    });
     if (input.inputIndex > 0) await supersedeEarlierRecords(db, input);
     await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { read, rejected: rejectedHere });
     if (input.maxRejectedPercent !== undefined && read > 0 && rejectedHere * 100 > input.maxRejectedPercent * read) {
@@ -117,6 +116,71 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
       .execute();
     return { read, staged, rejected };
   };
+}
+
+/**
+ * Fragments as staging rows; a fragment holding a value the database cannot store (a NUL,
+ * an unpaired surrogate, a non-finite number) becomes a reject naming its line and field.
+ */
+function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: StagingRow[]; rejects: RejectedRecordRow[] } {
+  const rows: StagingRow[] = [];
+  const rejects = page.rejects.map((r) => rejectRow(input, r));
+  for (const f of page.fragments) {
+    const unstorable = findUnstorableValue(f.record);
+    if (unstorable) {
+      const field = unstorable.path || 'record';
+      rejects.push(rejectRow(input, { source: input.input.name, line: f.seq, externalId: f.record.externalId, field, reason: `${field} ${unstorable.reason}` }));
+      continue;
+    }
+    rows.push({
+      external_id: f.record.externalId,
+      seq: input.inputIndex * SEQ_STRIDE + f.seq,
+      record: f.record,
+      match_key: input.matchBy ? (matchKeyOf(f.record, input.matchBy) ?? null) : null,
+    });
+  }
+  return { rows, rejects };
+}
+
+function rejectRow(input: StageStepInput, r: RejectedRecord): RejectedRecordRow {
+  return {
+    run_id: input.runId,
+    step_index: input.stepIndex,
+    source: r.source,
+    line: r.line,
+    external_id: r.externalId ?? null,
+    field: r.field ?? null,
+    reason: r.reason,
+    raw: r.raw ?? null,
+  };
+}
+
+/**
+ * Stages a page record by record, each in its own transaction: a record the database refuses
+ * with a data exception (SQLSTATE class 22) is rejected with the database's reason, the others
+ * are staged. Returns how many records the page rejected.
+ */
+async function stageOneByOne(db: ActivityDeps['db'], input: StageStepInput, rows: StagingRow[], rejects: RejectedRecordRow[]): Promise<number> {
+  const refused: RejectedRecordRow[] = [];
+  for (const row of rows) {
+    try {
+      await stageFragments(db, input.runId, input.stepIndex, [row]);
+    } catch (error) {
+      if (!isDataException(error)) throw error;
+      refused.push({
+        run_id: input.runId,
+        step_index: input.stepIndex,
+        source: input.input.name,
+        line: row.seq % SEQ_STRIDE,
+        external_id: row.external_id,
+        field: null,
+        reason: `the database cannot store this record: ${(error as Error).message} (SQLSTATE ${(error as { code: string }).code})`,
+      });
+    }
+  }
+  for (let i = 0; i < rejects.length; i += 1_000) await insertRejectedRecords(db, rejects.slice(i, i + 1_000));
+  await insertRejectedRecords(db, refused);
+  return rejects.length + refused.length;
 }
 
 /**

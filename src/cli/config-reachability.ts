@@ -4,6 +4,7 @@ import { sftpEnvironmentVariables } from '../connectors/file-transports/sftp-set
 import { flatFileTransport } from '../connectors/flat-file/flat-file-transport.js';
 import { loadReferenceData } from '../connectors/flat-file/reference-data.js';
 import type { CustsyncConfig } from '../config/config-schema.js';
+import { unsetEnvironmentReferences } from '../config/environment-references.js';
 
 /** A problem `config check` finds in what the config points at, with the config path it concerns. */
 export interface ReachabilityProblem {
@@ -32,22 +33,27 @@ async function readableFile(path: string): Promise<string | undefined> {
 }
 
 /**
- * Checks, without a run, what each connector needs: its folder or file exists and is
- * readable (for SFTP: the variables it names are set, and it logs in and lists the
- * folder), and its reference data loads and is valid.
+ * Checks, without a run, what each connector needs: every environment variable a setting
+ * names (`passwordEnv`, `tokenEnv`, `valueEnv`, …) is set, its folder or file exists and is
+ * readable (for SFTP, with `network`: it logs in and lists the folder), and its reference
+ * data loads and is valid.
  */
-export async function reachabilityProblems(config: CustsyncConfig): Promise<ReachabilityProblem[]> {
-  const problems: ReachabilityProblem[] = [];
+export async function reachabilityProblems(
+  config: CustsyncConfig,
+  options: { /** Also log in to SFTP servers and list their folders (default true). */ network?: boolean } = {},
+): Promise<ReachabilityProblem[]> {
+  const network = options.network ?? true;
+  const problems: ReachabilityProblem[] = unsetEnvironmentReferences(config).map(({ path, variable }) => ({
+    path,
+    message: `environment variable ${variable} is not set`,
+  }));
   for (const [name, connector] of Object.entries(config.connectors)) {
     const at = (field: string) => `connectors.${name}.${field}`;
     switch (connector.type) {
       case 'flat-file': {
         if (connector.sftp) {
           const unset = sftpEnvironmentVariables(connector.sftp).filter(([, variable]) => !process.env[variable]);
-          for (const [field, variable] of unset) {
-            problems.push({ path: at(`sftp.${field}`), message: `environment variable ${variable} is not set` });
-          }
-          if (unset.length === 0) {
+          if (unset.length === 0 && network) {
             await flatFileTransport(name, connector)
               .list()
               .catch((error: unknown) => problems.push({ path: at('sftp'), message: (error as Error).message }));
@@ -71,14 +77,6 @@ export async function reachabilityProblems(config: CustsyncConfig): Promise<Reac
       case 'jsonl-file': {
         const file = await readableFile(connector.path);
         if (file) problems.push({ path: at('path'), message: file });
-        break;
-      }
-      case 'http':
-      case 'oms': {
-        const unset = Object.entries(connector.auth)
-          .filter(([field, variable]) => field.endsWith('Env') && !process.env[variable])
-          .map(([field, variable]) => ({ path: at(`auth.${field}`), message: `environment variable ${variable} is not set` }));
-        problems.push(...unset);
         break;
       }
     }

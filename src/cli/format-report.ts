@@ -1,4 +1,4 @@
-import type { RunProgress, RunReport } from '../domain/run-types.js';
+import type { RunProgress, RunReport, WithheldCustomerReport } from '../domain/run-types.js';
 
 /** A run report as a human reads it. */
 export function formatReport(report: RunReport): string {
@@ -54,8 +54,21 @@ export function formatReport(report: RunReport): string {
       lines.push(`  … and ${t.rejected - report.rejectedSample.length} more (custsync runs show ${report.runId} --rejected all)`);
     }
   }
+  if (report.withheld.count > 0) {
+    lines.push('', 'left as they were, because rows of theirs were rejected:');
+    for (const w of report.withheld.sample) lines.push(`  ${formatWithheld(w)}`);
+    if (report.withheld.count > report.withheld.sample.length) {
+      lines.push(`  … and ${report.withheld.count - report.withheld.sample.length} more (custsync runs rejects ${report.runId})`);
+    }
+  }
   if (report.error) lines.push('', `error: ${report.error}`);
   return lines.join('\n');
+}
+
+/** `C123 not updated: line 1002 rejected — reason (customer_2.txt)`. */
+export function formatWithheld(w: WithheldCustomerReport): string {
+  const lines = w.lines.length === 1 ? `line ${w.lines[0]}` : `lines ${w.lines.join(', ')}`;
+  return `${w.externalId} ${w.isNew ? 'not created' : 'not updated'}: ${lines} rejected — ${w.reason} (${w.source}, step ${w.stepIndex + 1})`;
 }
 
 const DELETION_OUTCOMES: Record<string, string> = {

@@ -16,10 +16,24 @@ export async function main(argv: string[]): Promise<number> {
 }
 
 /**
+ * A reader that stops early (`custsync runs list | head`) closes the pipe: the command has
+ * nothing left to say, so it ends at once, quietly, as Unix tools do.
+ */
+function endQuietlyOnClosedPipe(): void {
+  for (const stream of [process.stdout, process.stderr]) {
+    stream.on('error', (error: NodeJS.ErrnoException) => {
+      if (error.code === 'EPIPE') process.exit(process.exitCode ?? 0);
+      throw error;
+    });
+  }
+}
+
+/**
  * Runs a command and exits with its code once output is flushed (open Temporal
  * connections and their pending retries do not keep the process alive).
  */
 export async function runCli(argv: string[]): Promise<void> {
+  endQuietlyOnClosedPipe();
   try {
     process.exitCode = await main(argv);
   } catch (error) {

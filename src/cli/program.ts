@@ -1,6 +1,8 @@
 import { Client } from '@temporalio/client';
 import { Command, InvalidArgumentError, Option } from 'commander';
+import { durationSchema } from '../config/duration.js';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
+import { DEFAULT_RECONNECT_FOR_MS } from './follow-run.js';
 import { temporalSettingsFromEnv } from '../config/temporal-settings.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import { migrateToLatest } from '../db/migrate.js';
@@ -52,6 +54,17 @@ function isoTime(value: string): Date {
   return date;
 }
 
+/** `--reconnect-for <duration>`: how long a command following a run keeps trying to reach Temporal. */
+function reconnectForOption(): Option {
+  return new Option('--reconnect-for <duration>', 'while following the run, keep trying to reach Temporal this long (e.g. 30s, 10m)')
+    .default(DEFAULT_RECONNECT_FOR_MS, '5m')
+    .argParser((value: string) => {
+      const parsed = durationSchema.safeParse(value);
+      if (!parsed.success) throw new InvalidArgumentError('must be a duration such as 30s, 5m or 1h');
+      return parsed.data;
+    });
+}
+
 /** Opens the database for one command and closes it afterwards. */
 async function withDatabase<T>(fn: (db: DatabaseHandle) => Promise<T>): Promise<T> {
   const database = await openDatabase({ serveEmbedded: true, max: 2 });
@@ -97,8 +110,10 @@ export function buildProgram(): Command {
     .option('--dry-run', 'print what the run would create, update, mark missing and reject; write no customer')
     .option('--no-wait', 'print the run id on stdout and return at once')
     .option('--json', 'print the report as JSON')
+    .addOption(reconnectForOption())
+    .option('--wait-for-approval', 'follow a run that waits for a deletion approval through the wait (default: exit 4 at once)')
     .addHelpText('after', `\n${runHelp}`)
-    .action(async (flow: string, o: { file?: string[]; dryRun?: boolean; wait: boolean; json?: boolean }) => {
+    .action(async (flow: string, o: { file?: string[]; dryRun?: boolean; wait: boolean; json?: boolean; reconnectFor: number; waitForApproval?: boolean }) => {
       const report = await runFlow({
         config: config().config,
         temporal,
@@ -108,6 +123,8 @@ export function buildProgram(): Command {
         dryRun: o.dryRun,
         wait: o.wait,
         json: o.json,
+        reconnectForMs: o.reconnectFor,
+        stopAtApproval: !o.waitForApproval,
       });
       if (report?.dryRun && !o.json) console.log(await withDatabase((d) => formatPreview(d.db, report.runId)));
       if (report?.status === 'failed') process.exitCode = 1;
@@ -121,9 +138,10 @@ export function buildProgram(): Command {
     .option('--dry-run', 'print what the import would create and update; write nothing')
     .option('--no-wait', 'print the run id and return at once')
     .option('--json', 'print the report as JSON')
+    .addOption(reconnectForOption())
     .addHelpText('after', `\n${importHelp}`)
-    .action(async (file: string, o: ImportOptions) => {
-      const report = await importCustomers(await connectTemporal(temporal), temporal, file, o);
+    .action(async (file: string, o: ImportOptions & { reconnectFor: number }) => {
+      const report = await importCustomers(await connectTemporal(temporal), temporal, file, { ...o, reconnectForMs: o.reconnectFor });
       if (report?.dryRun && !o.json) console.log(await withDatabase((d) => formatPreview(d.db, report.runId)));
       if (report?.status === 'failed') process.exitCode = 1;
     });
@@ -137,10 +155,13 @@ export function buildProgram(): Command {
     .option('--event-id <id>', 'the order event id (default: a new one); an id handled before does nothing')
     .option('--no-wait', 'hand the event on and return at once')
     .option('--json', 'print the report as JSON')
+    .addOption(reconnectForOption())
     .addHelpText('after', `\n${orderHelp}`)
-    .action(async (connector: string, externalId: string, o: { flow?: string; eventId?: string; wait: boolean; json?: boolean }) => {
+    .action(async (connector: string, externalId: string, o: { flow?: string; eventId?: string; wait: boolean; json?: boolean; reconnectFor: number }) => {
       const c = await client();
-      const report = await withDatabase((d) => syncOrder(config().config, temporal, c, d, connector, externalId, o));
+      const report = await withDatabase((d) =>
+        syncOrder(config().config, temporal, c, d, connector, externalId, { ...o, reconnectForMs: o.reconnectFor }),
+      );
       if (report?.status === 'failed') process.exitCode = 1;
     });
 

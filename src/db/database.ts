@@ -1,4 +1,4 @@
-import type { ColumnType, Generated } from 'kysely';
+import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
@@ -235,6 +235,21 @@ export interface RejectedRecordsTable {
   raw: string | null;
 }
 
+/** A customer an input left as it was because rows of it were rejected (see `withholdRejectedCustomers`). */
+export interface WithheldCustomersTable {
+  run_id: string;
+  step_index: number;
+  /** The input (file name, URL, …) whose rows were rejected. */
+  source: string;
+  external_id: string;
+  /** The rejected lines (positions), ascending. */
+  lines: JSONColumnType<number[]>;
+  /** Whether the customer did not exist yet: it was not created. */
+  is_new: boolean;
+  /** The first rejected line's reason. */
+  reason: string;
+}
+
 export type ChangeKind = 'created' | 'updated' | 'missing' | 'restored' | 'deleted' | 'purged';
 
 export interface ChangeLogTable {
@@ -344,6 +359,7 @@ export interface Database {
   sync_run_merge_set: SyncRunMergeSetTable;
   staging_records: StagingRecordsTable;
   rejected_records: RejectedRecordsTable;
+  withheld_customers: WithheldCustomersTable;
   change_log: ChangeLogTable;
   connector_inputs: ConnectorInputsTable;
   sync_run_inputs: SyncRunInputsTable;

@@ -163,6 +163,20 @@ export interface DeletionReport {
   purged: number;
 }
 
+/** A customer an input left as it was because rows of it were rejected. */
+export interface WithheldCustomerReport {
+  stepIndex: number;
+  /** The input whose rows were rejected. */
+  source: string;
+  externalId: string;
+  /** The rejected lines (positions) of the customer in that input. */
+  lines: number[];
+  /** The customer did not exist: it was not created. */
+  isNew: boolean;
+  /** The first rejected line's reason. */
+  reason: string;
+}
+
 export interface RunReport {
   runId: string;
   flow: string;
@@ -180,6 +194,8 @@ export interface RunReport {
   totals: RunTotals;
   /** The first rejected records (all are in the database). */
   rejectedSample: RejectedRecord[];
+  /** Customers left as they were because rows of theirs were rejected: how many, and the first of them. */
+  withheld: { count: number; sample: WithheldCustomerReport[] };
   durationMs: number;
   error?: string;
 }

@@ -1,6 +1,9 @@
+import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
@@ -39,6 +42,43 @@ flows:
     expect(out).toMatch(/flows\.nightly\.source\.aspects\.1: /);
     expect(out).toMatch(/flows\.nightly\.mode: /);
     expect(out).toContain('flows.nightly.source.connector: unknown connector "erpp"; defined: erp, api');
+  });
+
+  it('the worker refuses to start, naming every variable the config names that is unset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custsync-worker-'));
+    const file = writeConfig(`
+connectors:
+  erp:
+    type: flat-file
+    folder: /inbox
+    sftp: { host: 127.0.0.1, username: erp, passwordEnv: CUSTSYNC_TEST_UNSET_SFTP_PASSWORD, acceptAnyHostKey: true }
+  oms:
+    type: http
+    baseUrl: http://127.0.0.1:9/api
+    auth: { type: bearer, tokenEnv: CUSTSYNC_TEST_UNSET_TOKEN }
+  crm: { type: jsonl-file, path: ${join(dir, 'crm.jsonl')} }
+flows:
+  erp:
+    source: { type: connector, connector: erp, aspects: [name] }
+`);
+    const started = Date.now();
+    const result = await custsync(['worker', '--config', file], { TEMPORAL_ADDRESS: '127.0.0.1:9' });
+    expect(result.code).toBe(1);
+    expect(Date.now() - started).toBeLessThan(15_000);
+    expect(result.stderr).toContain('the worker does not start: the config has 3 problems:');
+    expect(result.stderr).toContain('connectors.erp.sftp.passwordEnv: environment variable CUSTSYNC_TEST_UNSET_SFTP_PASSWORD is not set');
+    expect(result.stderr).toContain('connectors.oms.auth.tokenEnv: environment variable CUSTSYNC_TEST_UNSET_TOKEN is not set');
+    expect(result.stderr).toContain(`connectors.crm.path: file ${join(dir, 'crm.jsonl')} does not exist`);
+    const check = await custsync(['config', 'check', '--config', file]);
+    expect(check.code).toBe(1);
+    expect(check.stderr).toContain('connectors.erp.sftp.passwordEnv: environment variable CUSTSYNC_TEST_UNSET_SFTP_PASSWORD is not set');
+  });
+
+  it('ends quietly when the reader closes the pipe early', async () => {
+    const bin = fileURLToPath(new URL('../../bin/custsync.js', import.meta.url));
+    const { stdout, stderr } = await promisify(execFile)('bash', ['-c', `"${process.execPath}" "${bin}" --help | head -1; echo "exit \${PIPESTATUS[0]}"`]);
+    expect(stdout).toBe('Usage: custsync [options] [command]\nexit 0\n');
+    expect(stderr).toBe('');
   });
 
   it('names a missing config file and how to point at one', async () => {

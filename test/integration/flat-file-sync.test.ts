@@ -261,9 +261,9 @@ describe('flat-file source through Temporal into PostgreSQL', () => {
     it('exports every rejected record as CSV with file, line, customer code, field and reason', async () => {
       const { stdout } = await custsync(['runs', 'rejects', report.runId], { DATABASE_URL: h.db.url });
       const lines = stdout.trimEnd().split('\n');
-      expect(lines[0]).toBe('step,source,line,customer_code,field,reason,raw');
+      expect(lines[0]).toBe('step,source,line,customer_code,customer,field,reason,raw');
       expect(lines).toHaveLength(9);
-      expect(lines[1]).toMatch(/^1,customer_20261101T040000_badrows\.txt,2,C2001,shipping_state_1,shipping_state_1 is required when shipping_country_1 is CA,Maple Goods\|C2001\|/);
+      expect(lines[1]).toMatch(/^1,customer_20261101T040000_badrows\.txt,2,C2001,not created,shipping_state_1,shipping_state_1 is required when shipping_country_1 is CA,Maple Goods\|C2001\|/);
       const json = await custsync(['runs', 'rejects', report.runId, '--json'], { DATABASE_URL: h.db.url });
       expect((JSON.parse(json.stdout) as { customer_code: string }[]).map((r) => r.customer_code)).toEqual([
         'C2001', 'C2002', 'C2003', 'C2004', 'C2005', 'C2006', 'C2009', 'C2007',

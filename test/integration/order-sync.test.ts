@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderRunReport, submitOrderEvent } from '../../src/cli/orders/submit-order-event.js';
+import { orderRunOutcome, submitOrderEvent } from '../../src/cli/orders/submit-order-event.js';
 import { buildWebhookServer } from '../../src/cli/server/webhook-server.js';
 import { signBody } from '../../src/cli/server/webhook-signature.js';
 import { planOrderSync } from '../../src/config/order-plan.js';
@@ -60,9 +60,9 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     return fetch(url, { method: 'POST', headers, body: text });
   };
   const reportOf = async (eventId: string): Promise<RunReport> => {
-    const done = await orderRunReport(h.client, h.db.db, eventId, 30_000);
-    if (!done || 'failure' in done) throw new Error(`event ${eventId}: ${done ? done.failure : 'no run'}`);
-    return done.report;
+    const done = await orderRunOutcome(h.client, h.db.db, eventId, 30_000);
+    if (done?.outcome.kind !== 'completed') throw new Error(`event ${eventId}: ${done ? JSON.stringify(done.outcome) : 'no run'}`);
+    return done.outcome.report;
   };
   const runCount = async () => (await h.db.db.selectFrom('sync_runs').select('id').execute()).length;
 

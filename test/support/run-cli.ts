@@ -9,11 +9,11 @@ const BIN = fileURLToPath(new URL('../../bin/custsync.js', import.meta.url));
 const exec = promisify(execFile);
 
 /** Runs the real `custsync` command line in a child process; never throws on a non-zero exit. */
-export async function custsync(args: string[], env: NodeJS.ProcessEnv = {}) {
+export async function custsync(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000) {
   try {
     const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
       env: { ...process.env, ...env },
-      timeout: 60_000,
+      timeout: timeoutMs,
     });
     return { code: 0, stdout, stderr };
   } catch (error) {

@@ -31,10 +31,10 @@ export interface SyncHarness {
  */
 export async function startSyncHarness(
   rawConfig: unknown,
-  options: { database?: DatabaseHandle } = {},
+  options: { database?: DatabaseHandle; /** A Temporal server of the test's own (default: the suite's shared one). */ temporalAddress?: string } = {},
 ): Promise<SyncHarness> {
   const config = configSchema.parse(rawConfig);
-  const address = inject('temporalAddress');
+  const address = options.temporalAddress ?? inject('temporalAddress');
   const temporal: TemporalSettings = {
     address,
     namespace: 'default',

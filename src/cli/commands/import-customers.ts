@@ -32,6 +32,8 @@ export interface ImportOptions {
   dryRun?: boolean;
   json?: boolean;
   wait: boolean;
+  /** How long to keep trying while Temporal is unreachable (default 5 minutes). */
+  reconnectForMs?: number;
 }
 
 export async function importCustomers(
@@ -65,6 +67,7 @@ export async function importCustomers(
     workflowId: `import/${options.as}/${runKey(new Date())}`,
     input,
     wait: options.wait,
+    reconnectForMs: options.reconnectForMs,
     ...(options.json ? { json: true } : {}),
   });
 }

@@ -7,7 +7,8 @@ import type { DatabaseHandle } from '../../db/connect.js';
 import type { RunReport } from '../../domain/run-types.js';
 import { CliError } from '../cli-error.js';
 import { formatReport } from '../format-report.js';
-import { orderRunReport, submitOrderEvent } from '../orders/submit-order-event.js';
+import { orderRunOutcome, submitOrderEvent } from '../orders/submit-order-event.js';
+import { reportOrExit } from './run-flow.js';
 
 export const orderHelp = `Syncs the customer an order references, as an order event would: the flow
 whose source is <connector> looks <externalId> up there; an unknown customer is
@@ -21,6 +22,8 @@ export interface OrderOptions {
   eventId?: string;
   json?: boolean;
   wait: boolean;
+  /** How long to keep trying while Temporal is unreachable (default 5 minutes). */
+  reconnectForMs?: number;
 }
 
 export async function syncOrder(
@@ -56,17 +59,14 @@ export async function syncOrder(
     if (options.json) console.log(JSON.stringify(submitted));
     return undefined;
   }
-  const done = await orderRunReport(client, database.db, eventId, 120_000);
+  const done = await orderRunOutcome(client, database.db, eventId, 120_000, { reconnectForMs: options.reconnectForMs, say });
   if (!done) {
     throw new CliError(
       `no run took event ${eventId} within 2 minutes; is a worker polling task queue "${temporal.taskQueue}"? (custsync worker)`,
     );
   }
   say(`run ${done.runId}`);
-  if ('failure' in done) {
-    throw new CliError(`run ${done.runId} failed: ${done.failure}\n(see it in the Temporal UI, or: custsync runs show ${done.runId})`);
-  }
-  const { report } = done;
+  const report = reportOrExit(done.runId, done.outcome);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report;
 }

@@ -1,19 +1,25 @@
-import { Client, Connection, WorkflowFailedError, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { CustsyncConfig } from '../../config/config-schema.js';
 import { planFlow, runKey, runSummary, runWorkflowId } from '../../config/flow-plan.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import type { customerSyncWorkflow } from '../../workflows/customer-sync-workflow.js';
-import type { CustomerSyncInput, RunProgress, RunReport, RunTrigger } from '../../domain/run-types.js';
-import { rootCauseMessage } from '../../domain/root-cause-message.js';
+import type { CustomerSyncInput, RunReport, RunTrigger } from '../../domain/run-types.js';
 import { CliError } from '../cli-error.js';
+import { followRun, RUN_EXIT_CODES, type FollowOutcome } from '../follow-run.js';
 import { formatProgress, formatReport } from '../format-report.js';
 
 export const runHelp = `Starts a run of <flow> as a Temporal workflow (id sync/<flow>/<timestamp>),
 shows its live progress and prints its report. The run reads every pending input
 of the flow's source, oldest first. Only one run of a flow runs at a time: a run
-started while another runs is refused, naming the running one. Exits 1 when the
-run fails.`;
+started while another runs is refused, naming the running one.
+
+While following the run, a lost connection to Temporal is retried (saying since when it
+is unreachable) for --reconnect-for (default 5m); the run itself goes on meanwhile.
+Exit codes: 0 the run completed; 1 it failed; 2 usage error; 3 still running when
+custsync stopped following it (Temporal unreachable too long); 4 the run waits for a
+deletion approval (custsync deletions approve|reject <run>; --wait-for-approval follows
+it through the wait instead).`;
 
 export interface RunFlowOptions {
   config: CustsyncConfig;
@@ -27,6 +33,10 @@ export interface RunFlowOptions {
   trigger?: RunTrigger;
   /** Where progress lines go; default stderr. */
   progress?: (line: string) => void;
+  /** How long to keep trying while Temporal is unreachable (default 5 minutes; see `followRun`). */
+  reconnectForMs?: number;
+  /** Return (exit code 4) as soon as the run waits for a deletion approval (default true). */
+  stopAtApproval?: boolean;
   /**
    * The connection to use; it stays open (the SDK may still retry a call on it), so a
    * process makes one with {@link connectTemporal} and keeps it until it exits.
@@ -54,6 +64,10 @@ export interface StartRunOptions {
   json?: boolean;
   /** Where progress lines go; default stderr. */
   progress?: (line: string) => void;
+  /** How long to keep trying while Temporal is unreachable (default 5 minutes; see `followRun`). */
+  reconnectForMs?: number;
+  /** Return (exit code 4) as soon as the run waits for a deletion approval (default true). */
+  stopAtApproval?: boolean;
 }
 
 /** Starts a run of `customerSyncWorkflow`, shows its progress and prints its report (unless `wait` is false). */
@@ -96,34 +110,54 @@ export async function startAndFollowRun(options: StartRunOptions): Promise<RunRe
       lastPrinted = Date.now();
     }
   };
-  let polling: Promise<void> = Promise.resolve();
-  const timer = setInterval(() => {
-    polling = handle
-      .query<RunProgress>('progress')
-      .then(async (p) => {
-        const staged = p.phase === 'staging' ? await stagedSoFar(handle).catch(() => undefined) : undefined;
-        const line = formatProgress(p) + (staged !== undefined ? `: ${staged.toLocaleString('en-US')} records read` : '');
-        if (line !== last) show(p.phase, line);
-        last = line;
-      })
-      .catch(() => undefined);
-  }, 1000);
-  let report: RunReport;
-  try {
-    report = await handle.result();
-  } catch (error) {
-    if (error instanceof WorkflowFailedError) {
-      const cause = rootCauseMessage(error);
-      throw new CliError(`run ${workflowId} failed: ${cause}\n(see it in the Temporal UI, or: custsync runs show ${workflowId})`);
-    }
-    throw error;
-  } finally {
-    clearInterval(timer);
-    await polling;
-    if (live) process.stderr.write('\r\x1b[K');
-  }
+  let staging: Promise<void> | undefined;
+  const outcome = await followRun(handle, {
+    reconnectForMs: options.reconnectForMs,
+    stopAtApproval: options.stopAtApproval,
+    say,
+    onProgress: (p) => {
+      if (p.phase === 'staging' && !staging) {
+        staging = stagedSoFar(handle)
+          .catch(() => undefined)
+          .then((staged) => {
+            const line = formatProgress(p) + (staged !== undefined ? `: ${staged.toLocaleString('en-US')} records read` : '');
+            if (line !== last) show(p.phase, line);
+            last = line;
+          })
+          .finally(() => (staging = undefined));
+        return;
+      }
+      const line = formatProgress(p);
+      if (line !== last) show(p.phase, line);
+      last = line;
+    },
+  });
+  await staging;
+  if (live) process.stderr.write('\r\x1b[K');
+  const report = reportOrExit(workflowId, outcome);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
   return report;
+}
+
+/**
+ * The report of a completed run; any other outcome is a {@link CliError} whose exit code says
+ * what became of the run (see {@link RUN_EXIT_CODES}).
+ */
+export function reportOrExit(runId: string, outcome: FollowOutcome): RunReport {
+  switch (outcome.kind) {
+    case 'completed':
+      return outcome.report;
+    case 'failed':
+      throw new CliError(`run ${runId} failed: ${outcome.message}\n(see it in the Temporal UI, or: custsync runs show ${runId})`, RUN_EXIT_CODES.failed);
+    case 'awaiting-approval':
+      throw new CliError(`run ${runId} is ${formatProgress(outcome.progress)}`, RUN_EXIT_CODES.awaitingApproval);
+    case 'still-running':
+      throw new CliError(
+        `run ${runId} is still running, but Temporal has been unreachable since ${outcome.unreachableSince.toISOString()} ` +
+          `(${outcome.lastError}); stopped following it. Follow it later with: custsync runs show ${runId}`,
+        RUN_EXIT_CODES.stillRunning,
+      );
+  }
 }
 
 /** Whether any worker polls the task queue for workflow tasks right now. */

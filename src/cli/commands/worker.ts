@@ -3,14 +3,28 @@ import type { TemporalSettings } from '../../config/temporal-settings.js';
 import { redactUrl } from '../../db/connect.js';
 import { openDatabase } from '../../db/open-database.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../../worker.js';
+import { CliError } from '../cli-error.js';
+import { reachabilityProblems } from '../config-reachability.js';
 import { connectTemporal } from './run-flow.js';
 
 export const workerHelp = `Runs the worker: polls the task queue (CUSTSYNC_TASK_QUEUE, default custsync) on
 TEMPORAL_ADDRESS (default 127.0.0.1:7233) and writes to DATABASE_URL. Without
 DATABASE_URL it serves the embedded database (PGlite under .data/pglite) on
-127.0.0.1:5433 for the other custsync commands. Stops cleanly on Ctrl-C.`;
+127.0.0.1:5433 for the other custsync commands. Stops cleanly on Ctrl-C.
+Refuses to start while the config has a problem "custsync config check" finds without the
+network (an unset variable named by passwordEnv, tokenEnv, valueEnv, …; a missing folder
+or file), naming each.`;
 
+/** Starts a worker; refuses to, naming every problem, when `config check` would find one without the network. */
 export async function runWorker(config: CustsyncConfig, temporal: TemporalSettings): Promise<void> {
+  const problems = await reachabilityProblems(config, { network: false });
+  if (problems.length > 0) {
+    throw new CliError(
+      `the worker does not start: the config has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
+        problems.map((p) => `  ${p.path}: ${p.message}`).join('\n') +
+        '\n(fix them, then check with: custsync config check)',
+    );
+  }
   installWorkerRuntime();
   const database = await openDatabase({ serveEmbedded: true, max: 6 });
   try {

@@ -1,10 +1,9 @@
-import { WorkflowFailedError, WorkflowNotFoundError, type Client } from '@temporalio/client';
+import { WorkflowNotFoundError, type Client } from '@temporalio/client';
 import type { Kysely } from 'kysely';
 import type { Database } from '../../db/database.js';
 import { orderEventRun } from '../../db/repositories/order-events.js';
 import { ORDER_RECEIVED_SIGNAL, orderWorkflowId, type OrderEvent, type OrderSyncInput } from '../../domain/order-event.js';
-import { rootCauseMessage } from '../../domain/root-cause-message.js';
-import type { RunReport } from '../../domain/run-types.js';
+import { followRun, type FollowOutcome, type FollowRunOptions } from '../follow-run.js';
 import type { orderSyncWorkflow } from '../../workflows/order-sync-workflow.js';
 
 /** What became of a submitted order event. */
@@ -50,26 +49,30 @@ export async function waitForOrderRun(db: Kysely<Database>, eventId: string, tim
 }
 
 /**
- * The report of the run that synced the customer for an event: waits until a run took the
- * event and has started (a run is claimed just before it starts), then for its end.
- * Undefined when no run took the event within `timeoutMs`; a failed run gives its root cause.
+ * What became of the run that synced the customer for an event: waits until a run took the
+ * event and has started (a run is claimed just before it starts), then follows it to its end
+ * (see {@link followRun}). Undefined when no run took the event within `timeoutMs`.
  */
-export async function orderRunReport(
+export async function orderRunOutcome(
   client: Client,
   db: Kysely<Database>,
   eventId: string,
   timeoutMs: number,
-): Promise<{ runId: string; report: RunReport } | { runId: string; failure: string } | undefined> {
+  follow: Pick<FollowRunOptions, 'reconnectForMs' | 'say'> = { say: () => undefined },
+): Promise<{ runId: string; outcome: FollowOutcome } | undefined> {
   const deadline = Date.now() + timeoutMs;
   const runId = await waitForOrderRun(db, eventId, timeoutMs);
   if (!runId) return undefined;
+  const handle = client.workflow.getHandle(runId);
   for (;;) {
     try {
-      return { runId, report: (await client.workflow.getHandle(runId).result()) as RunReport };
+      await handle.describe();
+      break;
     } catch (error) {
-      if (error instanceof WorkflowFailedError) return { runId, failure: rootCauseMessage(error) };
       if (!(error instanceof WorkflowNotFoundError) || Date.now() >= deadline) throw error;
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
   }
+  // An order run reads one customer and never deletes: it never waits for an approval.
+  return { runId, outcome: await followRun(handle, { ...follow, stopAtApproval: false }) };
 }

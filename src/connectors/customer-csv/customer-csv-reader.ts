@@ -2,6 +2,8 @@ import { closest, distance } from 'fastest-levenshtein';
 import type { RejectedRecord } from '../../domain/customer-record.js';
 import type { ConnectorPage, StagedFragment } from '../connector.js';
 import { readDelimitedRows, readHeaderRow, DelimitedParseError } from '../flat-file/delimited-reader.js';
+import { headerTextProblem, quoteFirstLine } from '../flat-file/header-text.js';
+import { firstUnstorableField, unstorableTextReason } from '../../domain/storable-values.js';
 import { InputError } from '../input-error.js';
 import { CUSTOMER_CSV_COLUMN_NAMES, type CustomerCsvColumnName } from './customer-csv-columns.js';
 import { customerCsvRowToRecord } from './customer-csv-row.js';
@@ -29,6 +31,8 @@ export async function readCustomerCsvHeader(path: string): Promise<CustomerCsvHe
     }
     throw error;
   }
+  const notText = headerTextProblem(header.row, OPTIONS.encoding);
+  if (notText) throw new InputError(`${path}: ${notText}; the first line holds ${quoteFirstLine(header.row.raw)}`);
   const problems: string[] = [];
   const columns = header.row.fields.map((f) => f.trim().toLowerCase());
   columns.forEach((column, i) => {
@@ -40,7 +44,10 @@ export async function readCustomerCsvHeader(path: string): Promise<CustomerCsvHe
   });
   if (!columns.includes('source_id')) problems.push('there is no source_id column: each row needs the customer’s source id');
   if (problems.length > 0) {
-    throw new InputError(`${path}: the header cannot be used: ${problems.join('; ')}. Import columns: ${CUSTOMER_CSV_COLUMN_NAMES.join(', ')}`);
+    throw new InputError(
+      `${path}: the header cannot be used: ${problems.join('; ')}. Import columns: ${CUSTOMER_CSV_COLUMN_NAMES.join(', ')}. ` +
+        `The first line holds ${quoteFirstLine(header.row.raw)}`,
+    );
   }
   return { columns: columns as CustomerCsvColumnName[], dataOffset: header.endOffset };
 }
@@ -87,10 +94,15 @@ export async function* readCustomerCsv(path: string, inputName: string, options:
       cursor = { offset: row.endOffset, line: row.line + 1 };
       const reject = (field: string | undefined, reason: string, externalId?: string) =>
         rejects.push({ source: inputName, line: row.line, ...(externalId ? { externalId } : {}), ...(field ? { field } : {}), reason, raw: row.raw.slice(0, 2_000) });
+      const rowSourceId = row.fields[index.get('source_id')!]?.trim() || undefined;
+      const unstorable = firstUnstorableField(row.fields);
       if (row.undecodable) {
-        reject(columns[row.undecodable.field], `${columns[row.undecodable.field] ?? 'a column'}: ${row.undecodable.reason}`);
+        reject(columns[row.undecodable.field], `${columns[row.undecodable.field] ?? 'a column'}: ${row.undecodable.reason}`, rowSourceId);
       } else if (row.fields.length !== columns.length) {
-        reject(undefined, `the row has ${row.fields.length} fields, the header ${columns.length}`);
+        reject(undefined, `the row has ${row.fields.length} fields, the header ${columns.length}`, rowSourceId);
+      } else if (unstorable >= 0) {
+        const column = columns[unstorable]!;
+        reject(column, `${column} ${unstorableTextReason(row.fields[unstorable]!)!}`, rowSourceId);
       } else {
         const result = customerCsvRowToRecord(
           (column) => (index.has(column) ? row.fields[index.get(column)!] : undefined),

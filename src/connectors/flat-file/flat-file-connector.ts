@@ -6,6 +6,7 @@ import type { Connector, ConnectorInput, ConnectorPage, ReadOptions, StagedFragm
 import type { ListedFile } from '../file-transports/file-transport.js';
 import { InputError } from '../input-error.js';
 import { readDelimitedRows, readHeaderRow } from './delimited-reader.js';
+import { headerTextProblem, quoteFirstLine } from './header-text.js';
 import { compileFileNamePattern } from './file-name-pattern.js';
 import { compileTimestampPattern, fileNameTimestamp } from './file-name-timestamp.js';
 import { flatFileTransport } from './flat-file-transport.js';
@@ -102,11 +103,15 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
       } catch (error) {
         throw new InputError(`${input.name}: cannot read the header row: ${(error as Error).message}`);
       }
+      const notText = headerTextProblem(headerRow.row, config.encoding);
+      if (notText) throw new InputError(`${input.name}: ${notText}; the first line holds ${quoteFirstLine(headerRow.row.raw)}`);
       let header;
       try {
         header = parseTemplateHeader(headerRow.row.fields, config.columns);
       } catch (error) {
-        if (error instanceof TemplateHeaderError) throw new InputError(`${input.name}: ${error.message}`);
+        if (error instanceof TemplateHeaderError) {
+          throw new InputError(`${input.name}: ${error.message}\nthe first line holds ${quoteFirstLine(headerRow.row.raw)}`);
+        }
         throw error;
       }
       const start: FlatFileCursor = options.cursor

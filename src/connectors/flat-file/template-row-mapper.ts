@@ -8,6 +8,7 @@ import type {
   CustomerRecord,
   RejectedRecord,
 } from '../../domain/customer-record.js';
+import { firstUnstorableField, unstorableTextReason } from '../../domain/storable-values.js';
 import type { DelimitedRow } from './delimited-reader.js';
 import { buildReferenceLookups, priceTypeKey, type ReferenceData, type ReferenceLookups } from './reference-data.js';
 import { resolveTemplateColumn, type TemplateField, type TemplateGroup } from './template-fields.js';
@@ -271,6 +272,12 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     const index = row.undecodable.field;
     const column = [...header.columns].find(([, i]) => i === index)?.[0] ?? `column ${index + 1}`;
     return rejectRow(row, ctx, customerCode, column, `${column} (column ${index + 1}) cannot be read: ${row.undecodable.reason}`);
+  }
+
+  const unstorable = firstUnstorableField(fields);
+  if (unstorable >= 0) {
+    const column = [...header.columns].find(([, i]) => i === unstorable)?.[0] ?? `column ${unstorable + 1}`;
+    return rejectRow(row, ctx, customerCode, column, `${column} (column ${unstorable + 1}) ${unstorableTextReason(fields[unstorable]!)!}`);
   }
 
   const problems: Problem[] = [];

@@ -10,6 +10,7 @@ import * as parentCompanies from './0008-parent-companies.js';
 import * as orderEvents from './0009-order-events.js';
 import * as customerPushes from './0010-customer-pushes.js';
 import * as connectorCursors from './0011-connector-cursors.js';
+import * as withheldCustomers from './0012-withheld-customers.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -24,4 +25,5 @@ export const migrations: Record<string, Migration> = {
   '0009-order-events': orderEvents,
   '0010-customer-pushes': customerPushes,
   '0011-connector-cursors': connectorCursors,
+  '0012-withheld-customers': withheldCustomers,
 };

@@ -4,12 +4,13 @@ import type { RunReport, RunTotals } from '../../domain/run-types.js';
 import type { Database } from '../database.js';
 import { rejectedRecordsOf } from './rejected-records.js';
 import { loadInputReports } from './run-inputs.js';
+import { withheldCustomersOf } from './staging-records.js';
 
 /** A run's report as stored; used by the workflow's last step and by `custsync runs show`. */
 export async function loadRunReport(db: Kysely<Database>, runId: string, rejectLimit: number): Promise<RunReport> {
   const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`no run ${runId}`);
-  const [steps, rejects, totals, inputs, afterGrace] = await Promise.all([
+  const [steps, rejects, totals, inputs, afterGrace, withheld] = await Promise.all([
     db.selectFrom('sync_run_steps').selectAll().where('run_id', '=', runId).orderBy('step_index').execute(),
     rejectLimit > 0 ? rejectedRecordsOf(db, runId, rejectLimit).next().then((first) => first.value ?? []) : [],
     runTotals(db, runId),
@@ -17,6 +18,7 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
     sql<{ deleted: number; purged: number }>`select count(*) filter (where change = 'deleted')::int as deleted,
         count(*) filter (where change = 'purged')::int as purged
       from change_log where run_id = ${`${runId}/deletions`}`.execute(db),
+    withheldCustomersOf(db, runId, Math.max(rejectLimit, 1)),
   ]);
   const finished = run.finished_at ?? new Date();
   return {
@@ -47,6 +49,7 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
         reason: r.reason,
       }),
     ),
+    withheld,
     restored: run.restored,
     ...(run.deletion_status
       ? {

@@ -1,0 +1,9 @@
+/**
+ * Whether an error is PostgreSQL refusing a value itself (SQLSTATE class 22, "data exception":
+ * an invalid escape, a value too long, a number out of range, …). The same value fails the same
+ * way on every attempt, so such errors are never retried.
+ */
+export function isDataException(error: unknown): boolean {
+  const code = (error as { code?: unknown } | null)?.code;
+  return typeof code === 'string' && code.length === 5 && code.startsWith('22');
+}

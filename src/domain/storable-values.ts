@@ -1,0 +1,62 @@
+/**
+ * What PostgreSQL cannot store: text and jsonb refuse U+0000 and unpaired UTF-16 surrogates,
+ * and JSON has no NaN or Infinity (they would turn into null). A value holding one is rejected
+ * where it is found, never stored altered.
+ */
+
+const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+/** Why a string cannot be stored, or undefined when it can. */
+export function unstorableTextReason(text: string): string | undefined {
+  const nul = text.indexOf('\u0000');
+  if (nul >= 0) return `holds a NUL character (U+0000) at character ${nul + 1}, which the database cannot store`;
+  const surrogate = UNPAIRED_SURROGATE.exec(text);
+  if (surrogate) return `holds an unpaired UTF-16 surrogate at character ${surrogate.index + 1}, which is not text the database can store`;
+  return undefined;
+}
+
+export interface UnstorableValue {
+  /** Where in the value, e.g. `addresses[1].line1` (empty for the value itself). */
+  path: string;
+  reason: string;
+}
+
+/** The first part of a JSON-like value that the database cannot store, depth first. */
+export function findUnstorableValue(value: unknown, path = ''): UnstorableValue | undefined {
+  if (typeof value === 'string') {
+    const reason = unstorableTextReason(value);
+    return reason ? { path, reason } : undefined;
+  }
+  if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, reason: `is ${value}, not a finite number` };
+  if (Array.isArray(value)) {
+    for (const [i, item] of value.entries()) {
+      const found = findUnstorableValue(item, `${path}[${i}]`);
+      if (found) return found;
+    }
+    return undefined;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const [key, item] of Object.entries(value)) {
+      const at = path === '' ? key : `${path}.${key}`;
+      const keyReason = unstorableTextReason(key);
+      if (keyReason) return { path: at, reason: `its name ${keyReason}` };
+      const found = findUnstorableValue(item, at);
+      if (found) return found;
+    }
+  }
+  return undefined;
+}
+
+/** Index of the first field that cannot be stored (a NUL or an unpaired surrogate), or -1. */
+export function firstUnstorableField(fields: readonly string[]): number {
+  return fields.findIndex((f) => unstorableTextReason(f) !== undefined);
+}
+
+/**
+ * Diagnostic text (a rejected row's raw text, a reason quoting a value) made storable:
+ * NUL shown as ␀ and unpaired surrogates as U+FFFD. Never used for customer data.
+ */
+export function printableText(text: string): string {
+  if (unstorableTextReason(text) === undefined) return text;
+  return text.replaceAll('\u0000', '\u2400').replace(new RegExp(UNPAIRED_SURROGATE.source, 'g'), '\uFFFD');
+}
