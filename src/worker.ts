@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel } from '@temporalio/worker';
+import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { flowFingerprint } from './config/config-fingerprint.js';
 import type { CustsyncConfig, PushSettings } from './config/config-schema.js';
@@ -56,6 +56,8 @@ export interface CustsyncWorkerOptions {
   connection?: NativeConnection;
   /** Concurrent activities; default 4. */
   maxConcurrentActivityTaskExecutions?: number;
+  /** Worker interceptors (e.g. tracing, or fault injection in tests); default none. */
+  interceptors?: WorkerOptions['interceptors'];
 }
 
 /**
@@ -90,5 +92,6 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
     ...(prebuilt ? { workflowBundle: { codePath: fileURLToPath(prebuiltBundlePath) } } : { workflowsPath }),
     activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 4,
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
 }

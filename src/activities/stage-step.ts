@@ -6,9 +6,16 @@ import { readInput } from '../connectors/read-input.js';
 import { isDataException } from '../db/data-exception.js';
 import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
 import { recordInputOutcome } from '../db/repositories/run-inputs.js';
-import { stageFragments, withholdRejectedCustomers, type StagingRow } from '../db/repositories/staging-records.js';
+import {
+  recordWithheldCustomers,
+  stageFragments,
+  withholdRejectedCustomers,
+  type RejectedRowOfCustomer,
+  type StagingRow,
+  type WithholdScope,
+} from '../db/repositories/staging-records.js';
 import type { RejectedRecord } from '../domain/customer-record.js';
-import { findUnstorableValue } from '../domain/storable-values.js';
+import { findUnstorableValue, printableText } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { matchKeyOf } from './match-key.js';
 import { SEQ_STRIDE } from './staging-positions.js';
@@ -63,6 +70,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
         await db.transaction().execute(async (trx) => {
           await stageFragments(trx, input.runId, input.stepIndex, rows);
           await insertRejectedRecords(trx, rejects);
+          await recordWithheldCustomers(trx, withholdScope(input), rejectedRowsOfCustomers(rejects));
         });
         rejectedCount = rejects.length;
       } catch (error) {
@@ -84,14 +92,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
     }
     if (writing) await writing;
     const seqFrom = input.inputIndex * SEQ_STRIDE;
-    await withholdRejectedCustomers(db, {
-      runId: input.runId,
-      stepIndex: input.stepIndex,
-      connector: input.connector,
-      source: input.input.name,
-      seqFrom,
-      seqTo: seqFrom + SEQ_STRIDE,
-    });
+    await withholdRejectedCustomers(db, { ...withholdScope(input), seqFrom, seqTo: seqFrom + SEQ_STRIDE });
     if (input.inputIndex > 0) await supersedeEarlierRecords(db, input);
     await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { read, rejected: rejectedHere });
     if (input.maxRejectedPercent !== undefined && read > 0 && rejectedHere * 100 > input.maxRejectedPercent * read) {
@@ -142,6 +143,15 @@ function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: St
   return { rows, rejects };
 }
 
+function withholdScope(input: StageStepInput): WithholdScope {
+  return { runId: input.runId, stepIndex: input.stepIndex, connector: input.connector, input: input.input.name };
+}
+
+/** The rejected rows that name their customer: that customer is left as it was by the input. */
+function rejectedRowsOfCustomers(rejects: readonly RejectedRecordRow[]): RejectedRowOfCustomer[] {
+  return rejects.flatMap((r) => (r.external_id ? [{ externalId: printableText(r.external_id), line: r.line, reason: printableText(r.reason) }] : []));
+}
+
 function rejectRow(input: StageStepInput, r: RejectedRecord): RejectedRecordRow {
   return {
     run_id: input.runId,
@@ -178,9 +188,13 @@ async function stageOneByOne(db: ActivityDeps['db'], input: StageStepInput, rows
       });
     }
   }
-  for (let i = 0; i < rejects.length; i += 1_000) await insertRejectedRecords(db, rejects.slice(i, i + 1_000));
-  await insertRejectedRecords(db, refused);
-  return rejects.length + refused.length;
+  const all = [...rejects, ...refused];
+  for (let i = 0; i < all.length; i += 1_000) {
+    const batch = all.slice(i, i + 1_000);
+    await insertRejectedRecords(db, batch);
+    await recordWithheldCustomers(db, withholdScope(input), rejectedRowsOfCustomers(batch));
+  }
+  return all.length;
 }
 
 /**

@@ -79,8 +79,15 @@ export function parseConfig(text: string, file: string, baseDir: string, env = p
   if (doc.errors.length > 0) {
     throw new ConfigError(file, doc.errors.map((e) => e.message));
   }
+  let js: unknown;
+  try {
+    js = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // An alias to no anchor, or aliases that would blow the document up.
+    throw new ConfigError(file, [(error as Error).message]);
+  }
   const problems: string[] = [];
-  const raw = interpolate(doc.toJS() as unknown, [], env, problems);
+  const raw = interpolate(js, [], env, problems);
   const parsed = configSchema.safeParse(raw ?? {});
   if (!parsed.success) {
     for (const issue of parsed.error.issues.flatMap(unionBranchIssues)) {

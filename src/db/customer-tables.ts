@@ -109,13 +109,14 @@ export const CHILD_TABLES = {
       })),
   },
   customer_relations: {
-    columns: { customer_id: 'uuid', parent_external_id: 'text', relation_type: 'text', ...provenanceColumns },
+    columns: { customer_id: 'uuid', parent_external_id: 'text', relation_type: 'text', sub_department_external_ids: 'jsonb', ...provenanceColumns },
     rows: (c: MergedCustomer): Row[] =>
       c.relations
         ? [
             {
               parent_external_id: c.relations.value.parentExternalId,
               relation_type: c.relations.value.relationType,
+              sub_department_external_ids: c.relations.value.subDepartmentExternalIds ?? null,
               ...prov(c.relations.provenance),
             },
           ]

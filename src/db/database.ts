@@ -104,6 +104,8 @@ export interface CustomerRelationsTable extends ProvenanceColumns {
   customer_id: string;
   parent_external_id: string | null;
   relation_type: string | null;
+  /** External ids of the companies this one names as sub-departments (see `Relation.subDepartmentExternalIds`). */
+  sub_department_external_ids: JSONColumnType<string[] | null>;
 }
 
 /** An order event handled (or being handled) by a run. */

@@ -68,6 +68,7 @@ export const customerRecordSchema = z.strictObject({
     .strictObject({
       parentExternalId: text.optional(),
       relationType: z.enum(['Parent', 'SubDepartment']).optional(),
+      subDepartmentExternalIds: z.array(z.string().min(1)).optional(),
     })
     .optional(),
 }) satisfies z.ZodType<CustomerRecord>;

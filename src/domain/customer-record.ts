@@ -112,6 +112,12 @@ export interface Relation {
   /** External id (in the supplying connector) of the parent company; absent when the customer has none. */
   parentExternalId?: string;
   relationType?: RelationType;
+  /**
+   * External ids (in the supplying connector) of the companies this one names as its
+   * sub-departments, for systems that list relations on the parent: each is linked to it
+   * as if it named this company its parent (unless it names a parent itself).
+   */
+  subDepartmentExternalIds?: string[];
 }
 
 export interface AspectValues {

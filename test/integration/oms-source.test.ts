@@ -116,3 +116,71 @@ describe('a flow whose source is the OMS preset', () => {
     expect(log).toEqual([]);
   });
 });
+
+describe('an OMS that lists relations on the parent only', () => {
+  let oms: LocalOms;
+  let h: SyncHarness;
+
+  beforeAll(async () => {
+    oms = await startLocalOms();
+    // The children name no parent; the parents name their sub-departments, as custsync pushes them.
+    oms.businessCustomers.set('H1', {
+      customerId: 'H1',
+      name: 'Havn Holding',
+      customerRelations: [
+        { customerId: 'D1', relationType: 'SubDepartment' },
+        { customerId: 'D2', relationType: 'SubDepartment' },
+      ],
+    });
+    oms.businessCustomers.set('D1', { customerId: 'D1', name: 'Havn Nord' });
+    oms.businessCustomers.set('D2', { customerId: 'D2', name: 'Havn Sør' });
+    oms.businessCustomers.set('H2', {
+      customerId: 'H2',
+      name: 'Odd Relations AS',
+      customerRelations: [
+        { customerId: 'H2', relationType: 'Parent' },
+        { customerId: 'H1', relationType: 'Parent' },
+        { customerId: 'D9', relationType: 'Parent' },
+      ],
+    });
+    h = await startSyncHarness({
+      connectors: { oms: { type: 'oms', baseUrl: oms.baseUrl, pageSize: 2 } },
+      flows: { oms: { source: { type: 'connector', connector: 'oms', aspects: ASPECTS }, schedule: false } },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await oms?.close();
+  });
+
+  const customer = (sourceId: string) =>
+    h.db.db.selectFrom('customers').selectAll().where('source_id', '=', sourceId).executeTakeFirstOrThrow();
+
+  it('links the children its parents name, and warns of the relations it cannot place', async () => {
+    const report = await h.run('oms');
+    expect(report.status).toBe('completed');
+    expect(report.totals).toMatchObject({ created: 4 });
+    const [h1, d1, d2, h2] = await Promise.all([customer('H1'), customer('D1'), customer('D2'), customer('H2')]);
+    expect([d1.parent_customer_id, d2.parent_customer_id]).toEqual([h1.id, h1.id]);
+    expect(h1.is_parent_company).toBe(true);
+    expect(h2.parent_customer_id).toBe(h1.id);
+    expect(report.steps[0]!.inputDetails[0]!.warnings).toEqual([
+      expect.stringMatching(/^item \d+ \(H2\): a Parent relation names the customer itself; ignored$/),
+      expect.stringMatching(/^item \d+ \(H2\): 2 parent companies are named \(H1, D9\); only H1 is used$/),
+    ]);
+  });
+
+  it('unlinks a child its parent stops naming, and recomputes the parent', async () => {
+    oms.businessCustomers.set('H1', { customerId: 'H1', name: 'Havn Holding', customerRelations: [{ customerId: 'D1', relationType: 'SubDepartment' }] });
+    oms.businessCustomers.set('H2', { customerId: 'H2', name: 'Odd Relations AS' });
+    const report = await h.run('oms');
+    expect(report.status).toBe('completed');
+    const [h1, d1, d2] = await Promise.all([customer('H1'), customer('D1'), customer('D2')]);
+    expect(d1.parent_customer_id).toBe(h1.id);
+    expect(d2.parent_customer_id).toBeNull();
+    oms.businessCustomers.set('H1', { customerId: 'H1', name: 'Havn Holding' });
+    await h.run('oms');
+    expect(await customer('H1')).toMatchObject({ is_parent_company: false });
+    expect((await customer('D1')).parent_customer_id).toBeNull();
+  });
+});

@@ -217,8 +217,8 @@ flows:
     expect(result.code).toBe(1);
     const { problems } = JSON.parse(result.stdout) as { problems: { path: string; message: string }[] };
     expect(problems).toEqual([
-      { path: 'connectors.nofolder.sftp', message: 'connector nofolder: folder /no/such/inbox does not exist on 127.0.0.1; check "folder" in the config' },
       { path: 'connectors.unset.sftp.privateKeyEnv', message: 'environment variable CUSTSYNC_TEST_NO_KEY is not set' },
+      { path: 'connectors.nofolder.sftp', message: 'connector nofolder: folder /no/such/inbox does not exist on 127.0.0.1; check "folder" in the config' },
     ]);
 
     const undecided = writeConfig(`

@@ -5,7 +5,7 @@ import { inject } from 'vitest';
 import { configSchema, type CustsyncConfig } from '../../src/config/config-schema.js';
 import { planFlow, runKey, runWorkflowId } from '../../src/config/flow-plan.js';
 import type { TemporalSettings } from '../../src/config/temporal-settings.js';
-import { createCustsyncWorker, installWorkerRuntime } from '../../src/worker.js';
+import { createCustsyncWorker, installWorkerRuntime, type CustsyncWorkerOptions } from '../../src/worker.js';
 import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
 import type { CustomerSyncInput, RunReport } from '../../src/domain/run-types.js';
 import type { DatabaseHandle } from '../../src/db/connect.js';
@@ -31,7 +31,13 @@ export interface SyncHarness {
  */
 export async function startSyncHarness(
   rawConfig: unknown,
-  options: { database?: DatabaseHandle; /** A Temporal server of the test's own (default: the suite's shared one). */ temporalAddress?: string } = {},
+  options: {
+    database?: DatabaseHandle;
+    /** A Temporal server of the test's own (default: the suite's shared one). */
+    temporalAddress?: string;
+    /** Worker interceptors, e.g. to inject faults. */
+    interceptors?: CustsyncWorkerOptions['interceptors'];
+  } = {},
 ): Promise<SyncHarness> {
   const config = configSchema.parse(rawConfig);
   const address = options.temporalAddress ?? inject('temporalAddress');
@@ -43,7 +49,13 @@ export async function startSyncHarness(
   const db: DatabaseHandle & { drop?: () => Promise<void> } = options.database ?? (await createTestDatabase());
   installWorkerRuntime();
   const nativeConnection = await NativeConnection.connect({ address });
-  const worker: Worker = await createCustsyncWorker({ config, database: db, temporal, connection: nativeConnection });
+  const worker: Worker = await createCustsyncWorker({
+    config,
+    database: db,
+    temporal,
+    connection: nativeConnection,
+    ...(options.interceptors ? { interceptors: options.interceptors } : {}),
+  });
   const running = worker.run();
   const connection = await Connection.connect({ address });
   const client = new Client({ connection, namespace: temporal.namespace });

@@ -5,7 +5,7 @@ import { combineFragments } from '../../merge/index.js';
 import type { Connector, ConnectorInput, ConnectorPage, ReadOptions, StagedFragment } from '../connector.js';
 import type { ListedFile } from '../file-transports/file-transport.js';
 import { InputError } from '../input-error.js';
-import { readDelimitedRows, readHeaderRow } from './delimited-reader.js';
+import { DelimitedParseError, readDelimitedRows, readHeaderRow, type DelimitedRow } from './delimited-reader.js';
 import { headerTextProblem, quoteFirstLine } from './header-text.js';
 import { compileFileNamePattern } from './file-name-pattern.js';
 import { compileTimestampPattern, fileNameTimestamp } from './file-name-timestamp.js';
@@ -20,6 +20,19 @@ interface FlatFileCursor {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The file's rows; a file the reader cannot go on with (a quote never closed, a row larger
+ * than the reader takes) is an input error naming the file and line: no retry can fix it.
+ */
+async function* readRowsOf(fileName: string, path: string, options: Parameters<typeof readDelimitedRows>[1]): AsyncIterable<DelimitedRow> {
+  try {
+    yield* readDelimitedRows(path, options);
+  } catch (error) {
+    if (error instanceof DelimitedParseError) throw new InputError(`${fileName}: ${error.message}; the rows before it were read`);
+    throw error;
+  }
+}
 
 /**
  * Reads standard-template flat files from a local folder or an SFTP server: one row per
@@ -141,7 +154,7 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
       let lastEnd = start.offset;
       let nextLine = start.line;
       let read = 0;
-      for await (const row of readDelimitedRows(path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
+      for await (const row of readRowsOf(input.name, path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
         const mapped = mapTemplateRow(row, header, rowContext);
         if (mapped.ok && group.length > 0 && group[0]!.externalId !== mapped.record.externalId) {
           flushGroup();

@@ -35,15 +35,18 @@ export async function* readHttpListing(listing: HttpListing, cursor?: string): A
     }
     const fragments: StagedFragment[] = [];
     const rejects: RejectedRecord[] = [];
+    const warnings: string[] = [];
     items.forEach((item, i) => {
       const position = seen + i + 1;
       const mapped = listing.mapItem(item);
-      if (mapped.ok) fragments.push({ seq: position, record: mapped.record });
-      else rejects.push({ source: listing.inputName, line: position, ...mapped.problem, raw: JSON.stringify(item).slice(0, 2_000) });
+      if (mapped.ok) {
+        fragments.push({ seq: position, record: mapped.record });
+        for (const warning of mapped.warnings ?? []) warnings.push(`item ${position} (${mapped.record.externalId}): ${warning}`);
+      } else rejects.push({ source: listing.inputName, line: position, ...mapped.problem, raw: JSON.stringify(item).slice(0, 2_000) });
     });
     seen += items.length;
     url = nextPage(config, url, body, headers, items.length);
     const after: HttpPageCursor = { ...(url ? { next: url.href } : {}), seen };
-    yield { fragments, rejects, read: items.length, cursor: JSON.stringify(after) };
+    yield { fragments, rejects, read: items.length, cursor: JSON.stringify(after), ...(warnings.length > 0 ? { warnings } : {}) };
   }
 }

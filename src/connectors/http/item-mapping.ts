@@ -4,7 +4,7 @@ import type { CustomerRecord, RejectedRecord } from '../../domain/customer-recor
 
 /** An API item as a customer record, or why it cannot be one. */
 export type ItemMapping =
-  | { ok: true; record: CustomerRecord }
+  | { ok: true; record: CustomerRecord; /** What the mapping could not place, for the run report. */ warnings?: string[] }
   | { ok: false; problem: Pick<RejectedRecord, 'externalId' | 'field' | 'reason'> };
 
 /** The first issue of a failed parse as a rejected record's field and reason. */

@@ -9,7 +9,7 @@ import { endpointOf, requestJson, type HttpRequestOptions } from '../http/http-r
 import { parseProblem, type ItemMapping } from '../http/item-mapping.js';
 import type { OmsConnectorConfig } from './oms-config.js';
 import { omsBusinessCustomerSchema, omsPrivateCustomerSchema } from './oms-customer-schema.js';
-import { businessCustomerToRecord, privateCustomerToRecord } from './oms-inbound.js';
+import { businessCustomerRelations, businessCustomerToRecord, privateCustomerToRecord } from './oms-inbound.js';
 import { toOmsBusinessCustomer, toOmsPrivateCustomer } from './oms-outbound.js';
 
 const pushAnswerSchema = z.looseObject({ customerId: z.string().min(1) });
@@ -35,11 +35,13 @@ function mapper<S extends z.ZodType>(
   schema: S,
   toRecord: (customer: z.output<S>, config: OmsConnectorConfig) => CustomerRecord,
   config: OmsConnectorConfig,
+  warningsOf: (customer: z.output<S>) => string[] = () => [],
 ): (item: unknown) => ItemMapping {
   return (item) => {
     const parsed = schema.safeParse(item);
     if (!parsed.success) return parseProblem(parsed.error, (item as { customerId?: unknown } | null)?.customerId);
-    return { ok: true, record: toRecord(parsed.data, config) };
+    const warnings = warningsOf(parsed.data);
+    return { ok: true, record: toRecord(parsed.data, config), ...(warnings.length > 0 ? { warnings } : {}) };
   };
 }
 
@@ -52,7 +54,7 @@ function mapper<S extends z.ZodType>(
 export function createOmsConnector(name: string, config: OmsConnectorConfig): Connector {
   const collections: Collection[] = [
     { type: 'PERSON' as const, path: config.privateCustomersPath, toRecord: mapper(omsPrivateCustomerSchema, privateCustomerToRecord, config) },
-    { type: 'COMPANY' as const, path: config.businessCustomersPath, toRecord: mapper(omsBusinessCustomerSchema, businessCustomerToRecord, config) },
+    { type: 'COMPANY' as const, path: config.businessCustomersPath, toRecord: mapper(omsBusinessCustomerSchema, businessCustomerToRecord, config, (c) => businessCustomerRelations(c).warnings) },
   ].filter((c) => config.customerTypes.includes(c.type));
 
   const request = (): HttpRequestOptions => {

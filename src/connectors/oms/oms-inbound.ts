@@ -1,4 +1,4 @@
-import type { Address, Attribute, ContactDetail, CustomerRecord } from '../../domain/customer-record.js';
+import type { Address, Attribute, ContactDetail, CustomerRecord, Relation } from '../../domain/customer-record.js';
 import { loyaltyIdKeys, resolveLoyaltyId } from './loyalty-id.js';
 import type { OmsConnectorConfig } from './oms-config.js';
 import type { OmsAddress, OmsBusinessCustomer, OmsPrivateCustomer } from './oms-customer-schema.js';
@@ -58,9 +58,37 @@ export function privateCustomerToRecord(customer: OmsPrivateCustomer, settings: 
 }
 
 /**
+ * A business customer's relations, both ways: a `Parent` relation names its parent company,
+ * `SubDepartment` relations the companies it is parent of (an OMS may list relations on the
+ * parent only, as custsync pushes them). What cannot be placed — a relation to itself, a second
+ * parent, a company named both parent and sub-department — is said in `warnings`, never dropped silently.
+ */
+export function businessCustomerRelations(customer: OmsBusinessCustomer): { relations: Relation; warnings: string[] } {
+  const warnings: string[] = [];
+  const self = customer.customerId;
+  const named = customer.customerRelations ?? [];
+  if (named.some((r) => r.customerId === self)) warnings.push(`a ${named.find((r) => r.customerId === self)!.relationType} relation names the customer itself; ignored`);
+  const parents = [...new Set(named.filter((r) => r.relationType === 'Parent' && r.customerId !== self).map((r) => r.customerId))];
+  if (parents.length > 1) warnings.push(`${parents.length} parent companies are named (${parents.join(', ')}); only ${parents[0]} is used`);
+  const parent = parents[0];
+  const subDepartments = [...new Set(named.filter((r) => r.relationType === 'SubDepartment' && r.customerId !== self).map((r) => r.customerId))];
+  if (parent !== undefined && subDepartments.includes(parent)) {
+    warnings.push(`${parent} is named both parent company and sub-department; it is used as the parent only`);
+  }
+  const children = subDepartments.filter((id) => id !== parent).sort();
+  return {
+    relations: {
+      ...(parent !== undefined ? { parentExternalId: parent, relationType: 'Parent' as const } : {}),
+      ...(children.length > 0 ? { subDepartmentExternalIds: children } : {}),
+    },
+    warnings,
+  };
+}
+
+/**
  * A business customer as a COMPANY record: the address's email and phone take priority
- * over the customer's; contacts become contact persons; a `Parent` relation names the
- * parent company (sub-departments follow from their own parent relation).
+ * over the customer's; contacts become contact persons; its relations name its parent
+ * company and its sub-departments (see {@link businessCustomerRelations}).
  */
 export function businessCustomerToRecord(customer: OmsBusinessCustomer, settings: Settings): CustomerRecord {
   const main = address(customer.address, MAIN_ADDRESS_CODE);
@@ -68,7 +96,6 @@ export function businessCustomerToRecord(customer: OmsBusinessCustomer, settings
     .map((a, i) => address(a, present(a.id) ?? `address-${i + 1}`))
     .filter((a): a is Address => a !== undefined);
   const vatNumber = present(customer.taxId);
-  const parent = customer.customerRelations?.find((r) => r.relationType === 'Parent');
   return {
     externalId: customer.customerId,
     type: 'COMPANY',
@@ -89,6 +116,6 @@ export function businessCustomerToRecord(customer: OmsBusinessCustomer, settings
       return Object.fromEntries(Object.entries(person).filter(([, v]) => v !== undefined));
     }),
     customerAttributes: [...(vatNumber ? [{ key: 'vatNumber', value: vatNumber }] : []), ...loyaltyAttribute(customer, settings)],
-    relations: parent ? { parentExternalId: parent.customerId, relationType: 'Parent' } : {},
+    relations: businessCustomerRelations(customer).relations,
   };
 }

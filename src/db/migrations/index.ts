@@ -11,6 +11,7 @@ import * as orderEvents from './0009-order-events.js';
 import * as customerPushes from './0010-customer-pushes.js';
 import * as connectorCursors from './0011-connector-cursors.js';
 import * as withheldCustomers from './0012-withheld-customers.js';
+import * as subDepartmentRelations from './0013-sub-department-relations.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -26,4 +27,5 @@ export const migrations: Record<string, Migration> = {
   '0010-customer-pushes': customerPushes,
   '0011-connector-cursors': connectorCursors,
   '0012-withheld-customers': withheldCustomers,
+  '0013-sub-department-relations': subDepartmentRelations,
 };

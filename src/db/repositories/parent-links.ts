@@ -9,9 +9,10 @@ export interface ParentChange {
 }
 
 /**
- * Resolves the parent links of the written customers and of every customer whose relation
- * names one of them (a child written before its parent), from `customer_relations` through
- * `external_ids`. For each parent that gained or lost a child: its parent-company flag is
+ * Resolves the parent links of the written customers, of every customer whose relation
+ * names one of them (a child written before its parent), of the sub-departments they name
+ * and of their present children, from `customer_relations` through `external_ids`. A
+ * customer's own parent relation wins; else a company naming it as a sub-department is its parent. For each parent that gained or lost a child: its parent-company flag is
  * recomputed, it counts as updated by the run, and the change log says which child came or went.
  */
 export async function relinkParents(trx: Transaction<Database>, writtenIds: readonly string[], runId: string): Promise<ParentChange[]> {
@@ -23,12 +24,23 @@ export async function relinkParents(trx: Transaction<Database>, writtenIds: read
       select r.customer_id from customer_relations r
         join external_ids p on p.connector = r.connector and p.external_id = r.parent_external_id
         where p.customer_id = any(${writtenIds}::uuid[])
+      union
+      select e.customer_id from customer_relations r
+        join external_ids e on e.connector = r.connector and r.sub_department_external_ids ? e.external_id
+        where r.customer_id = any(${writtenIds}::uuid[])
+      union
+      select c.id from customers c where c.parent_customer_id = any(${writtenIds}::uuid[])
     ),
     resolved as (
       select k.id, c.parent_customer_id as before,
-        (select p.customer_id from customer_relations r
-          join external_ids p on p.connector = r.connector and p.external_id = r.parent_external_id
-          where r.customer_id = k.id and p.customer_id <> k.id limit 1) as after
+        coalesce(
+          (select p.customer_id from customer_relations r
+            join external_ids p on p.connector = r.connector and p.external_id = r.parent_external_id
+            where r.customer_id = k.id and p.customer_id <> k.id limit 1),
+          (select r.customer_id from customer_relations r
+            join external_ids e on e.connector = r.connector and r.sub_department_external_ids ? e.external_id
+            where e.customer_id = k.id and r.customer_id <> k.id order by r.customer_id limit 1)
+        ) as after
       from candidates k join customers c on c.id = k.id
     )
     update customers c set parent_customer_id = s.after

@@ -52,15 +52,18 @@ export async function* rejectedRecordsOf(
   for (;;) {
     let query = db
       .selectFrom('rejected_records as r')
-      .leftJoin('withheld_customers as w', (join) =>
-        join
-          .onRef('w.run_id', '=', 'r.run_id')
-          .onRef('w.step_index', '=', 'r.step_index')
-          .onRef('w.source', '=', 'r.source')
-          .onRef('w.external_id', '=', 'r.external_id'),
-      )
       .selectAll('r')
-      .select('w.is_new')
+      .select((eb) =>
+        eb
+          .selectFrom('withheld_customers as w')
+          .select('w.is_new')
+          .whereRef('w.run_id', '=', 'r.run_id')
+          .whereRef('w.step_index', '=', 'r.step_index')
+          .whereRef('w.external_id', '=', 'r.external_id')
+          .orderBy('w.source')
+          .limit(1)
+          .as('is_new'),
+      )
       .where('r.run_id', '=', runId)
       .orderBy('r.step_index')
       .orderBy('r.source')

@@ -82,9 +82,20 @@ export async function recordInputOutcome(
   name: string,
   outcome: { read: number; rejected: number } | { warnings: string[] },
 ): Promise<void> {
+  const warnings =
+    'warnings' in outcome
+      ? await db
+          .selectFrom('sync_run_inputs')
+          .select('warnings')
+          .where('run_id', '=', runId)
+          .where('step_index', '=', stepIndex)
+          .where('name', '=', name)
+          .executeTakeFirst()
+          .then((row) => [...new Set([...(row?.warnings ?? []), ...outcome.warnings])])
+      : undefined;
   await db
     .updateTable('sync_run_inputs')
-    .set('warnings' in outcome ? { warnings: JSON.stringify(outcome.warnings) } : outcome)
+    .set('warnings' in outcome ? { warnings: JSON.stringify(warnings) } : outcome)
     .where('run_id', '=', runId)
     .where('step_index', '=', stepIndex)
     .where('name', '=', name)

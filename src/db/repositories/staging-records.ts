@@ -25,48 +25,57 @@ export async function stageFragments(
     do update set record = excluded.record, record_hash = excluded.record_hash, match_key = excluded.match_key`.execute(db);
 }
 
+/** Where rejected rows of an input were found: the run's step, its connector and the input. */
 export interface WithholdScope {
   runId: string;
   stepIndex: number;
   /** The step's connector (whether a customer is new is judged by its external ids). */
   connector: string;
-  /** The input's name: the `source` of its rejected records. */
-  source: string;
-  /** The input's staging positions, `[from, to)`. */
-  seqFrom: number;
-  seqTo: number;
+  /** The input's name. */
+  input: string;
+}
+
+/** A rejected row that names its customer. */
+export interface RejectedRowOfCustomer {
+  externalId: string;
+  line: number;
+  reason: string;
 }
 
 /**
- * A customer with any rejected row in an input is left as it was by that input: its other
- * rows are taken out of staging (so nothing of it is added, changed or removed) and it is
- * recorded as withheld with its rejected lines. Running it again changes nothing more.
- *
- * @returns how many customers the input withheld
+ * Records the customers of rejected rows as withheld by the input, with their rejected lines
+ * (in the same transaction as the rejects). Recording the same rows again changes nothing.
  */
-export async function withholdRejectedCustomers(db: Kysely<Database>, scope: WithholdScope): Promise<number> {
-  const { runId, stepIndex, source } = scope;
-  const result = await sql<{ withheld: number }>`with rejected as (
-      select external_id, jsonb_agg(line order by line) as lines, (array_agg(reason order by line))[1] as reason
-      from rejected_records
-      where run_id = ${runId} and step_index = ${stepIndex} and source = ${source} and external_id is not null and line > 0
-      group by external_id
-    ), recorded as (
-      insert into withheld_customers (run_id, step_index, source, external_id, lines, is_new, reason)
-      select ${runId}, ${stepIndex}, ${source}, r.external_id, r.lines,
-        not exists (select 1 from external_ids e where e.connector = ${scope.connector} and e.external_id = r.external_id), r.reason
-      from rejected r
-      on conflict do nothing
-      returning 1
-    ), removed as (
-      delete from staging_records s using rejected r
-      where s.run_id = ${runId} and s.step_index = ${stepIndex} and s.seq >= ${scope.seqFrom} and s.seq < ${scope.seqTo}
-        and s.external_id = r.external_id
-      returning 1
-    )
-    select (select count(*) from withheld_customers where run_id = ${runId} and step_index = ${stepIndex} and source = ${source})::int
-      + (select count(*) from recorded)::int as withheld`.execute(db);
-  return result.rows[0]!.withheld;
+export async function recordWithheldCustomers(
+  db: Kysely<Database> | Transaction<Database>,
+  scope: WithholdScope,
+  rows: readonly RejectedRowOfCustomer[],
+): Promise<void> {
+  if (rows.length === 0) return;
+  const { runId, stepIndex, input } = scope;
+  await sql`insert into withheld_customers as w (run_id, step_index, source, external_id, lines, is_new, reason)
+    select ${runId}, ${stepIndex}, ${input}, x.external_id, x.lines, not exists (
+        select 1 from external_ids e where e.connector = ${scope.connector} and e.external_id = x.external_id), x.reason
+    from (select external_id, jsonb_agg(line order by line) as lines, (array_agg(reason order by line))[1] as reason
+          from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ external_id: r.externalId, line: r.line, reason: r.reason })))}::jsonb)
+            as r(external_id text, line int, reason text)
+          group by external_id) x
+    on conflict (run_id, step_index, source, external_id) do update set
+      lines = (select jsonb_agg(distinct l.value order by l.value) from jsonb_array_elements(w.lines || excluded.lines) l),
+      reason = case when (excluded.lines->>0)::int < (w.lines->>0)::int then excluded.reason else w.reason end`.execute(db);
+}
+
+/**
+ * A customer with any rejected row in an input is left as it was by that input: once the whole
+ * input is staged, its other rows there (staging positions `[seqFrom, seqTo)`) are taken out, so
+ * nothing of it is added, changed or removed. Running it again changes nothing more.
+ */
+export async function withholdRejectedCustomers(db: Kysely<Database>, scope: WithholdScope & { seqFrom: number; seqTo: number }): Promise<void> {
+  const { runId, stepIndex } = scope;
+  await sql`delete from staging_records s using withheld_customers w
+    where w.run_id = ${runId} and w.step_index = ${stepIndex} and w.source = ${scope.input}
+      and s.run_id = ${runId} and s.step_index = ${stepIndex} and s.seq >= ${scope.seqFrom} and s.seq < ${scope.seqTo}
+      and s.external_id = w.external_id`.execute(db);
 }
 
 /** A run's withheld customers (the first `limit`, in step, input and id order) and how many there are. */

@@ -1,0 +1,199 @@
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { ApplicationFailure } from '@temporalio/common';
+import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
+import { writeReferenceData, writeTemplateFile } from '../../bench/template-file-writer.js';
+import { startWorkerProcess, type WorkerProcess } from '../../bench/worker-process.js';
+import { parseConfig } from '../../src/config/load-config.js';
+import { planFlow, runKey, runWorkflowId } from '../../src/config/flow-plan.js';
+import { APPROVE_DELETIONS_SIGNAL } from '../../src/domain/deletion-signals.js';
+import type { RunProgress, RunReport } from '../../src/domain/run-types.js';
+import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
+import { customerContent } from '../support/content-tables.js';
+import { startSyncHarness } from '../support/sync-harness.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+/**
+ * The fault matrix: each fault is injected into a run of the same input on a database of its
+ * own, and the customers stored afterwards are compared, canonically (keyed by source id, run
+ * ids and times left out), with those of an undisturbed run. Each case prints what the fault cost.
+ */
+const CUSTOMERS = 1500;
+/** The second, full snapshot lacks a fifth of the customers: more than the 10% threshold, so the run waits for approval. */
+const SECOND_SNAPSHOT_CUSTOMERS = 1200;
+const MAX_EXTRA_AFTER_KILL_MS = 30_000;
+const ASPECTS = ['name', 'addresses', 'contactPersons', 'customerAttributes', 'customerContactDetails', 'addressAttributes', 'addressContactDetails'];
+
+type Content = Awaited<ReturnType<typeof customerContent>>;
+
+describe('the fault matrix: every disturbed run ends as the undisturbed one did', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'custsync-faults-'));
+  const configFile = join(dir, 'custsync.config.yaml');
+  const inbox = join(dir, 'inbox');
+  const databases: TestDatabase[] = [];
+  const workers: WorkerProcess[] = [];
+  let connection: Connection;
+  let client: Client;
+  const FIRST = 'customer_20261101T000000.txt';
+  const SECOND = 'customer_20261101T010000.txt';
+  const undisturbed = { first: {} as Content, second: {} as Content, firstMs: 0, secondMs: 0, firstTotals: {} as RunReport['totals'] };
+
+  const config = () => parseConfig(readFileSync(configFile, 'utf8'), configFile, dir);
+  /** The same config as the file, with its paths made absolute, unparsed (for the in-process harness). */
+  const rawConfig = () => ({
+    connectors: { erp: { type: 'flat-file', folder: inbox, referenceData: join(dir, 'reference-data.json') } },
+    flows: { faults: { source: { type: 'connector', connector: 'erp', aspects: ASPECTS }, chunkSize: 100, schedule: false } },
+  });
+  const worker = async (database: TestDatabase, taskQueue: string) => {
+    const w = await startWorkerProcess({ databaseUrl: database.url, temporalAddress: inject('temporalAddress'), taskQueue, configFile });
+    workers.push(w);
+    return w;
+  };
+  const database = async () => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    return db;
+  };
+  /** Polls the run's progress until `done` says so (every 20 ms, for at most a minute). */
+  const waitFor = async (handle: WorkflowHandle, what: string, done: (p: RunProgress) => boolean) => {
+    for (let i = 0; i < 3000; i++) {
+      const p = await handle.query<RunProgress>('progress');
+      if (done(p)) return p;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    throw new Error(`run ${handle.workflowId} never reached: ${what}`);
+  };
+  beforeAll(async () => {
+    mkdirSync(inbox);
+    // Both snapshots stay in the inbox; each run names the one it reads (as `custsync run --file` does).
+    await writeTemplateFile(join(inbox, FIRST), CUSTOMERS);
+    await writeTemplateFile(join(inbox, SECOND), SECOND_SNAPSHOT_CUSTOMERS);
+    await writeReferenceData(join(dir, 'reference-data.json'));
+    writeFileSync(
+      configFile,
+      `connectors:
+  erp: { type: flat-file, folder: inbox, referenceData: reference-data.json }
+flows:
+  faults:
+    source: { type: connector, connector: erp, aspects: [${ASPECTS.join(', ')}] }
+    chunkSize: 100
+    schedule: false
+`,
+    );
+    connection = await Connection.connect({ address: inject('temporalAddress') });
+    client = new Client({ connection });
+
+    const db = await database();
+    const w = await worker(db, 'faults-undisturbed');
+    let started = Date.now();
+    const first = await (await startFile('faults-undisturbed', FIRST)).result();
+    undisturbed.firstMs = Date.now() - started;
+    undisturbed.firstTotals = first.totals;
+    undisturbed.first = await customerContent(db);
+    started = Date.now();
+    const second = await startFile('faults-undisturbed', SECOND);
+    await waitFor(second, 'waiting for approval', (p) => p.phase === 'awaiting-deletion-approval');
+    await second.signal(APPROVE_DELETIONS_SIGNAL);
+    expect((await second.result()).deletion).toMatchObject({ status: 'approved', markedMissing: CUSTOMERS - SECOND_SNAPSHOT_CUSTOMERS });
+    undisturbed.secondMs = Date.now() - started;
+    undisturbed.second = await customerContent(db);
+    await w.stop();
+  }, 240_000);
+  afterAll(async () => {
+    for (const w of workers) w.kill();
+    await connection?.close();
+    for (const d of databases) await d.drop();
+  });
+
+  function startFile(taskQueue: string, file: string) {
+    return client.workflow.start<typeof customerSyncWorkflow>('customerSyncWorkflow', {
+      taskQueue,
+      workflowId: runWorkflowId('faults', `${runKey(new Date())}-${taskQueue}-${file.slice(9, 24)}`),
+      args: [planFlow(config(), 'faults', { trigger: 'test', inputs: [file] })],
+    });
+  }
+
+  /** Kills the worker when `when` holds, starts another, and checks the run ends as the undisturbed one did. */
+  async function killFirstRunWhen(name: string, when: (p: RunProgress) => boolean) {
+    const db = await database();
+    const queue = `faults-kill-${name}`;
+    const doomed = await worker(db, queue);
+    const started = Date.now();
+    const handle = await startFile(queue, FIRST);
+    const at = await waitFor(handle, name, when);
+    doomed.kill();
+    await worker(db, queue);
+    const report = await handle.result();
+    const ms = Date.now() - started;
+    console.log(`fault: worker SIGKILL while ${name} (${at.phase}, ${at.chunksDone} chunks done): ${(ms / 1000).toFixed(1)} s, undisturbed ${(undisturbed.firstMs / 1000).toFixed(1)} s, +${((ms - undisturbed.firstMs) / 1000).toFixed(1)} s`);
+    expect(report.totals).toEqual(undisturbed.firstTotals);
+    expect(await customerContent(db)).toEqual(undisturbed.first);
+    expect(ms - undisturbed.firstMs).toBeLessThanOrEqual(MAX_EXTRA_AFTER_KILL_MS);
+  }
+
+  it('SIGKILL of the worker while staging', () => killFirstRunWhen('staging', (p) => p.phase === 'staging'), 180_000);
+
+  it('SIGKILL of the worker while matching', () =>
+    killFirstRunWhen('matching', (p) => {
+      if (p.phase === 'merging' || p.phase === 'checking-deletions' || p.phase === 'finishing') throw new Error(`matching passed unseen (now ${p.phase})`);
+      return p.phase === 'matching';
+    }), 180_000);
+
+  it('SIGKILL of the worker while merging', () => killFirstRunWhen('merging', (p) => p.phase === 'merging' && p.chunksDone >= 3), 180_000);
+
+  it('SIGKILL of the worker while the run waits for a deletion approval', async () => {
+    const db = await database();
+    const queue = 'faults-kill-approval';
+    const first = await worker(db, queue);
+    await (await startFile(queue, FIRST)).result();
+    const started = Date.now();
+    const handle = await startFile(queue, SECOND);
+    await waitFor(handle, 'waiting for approval', (p) => p.phase === 'awaiting-deletion-approval');
+    first.kill();
+    await worker(db, queue);
+    await handle.signal(APPROVE_DELETIONS_SIGNAL);
+    const report = await handle.result();
+    console.log(`fault: worker SIGKILL while waiting for approval: ${((Date.now() - started) / 1000).toFixed(1)} s, undisturbed ${(undisturbed.secondMs / 1000).toFixed(1)} s`);
+    expect(report.deletion).toMatchObject({ status: 'approved', markedMissing: CUSTOMERS - SECOND_SNAPSHOT_CUSTOMERS });
+    expect(await customerContent(db)).toEqual(undisturbed.second);
+  }, 180_000);
+
+  it('every activity’s completion lost once, after its work committed', async () => {
+    const lost = new Set<string>();
+    /** The first attempt of every activity does its work, then its completion never arrives: Temporal retries it. */
+    class LoseFirstCompletion implements ActivityInboundCallsInterceptor {
+      constructor(private readonly id: string) {}
+      async execute(input: ActivityExecuteInput, next: Next<ActivityInboundCallsInterceptor, 'execute'>): Promise<unknown> {
+        const result = await next(input);
+        if (!lost.has(this.id)) {
+          lost.add(this.id);
+          throw ApplicationFailure.retryable('the completion of this attempt was lost', 'CompletionLost');
+        }
+        return result;
+      }
+    }
+    const db = await database();
+    const h = await startSyncHarness(rawConfig(), {
+      database: db,
+      interceptors: { activity: [(ctx) => ({ inbound: new LoseFirstCompletion(`${ctx.info.workflowExecution?.workflowId ?? ''}/${ctx.info.activityId}`) })] },
+    });
+    try {
+      const started = Date.now();
+      const first = await h.run('faults', { inputs: [FIRST] });
+      console.log(`fault: ${lost.size} activity completions lost: ${((Date.now() - started) / 1000).toFixed(1)} s, undisturbed ${(undisturbed.firstMs / 1000).toFixed(1)} s`);
+      expect(first.totals).toEqual(undisturbed.firstTotals);
+      expect(await customerContent(db)).toEqual(undisturbed.first);
+      const second = await h.start('faults', { inputs: [SECOND] });
+      await waitFor(second, 'waiting for approval', (p) => p.phase === 'awaiting-deletion-approval');
+      await second.signal(APPROVE_DELETIONS_SIGNAL);
+      expect((await second.result()).deletion).toMatchObject({ status: 'approved', markedMissing: CUSTOMERS - SECOND_SNAPSHOT_CUSTOMERS });
+      expect(await customerContent(db)).toEqual(undisturbed.second);
+      expect(lost.size).toBeGreaterThan(10);
+    } finally {
+      await h.close();
+    }
+  }, 240_000);
+});
