@@ -100,7 +100,6 @@ describe('custsync run follows a run through a Temporal outage', () => {
     await until('the run to ask the API', () => pagesAsked > 0);
     const downAt = Date.now();
     await server.stop();
-    // Longer than the client's own retries of one call (about 25 s): the follower's reconnecting shows.
     await new Promise((r) => setTimeout(r, 30_000));
     await startServer();
     const result = await running;
@@ -111,6 +110,19 @@ describe('custsync run follows a run through a Temporal outage', () => {
     const names = await h.db.db.selectFrom('customers').select('source_id').orderBy('source_id').execute();
     expect(names.map((n) => n.source_id)).toEqual(['O1-1', 'O1-2', 'O2-1', 'O2-2', 'O3-1', 'O3-2']);
     console.log(`run followed through a ${Math.round((Date.now() - downAt) / 1000)} s gap (30 s outage)`);
+  }, 150_000);
+
+  it('rides out a brief restart of Temporal on the same port and state, exiting 0 with the report', async () => {
+    pagesAsked = 0;
+    const running = custsync(['run', 'api'], env);
+    await until('the run to ask the API', () => pagesAsked > 0);
+    const downAt = Date.now();
+    await server.stop();
+    await startServer();
+    const result = await running;
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain('0 created, 0 updated, 6 unchanged');
+    console.log(`run followed through a brief restart: ${Math.round((Date.now() - downAt) / 1000)} s from the stop to the report`);
   }, 150_000);
 
   it('stops following after --reconnect-for with exit 3, naming how to follow the run later', async () => {

@@ -8,12 +8,15 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { writeReferenceData, writeTemplateFile } from '../../bench/template-file-writer.js';
 import { startWorkerProcess, type WorkerProcess } from '../../bench/worker-process.js';
 import { parseConfig } from '../../src/config/load-config.js';
+import { connectDatabase } from '../../src/db/connect.js';
+import { migrateToLatest } from '../../src/db/migrate.js';
 import { planFlow, runKey, runWorkflowId } from '../../src/config/flow-plan.js';
 import { APPROVE_DELETIONS_SIGNAL } from '../../src/domain/deletion-signals.js';
 import type { RunProgress, RunReport } from '../../src/domain/run-types.js';
 import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
 import { customerContent } from '../support/content-tables.js';
 import { startSyncHarness } from '../support/sync-harness.js';
+import { startPrivatePostgres } from '../support/private-postgres.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /**
@@ -159,6 +162,30 @@ flows:
     console.log(`fault: worker SIGKILL while waiting for approval: ${((Date.now() - started) / 1000).toFixed(1)} s, undisturbed ${(undisturbed.secondMs / 1000).toFixed(1)} s`);
     expect(report.deletion).toMatchObject({ status: 'approved', markedMissing: CUSTOMERS - SECOND_SNAPSHOT_CUSTOMERS });
     expect(await customerContent(db)).toEqual(undisturbed.second);
+  }, 180_000);
+
+  it('a PostgreSQL restart in the middle of merging', async () => {
+    const pg = await startPrivatePostgres();
+    const db = connectDatabase({ url: pg.url, max: 2 });
+    try {
+      await migrateToLatest(db.db);
+      const queue = 'faults-pg-restart';
+      const w = await startWorkerProcess({ databaseUrl: pg.url, temporalAddress: inject('temporalAddress'), taskQueue: queue, configFile });
+      workers.push(w);
+      const started = Date.now();
+      const handle = await startFile(queue, FIRST);
+      const at = await waitFor(handle, 'merging', (p) => p.phase === 'merging' && p.chunksDone >= 3);
+      await pg.restart(2_000);
+      const report = await handle.result();
+      const ms = Date.now() - started;
+      console.log(`fault: PostgreSQL restarted (down 2 s) at chunk ${at.chunksDone}: ${(ms / 1000).toFixed(1)} s, undisturbed ${(undisturbed.firstMs / 1000).toFixed(1)} s, +${((ms - undisturbed.firstMs) / 1000).toFixed(1)} s`);
+      expect(report.totals).toEqual(undisturbed.firstTotals);
+      expect(await customerContent(db)).toEqual(undisturbed.first);
+      await w.stop();
+    } finally {
+      await db.destroy();
+      await pg.stop();
+    }
   }, 180_000);
 
   it('every activity’s completion lost once, after its work committed', async () => {

@@ -95,6 +95,36 @@ describe('custsync import: a bulk upsert by source id from CSV', () => {
     expect(await h.db.db.selectFrom('customers').select('id').where('source_id', '=', 'P-99').execute()).toEqual([]);
   });
 
+  it('imports as another connector, previews with --dry-run, reads a UTF-8 BOM, and leaves aspects without columns as they are', async () => {
+    const bom = join(dir, 'bom.csv');
+    writeFileSync(bom, `\uFEFF${HEADER}\nE-1,COMPANY,,,Ørsted Lager AS,lager@example.no,Havnegata 9,Ålesund,NO,NO123,\n`);
+    const dry = await importFile(bom, '--as', 'erp', '--dry-run');
+    expect(dry.code).toBe(0);
+    expect(dry.report).toMatchObject({ dryRun: true, totals: { created: 1 } });
+    expect(await h.db.db.selectFrom('customers').select('id').where('source_id', '=', 'E-1').execute()).toEqual([]);
+
+    const real = await importFile(bom, '--as', 'erp');
+    expect(real.report!.totals).toMatchObject({ created: 1, rejected: 0 });
+    const e1 = await h.db.db.selectFrom('customers').selectAll().where('source_id', '=', 'E-1').executeTakeFirstOrThrow();
+    expect(e1).toMatchObject({ source_connector: 'erp', company_name: 'Ørsted Lager AS' });
+
+    // A file with only a name column changes the name and nothing else.
+    const nameOnly = join(dir, 'name-only.csv');
+    writeFileSync(nameOnly, 'source_id,company_name\nE-1,Ørsted Lager ASA\n');
+    const renamed = await importFile(nameOnly, '--as', 'erp');
+    expect(renamed.report!.totals).toMatchObject({ updated: 1 });
+    const after = await h.db.db.selectFrom('customers').selectAll().where('id', '=', e1.id).executeTakeFirstOrThrow();
+    expect(after.company_name).toBe('Ørsted Lager ASA');
+    const [addresses, attributes, details] = await Promise.all([
+      h.db.db.selectFrom('addresses').select(['line1', 'city']).where('customer_id', '=', e1.id).execute(),
+      h.db.db.selectFrom('customer_attributes').select(['key', 'value']).where('customer_id', '=', e1.id).execute(),
+      h.db.db.selectFrom('customer_contact_details').select(['kind', 'value']).where('customer_id', '=', e1.id).execute(),
+    ]);
+    expect(addresses).toEqual([{ line1: 'Havnegata 9', city: 'Ålesund' }]);
+    expect(attributes).toEqual([{ key: 'vatNumber', value: 'NO123' }]);
+    expect(details).toEqual([{ kind: 'email', value: 'lager@example.no' }]);
+  });
+
   it('refuses a file whose header is not the import layout, before starting anything', async () => {
     const file = join(dir, 'bad-header.csv');
     writeFileSync(file, 'source_id,frist_name,shoe_size\nP-1,Kari,38\n');

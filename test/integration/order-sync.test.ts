@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
@@ -33,9 +34,18 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     oms.privateCustomers.set('P1', { customerId: 'P1', firstName: 'Kari', lastName: 'Nordmann', email: 'kari@example.no' });
     oms.privateCustomers.set('P2', { customerId: 'P2', firstName: 'Per', lastName: 'Hansen' });
     oms.businessCustomers.set('B1', { customerId: 'B1', name: 'Fjord AS', taxId: 'NO1' });
+    const loyalty = join(mkdtempSync(join(tmpdir(), 'custsync-order-')), 'loyalty.jsonl');
+    writeFileSync(loyalty, `${JSON.stringify({ externalId: 'P1', customerAttributes: [{ key: 'segment', value: 'gold' }] })}\n`);
     rawConfig = {
-      connectors: { oms: { type: 'oms', baseUrl: oms.baseUrl } },
-      flows: { shop: { source: { type: 'connector', connector: 'oms', aspects: ASPECTS }, schedule: false } },
+      connectors: { oms: { type: 'oms', baseUrl: oms.baseUrl }, feed: { type: 'http', baseUrl: oms.baseUrl }, loyalty: { type: 'jsonl-file', path: loyalty } },
+      flows: {
+        shop: {
+          source: { type: 'connector', connector: 'oms', aspects: ASPECTS },
+          enrichments: [{ connector: 'loyalty', aspects: ['customerAttributes'], matchBy: 'sourceId' }],
+          schedule: false,
+        },
+        feed: { source: { type: 'connector', connector: 'feed', aspects: ['name'] }, schedule: false },
+      },
     };
     h = await startSyncHarness(rawConfig);
     server = buildWebhookServer({
@@ -105,6 +115,11 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     const unknown = await post({ eventId: 'evt-x', customerId: 'P2', connector: 'crm' });
     expect(unknown.status).toBe(422);
     expect(((await unknown.json()) as { error: string }).error).toMatch(/unknown connector "crm"/);
+    // An http connector lists customers but cannot look one up: an order cannot name a customer of it.
+    const noLookup = await post({ eventId: 'evt-feed', customerId: 'P2', connector: 'feed' });
+    expect(noLookup.status).toBe(422);
+    expect(((await noLookup.json()) as { error: string }).error).toMatch(/connector feed .*cannot look .*up.*use a connector with lookup/s);
+    expect(await h.db.db.selectFrom('order_events').select('event_id').where('event_id', '=', 'evt-feed').execute()).toEqual([]);
   });
 
   it('updates a known customer that changed, and writes nothing for one that did not', async () => {
@@ -169,6 +184,11 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     expect(result.stdout).toMatch(/customers: 1 merged — 1 created/);
     const again = await custsync(['order', 'oms', 'P2', '--event-id', 'evt-cli-1', '--json', '--config', file], env);
     expect(JSON.parse(again.stdout)).toMatchObject({ status: 'duplicate', eventId: 'evt-cli-1' });
+    // An event the webhook took first is a duplicate for the CLI too: one id, one run, whichever way it comes.
+    expect((await post({ eventId: 'evt-both', customerId: 'P1' })).status).toBe(202);
+    const viaWebhook = await reportOf('evt-both');
+    const viaCli = await custsync(['order', 'oms', 'P1', '--event-id', 'evt-both', '--json', '--config', file], env);
+    expect(JSON.parse(viaCli.stdout)).toEqual({ status: 'duplicate', eventId: 'evt-both', runId: viaWebhook.runId });
     const refused = await custsync(['order', 'nope', 'P2', '--config', file], env);
     expect(refused.code).toBe(1);
     expect(refused.stderr).toMatch(/unknown connector "nope"/);
@@ -208,6 +228,29 @@ describe('order-triggered sync through the webhook and the CLI', () => {
       child.kill('SIGTERM');
     }
     expect(await exited).toBe(0);
+  });
+
+  it('runs beside a full run of its flow, reads only the source step and never deletes', async () => {
+    oms.privateCustomers.set('P4', { customerId: 'P4', firstName: 'Liv', lastName: 'Berg' });
+    // The full run lists slowly; the order for P4 is synced meanwhile.
+    oms.latencyMs = 400;
+    const full = await h.start('shop');
+    try {
+      expect((await post({ eventId: 'evt-beside', customerId: 'P4' })).status).toBe(202);
+      const order = await reportOf('evt-beside');
+      expect((await full.describe()).status.name).toBe('RUNNING');
+      expect(order).toMatchObject({ status: 'completed', totals: { created: 1 } });
+      expect(order.steps.map((s) => s.connector)).toEqual(['oms']);
+      expect(order.deletion).toBeUndefined();
+    } finally {
+      oms.latencyMs = 0;
+    }
+    const report = await full.result();
+    expect(report.status).toBe('completed');
+    expect(report.steps.map((s) => s.connector)).toEqual(['oms', 'loyalty']);
+    // The order run read one customer: nobody else became missing because of it.
+    const missing = await h.db.db.selectFrom('customers').select('source_id').where('missing_since', 'is not', null).execute();
+    expect(missing).toEqual([]);
   });
 });
 

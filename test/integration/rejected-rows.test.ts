@@ -127,6 +127,16 @@ describe('a customer with a rejected row is left as it was', () => {
       const c1003 = await h.db.db.selectFrom('customers').select(['missing_since', 'deleted_at']).where('source_id', '=', 'C1003').executeTakeFirstOrThrow();
       expect(c1003).toEqual({ missing_since: null, deleted_at: null });
     });
+
+    it('marks nothing missing from a full snapshot whose run fails', async () => {
+      writeFileSync(join(inbox, 'customer_20261101T070000.txt'), 'name|code\nAcme|C1001\n');
+      const failed = await h.run('erp').catch((error: unknown) => error as Error);
+      expect(failed).toBeInstanceOf(Error);
+      const missing = await h.db.db.selectFrom('customers').select('source_id').where('missing_since', 'is not', null).execute();
+      expect(missing).toEqual([]);
+      const marked = await h.db.db.selectFrom('change_log').select('change').where('change', 'in', ['missing', 'deleted']).execute();
+      expect(marked).toEqual([]);
+    });
   });
 });
 

@@ -112,7 +112,29 @@ describe('flat files on an SFTP server', () => {
     const report = await sftpHarness.run('password');
     expect(report.status).toBe('completed');
     expect(report.steps[0]!.inputs).toEqual([SNAPSHOT, DELTA]);
-    expect(report.totals.created).toBeGreaterThan(0);
+    expect(report.totals).toMatchObject({ created: 5, rejected: 0 });
+    const stored = await sftpHarness.db.db
+      .selectFrom('customers')
+      .innerJoin('addresses', 'addresses.customer_id', 'customers.id')
+      .select(['customers.source_id', 'customers.company_name', 'addresses.code', 'addresses.line2', 'addresses.city'])
+      .where('customers.source_connector', '=', 'password')
+      .orderBy('customers.source_id')
+      .orderBy('addresses.code')
+      .execute();
+    // As the sample files say: the delta gives C1001 "Floor 4" and a Chicago address, and adds C1005.
+    expect(stored.filter((r) => r.source_id === 'C1001').map((r) => [r.code, r.line2, r.city])).toEqual([
+      ['B-1001', 'Floor 4', 'New York'],
+      ['S-1001-01', null, 'New York'],
+      ['S-1001-02', null, 'Boston'],
+      ['S-1001-03', null, 'Chicago'],
+    ]);
+    expect([...new Set(stored.map((r) => `${r.source_id} ${r.company_name}`))]).toEqual([
+      'C1001 Acme Boutique',
+      'C1002 Nordic Style AB',
+      'C1003 Tokyo Select K.K.',
+      'C1004 Smith & Sons "Outfitters"',
+      'C1005 Windy Peak Outdoor',
+    ]);
     expect(readdirSync(folders.password!)).toEqual(['archive']);
     expect(readdirSync(join(folders.password!, 'archive')).sort()).toEqual([SNAPSHOT, DELTA].sort());
     expect(readdirSync(join(work, 'downloads-password'))).toEqual([]);

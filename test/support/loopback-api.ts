@@ -7,6 +7,8 @@ export interface ApiAnswer {
   body?: unknown;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Send the headers and half the body, then reset the connection (a network fault mid-transfer). */
+  reset?: boolean;
 }
 
 /** A real HTTP server on 127.0.0.1 whose answers a test scripts; it records every request. */
@@ -23,8 +25,13 @@ export async function startLoopbackApi(answer: (url: URL, req: IncomingMessage) 
     requests.push({ url, headers: req.headers });
     const a = answer(url, req);
     const send = () => {
+      const body = typeof a.body === 'string' ? a.body : JSON.stringify(a.body ?? null);
       res.writeHead(a.status ?? 200, { 'content-type': 'application/json', ...a.headers });
-      res.end(typeof a.body === 'string' ? a.body : JSON.stringify(a.body ?? null));
+      if (a.reset) {
+        res.write(body.slice(0, Math.floor(body.length / 2)), () => res.socket?.resetAndDestroy());
+        return;
+      }
+      res.end(body);
     };
     if (a.delayMs) setTimeout(send, a.delayMs);
     else send();

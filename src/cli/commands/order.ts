@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import type { Client } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import type { CustsyncConfig } from '../../config/config-schema.js';
 import { OrderPlanError, planOrderSync } from '../../config/order-plan.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
@@ -8,7 +8,7 @@ import type { RunReport } from '../../domain/run-types.js';
 import { CliError } from '../cli-error.js';
 import { formatReport } from '../format-report.js';
 import { orderRunOutcome, submitOrderEvent } from '../orders/submit-order-event.js';
-import { reportOrExit } from './run-flow.js';
+import { connectTemporal, reportOrExit } from './run-flow.js';
 
 export const orderHelp = `Syncs the customer an order references, as an order event would: the flow
 whose source is <connector> looks <externalId> up there; an unknown customer is
@@ -59,7 +59,14 @@ export async function syncOrder(
     if (options.json) console.log(JSON.stringify(submitted));
     return undefined;
   }
-  const done = await orderRunOutcome(client, database.db, eventId, 120_000, { reconnectForMs: options.reconnectForMs, say });
+  const followConnection = await connectTemporal(temporal, { quickRetries: true });
+  const done = await orderRunOutcome(
+    new Client({ connection: followConnection, namespace: temporal.namespace }),
+    database.db,
+    eventId,
+    120_000,
+    { reconnectForMs: options.reconnectForMs, say },
+  ).finally(() => followConnection.close().catch(() => undefined));
   if (!done) {
     throw new CliError(
       `no run took event ${eventId} within 2 minutes; is a worker polling task queue "${temporal.taskQueue}"? (custsync worker)`,

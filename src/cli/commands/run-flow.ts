@@ -1,4 +1,4 @@
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, defaultGrpcRetryOptions, makeGrpcRetryInterceptor, type WorkflowHandle } from '@temporalio/client';
 import { defaultPayloadConverter } from '@temporalio/common';
 import type { CustsyncConfig } from '../../config/config-schema.js';
 import { planFlow, runKey, runSummary, runWorkflowId } from '../../config/flow-plan.js';
@@ -111,7 +111,10 @@ export async function startAndFollowRun(options: StartRunOptions): Promise<RunRe
     }
   };
   let staging: Promise<void> | undefined;
-  const outcome = await followRun(handle, {
+  // Followed on a connection of its own whose calls retry only briefly: the follower says at once when Temporal is gone.
+  const followConnection = await connectTemporal(options.temporal, { quickRetries: true });
+  const followed = new Client({ connection: followConnection, namespace: options.temporal.namespace }).workflow.getHandle(workflowId);
+  const outcome = await followRun(followed, {
     reconnectForMs: options.reconnectForMs,
     stopAtApproval: options.stopAtApproval,
     say,
@@ -133,6 +136,7 @@ export async function startAndFollowRun(options: StartRunOptions): Promise<RunRe
     },
   });
   await staging;
+  await followConnection.close().catch(() => undefined);
   if (live) process.stderr.write('\r\x1b[K');
   const report = reportOrExit(workflowId, outcome);
   console.log(options.json ? JSON.stringify(report, null, 2) : formatReport(report));
@@ -185,9 +189,18 @@ async function stagedSoFar(handle: WorkflowHandle): Promise<number | undefined> 
   return undefined;
 }
 
-export async function connectTemporal(settings: TemporalSettings): Promise<Connection> {
+/**
+ * Connects to Temporal for a command. `quickRetries` gives each call only a few quick retries
+ * (about a second) instead of the client's default (about 25 s), for callers that retry
+ * themselves and want to say so sooner, such as {@link followRun}.
+ */
+export async function connectTemporal(settings: TemporalSettings, options: { quickRetries?: boolean } = {}): Promise<Connection> {
   try {
-    return await Connection.connect({ address: settings.address, connectTimeout: '5 seconds' });
+    return await Connection.connect({
+      address: settings.address,
+      connectTimeout: '5 seconds',
+      ...(options.quickRetries ? { interceptors: [makeGrpcRetryInterceptor(defaultGrpcRetryOptions({ maxAttempts: 4 }))] } : {}),
+    });
   } catch (error) {
     throw new CliError(
       `cannot reach Temporal at ${settings.address} (${(error as Error).message}); ` +

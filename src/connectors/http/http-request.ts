@@ -28,7 +28,7 @@ function retryAfterMs(header: string | null): number {
   return Number.isNaN(date) ? 1_000 : Math.max(0, date - Date.now());
 }
 
-/** A JSON response: its status (2xx, or 404 when the caller accepts it), body and headers. */
+/** A JSON response: its status (2xx, or 404/409 when the caller accepts it), body and headers. */
 export interface JsonResponse {
   status: number;
   body: unknown;
@@ -39,12 +39,12 @@ export interface JsonResponse {
  * Sends a request and reads a JSON answer. 429 → RetryLaterError (after Retry-After); 5xx,
  * timeouts and network errors → plain errors (retried with backoff); other 4xx and bodies
  * that are not JSON → InputError (no retry), with the method, status and endpoint; 404 is
- * returned instead when `notFound: 'answer'`. Never a header in a message.
+ * returned instead when `notFound: 'answer'`, 409 when `conflict: 'answer'`. Never a header in a message.
  */
 export async function requestJson(
   method: 'GET' | 'POST' | 'PUT',
   url: URL,
-  options: HttpRequestOptions & { body?: unknown; notFound?: 'answer' | 'fail' },
+  options: HttpRequestOptions & { body?: unknown; notFound?: 'answer' | 'fail'; /** Return a 409 instead of failing. */ conflict?: 'answer' | 'fail' },
 ): Promise<JsonResponse> {
   const where = `connector ${options.connector}: ${method} ${endpointOf(url)}`;
   let response: Response;
@@ -73,9 +73,9 @@ export async function requestJson(
     await response.body?.cancel();
     throw new Error(`${where}: ${response.status} ${response.statusText}`);
   }
-  if (response.status === 404 && options.notFound === 'answer') {
+  if ((response.status === 404 && options.notFound === 'answer') || (response.status === 409 && options.conflict === 'answer')) {
     await response.body?.cancel();
-    return { status: 404, body: undefined, headers: response.headers };
+    return { status: response.status, body: undefined, headers: response.headers };
   }
   if (!response.ok) {
     const text = redact((await response.text()).slice(0, 200), options.secrets);

@@ -113,8 +113,13 @@ export function createOmsConnector(name: string, config: OmsConnectorConfig): Co
       const collection = collections.find((c) => c.type === customer.type);
       if (!collection) throw new InputError(`connector ${name} does not take ${customer.type} customers (customerTypes)`);
       const body = customer.type === 'PERSON' ? toOmsPrivateCustomer(customer, config) : toOmsBusinessCustomer(customer, config);
-      const method = customer.externalId ? 'PUT' : 'POST';
-      const answer = await requestJson(method, url(collection.path), { ...request(), body });
+      let method: 'POST' | 'PUT' = customer.externalId ? 'PUT' : 'POST';
+      let answer = await requestJson(method, url(collection.path), { ...request(), body, conflict: method === 'POST' ? 'answer' : 'fail' });
+      if (answer.status === 409 && method === 'POST') {
+        // The OMS has this id already: a create whose answer was lost (a worker stopped mid-push). Update it instead.
+        method = 'PUT';
+        answer = await requestJson(method, url(collection.path), { ...request(), body });
+      }
       const parsed = pushAnswerSchema.safeParse(answer.body);
       if (!parsed.success && answer.body !== undefined) {
         throw new InputError(

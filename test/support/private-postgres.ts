@@ -1,0 +1,60 @@
+import { execFile } from 'node:child_process';
+import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { freePort } from '../../src/tooling/free-port.js';
+
+const run = promisify(execFile);
+
+/** A PostgreSQL cluster a test starts for itself, so that restarting it disturbs no other test. */
+export interface PrivatePostgres {
+  /** `postgres://…` of its `postgres` database (trust authentication on 127.0.0.1). */
+  url: string;
+  /** Stops the server at once (as a crash would: `immediate`), waits `downMs`, starts it again on the same port. */
+  restart(downMs: number): Promise<void>;
+  stop(): Promise<void>;
+}
+
+/** The newest server binaries of Debian's packaging (scripts/ensure-postgres.sh installs them). */
+function binaries(): string {
+  const versions = readdirSync('/usr/lib/postgresql').sort((a, b) => Number(b) - Number(a));
+  if (versions.length === 0) throw new Error('no PostgreSQL under /usr/lib/postgresql: run scripts/ensure-postgres.sh');
+  return join('/usr/lib/postgresql', versions[0]!, 'bin');
+}
+
+/** Runs a server binary as the `postgres` user (PostgreSQL refuses to run as root). */
+async function asPostgres(command: string, args: string[]): Promise<void> {
+  if (process.getuid?.() === 0) await run('runuser', ['-u', 'postgres', '--', command, ...args]);
+  else await run(command, args);
+}
+
+/** Creates and starts a throw-away cluster on a free loopback port. */
+export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+  const bin = binaries();
+  const dir = mkdtempSync(join(tmpdir(), 'custsync-pg-'));
+  if (process.getuid?.() === 0) {
+    const { stdout } = await run('id', ['-u', 'postgres']);
+    const { stdout: gid } = await run('id', ['-g', 'postgres']);
+    chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
+  }
+  const data = join(dir, 'data');
+  const port = await freePort();
+  await asPostgres(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
+  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
+  const start = () => asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  const stop = (mode: 'immediate' | 'fast') => asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', 'stop']);
+  await start();
+  return {
+    url: `postgres://postgres@127.0.0.1:${port}/postgres`,
+    async restart(downMs) {
+      await stop('immediate');
+      await new Promise((resolve) => setTimeout(resolve, downMs));
+      await start();
+    },
+    async stop() {
+      await stop('fast').catch(() => undefined);
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+}
