@@ -118,6 +118,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
             db.selectFrom('external_ids').select(['connector', 'external_id']).where('customer_id', 'in', toMerge).execute(),
           ]);
     const current = new Map(currentRows.map((c) => [c.id, c as unknown as CurrentCustomer]));
+    for (const [id, adopted] of await createdMeanwhile(db, input, toMerge, current, staged.rows)) current.set(id, adopted);
     const known = new Set(knownIds.map((k) => `${k.connector}\u0000${k.external_id}`));
     const byCustomer = new Map<string, StagedRow[]>();
     for (const row of staged.rows) {
@@ -193,12 +194,14 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
         continue;
       }
 
+      // A customer another run created meanwhile (an order run, say) is updated under its id.
+      const target = existing?.id ?? id;
       for (const row of rows) {
         const connector = steps[row.step_index]!.connector;
         const key = `${connector}\u0000${row.external_id}`;
         if (!known.has(key)) {
           known.add(key);
-          writes.externalIds.push({ connector, external_id: row.external_id, customer_id: id, run_id: runId });
+          writes.externalIds.push({ connector, external_id: row.external_id, customer_id: target, run_id: runId });
         }
       }
 
@@ -209,12 +212,12 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       }
       if (existing) {
         totals.updated++;
-        writes.updatedIds.push(id);
+        writes.updatedIds.push(target);
       } else {
         totals.created++;
       }
       writtenSourceIds.push(existing?.source_id ?? sourceRecord!.externalId);
-      addCustomerWrite(writes, id, merged, {
+      addCustomerWrite(writes, target, merged, {
         sourceConnector: existing?.source_connector ?? sourceConnector!,
         sourceId: existing?.source_id ?? sourceRecord!.externalId,
         contentHash: hash,
@@ -225,7 +228,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       if (input.dryRun) {
         previews.push({
           run_id: runId,
-          customer_id: id,
+          customer_id: target,
           source_id: existing?.source_id ?? sourceRecord!.externalId,
           change: existing ? 'update' : 'create',
           diff: diffCustomers(existing?.merged, merged),
@@ -233,7 +236,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       }
       writes.changes.push({
         run_id: runId,
-        customer_id: id,
+        customer_id: target,
         change: existing ? 'updated' : 'created',
         // A created customer's content is the customer itself; only updates carry a field diff.
         diff: existing ? diffCustomers(existing.merged, merged) : [],
@@ -265,4 +268,32 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     }
     return { lastCustomerId: ids[ids.length - 1]!, totals };
   };
+}
+
+/**
+ * New customers of this chunk (no row under the id the match gave them) that another run
+ * created meanwhile under its own id — an order run syncing the same customer, say: the
+ * customer with the same source id. Merging then updates that customer instead of creating
+ * a second one with the same source id.
+ */
+async function createdMeanwhile(
+  db: ActivityDeps['db'],
+  input: MergeChunkInput,
+  toMerge: readonly string[],
+  current: ReadonlyMap<string, CurrentCustomer>,
+  staged: readonly StagedRow[],
+): Promise<Map<string, CurrentCustomer>> {
+  const adopted = new Map<string, CurrentCustomer>();
+  if (input.source !== 'connector') return adopted;
+  const missing = new Set(toMerge.filter((id) => !current.has(id)));
+  const sourceIdOf = new Map(staged.filter((r) => r.step_index === 0 && missing.has(r.customer_id)).map((r) => [r.external_id, r.customer_id]));
+  if (sourceIdOf.size === 0) return adopted;
+  const rows = await db
+    .selectFrom('customers')
+    .select(['id', 'merged', 'content_hash', 'source_connector', 'source_id', 'created_run_id'])
+    .where('source_connector', '=', input.steps[0]!.connector)
+    .where('source_id', 'in', [...sourceIdOf.keys()])
+    .execute();
+  for (const row of rows) adopted.set(sourceIdOf.get(row.source_id)!, row as unknown as CurrentCustomer);
+  return adopted;
 }

@@ -20,6 +20,8 @@ export interface OmsRequest {
   query: URLSearchParams;
   headers: IncomingMessage['headers'];
   body: unknown;
+  /** When it arrived (ms since the epoch). */
+  at: number;
 }
 
 /**
@@ -42,6 +44,8 @@ export interface LocalOms {
   assignIds: 'generate' | 'keep';
   /** Every answer waits this long (a remote API's latency); default 0. */
   latencyMs: number;
+  /** The most requests it was answering at once so far. */
+  maxInFlight: number;
   close(): Promise<void>;
 }
 
@@ -64,6 +68,7 @@ export async function startLocalOms(options: { apiKey?: string; port?: number } 
     requests: [],
     assignIds: 'generate',
     latencyMs: 0,
+    maxInFlight: 0,
     fail(fault) {
       faults.push({ times: 1, ...fault });
     },
@@ -77,7 +82,7 @@ export async function startLocalOms(options: { apiKey?: string; port?: number } 
     const method = req.method ?? 'GET';
     const body = await readBody(req).catch(() => 'not json');
     const path = url.pathname.replace(/^\/api/, '');
-    oms.requests.push({ method, path, query: url.searchParams, headers: req.headers, body });
+    oms.requests.push({ method, path, query: url.searchParams, headers: req.headers, body, at: Date.now() });
     const send = (status: number, answer?: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(answer === undefined ? '' : typeof answer === 'string' ? answer : JSON.stringify(answer));
@@ -122,7 +127,10 @@ export async function startLocalOms(options: { apiKey?: string; port?: number } 
     return send(405, { error: 'method not allowed' });
   };
 
+  let inFlight = 0;
   const server = createServer((req, res) => {
+    oms.maxInFlight = Math.max(oms.maxInFlight, ++inFlight);
+    res.once('close', () => inFlight--);
     handle(req, res).catch((error: unknown) => {
       res.writeHead(500);
       res.end(String(error));

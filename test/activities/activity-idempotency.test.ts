@@ -130,4 +130,13 @@ describe('activities are idempotent and resume from their heartbeat', () => {
     expect(processed.map((p) => p.name)).toEqual([SNAPSHOT]);
     expect(await run(acts.selectInputs, { runId: 'run-b', stepIndex: 0, connector: 'erp' })).toEqual([]);
   });
+
+  it('merges into a customer another run created meanwhile, never creating it twice', async () => {
+    // run-b matched the four customers as new before run-a created them; run-b merges only now.
+    const before = await db.db.selectFrom('customers').select(['id', 'source_id']).orderBy('source_id').execute();
+    const late = await run(acts.mergeChunk, { runId: 'run-b', steps: plan_.steps, source: 'connector', afterCustomerId: '', limit: 10, fromMergeSet: true });
+    expect(late.totals).toMatchObject({ customers: 4, created: 0 });
+    expect(late.totals.updated + late.totals.unchanged).toBe(4);
+    expect(await db.db.selectFrom('customers').select(['id', 'source_id']).orderBy('source_id').execute()).toEqual(before);
+  });
 });

@@ -24,9 +24,12 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
  * own, and the customers stored afterwards are compared, canonically (keyed by source id, run
  * ids and times left out), with those of an undisturbed run. Each case prints what the fault cost.
  */
-const CUSTOMERS = 1500;
+/** Customers of the first snapshot; `npm run faults -- --customers N` sets another size. */
+const CUSTOMERS = Number(process.env.CUSTSYNC_FAULT_CUSTOMERS ?? 1500);
 /** The second, full snapshot lacks a fifth of the customers: more than the 10% threshold, so the run waits for approval. */
-const SECOND_SNAPSHOT_CUSTOMERS = 1200;
+const SECOND_SNAPSHOT_CUSTOMERS = Math.round(CUSTOMERS * 0.8);
+/** How long one case may take (the suite's size: 3 minutes). */
+const CASE_TIMEOUT_MS = Number(process.env.CUSTSYNC_FAULT_TIMEOUT_MS ?? 180_000);
 const MAX_EXTRA_AFTER_KILL_MS = 30_000;
 const ASPECTS = ['name', 'addresses', 'contactPersons', 'customerAttributes', 'customerContactDetails', 'addressAttributes', 'addressContactDetails'];
 
@@ -104,7 +107,7 @@ flows:
     undisturbed.secondMs = Date.now() - started;
     undisturbed.second = await customerContent(db);
     await w.stop();
-  }, 240_000);
+  }, CASE_TIMEOUT_MS + 60_000);
   afterAll(async () => {
     for (const w of workers) w.kill();
     await connection?.close();
@@ -137,15 +140,15 @@ flows:
     expect(ms - undisturbed.firstMs).toBeLessThanOrEqual(MAX_EXTRA_AFTER_KILL_MS);
   }
 
-  it('SIGKILL of the worker while staging', () => killFirstRunWhen('staging', (p) => p.phase === 'staging'), 180_000);
+  it('SIGKILL of the worker while staging', () => killFirstRunWhen('staging', (p) => p.phase === 'staging'), CASE_TIMEOUT_MS);
 
   it('SIGKILL of the worker while matching', () =>
     killFirstRunWhen('matching', (p) => {
       if (p.phase === 'merging' || p.phase === 'checking-deletions' || p.phase === 'finishing') throw new Error(`matching passed unseen (now ${p.phase})`);
       return p.phase === 'matching';
-    }), 180_000);
+    }), CASE_TIMEOUT_MS);
 
-  it('SIGKILL of the worker while merging', () => killFirstRunWhen('merging', (p) => p.phase === 'merging' && p.chunksDone >= 3), 180_000);
+  it('SIGKILL of the worker while merging', () => killFirstRunWhen('merging', (p) => p.phase === 'merging' && p.chunksDone >= 3), CASE_TIMEOUT_MS);
 
   it('SIGKILL of the worker while the run waits for a deletion approval', async () => {
     const db = await database();
@@ -162,7 +165,7 @@ flows:
     console.log(`fault: worker SIGKILL while waiting for approval: ${((Date.now() - started) / 1000).toFixed(1)} s, undisturbed ${(undisturbed.secondMs / 1000).toFixed(1)} s`);
     expect(report.deletion).toMatchObject({ status: 'approved', markedMissing: CUSTOMERS - SECOND_SNAPSHOT_CUSTOMERS });
     expect(await customerContent(db)).toEqual(undisturbed.second);
-  }, 180_000);
+  }, CASE_TIMEOUT_MS);
 
   it('a PostgreSQL restart in the middle of merging', async () => {
     const pg = await startPrivatePostgres();
@@ -186,7 +189,7 @@ flows:
       await db.destroy();
       await pg.stop();
     }
-  }, 180_000);
+  }, CASE_TIMEOUT_MS);
 
   it('every activity’s completion lost once, after its work committed', async () => {
     const lost = new Set<string>();
@@ -222,5 +225,5 @@ flows:
     } finally {
       await h.close();
     }
-  }, 240_000);
+  }, CASE_TIMEOUT_MS + 60_000);
 });

@@ -232,8 +232,8 @@ describe('order-triggered sync through the webhook and the CLI', () => {
 
   it('runs beside a full run of its flow, reads only the source step and never deletes', async () => {
     oms.privateCustomers.set('P4', { customerId: 'P4', firstName: 'Liv', lastName: 'Berg' });
-    // The full run lists slowly; the order for P4 is synced meanwhile.
-    oms.latencyMs = 400;
+    // The full run lists slowly; the order for P4 is synced meanwhile, while the full run has P4 staged as a new customer.
+    oms.latencyMs = 1_000;
     const full = await h.start('shop');
     try {
       expect((await post({ eventId: 'evt-beside', customerId: 'P4' })).status).toBe(202);
@@ -248,6 +248,10 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     const report = await full.result();
     expect(report.status).toBe('completed');
     expect(report.steps.map((s) => s.connector)).toEqual(['oms', 'loyalty']);
+    // Both runs had P4; the one that merged second updated the customer the first created: one P4.
+    expect(await h.db.db.selectFrom('customers').select('id').where('source_id', '=', 'P4').execute()).toHaveLength(1);
+    const attempts = ((await full.fetchHistory()).events ?? []).map((e) => e.activityTaskStartedEventAttributes?.attempt ?? 1);
+    expect(Math.max(...attempts)).toBe(1);
     // The order run read one customer: nobody else became missing because of it.
     const missing = await h.db.db.selectFrom('customers').select('source_id').where('missing_since', 'is not', null).execute();
     expect(missing).toEqual([]);

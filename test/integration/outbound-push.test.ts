@@ -37,6 +37,7 @@ describe('outbound push to an OMS', () => {
   let h: SyncHarness;
   let crmFile: string;
   let heldFile: string;
+  let erpFile: string;
   let rawConfig: object;
   const writeCrm = (...records: object[]) => writeFileSync(crmFile, records.map((r) => JSON.stringify(r)).join('\n') + '\n');
   const idOf = async (connector: string, externalId: string) =>
@@ -63,11 +64,23 @@ describe('outbound push to an OMS', () => {
     throw new Error('pushes did not settle');
   };
   const writes = () => oms.requests.filter((r) => r.method !== 'GET');
+  /** Queues Kari's push with a scripted OMS fault and waits until the pushes settle; her customer id. */
+  const pushKariThrough = async (fault: Parameters<LocalOms['fail']>[0], runId: string) => {
+    oms.requests.length = 0;
+    const kariId = await idOf('crm', 'K1');
+    oms.fail(fault);
+    await queuePushes(h.db.db, 'oms', [kariId], runId);
+    await wakePushTarget(h.client, h.temporal.taskQueue, 'oms', h.config.push);
+    await settled();
+    return kariId;
+  };
 
   beforeAll(async () => {
     oms = await startLocalOms();
     crmFile = join(mkdtempSync(join(tmpdir(), 'custsync-push-')), 'crm.jsonl');
     writeCrm(KARI, HOLDING, BRANCH);
+    erpFile = join(mkdtempSync(join(tmpdir(), 'custsync-push-erp-')), 'erp.jsonl');
+    writeFileSync(erpFile, JSON.stringify({ externalId: 'SHOP-1', customerContactDetails: [{ kind: 'email', value: 'nina@erp.example' }] }) + '\n');
     heldFile = join(mkdtempSync(join(tmpdir(), 'custsync-push-held-')), 'prospects.jsonl');
     writeFileSync(heldFile, JSON.stringify({ externalId: 'R1', type: 'COMPANY', name: { companyName: 'Reviewed AS' } }) + '\n');
     rawConfig = {
@@ -75,10 +88,17 @@ describe('outbound push to an OMS', () => {
         crm: { type: 'jsonl-file', path: crmFile },
         prospects: { type: 'jsonl-file', path: heldFile },
         oms: { type: 'oms', baseUrl: oms.baseUrl, marketGroupId: 'MG-NO', tenantCountry: 'NO' },
+        erp: { type: 'jsonl-file', path: erpFile },
       },
       flows: {
         crm: { source: { type: 'connector', connector: 'crm', aspects: ASPECTS }, schedule: false, pushTo: ['oms'] },
         shop: { source: { type: 'connector', connector: 'oms', aspects: ASPECTS }, schedule: false, pushTo: ['oms'] },
+        'shop-erp': {
+          source: { type: 'connector', connector: 'oms', aspects: ASPECTS },
+          enrichments: [{ connector: 'erp', aspects: ['customerContactDetails'], matchBy: 'sourceId' }],
+          schedule: false,
+          pushTo: ['oms'],
+        },
         prospects: { source: { type: 'connector', connector: 'prospects', aspects: ['name'] }, schedule: false, reviewNewCustomers: true, pushTo: ['oms'] },
       },
       push: { coalesce: '300ms', idle: '1s', maxAttempts: 3 },
@@ -179,13 +199,13 @@ describe('outbound push to an OMS', () => {
   });
 
   it('retries 5xx with backoff, shows a refused push as failed, and pushes it after push retry', async () => {
-    oms.requests.length = 0;
-    const kariId = await idOf('crm', 'K1');
-    oms.fail({ method: 'PUT', status: 503, times: 2 });
-    await queuePushes(h.db.db, 'oms', [kariId], 'flaky');
-    await wakePushTarget(h.client, h.temporal.taskQueue, 'oms', h.config.push);
-    await settled();
+    const kariId = await pushKariThrough({ method: 'PUT', status: 503, times: 2 }, 'flaky');
     expect(writes().map((r) => r.method)).toEqual(['PUT', 'PUT', 'PUT']);
+    // Backing off: about 1 s, then about 2 s between the attempts.
+    const [first, second, third] = writes().map((r) => r.at);
+    expect(second! - first!).toBeGreaterThanOrEqual(900);
+    expect(third! - second!).toBeGreaterThanOrEqual(1_800);
+    expect(third! - second!).toBeGreaterThan(second! - first!);
     const recordTo = process.env.CUSTSYNC_RECORD_HISTORIES;
     if (recordTo) {
       const history = await h.client.workflow.getHandle(pushWorkflowId('oms')).fetchHistory();
@@ -212,6 +232,40 @@ describe('outbound push to an OMS', () => {
     expect(after).toEqual({ status: 'pushed', last_error: null });
   });
 
+  it('waits as Retry-After says on a 429, then pushes', async () => {
+    const kariId = await pushKariThrough({ method: 'PUT', status: 429, headers: { 'retry-after': '2' } }, 'limited');
+    const [limited, pushed] = writes().map((r) => r.at);
+    expect(writes()).toHaveLength(2);
+    expect(pushed! - limited!).toBeGreaterThanOrEqual(1_900);
+    expect(await h.db.db.selectFrom('customer_pushes').select('status').where('customer_id', '=', kariId).executeTakeFirstOrThrow()).toEqual({ status: 'pushed' });
+  });
+
+  it('marks a push failed once push.maxAttempts attempts failed, with the last error', async () => {
+    const kariId = await pushKariThrough({ method: 'PUT', status: 502, times: 3 }, 'down');
+    expect(writes()).toHaveLength(3);
+    const row = await h.db.db.selectFrom('customer_pushes').select(['status', 'attempts', 'last_error']).where('customer_id', '=', kariId).executeTakeFirstOrThrow();
+    expect(row).toMatchObject({ status: 'failed', attempts: 3 });
+    expect(row.last_error).toMatch(/PUT .*\/Customers\/PrivateCustomers: 502/);
+    oms.clearFaults();
+    await queuePushes(h.db.db, 'oms', [kariId], 'up-again');
+    await wakePushTarget(h.client, h.temporal.taskQueue, 'oms', h.config.push);
+    await settled();
+  });
+
+  it('pushes a few at a time: never more than push.concurrency at once', async () => {
+    const ids = await Promise.all(['K1', 'H1', 'H2', 'H3'].map((code) => idOf('crm', code)));
+    oms.latencyMs = 300;
+    oms.maxInFlight = 0;
+    try {
+      await queuePushes(h.db.db, 'oms', ids, 'all-at-once');
+      await wakePushTarget(h.client, h.temporal.taskQueue, 'oms', { ...h.config.push, concurrency: 2 });
+      await settled();
+    } finally {
+      oms.latencyMs = 0;
+    }
+    expect(oms.maxInFlight).toBe(2);
+  });
+
   it('never echoes a change that came from the OMS back to it', async () => {
     // The OMS now has every customer (pushed above), one of them changed there, and one customer only it has.
     const kariOmsId = (await h.db.db.selectFrom('external_ids').select('external_id').where('connector', '=', 'oms').where('customer_id', '=', await idOf('crm', 'K1')).executeTakeFirstOrThrow()).external_id;
@@ -225,6 +279,17 @@ describe('outbound push to an OMS', () => {
     expect(writes()).toEqual([]);
     const echoes = await h.db.db.selectFrom('customer_pushes').select('customer_id').where('queued_run_id', '=', report.runId).execute();
     expect(echoes).toEqual([]);
+  });
+
+  it('pushes a change another system made to a customer that came from the OMS', async () => {
+    oms.requests.length = 0;
+    const report = await h.run('shop-erp');
+    expect(report.totals.updated).toBe(1);
+    await settled();
+    expect(writes().map((r) => [r.method, (r.body as { customerId: string; email: string }).customerId, (r.body as { email: string }).email])).toEqual([
+      ['PUT', 'SHOP-1', 'nina@erp.example'],
+    ]);
+    expect(oms.privateCustomers.get('SHOP-1')).toMatchObject({ email: 'nina@erp.example' });
   });
 
   it('pushes a customer the data team approves from review', async () => {
