@@ -15,6 +15,7 @@ import {
   MergeConflictError,
   type MergedCustomer,
   type StepContribution,
+  valuesHash,
 } from '../merge/index.js';
 import type { FlowStepPlan, RunTotals } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -189,7 +190,16 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
         // A new customer waits for the data team's review instead of being created.
         totals.held = (totals.held ?? 0) + 1;
         const sourceId = sourceRecord!.externalId;
-        held.push({ flow: input.holdNew.flow, sourceConnector: sourceConnector!, sourceId, merged, contentHash: contentHash(merged), inputHash: inputHashes.get(id)!, runId });
+        held.push({
+          flow: input.holdNew.flow,
+          sourceConnector: sourceConnector!,
+          sourceId,
+          merged,
+          contentHash: contentHash(merged),
+          valuesHash: valuesHash(merged),
+          inputHash: inputHashes.get(id)!,
+          runId,
+        });
         if (input.dryRun) previews.push({ run_id: runId, customer_id: id, source_id: sourceId, change: 'hold', diff: diffCustomers(undefined, merged) });
         continue;
       }

@@ -324,6 +324,8 @@ export interface PendingCustomersTable {
   /** The customer as the holding run merged it: what approval creates. */
   merged: Json;
   content_hash: string;
+  /** Hash of the held customer's values without provenance; null for customers held before it was kept. */
+  values_hash: string | null;
   input_hash: string;
   /** The run whose data is held (the latest that held it). */
   held_run_id: string;

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { MergedCustomer } from './merged-customer.js';
+import { mergedValues } from './merged-values.js';
 
 /**
  * Serializes a value as JSON with every object's keys sorted (by UTF-16 code unit,
@@ -9,6 +10,14 @@ import type { MergedCustomer } from './merged-customer.js';
  */
 export function canonicalJson(value: unknown): string {
   return write(value) ?? 'null';
+}
+
+/**
+ * SHA-256 (hex) of what the customer is, without where its values came from (no provenance):
+ * equal for two merges of the same data in different runs.
+ */
+export function valuesHash(customer: MergedCustomer): string {
+  return createHash('sha256').update(canonicalJson({ type: customer.type, values: mergedValues(customer) })).digest('hex');
 }
 
 /** SHA-256 (hex) of the customer's canonical JSON: equal exactly when the canonical JSON is equal. */

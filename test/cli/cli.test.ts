@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { ScheduleNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
@@ -159,7 +160,16 @@ flows:
       CUSTSYNC_CONFIG: configFile,
     };
   });
-  afterAll(async () => h?.close());
+  afterAll(async () => {
+    // The schedule lives on the shared Temporal server: remove it even when a test failed before doing so.
+    await h?.client.schedule
+      .getHandle('custsync/erp-customers')
+      .delete()
+      .catch((error: unknown) => {
+        if (!(error instanceof ScheduleNotFoundError)) throw error;
+      });
+    await h?.close();
+  });
 
   it('starts a run with a readable workflow id and prints its report', async () => {
     const dry = await custsync(['run', 'erp-customers', '--dry-run'], env);

@@ -79,7 +79,8 @@ describe('order-triggered sync through the webhook and the CLI', () => {
   it('creates an unknown customer fetched from the OMS, and ignores the same event again', async () => {
     const response = await post({ eventId: 'evt-1', customerId: 'P1', orderId: 'O-1', total: 99.5 });
     expect(response.status).toBe(202);
-    expect(await response.json()).toEqual({ status: 'accepted', eventId: 'evt-1', workflowId: orderWorkflowId('oms', 'P1') });
+    // The README's documented id: order/<connector>/<customer id>.
+    expect(await response.json()).toEqual({ status: 'accepted', eventId: 'evt-1', workflowId: 'order/oms/P1' });
     const report = await reportOf('evt-1');
     expect(report).toMatchObject({ status: 'completed', trigger: 'order-event', totals: { created: 1 } });
     const customer = await h.db.db.selectFrom('customers').selectAll().where('source_id', '=', 'P1').executeTakeFirstOrThrow();
@@ -179,7 +180,7 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     const file = writeConfig(JSON.stringify(rawConfig));
     const env = { DATABASE_URL: h.db.url, TEMPORAL_ADDRESS: h.temporal.address, CUSTSYNC_TASK_QUEUE: h.temporal.taskQueue };
     const result = await custsync(['order', 'oms', 'P2', '--event-id', 'evt-cli-1', '--config', file], env);
-    expect(result.stderr).toContain(`event evt-cli-1 → ${orderWorkflowId('oms', 'P2')}`);
+    expect(result.stderr).toContain('event evt-cli-1 → order/oms/P2');
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/customers: 1 merged — 1 created/);
     const again = await custsync(['order', 'oms', 'P2', '--event-id', 'evt-cli-1', '--json', '--config', file], env);

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatPreview } from '../../src/cli/format-preview.js';
 import { formatReport } from '../../src/cli/format-report.js';
@@ -115,5 +116,34 @@ describe('review of new customers', () => {
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('C9999: not held for review in any flow');
     expect(await reviewed.db.db.selectFrom('customers').select('source_id').execute()).toHaveLength(2);
+  });
+
+  it('holds a rejected customer again only when a file brings different data for it', async () => {
+    const statusOf = async () => (JSON.parse((await cli(['review', 'show', 'C1004', '--json'])).stdout) as { status: string }).status;
+    writeSampleVariant(inboxes.reviewed, SNAPSHOT, 'customer_20261101T060000_delta.txt', rowOf('C1004'));
+    expect((await reviewed.run('erp')).totals).toMatchObject({ created: 0 });
+    expect(await statusOf()).toBe('rejected');
+    writeSampleVariant(inboxes.reviewed, SNAPSHOT, 'customer_20261101T070000_delta.txt', rowOf('C1004'), (row) =>
+      row.replace('|Smith & Sons|', '|Smith & Daughters|'),
+    );
+    expect((await reviewed.run('erp')).totals).toMatchObject({ created: 0, held: 1 });
+    expect(await statusOf()).toBe('pending');
+  });
+
+  it('approval creates the customer under the id, provenance and change-log entry of the run that held it', async () => {
+    const held = JSON.parse((await cli(['review', 'show', 'C1005', '--json'])).stdout) as { heldRunId: string };
+    const approved = await cli(['review', 'approve', 'C1005']);
+    expect(approved.code).toBe(0);
+    const id = /created C1005 \(customer ([0-9a-f-]{36})\)/.exec(approved.stdout)![1]!;
+    // The id a sync without review would have given it: derived from the holding run and the source id.
+    const expected = createHash('md5').update(`${held.heldRunId}/C1005`).digest('hex');
+    expect(id.replaceAll('-', '')).toBe(expected);
+    const customer = await reviewed.db.db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirstOrThrow();
+    expect(customer).toMatchObject({ source_connector: 'erp', source_id: 'C1005', created_run_id: held.heldRunId });
+    const provenance = await reviewed.db.db.selectFrom('addresses').select(['connector', 'run_id']).where('customer_id', '=', id).execute();
+    expect(provenance.length).toBeGreaterThan(0);
+    expect(provenance.every((p) => p.connector === 'erp' && p.run_id === held.heldRunId)).toBe(true);
+    const log = await reviewed.db.db.selectFrom('change_log').select(['change', 'run_id']).where('customer_id', '=', id).execute();
+    expect(log).toEqual([{ change: 'created', run_id: held.heldRunId }]);
   });
 });

@@ -12,6 +12,7 @@ import * as customerPushes from './0010-customer-pushes.js';
 import * as connectorCursors from './0011-connector-cursors.js';
 import * as withheldCustomers from './0012-withheld-customers.js';
 import * as subDepartmentRelations from './0013-sub-department-relations.js';
+import * as reviewValuesHash from './0014-review-values-hash.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -28,4 +29,5 @@ export const migrations: Record<string, Migration> = {
   '0011-connector-cursors': connectorCursors,
   '0012-withheld-customers': withheldCustomers,
   '0013-sub-department-relations': subDepartmentRelations,
+  '0014-review-values-hash': reviewValuesHash,
 };

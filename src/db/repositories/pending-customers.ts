@@ -10,6 +10,8 @@ export interface HeldCustomer {
   sourceId: string;
   merged: MergedCustomer;
   contentHash: string;
+  /** What the customer is, without provenance (see `valuesHash`): a rejected customer stays rejected while it is equal. */
+  valuesHash: string;
   inputHash: string;
   runId: string;
 }
@@ -50,6 +52,7 @@ export async function holdCustomers(trx: Transaction<Database>, held: HeldCustom
         status: 'pending' as const,
         merged: JSON.stringify(h.merged),
         content_hash: h.contentHash,
+        values_hash: h.valuesHash,
         input_hash: h.inputHash,
         held_run_id: h.runId,
         first_held_run_id: h.runId,
@@ -62,12 +65,13 @@ export async function holdCustomers(trx: Transaction<Database>, held: HeldCustom
         input_hash: (eb) => eb.ref('excluded.input_hash'),
         held_run_id: (eb) => eb.ref('excluded.held_run_id'),
         held_at: sql`now()`,
-        status: sql`case when pending_customers.status = 'rejected' and pending_customers.content_hash = excluded.content_hash
+        status: sql`case when pending_customers.status = 'rejected' and pending_customers.values_hash = excluded.values_hash
           then 'rejected' else 'pending' end`,
-        decided_at: sql`case when pending_customers.status = 'rejected' and pending_customers.content_hash = excluded.content_hash
+        decided_at: sql`case when pending_customers.status = 'rejected' and pending_customers.values_hash = excluded.values_hash
           then pending_customers.decided_at else null end`,
         customer_id: sql`null`,
         content_hash: (eb) => eb.ref('excluded.content_hash'),
+        values_hash: (eb) => eb.ref('excluded.values_hash'),
       }),
     )
     .execute();
