@@ -6,10 +6,14 @@
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+const ANY_SURROGATE = /[\uD800-\uDFFF]/;
+
 /** Why a string cannot be stored, or undefined when it can. */
 export function unstorableTextReason(text: string): string | undefined {
   const nul = text.indexOf('\u0000');
   if (nul >= 0) return `holds a NUL character (U+0000) at character ${nul + 1}, which the database cannot store`;
+  // Most text has no surrogate at all (nothing outside the Basic Multilingual Plane): the cheap test first.
+  if (!ANY_SURROGATE.test(text)) return undefined;
   const surrogate = UNPAIRED_SURROGATE.exec(text);
   if (surrogate) return `holds an unpaired UTF-16 surrogate at character ${surrogate.index + 1}, which is not text the database can store`;
   return undefined;
@@ -21,8 +25,28 @@ export interface UnstorableValue {
   reason: string;
 }
 
+/** Whether every part of a JSON-like value can be stored: a walk that allocates nothing, for the common case. */
+function isStorable(value: unknown): boolean {
+  if (typeof value === 'string') return unstorableTextReason(value) === undefined;
+  if (typeof value === 'number') return Number.isFinite(value);
+  if (Array.isArray(value)) {
+    for (const item of value) if (!isStorable(item)) return false;
+    return true;
+  }
+  if (value !== null && typeof value === 'object') {
+    for (const key in value) {
+      if (unstorableTextReason(key) !== undefined || !isStorable((value as Record<string, unknown>)[key])) return false;
+    }
+  }
+  return true;
+}
+
 /** The first part of a JSON-like value that the database cannot store, depth first. */
 export function findUnstorableValue(value: unknown, path = ''): UnstorableValue | undefined {
+  return isStorable(value) ? undefined : locateUnstorable(value, path);
+}
+
+function locateUnstorable(value: unknown, path: string): UnstorableValue | undefined {
   if (typeof value === 'string') {
     const reason = unstorableTextReason(value);
     return reason ? { path, reason } : undefined;
@@ -30,7 +54,7 @@ export function findUnstorableValue(value: unknown, path = ''): UnstorableValue 
   if (typeof value === 'number') return Number.isFinite(value) ? undefined : { path, reason: `is ${value}, not a finite number` };
   if (Array.isArray(value)) {
     for (const [i, item] of value.entries()) {
-      const found = findUnstorableValue(item, `${path}[${i}]`);
+      const found = locateUnstorable(item, `${path}[${i}]`);
       if (found) return found;
     }
     return undefined;
@@ -40,7 +64,7 @@ export function findUnstorableValue(value: unknown, path = ''): UnstorableValue 
       const at = path === '' ? key : `${path}.${key}`;
       const keyReason = unstorableTextReason(key);
       if (keyReason) return { path: at, reason: `its name ${keyReason}` };
-      const found = findUnstorableValue(item, at);
+      const found = locateUnstorable(item, at);
       if (found) return found;
     }
   }
