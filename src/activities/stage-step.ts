@@ -1,5 +1,6 @@
 import { Context } from '@temporalio/activity';
-import { sql } from 'kysely';
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../db/database.js';
 import type { ConnectorInput, ConnectorPage } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
 import { readInput } from '../connectors/read-input.js';
@@ -10,12 +11,11 @@ import {
   recordWithheldCustomers,
   stageFragments,
   withholdRejectedCustomers,
-  type RejectedRowOfCustomer,
   type StagingRow,
   type WithholdScope,
 } from '../db/repositories/staging-records.js';
 import type { RejectedRecord } from '../domain/customer-record.js';
-import { findUnstorableValue, printableText } from '../domain/storable-values.js';
+import { findUnstorableValue } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { matchKeyOf } from './match-key.js';
 import { SEQ_STRIDE } from './staging-positions.js';
@@ -69,8 +69,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
       try {
         await db.transaction().execute(async (trx) => {
           await stageFragments(trx, input.runId, input.stepIndex, rows);
-          await insertRejectedRecords(trx, rejects);
-          await recordWithheldCustomers(trx, withholdScope(input), rejectedRowsOfCustomers(rejects));
+          await recordRejects(trx, input, rejects);
         });
         rejectedCount = rejects.length;
       } catch (error) {
@@ -147,9 +146,14 @@ function withholdScope(input: StageStepInput): WithholdScope {
   return { runId: input.runId, stepIndex: input.stepIndex, connector: input.connector, input: input.input.name };
 }
 
-/** The rejected rows that name their customer: that customer is left as it was by the input. */
-function rejectedRowsOfCustomers(rejects: readonly RejectedRecordRow[]): RejectedRowOfCustomer[] {
-  return rejects.flatMap((r) => (r.external_id ? [{ externalId: printableText(r.external_id), line: r.line, reason: printableText(r.reason) }] : []));
+/** Records rejected rows, and the customers they name as left as they were by the input. */
+async function recordRejects(db: ActivityDeps['db'] | Transaction<Database>, input: StageStepInput, rejects: readonly RejectedRecordRow[]): Promise<void> {
+  await insertRejectedRecords(db, rejects);
+  await recordWithheldCustomers(
+    db,
+    withholdScope(input),
+    rejects.flatMap((r) => (r.external_id ? [{ externalId: r.external_id, line: r.line, reason: r.reason }] : [])),
+  );
 }
 
 function rejectRow(input: StageStepInput, r: RejectedRecord): RejectedRecordRow {
@@ -177,23 +181,18 @@ async function stageOneByOne(db: ActivityDeps['db'], input: StageStepInput, rows
       await stageFragments(db, input.runId, input.stepIndex, [row]);
     } catch (error) {
       if (!isDataException(error)) throw error;
-      refused.push({
-        run_id: input.runId,
-        step_index: input.stepIndex,
-        source: input.input.name,
-        line: row.seq % SEQ_STRIDE,
-        external_id: row.external_id,
-        field: null,
-        reason: `the database cannot store this record: ${(error as Error).message} (SQLSTATE ${(error as { code: string }).code})`,
-      });
+      refused.push(
+        rejectRow(input, {
+          source: input.input.name,
+          line: row.seq % SEQ_STRIDE,
+          externalId: row.external_id,
+          reason: `the database cannot store this record: ${(error as Error).message} (SQLSTATE ${(error as { code: string }).code})`,
+        }),
+      );
     }
   }
   const all = [...rejects, ...refused];
-  for (let i = 0; i < all.length; i += 1_000) {
-    const batch = all.slice(i, i + 1_000);
-    await insertRejectedRecords(db, batch);
-    await recordWithheldCustomers(db, withholdScope(input), rejectedRowsOfCustomers(batch));
-  }
+  for (let i = 0; i < all.length; i += 1_000) await recordRejects(db, input, all.slice(i, i + 1_000));
   return all.length;
 }
 

@@ -5,6 +5,17 @@ import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const ASPECTS = ['name', 'contactPersons', 'addresses', 'customerAttributes', 'customerContactDetails', 'relations'];
 
+/** A harness whose flow `oms` reads the local OMS (pages of 2) with every OMS aspect. */
+const omsHarness = (oms: LocalOms, settings: Record<string, unknown> = {}) =>
+  startSyncHarness({
+    connectors: { oms: { type: 'oms', baseUrl: oms.baseUrl, pageSize: 2, ...settings } },
+    flows: { oms: { source: { type: 'connector', connector: 'oms', aspects: ASPECTS }, schedule: false } },
+  });
+
+/** The stored customer with this source id. */
+const customerOf = (h: SyncHarness, sourceId: string) =>
+  h.db.db.selectFrom('customers').selectAll().where('source_id', '=', sourceId).executeTakeFirstOrThrow();
+
 describe('a flow whose source is the OMS preset', () => {
   let oms: LocalOms;
   let h: SyncHarness;
@@ -37,18 +48,14 @@ describe('a flow whose source is the OMS preset', () => {
     });
     oms.businessCustomers.set('B2', { customerId: 'B2', name: 'Fjord Avdeling Nord', customerRelations: [{ customerId: 'B1', relationType: 'Parent' }] });
     oms.businessCustomers.set('B3', { customerId: 'B3', name: 'Vik Holding AS' });
-    h = await startSyncHarness({
-      connectors: { oms: { type: 'oms', baseUrl: oms.baseUrl, marketGroupId: 'MG-NO', pageSize: 2 } },
-      flows: { oms: { source: { type: 'connector', connector: 'oms', aspects: ASPECTS }, schedule: false } },
-    });
+    h = await omsHarness(oms, { marketGroupId: 'MG-NO' });
   });
   afterAll(async () => {
     await h?.close();
     await oms?.close();
   });
 
-  const customer = (sourceId: string) =>
-    h.db.db.selectFrom('customers').selectAll().where('source_id', '=', sourceId).executeTakeFirstOrThrow();
+  const customer = (sourceId: string) => customerOf(h, sourceId);
   const rows = async (table: string, sourceId: string, columns: string[]) => {
     const result = await sql<Record<string, unknown>>`select ${sql.join(columns.map((c) => sql.ref(`t.${c}`)))} from ${sql.table(table)} t
       join customers c on c.id = t.customer_id where c.source_id = ${sourceId} order by 1, 2`.execute(h.db.db);
@@ -143,18 +150,14 @@ describe('an OMS that lists relations on the parent only', () => {
         { customerId: 'D9', relationType: 'Parent' },
       ],
     });
-    h = await startSyncHarness({
-      connectors: { oms: { type: 'oms', baseUrl: oms.baseUrl, pageSize: 2 } },
-      flows: { oms: { source: { type: 'connector', connector: 'oms', aspects: ASPECTS }, schedule: false } },
-    });
+    h = await omsHarness(oms);
   });
   afterAll(async () => {
     await h?.close();
     await oms?.close();
   });
 
-  const customer = (sourceId: string) =>
-    h.db.db.selectFrom('customers').selectAll().where('source_id', '=', sourceId).executeTakeFirstOrThrow();
+  const customer = (sourceId: string) => customerOf(h, sourceId);
 
   it('links the children its parents name, and warns of the relations it cannot place', async () => {
     const report = await h.run('oms');

@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { WithheldCustomerReport } from '../../domain/run-types.js';
+import { printableText } from '../../domain/storable-values.js';
 import type { Database } from '../database.js';
 
 /** One customer fragment to stage, at its position in the step. */
@@ -45,6 +46,7 @@ export interface RejectedRowOfCustomer {
 /**
  * Records the customers of rejected rows as withheld by the input, with their rejected lines
  * (in the same transaction as the rejects). Recording the same rows again changes nothing.
+ * Texts quote what could not be stored, so a NUL in them shows as ␀.
  */
 export async function recordWithheldCustomers(
   db: Kysely<Database> | Transaction<Database>,
@@ -57,7 +59,9 @@ export async function recordWithheldCustomers(
     select ${runId}, ${stepIndex}, ${input}, x.external_id, x.lines, not exists (
         select 1 from external_ids e where e.connector = ${scope.connector} and e.external_id = x.external_id), x.reason
     from (select external_id, jsonb_agg(line order by line) as lines, (array_agg(reason order by line))[1] as reason
-          from jsonb_to_recordset(${JSON.stringify(rows.map((r) => ({ external_id: r.externalId, line: r.line, reason: r.reason })))}::jsonb)
+          from jsonb_to_recordset(${JSON.stringify(
+            rows.map((r) => ({ external_id: printableText(r.externalId), line: r.line, reason: printableText(r.reason) })),
+          )}::jsonb)
             as r(external_id text, line int, reason text)
           group by external_id) x
     on conflict (run_id, step_index, source, external_id) do update set
