@@ -4,13 +4,15 @@
  * over an IPC channel; it stops when told to, or when that channel closes.
  *
  * Environment: `DATABASE_URL`, `TEMPORAL_ADDRESS`, `CUSTSYNC_TASK_QUEUE`,
- * `CUSTSYNC_CONFIG`, and `BENCH_TRACE_SQL=1` to time every SQL statement.
+ * `CUSTSYNC_CONFIG`, `BENCH_TRACE_SQL=1` to time every SQL statement, and
+ * `BENCH_HOLD_ACTIVITY=<type>:<n>` to hold the n-th call of an activity type (reporting it)
+ * until told to release it, so a fault test strikes while that call is surely in flight.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { loadConfig } from '../src/config/load-config.js';
 import { temporalSettingsFromEnv } from '../src/config/temporal-settings.js';
 import { openDatabase } from '../src/db/open-database.js';
-import { createCustsyncWorker } from '../src/worker.js';
+import { createCustsyncWorker, type CustsyncWorkerOptions } from '../src/worker.js';
 import { installSqlTrace, takeSqlTrace } from './sql-trace.js';
 import type { ParentMessage, WorkerMessage } from './worker-messages.js';
 
@@ -25,13 +27,40 @@ function memory(): { rssBytes: number; peakBytes: number } {
   return { rssBytes: kb('VmRSS'), peakBytes: kb('VmHWM') };
 }
 
+let releaseHold: () => void = () => undefined;
+const holdReleased = new Promise<void>((resolve) => (releaseHold = resolve));
+
+/** Holds the n-th call of one activity type, after telling the parent, until the parent releases it. */
+function holdInterceptors(spec: string): CustsyncWorkerOptions['interceptors'] {
+  const [activityType, nth] = spec.split(':');
+  const holdAt = Number(nth ?? 1);
+  let calls = 0;
+  return {
+    activity: [
+      (ctx) => ({
+        inbound: {
+          async execute(input, next) {
+            if (ctx.info.activityType === activityType && ++calls === holdAt) {
+              send({ type: 'holding', activityType, call: calls });
+              const beat = setInterval(() => ctx.heartbeat(), 1_000);
+              await holdReleased.finally(() => clearInterval(beat));
+            }
+            return next(input);
+          },
+        },
+      }),
+    ],
+  };
+}
+
 async function main(): Promise<void> {
   if (!process.send) throw new Error('bench-worker.ts is started by the benchmark over an IPC channel');
   if (process.env.BENCH_TRACE_SQL === '1') installSqlTrace();
   const { config } = loadConfig();
   const temporal = temporalSettingsFromEnv();
   const database = await openDatabase({ migrate: false, max: 6 });
-  const worker = await createCustsyncWorker({ config, database, temporal });
+  const hold = process.env.BENCH_HOLD_ACTIVITY;
+  const worker = await createCustsyncWorker({ config, database, temporal, ...(hold ? { interceptors: holdInterceptors(hold) } : {}) });
   const running = worker.run();
 
   let stopping: Promise<void> | undefined;
@@ -55,6 +84,8 @@ async function main(): Promise<void> {
       send({ type: 'peak-reset', ...memory() });
     } else if (message.type === 'take-sql-trace') {
       send({ type: 'sql-trace', entries: takeSqlTrace() });
+    } else if (message.type === 'release-hold') {
+      releaseHold();
     } else if (message.type === 'stop') {
       void stop().finally(() => process.disconnect());
     }

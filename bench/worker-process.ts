@@ -21,6 +21,8 @@ export interface WorkerProcessOptions {
   cpuProfileDir?: string;
   /** How long the worker may take to bundle its workflows and start polling; default 180 s. */
   readyTimeoutMs?: number;
+  /** Hold the n-th call (default the first) of this activity type until {@link WorkerProcess.releaseHold}; {@link WorkerProcess.holding} says when. */
+  holdActivity?: { type: string; call?: number };
 }
 
 /** What the worker process reported when it stopped. */
@@ -43,6 +45,10 @@ export interface WorkerProcess {
   takeSqlTrace(): Promise<SqlTraceEntry[]>;
   /** Shuts the worker down cleanly and returns its memory figures. */
   stop(timeoutMs?: number): Promise<WorkerStopReport>;
+  /** Resolves once the call named by `holdActivity` is being held (within `timeoutMs`, default 120 s). */
+  holding(timeoutMs?: number): Promise<void>;
+  /** Lets the held call go on. */
+  releaseHold(): void;
   /** Kills the process if it still runs. */
   kill(): void;
   /** The last lines the worker printed, for error messages. */
@@ -66,6 +72,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       CUSTSYNC_TASK_QUEUE: options.taskQueue,
       CUSTSYNC_CONFIG: options.configFile,
       BENCH_TRACE_SQL: options.traceSql ? '1' : '0',
+      BENCH_HOLD_ACTIVITY: options.holdActivity ? `${options.holdActivity.type}:${options.holdActivity.call ?? 1}` : '',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
   });
@@ -177,6 +184,12 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
         kill();
         throw error;
       }
+    },
+    async holding(timeoutMs = 120_000) {
+      await waitFor('holding', timeoutMs);
+    },
+    releaseHold() {
+      send({ type: 'release-hold' });
     },
     kill,
     outputTail,

@@ -46,6 +46,15 @@ export interface LocalOms {
   latencyMs: number;
   /** The most requests it was answering at once so far. */
   maxInFlight: number;
+  /**
+   * Stores every later write (POST or PUT) after the next `writes` but withholds its answer
+   * until {@link releaseAnswers}: a client that dies mid-request has its change made remotely.
+   */
+  holdAnswersAfter(writes: number): void;
+  /** Sends the withheld answers and stops withholding. */
+  releaseAnswers(): void;
+  /** Resolves once an answer is being withheld. */
+  answerHeld(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -62,6 +71,9 @@ async function readBody(req: IncomingMessage): Promise<unknown> {
 export async function startLocalOms(options: { apiKey?: string; port?: number } = {}): Promise<LocalOms> {
   const faults: Fault[] = [];
   let created = 0;
+  let writesBeforeHolding: number | undefined;
+  const withheld: (() => void)[] = [];
+  let onHeld: (() => void) | undefined;
   const oms: Omit<LocalOms, 'baseUrl' | 'close'> = {
     privateCustomers: new Map(),
     businessCustomers: new Map(),
@@ -75,6 +87,16 @@ export async function startLocalOms(options: { apiKey?: string; port?: number } 
     clearFaults() {
       faults.length = 0;
     },
+    holdAnswersAfter(writes) {
+      writesBeforeHolding = writes;
+    },
+    releaseAnswers() {
+      writesBeforeHolding = undefined;
+      for (const answer of withheld.splice(0)) answer();
+    },
+    answerHeld() {
+      return withheld.length > 0 ? Promise.resolve() : new Promise<void>((resolve) => (onHeld = resolve));
+    },
   };
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -86,6 +108,14 @@ export async function startLocalOms(options: { apiKey?: string; port?: number } 
     const send = (status: number, answer?: unknown, headers: Record<string, string> = {}) => {
       res.writeHead(status, { 'content-type': 'application/json', ...headers });
       res.end(answer === undefined ? '' : typeof answer === 'string' ? answer : JSON.stringify(answer));
+    };
+    /** The answer to a stored write: withheld while holding. */
+    const sendWritten = (status: number, answer: unknown) => {
+      if (writesBeforeHolding === undefined || writesBeforeHolding-- > 0) return send(status, answer);
+      writesBeforeHolding = 0;
+      withheld.push(() => send(status, answer));
+      onHeld?.();
+      onHeld = undefined;
     };
     if (oms.latencyMs > 0) await new Promise((r) => setTimeout(r, oms.latencyMs));
     const fault = faults.find((f) => f.times > 0 && (!f.method || f.method === method));
@@ -115,14 +145,14 @@ export async function startLocalOms(options: { apiKey?: string; port?: number } 
       if (collection.has(newId)) return send(409, { error: `customer ${newId} exists` });
       const stored = { ...customer, customerId: newId, omsRef: randomUUID() };
       collection.set(newId, stored);
-      return send(201, stored);
+      return sendWritten(201, stored);
     }
     if (method === 'PUT') {
       const existing = collection.get(String(customer.customerId));
       if (!existing) return send(404, { error: `customer ${String(customer.customerId)} not found` });
       const stored = { ...existing, ...customer };
       collection.set(String(customer.customerId), stored);
-      return send(200, stored);
+      return sendWritten(200, stored);
     }
     return send(405, { error: 'method not allowed' });
   };

@@ -20,11 +20,13 @@ describe('custsync schedules: policies from the config, kept across apply', () =
     );
   const describeSchedule = (): Promise<ScheduleDescription> => h.client.schedule.getHandle(SCHEDULE).describe();
 
+  /** The first page is answered once this settles: a test holds a run open with it. */
+  let firstPageAnswered: Promise<void> = Promise.resolve();
+
   beforeAll(async () => {
-    // Each listing takes 8 s: long enough for a second trigger to find the first run still going.
     api = await startLoopbackApi((url) => ({
       body: { items: url.searchParams.get('page') === '1' ? [{ externalId: 'S1', type: 'COMPANY', name: { companyName: 'Sched AS' } }] : [] },
-      delayMs: url.searchParams.get('page') === '1' ? 8_000 : 0,
+      ...(url.searchParams.get('page') === '1' ? { after: firstPageAnswered } : {}),
     }));
     h = await startSyncHarness({
       connectors: { api: { type: 'http', baseUrl: api.baseUrl, pagination: { type: 'page' }, pageSize: 5 } },
@@ -67,6 +69,9 @@ describe('custsync schedules: policies from the config, kept across apply', () =
 
   it('skips a trigger while the schedule’s run is still going', async () => {
     const config = configWith({ every: '2h', catchupWindow: '30m' });
+    // The run's listing is held until the second trigger has been made.
+    let answerFirstPage!: () => void;
+    firstPageAnswered = new Promise((resolve) => (answerFirstPage = resolve));
     expect((await custsync(['schedules', 'trigger', FLOW, '--config', config], env)).code).toBe(0);
     let schedule = await describeSchedule();
     for (let i = 0; i < 100 && schedule.info.runningActions.length === 0; i++) {
@@ -78,6 +83,7 @@ describe('custsync schedules: policies from the config, kept across apply', () =
     // The second trigger finds the first run still going: it is skipped, not queued behind it.
     expect((await custsync(['schedules', 'trigger', FLOW, '--config', config], env)).code).toBe(0);
     expect((await describeSchedule()).info.runningActions.map((a) => a.workflow.workflowId)).toEqual([running]);
+    answerFirstPage();
     await h.client.workflow.getHandle(running).result();
     expect((await describeSchedule()).info.recentActions).toHaveLength(1);
     const runs = await h.db.db.selectFrom('sync_runs').select(['trigger', 'status']).where('flow', '=', FLOW).execute();

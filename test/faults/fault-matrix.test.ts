@@ -122,15 +122,20 @@ flows:
     });
   }
 
-  /** Kills the worker when `when` holds, starts another, and checks the run ends as the undisturbed one did. */
-  async function killFirstRunWhen(name: string, when: (p: RunProgress) => boolean) {
+  /**
+   * Kills the worker while the given activity call is surely in flight (the worker holds it
+   * and says so), starts another, and checks the run ends as the undisturbed one did.
+   */
+  async function killFirstRunDuring(name: string, holdActivity: { type: string; call?: number }) {
     const db = await database();
     const queue = `faults-kill-${name}`;
-    const doomed = await worker(db, queue);
+    const w = await startWorkerProcess({ databaseUrl: db.url, temporalAddress: inject('temporalAddress'), taskQueue: queue, configFile, holdActivity });
+    workers.push(w);
     const started = Date.now();
     const handle = await startFile(queue, FIRST);
-    const at = await waitFor(handle, name, when);
-    doomed.kill();
+    await w.holding();
+    const at = await handle.query<RunProgress>('progress');
+    w.kill();
     await worker(db, queue);
     const report = await handle.result();
     const ms = Date.now() - started;
@@ -138,17 +143,21 @@ flows:
     expect(report.totals).toEqual(undisturbed.firstTotals);
     expect(await customerContent(db)).toEqual(undisturbed.first);
     expect(ms - undisturbed.firstMs).toBeLessThanOrEqual(MAX_EXTRA_AFTER_KILL_MS);
+    return at;
   }
 
-  it('SIGKILL of the worker while staging', () => killFirstRunWhen('staging', (p) => p.phase === 'staging'), CASE_TIMEOUT_MS);
+  it('SIGKILL of the worker while staging', async () => {
+    expect((await killFirstRunDuring('staging', { type: 'stageStep' })).phase).toBe('staging');
+  }, CASE_TIMEOUT_MS);
 
-  it('SIGKILL of the worker while matching', () =>
-    killFirstRunWhen('matching', (p) => {
-      if (p.phase === 'merging' || p.phase === 'checking-deletions' || p.phase === 'finishing') throw new Error(`matching passed unseen (now ${p.phase})`);
-      return p.phase === 'matching';
-    }), CASE_TIMEOUT_MS);
+  it('SIGKILL of the worker while matching', async () => {
+    expect((await killFirstRunDuring('matching', { type: 'matchStep' })).phase).toBe('matching');
+  }, CASE_TIMEOUT_MS);
 
-  it('SIGKILL of the worker while merging', () => killFirstRunWhen('merging', (p) => p.phase === 'merging' && p.chunksDone >= 3), CASE_TIMEOUT_MS);
+  it('SIGKILL of the worker while merging', async () => {
+    const at = await killFirstRunDuring('merging', { type: 'mergeChunk', call: 4 });
+    expect(at.phase).toBe('merging');
+  }, CASE_TIMEOUT_MS);
 
   it('SIGKILL of the worker while the run waits for a deletion approval', async () => {
     const db = await database();
@@ -173,12 +182,21 @@ flows:
     try {
       await migrateToLatest(db.db);
       const queue = 'faults-pg-restart';
-      const w = await startWorkerProcess({ databaseUrl: pg.url, temporalAddress: inject('temporalAddress'), taskQueue: queue, configFile });
+      const w = await startWorkerProcess({
+        databaseUrl: pg.url,
+        temporalAddress: inject('temporalAddress'),
+        taskQueue: queue,
+        configFile,
+        holdActivity: { type: 'mergeChunk', call: 4 },
+      });
       workers.push(w);
       const started = Date.now();
       const handle = await startFile(queue, FIRST);
-      const at = await waitFor(handle, 'merging', (p) => p.phase === 'merging' && p.chunksDone >= 3);
+      // The fourth chunk waits while PostgreSQL restarts, then merges over the pool's broken connections.
+      await w.holding();
+      const at = await handle.query<RunProgress>('progress');
       await pg.restart(2_000);
+      w.releaseHold();
       const report = await handle.result();
       const ms = Date.now() - started;
       console.log(`fault: PostgreSQL restarted (down 2 s) at chunk ${at.chunksDone}: ${(ms / 1000).toFixed(1)} s, undisturbed ${(undisturbed.firstMs / 1000).toFixed(1)} s, +${((ms - undisturbed.firstMs) / 1000).toFixed(1)} s`);

@@ -12,16 +12,23 @@ import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { waitForPhase } from '../support/wait-for-phase.js';
+import { activityGate, type ActivityGate } from '../support/activity-gate.js';
 
 const ALL = ['C1001', 'C1002', 'C1003', 'C1004'];
 
-function harness(inbox: string, deletion: Record<string, unknown>) {
-  return startSyncHarness({
-    connectors: {
-      erp: { type: 'flat-file', folder: inbox, referenceData: join(SHARED_DATA, 'reference-data.json') },
+/** The grace-period workflow's deletion: tests hold it to place a run inside the grace period by events, not by time. */
+const DELETE_MISSING = 'deleteMissing';
+
+function harness(inbox: string, deletion: Record<string, unknown>, gate?: ActivityGate) {
+  return startSyncHarness(
+    {
+      connectors: {
+        erp: { type: 'flat-file', folder: inbox, referenceData: join(SHARED_DATA, 'reference-data.json') },
+      },
+      flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: TEMPLATE_ASPECTS }, deletion, schedule: false } },
     },
-    flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: TEMPLATE_ASPECTS }, deletion, schedule: false } },
-  });
+    gate ? { interceptors: gate.interceptors } : {},
+  );
 }
 
 async function customerStates(h: SyncHarness) {
@@ -92,12 +99,12 @@ describe('a full snapshot lacking half of the customers waits for approval', () 
   });
 });
 
-describe('deletions an operator rejects, or nobody answers', () => {
+describe('deletions an operator rejects', () => {
   let h: SyncHarness;
   let inbox: string;
   beforeAll(async () => {
     inbox = inboxWith(SNAPSHOT);
-    h = await harness(inbox, { gracePeriod: '1h', threshold: 10, approvalTimeout: '3s' });
+    h = await harness(inbox, { gracePeriod: '1h', threshold: 10, approvalTimeout: '1h' });
     await h.run('erp');
   });
   afterAll(async () => h?.close());
@@ -118,6 +125,17 @@ describe('deletions an operator rejects, or nobody answers', () => {
     expect(after.C1003).toEqual(before.C1003);
     expect(after.C1001!.hash).not.toBe(before.C1001!.hash);
   });
+});
+
+describe('deletions nobody answers', () => {
+  let h: SyncHarness;
+  let inbox: string;
+  beforeAll(async () => {
+    inbox = inboxWith(SNAPSHOT);
+    h = await harness(inbox, { gracePeriod: '1h', threshold: 10, approvalTimeout: '1s' });
+    await h.run('erp');
+  });
+  afterAll(async () => h?.close());
 
   it('never deletes from a header-only full snapshot without approval: no answer counts as rejected', async () => {
     writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T060000.txt', () => false);
@@ -131,9 +149,10 @@ describe('deletions an operator rejects, or nobody answers', () => {
 describe('below the threshold, and customers that come back', () => {
   let h: SyncHarness;
   let inbox: string;
+  const gate = activityGate();
   beforeAll(async () => {
     inbox = inboxWith(SNAPSHOT);
-    h = await harness(inbox, { gracePeriod: '4s', retention: '1h', threshold: 100 });
+    h = await harness(inbox, { gracePeriod: '1s', retention: '1h', threshold: 100 }, gate);
     await h.run('erp');
   });
   afterAll(async () => h?.close());
@@ -141,6 +160,8 @@ describe('below the threshold, and customers that come back', () => {
   it('marks at once; a customer back within the grace period is restored untouched and never deleted', async () => {
     const before = await customerStates(h);
     writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T050000.txt', rowOf('C1001', 'C1002', 'C1003'));
+    // The grace period's deletion waits until the customer is back: the next run lands inside the grace period.
+    gate.close(DELETE_MISSING);
     const marking = await h.run('erp');
     expect(marking.deletion).toMatchObject({ status: 'marked', candidates: 1, markedMissing: 1 });
     expect((await customerStates(h)).C1004!.missing).toBe(true);
@@ -153,6 +174,8 @@ describe('below the threshold, and customers that come back', () => {
     expect(after.C1004).toEqual(before.C1004);
     expect((await changes(h, 'restored')).map((c) => c.source_id)).toEqual(['C1004']);
 
+    await gate.held(DELETE_MISSING);
+    gate.open(DELETE_MISSING);
     const status = (await h.client.workflow.getHandle(`${marking.runId}/deletions`).result()) as DeletionGraceStatus;
     expect(status).toMatchObject({ phase: 'done', marked: 1, deleted: 0 });
     expect(Object.values(await customerStates(h)).some((c) => c.missing || c.deleted)).toBe(false);
@@ -176,6 +199,7 @@ describe('below the threshold, and customers that come back', () => {
 describe('a source that can look a customer up', () => {
   let h: SyncHarness;
   let file: string;
+  const gate = activityGate();
   const line = (externalId: string, companyName: string) =>
     JSON.stringify({ externalId, type: 'COMPANY', name: { companyName } });
   beforeAll(async () => {
@@ -186,21 +210,23 @@ describe('a source that can look a customer up', () => {
       flows: {
         accounts: {
           source: { type: 'connector', connector: 'accounts', aspects: ['name'] },
-          deletion: { gracePeriod: '3s', retention: '1s', threshold: 50 },
+          deletion: { gracePeriod: '1s', retention: '1s', threshold: 50 },
           schedule: false,
         },
       },
-    });
+    }, { interceptors: gate.interceptors });
     expect((await h.run('accounts')).totals.created).toBe(4);
   });
   afterAll(async () => h?.close());
 
   it('deletes only the missing customers a lookup confirms gone', async () => {
     writeFileSync(file, ['A1', 'A2'].map((id) => line(id, `Account ${id}`)).join('\n') + '\n');
+    gate.close(DELETE_MISSING);
     const marking = await h.run('accounts');
     expect(marking.deletion).toMatchObject({ status: 'marked', markedMissing: 2 });
     // A3 is back at the source before the grace period ends, but no run has seen it yet.
     writeFileSync(file, ['A1', 'A2', 'A3'].map((id) => line(id, `Account ${id}`)).join('\n') + '\n');
+    gate.open(DELETE_MISSING);
     const status = (await h.client.workflow.getHandle(`${marking.runId}/deletions`).result()) as DeletionGraceStatus;
     expect(status).toMatchObject({ deleted: 1, foundByLookup: 1, purged: 1 });
     const states = await customerStates(h);
@@ -213,6 +239,7 @@ describe('a source that can look a customer up', () => {
 describe('a sub-department deleted at its source', () => {
   let h: SyncHarness;
   let file: string;
+  const gate = activityGate();
   const holding = JSON.stringify({ externalId: 'P1', type: 'COMPANY', name: { companyName: 'Holding' } });
   const branch = JSON.stringify({ externalId: 'C1', type: 'COMPANY', name: { companyName: 'Branch' }, relations: { parentExternalId: 'P1', relationType: 'SubDepartment' } });
   beforeAll(async () => {
@@ -227,7 +254,7 @@ describe('a sub-department deleted at its source', () => {
           schedule: false,
         },
       },
-    });
+    }, { interceptors: gate.interceptors });
   });
   afterAll(async () => h?.close());
 
@@ -238,10 +265,12 @@ describe('a sub-department deleted at its source', () => {
     await h.run('accounts');
     expect(await isParent()).toBe(true);
     writeFileSync(file, `${holding}\n`);
+    gate.close(DELETE_MISSING);
     const marking = await h.run('accounts');
     expect(marking.deletion).toMatchObject({ markedMissing: 1 });
     // Missing is not deleted: the parent keeps its sub-department through the grace period.
     expect(await isParent()).toBe(true);
+    gate.open(DELETE_MISSING);
     const grace = h.client.workflow.getHandle(`${marking.runId}/deletions`);
     await expect.poll(async () => (await grace.query<DeletionGraceStatus>('deletionStatus')).deleted, { timeout: 20_000 }).toBe(1);
     expect(await isParent()).toBe(false);

@@ -15,8 +15,8 @@ describe('an HTTP source that lists changes since a cursor', () => {
   let h: SyncHarness;
   const customers = new Map<string, ApiCustomer>();
   let refuse = false;
-  const put = (id: string, name: string) =>
-    customers.set(id, { externalId: id, type: 'COMPANY', name: { companyName: name }, updatedAt: new Date().toISOString() });
+  const put = (id: string, name: string, updatedAt = new Date()) =>
+    customers.set(id, { externalId: id, type: 'COMPANY', name: { companyName: name }, updatedAt: updatedAt.toISOString() });
   const sinceParams = () => api.requests.map((r) => r.url.searchParams.get('updatedSince'));
   const storedCursor = () => h.db.db.selectFrom('connector_cursors').selectAll().where('flow', '=', 'api').executeTakeFirst();
 
@@ -48,9 +48,10 @@ describe('an HTTP source that lists changes since a cursor', () => {
     const cursor = await storedCursor();
     expect(cursor).toMatchObject({ connector: 'api', run_id: first.runId });
 
-    await new Promise((r) => setTimeout(r, 20));
-    put('A2', 'Beta Renamed');
-    put('A4', 'Delta');
+    // Changed just after the cursor: the next listing since the cursor has them.
+    const justAfter = new Date(Date.parse(cursor!.cursor) + 1);
+    put('A2', 'Beta Renamed', justAfter);
+    put('A4', 'Delta', justAfter);
     api.requests.length = 0;
     const second = await h.run('api');
     expect(second).toMatchObject({ status: 'completed', mode: 'delta', totals: { created: 1, updated: 1 } });

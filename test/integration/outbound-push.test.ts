@@ -9,6 +9,7 @@ import { wakePushTarget } from '../../src/worker.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
 import { custsync, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { activityGate } from '../support/activity-gate.js';
 
 const ASPECTS = ['name', 'contactPersons', 'addresses', 'customerAttributes', 'customerContactDetails', 'relations'];
 
@@ -35,6 +36,7 @@ const BRANCH = {
 describe('outbound push to an OMS', () => {
   let oms: LocalOms;
   let h: SyncHarness;
+  const gate = activityGate();
   let crmFile: string;
   let heldFile: string;
   let erpFile: string;
@@ -103,7 +105,7 @@ describe('outbound push to an OMS', () => {
       },
       push: { coalesce: '300ms', idle: '1s', maxAttempts: 3 },
     };
-    h = await startSyncHarness(rawConfig);
+    h = await startSyncHarness(rawConfig, { interceptors: gate.interceptors });
   });
   afterAll(async () => {
     await h?.close();
@@ -188,12 +190,18 @@ describe('outbound push to an OMS', () => {
   it('coalesces quick successive changes of a customer into one push', async () => {
     oms.requests.length = 0;
     const kariId = await idOf('crm', 'K1');
+    // However slow this loop, no push starts before all five changes are queued.
+    gate.close('pushPending');
+    const firstWake = Date.now();
     for (let i = 0; i < 5; i++) {
       await queuePushes(h.db.db, 'oms', [kariId], `burst-${i}`);
       await wakePushTarget(h.client, h.temporal.taskQueue, 'oms', h.config.push);
     }
+    gate.open('pushPending');
     await settled();
     expect(writes().map((r) => r.method)).toEqual(['PUT']);
+    // The push waited out the coalescing window (300 ms) after the first change.
+    expect(writes()[0]!.at - firstWake).toBeGreaterThanOrEqual(300);
     const row = await h.db.db.selectFrom('customer_pushes').selectAll().where('customer_id', '=', kariId).executeTakeFirstOrThrow();
     expect(row).toMatchObject({ status: 'pushed', queued_run_id: 'burst-4' });
   });

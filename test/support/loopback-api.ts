@@ -7,6 +7,8 @@ export interface ApiAnswer {
   body?: unknown;
   /** Wait this long before answering. */
   delayMs?: number;
+  /** Answer only once this settles (a listing the test holds open). */
+  after?: Promise<unknown>;
   /** Send the headers and half the body, then reset the connection (a network fault mid-transfer). */
   reset?: boolean;
 }
@@ -33,8 +35,9 @@ export async function startLoopbackApi(answer: (url: URL, req: IncomingMessage) 
       }
       res.end(body);
     };
-    if (a.delayMs) setTimeout(send, a.delayMs);
-    else send();
+    const answerNow = () => (a.delayMs ? setTimeout(send, a.delayMs) : send());
+    if (a.after) void a.after.then(answerNow, answerNow);
+    else answerNow();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const address = server.address();

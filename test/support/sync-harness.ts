@@ -80,6 +80,10 @@ export async function startSyncHarness(
       return client.workflow.getHandle(runId).fetchHistory();
     },
     async close() {
+      // The shared Temporal server outlives the test: end what this harness left running (grace periods, push targets).
+      for await (const open of client.workflow.list({ query: `TaskQueue = '${temporal.taskQueue}' AND ExecutionStatus = 'Running'` })) {
+        await client.workflow.getHandle(open.workflowId, open.runId).terminate('test over').catch(() => undefined);
+      }
       worker.shutdown();
       await running;
       await connection.close();

@@ -1,7 +1,7 @@
 import { appendFileSync, copyFileSync, mkdtempSync, utimesSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { flatFileConnectorSchema } from '../../../src/config/config-schema.js';
 import { createFlatFileConnector } from '../../../src/connectors/flat-file/flat-file-connector.js';
 import { SHARED_DATA, SNAPSHOT } from '../../support/sample-data.js';
@@ -43,10 +43,20 @@ describe('which files a flat-file connector reads, in which order', () => {
 
   it('leaves a file that grows between two listings for a later run', async () => {
     const dir = inbox({ [SNAPSHOT]: new Date('2026-11-01T02:00:00Z') });
-    const listing = names(dir, { stabilityInterval: '600ms' });
-    await new Promise((r) => setTimeout(r, 200));
-    appendFileSync(join(dir, SNAPSHOT), 'still|uploading\n');
-    expect(await listing).toEqual([]);
+    // The file grows while the connector waits out the interval: its timer is the only one, and the test moves it.
+    vi.useFakeTimers({ toFake: ['setTimeout'] });
+    try {
+      const listing = names(dir, { stabilityInterval: '600ms' });
+      for (let turns = 0; vi.getTimerCount() === 0; turns++) {
+        if (turns > 100_000) throw new Error('the connector never waited for the stability interval');
+        await new Promise((r) => setImmediate(r));
+      }
+      appendFileSync(join(dir, SNAPSHOT), 'still|uploading\n');
+      await vi.advanceTimersByTimeAsync(600);
+      expect(await listing).toEqual([]);
+    } finally {
+      vi.useRealTimers();
+    }
     expect(await names(dir, { stabilityInterval: '200ms' })).toEqual([SNAPSHOT]);
   });
 
