@@ -70,10 +70,8 @@ export interface ResumeState {
   steps: StepStats[];
   consumed: ConsumedInput[];
   totals: RunTotals;
-  /** Sequential merge (runs started before merge plans): where to go on. */
-  afterCustomerId: string;
-  /** Planned merge: the next chunk of the plan to merge. */
-  chunkIndex?: number;
+  /** The next chunk of the merge plan to merge. */
+  chunkIndex: number;
   chunksDone: number;
   startedAt: number;
   /** Whether the source step read a full snapshot (deletions can follow). */
