@@ -90,7 +90,7 @@ describe('a full snapshot lacking half of the customers waits for approval', () 
     expect((await changes(h, 'purged')).map((c) => c.customer_id).sort()).toEqual(missingIds);
     const recordTo = process.env.CUSTSYNC_RECORD_HISTORIES;
     if (recordTo) {
-      writeFileSync(join(recordTo, 'customer-sync-deletions-approved-v3.json'), historyToJSON((await h.history(handle.workflowId)) as History));
+      writeFileSync(join(recordTo, 'customer-sync-deletions-approved-v4.json'), historyToJSON((await h.history(handle.workflowId)) as History));
       writeFileSync(join(recordTo, 'deletion-grace-v1.json'), historyToJSON((await grace.fetchHistory())));
     }
     const later = await loadRunReport(h.db.db, handle.workflowId, 0);

@@ -164,7 +164,7 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     const recordTo = process.env.CUSTSYNC_RECORD_HISTORIES;
     if (recordTo) {
       writeFileSync(join(recordTo, 'order-sync-burst-v1.json'), historyToJSON(await workflow.fetchHistory()));
-      writeFileSync(join(recordTo, 'customer-sync-order-lookup-v1.json'), historyToJSON(await h.client.workflow.getHandle(reports[0]!.runId).fetchHistory()));
+      writeFileSync(join(recordTo, 'customer-sync-order-lookup-v2.json'), historyToJSON(await h.client.workflow.getHandle(reports[0]!.runId).fetchHistory()));
     }
   });
 

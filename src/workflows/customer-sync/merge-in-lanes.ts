@@ -1,4 +1,4 @@
-import { CancellationScope, continueAsNew, deprecatePatch, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, continueAsNew, workflowInfo } from '@temporalio/workflow';
 import type { customerSyncWorkflow } from '../customer-sync-workflow.js';
 import { addTotals, type RunState } from './run-state.js';
 import { mergeChunk, syncActivities } from './sync-activities.js';
@@ -19,8 +19,6 @@ export const DEFAULT_CHUNKS_PER_EXECUTION = 400;
 export async function mergeInLanes(run: RunState): Promise<void> {
   const { input, runId, progress } = run;
   const resume = input.resume;
-  // Runs before merge plans merged sequentially; none of them can still be open.
-  if (!resume) deprecatePatch('merge-plan-and-lanes');
   progress.phase = 'merging';
   const plan = await planMerge({ runId, steps: input.steps, chunkSize: input.chunkSize });
   if (!resume) addTotals(run, { customers: plan.unchanged, created: 0, updated: 0, unchanged: plan.unchanged, rejected: 0 });

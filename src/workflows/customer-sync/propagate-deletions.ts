@@ -1,4 +1,4 @@
-import { condition, deprecatePatch, ParentClosePolicy, startChild, upsertMemo } from '@temporalio/workflow';
+import { condition, ParentClosePolicy, startChild, upsertMemo } from '@temporalio/workflow';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DeletionPlan } from '../../domain/run-types.js';
 import { deletionGraceWorkflow } from '../deletion-grace-workflow.js';
@@ -17,7 +17,6 @@ type DeletionOutcome = 'marked' | 'approved' | 'rejected' | 'timed-out';
 export async function propagateDeletions(run: RunState): Promise<void> {
   const { input, runId, progress } = run;
   if (!input.deletion || input.source !== 'connector') return;
-  deprecatePatch('deletion-propagation');
   progress.phase = 'checking-deletions';
   const policy = input.deletion;
   const check = await checkMissing({
