@@ -40,16 +40,17 @@ const WORKFLOW_TYPE_ONLY_MESSAGE =
   'Workflows may only `import type` from activities, connectors and db; call activities through proxyActivities().';
 
 /**
- * Imports run down the layers: cli → worker → activities → connectors, db → merge → domain,
+ * Imports run down the layers: cli → operations → worker → activities → connectors, db → merge → domain,
  * with config between cli and connectors. Each layer lists the layers it must not import.
  */
 const LAYERS = {
-  domain: ['activities', 'cli', 'config', 'connectors', 'db', 'merge', 'workflows', 'worker'],
-  merge: ['activities', 'cli', 'config', 'connectors', 'db', 'workflows', 'worker'],
-  db: ['activities', 'cli', 'config', 'connectors', 'workflows', 'worker'],
-  connectors: ['activities', 'cli', 'config', 'db', 'workflows', 'worker'],
-  config: ['activities', 'cli', 'db', 'workflows', 'worker'],
-  activities: ['cli', 'workflows', 'worker'],
+  domain: ['activities', 'cli', 'config', 'connectors', 'db', 'merge', 'operations', 'workflows', 'worker'],
+  merge: ['activities', 'cli', 'config', 'connectors', 'db', 'operations', 'workflows', 'worker'],
+  db: ['activities', 'cli', 'config', 'connectors', 'operations', 'workflows', 'worker'],
+  connectors: ['activities', 'cli', 'config', 'db', 'operations', 'workflows', 'worker'],
+  config: ['activities', 'cli', 'db', 'operations', 'workflows', 'worker'],
+  activities: ['cli', 'operations', 'workflows', 'worker'],
+  operations: ['cli'],
 };
 
 const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({
@@ -62,7 +63,7 @@ const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({
         patterns: [
           {
             regex: `^(\\.\\./)+(${forbidden.join('|')})([./-].*)?$`,
-            message: `src/${layer} must not import ${forbidden.join(', ')}: imports run down the layers (cli → worker → activities → connectors, db → merge → domain).`,
+            message: `src/${layer} must not import ${forbidden.join(', ')}: imports run down the layers (cli → operations → worker → activities → connectors, db → merge → domain).`,
           },
         ],
       },
@@ -102,6 +103,24 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   ...layerRules,
+  {
+    // SQL lives in repositories: outside src/db, code calls repository functions.
+    files: ['src/**/*.ts'],
+    ignores: ['src/db/**'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: "ImportDeclaration[source.value='kysely'] ImportSpecifier[imported.name='sql']",
+          message: 'SQL belongs in a repository under src/db/repositories; call a repository function here.',
+        },
+        {
+          selector: "CallExpression[callee.property.name=/^(selectFrom|insertInto|updateTable|deleteFrom|replaceInto|mergeInto)$/]",
+          message: 'Queries belong in a repository under src/db/repositories; call a repository function here.',
+        },
+      ],
+    },
+  },
   {
     files: ['src/workflows/**/*.ts'],
     rules: {

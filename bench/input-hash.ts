@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { stepsSignature } from '../src/activities/steps-signature.js';
+import { stepsSignature } from '../src/merge/steps-signature.js';
 import type { CustomerRecord } from '../src/domain/customer-record.js';
 import type { FlowStepPlan } from '../src/domain/run-types.js';
 

@@ -17,7 +17,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
-import { orderRunOutcome, submitOrderEvent } from '../src/cli/orders/submit-order-event.js';
+import { orderRunOutcome, submitOrderEvent } from '../src/operations/orders/submit-order-event.js';
 import { configSchema } from '../src/config/config-schema.js';
 import { planFlow, runKey, runWorkflowId } from '../src/config/flow-plan.js';
 import { planOrderSync } from '../src/config/order-plan.js';

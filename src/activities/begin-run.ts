@@ -1,5 +1,6 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { acquireFlowLease } from '../db/repositories/flow-leases.js';
+import { recordRunBegun } from '../db/repositories/sync-runs.js';
 import type { FlowStepPlan, RunTrigger } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
@@ -24,34 +25,13 @@ export interface BeginRunInput {
  */
 export function beginRunActivity({ db, flowFingerprint, isRunActive }: ActivityDeps) {
   return async function beginRun(input: BeginRunInput): Promise<void> {
-    await db.transaction().execute(async (trx) => {
-      await trx
-        .insertInto('sync_runs')
-        .values({
-          id: input.runId,
-          flow: input.flow,
-          trigger: input.trigger,
-          status: 'running',
-          mode: input.mode ?? 'none',
-          dry_run: input.dryRun ?? false,
-        })
-        .onConflict((oc) => oc.column('id').doUpdateSet({ status: 'running', finished_at: null, error: null }))
-        .execute();
-      if (input.steps.length > 0) {
-        await trx
-          .insertInto('sync_run_steps')
-          .values(
-            input.steps.map((s, i) => ({
-              run_id: input.runId,
-              step_index: i,
-              role: s.role,
-              connector: s.connector,
-              inputs: '[]',
-            })),
-          )
-          .onConflict((oc) => oc.columns(['run_id', 'step_index']).doNothing())
-          .execute();
-      }
+    await recordRunBegun(db, {
+      runId: input.runId,
+      flow: input.flow,
+      trigger: input.trigger,
+      steps: input.steps,
+      ...(input.mode ? { mode: input.mode } : {}),
+      ...(input.dryRun ? { dryRun: true } : {}),
     });
     const own = flowFingerprint(input.flow);
     if (input.configFingerprint && input.configFingerprint !== own) {

@@ -1,10 +1,22 @@
 import { Context } from '@temporalio/activity';
-import { sql } from 'kysely';
 import type { CustomerRecord } from '../domain/customer-record.js';
 import { InputError } from '../connectors/input-error.js';
 import { isDataException } from '../db/data-exception.js';
 import { addCustomerWrite, emptyCustomerWrites, writeCustomers } from '../db/repositories/customer-writes.js';
 import { holdCustomers, type HeldCustomer } from '../db/repositories/pending-customers.js';
+import {
+  chunkStartOf,
+  currentCustomersOf,
+  customersBySourceIds,
+  externalIdsOf,
+  mergeSetChunk,
+  recordChunkOutcome,
+  stagedRecordsOf,
+  storedChunkOutcome,
+  type CurrentCustomer,
+  type StagedRecord,
+} from '../db/repositories/merge-chunks.js';
+import { inputHashesOf } from '../db/repositories/merge-plans.js';
 import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
 import { insertPreviews, type PreviewRow } from '../db/repositories/run-previews.js';
 import {
@@ -19,7 +31,6 @@ import {
 } from '../merge/index.js';
 import type { FlowStepPlan, RunTotals } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
-import { inputHashesQuery } from './input-hashes.js';
 
 export interface MergeChunkInput {
   runId: string;
@@ -28,8 +39,8 @@ export interface MergeChunkInput {
   /** Customers with an id greater than this are merged; '' for the first chunk. */
   afterCustomerId: string;
   limit: number;
-  /** Take the chunk's customers from the run's merge set (see `planMerge`) instead of all staged customers. */
-  fromMergeSet?: boolean;
+  /** Always true: a chunk's customers come from the run's merge set (see `planMerge`). */
+  fromMergeSet?: true;
   /** Record what would be written as previews and write no customer. */
   dryRun?: boolean;
   /** Hold customers that would be created for review (flows with `reviewNewCustomers`) instead of creating them. */
@@ -42,24 +53,6 @@ export interface MergeChunkResult {
   totals: RunTotals;
 }
 
-const NIL_UUID = '00000000-0000-0000-0000-000000000000';
-
-interface CurrentCustomer {
-  id: string;
-  merged: MergedCustomer;
-  content_hash: string;
-  source_connector: string;
-  source_id: string;
-  created_run_id: string;
-}
-
-interface StagedRow {
-  customer_id: string;
-  step_index: number;
-  external_id: string;
-  record: CustomerRecord;
-}
-
 /**
  * Merges and persists the next chunk of the run's customers (ordered by id) in one
  * transaction. A chunk's outcome is stored with it, so a retry after commit returns
@@ -68,35 +61,19 @@ interface StagedRow {
 export function mergeChunkActivity({ db }: ActivityDeps) {
   return async function mergeChunk(input: MergeChunkInput): Promise<MergeChunkResult> {
     const { runId, steps } = input;
-    const chunkStart = input.afterCustomerId || NIL_UUID;
-    const done = await db
-      .selectFrom('sync_run_chunks')
-      .selectAll()
-      .where('run_id', '=', runId)
-      .where('chunk_start', '=', chunkStart)
-      .executeTakeFirst();
-    if (done) {
-      const { customers, created, updated, unchanged, rejected, held } = done;
-      return { lastCustomerId: done.chunk_end, totals: { customers, created, updated, unchanged, rejected, ...(held > 0 ? { held } : {}) } };
-    }
+    const chunkStart = chunkStartOf(input.afterCustomerId);
+    const done = await storedChunkOutcome(db, runId, chunkStart);
+    if (done) return done;
 
-    const idRows = input.fromMergeSet
-      ? await sql<{ customer_id: string }>`select customer_id from sync_run_merge_set
-          where run_id = ${runId} and customer_id > ${chunkStart}::uuid
-          order by customer_id limit ${input.limit}`.execute(db)
-      : await sql<{ customer_id: string }>`select distinct customer_id from staging_records
-          where run_id = ${runId} and customer_id > ${chunkStart}::uuid
-          order by customer_id limit ${input.limit}`.execute(db);
-    const ids = idRows.rows.map((r) => r.customer_id);
+    const ids = await mergeSetChunk(db, runId, chunkStart, input.limit);
     const totals: RunTotals = { customers: ids.length, created: 0, updated: 0, unchanged: 0, rejected: 0 };
     if (ids.length === 0) return { totals };
 
     // Customers whose contributions hash to what their stored state was merged from are unchanged:
     // merging is idempotent, so they are neither loaded nor merged again.
-    const summary = await inputHashesQuery(runId, steps, sql`s.customer_id = any(${ids}::uuid[])`).execute(db);
     const inputHashes = new Map<string, string>();
     const toMerge: string[] = [];
-    for (const row of summary.rows) {
+    for (const row of await inputHashesOf(db, runId, steps, ids)) {
       if (row.stored_input_hash === row.input_hash) totals.unchanged++;
       else {
         toMerge.push(row.customer_id);
@@ -104,25 +81,16 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       }
     }
 
-    const [staged, currentRows, knownIds] =
-      toMerge.length === 0
-        ? [{ rows: [] as StagedRow[] }, [], []]
-        : await Promise.all([
-            sql<StagedRow>`select customer_id, step_index, external_id, record from staging_records
-              where run_id = ${runId} and customer_id = any(${toMerge}::uuid[])
-              order by customer_id, step_index, seq`.execute(db),
-            db
-              .selectFrom('customers')
-              .select(['id', 'merged', 'content_hash', 'source_connector', 'source_id', 'created_run_id'])
-              .where('id', 'in', toMerge)
-              .execute(),
-            db.selectFrom('external_ids').select(['connector', 'external_id']).where('customer_id', 'in', toMerge).execute(),
-          ]);
-    const current = new Map(currentRows.map((c) => [c.id, c as unknown as CurrentCustomer]));
-    for (const [id, adopted] of await createdMeanwhile(db, input, toMerge, current, staged.rows)) current.set(id, adopted);
+    const [staged, currentRows, knownIds] = await Promise.all([
+      toMerge.length === 0 ? [] : stagedRecordsOf(db, runId, toMerge),
+      currentCustomersOf(db, toMerge),
+      externalIdsOf(db, toMerge),
+    ]);
+    const current = new Map(currentRows.map((c) => [c.id, c]));
+    for (const [id, adopted] of await createdMeanwhile(db, input, toMerge, current, staged)) current.set(id, adopted);
     const known = new Set(knownIds.map((k) => `${k.connector}\u0000${k.external_id}`));
-    const byCustomer = new Map<string, StagedRow[]>();
-    for (const row of staged.rows) {
+    const byCustomer = new Map<string, StagedRecord[]>();
+    for (const row of staged) {
       let list = byCustomer.get(row.customer_id);
       if (!list) byCustomer.set(row.customer_id, (list = []));
       list.push(row);
@@ -263,10 +231,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
           await holdCustomers(trx, held);
         }
         await insertRejectedRecords(trx, rejects);
-        await trx
-          .insertInto('sync_run_chunks')
-          .values({ run_id: runId, chunk_start: chunkStart, chunk_end: ids[ids.length - 1]!, ...totals })
-          .execute();
+        await recordChunkOutcome(trx, runId, { start: chunkStart, end: ids[ids.length - 1]!, totals });
       });
     } catch (error) {
       if (!isDataException(error)) throw error;
@@ -291,19 +256,12 @@ async function createdMeanwhile(
   input: MergeChunkInput,
   toMerge: readonly string[],
   current: ReadonlyMap<string, CurrentCustomer>,
-  staged: readonly StagedRow[],
+  staged: readonly StagedRecord[],
 ): Promise<Map<string, CurrentCustomer>> {
   const adopted = new Map<string, CurrentCustomer>();
   if (input.source !== 'connector') return adopted;
   const missing = new Set(toMerge.filter((id) => !current.has(id)));
   const sourceIdOf = new Map(staged.filter((r) => r.step_index === 0 && missing.has(r.customer_id)).map((r) => [r.external_id, r.customer_id]));
-  if (sourceIdOf.size === 0) return adopted;
-  const rows = await db
-    .selectFrom('customers')
-    .select(['id', 'merged', 'content_hash', 'source_connector', 'source_id', 'created_run_id'])
-    .where('source_connector', '=', input.steps[0]!.connector)
-    .where('source_id', 'in', [...sourceIdOf.keys()])
-    .execute();
-  for (const row of rows) adopted.set(sourceIdOf.get(row.source_id)!, row as unknown as CurrentCustomer);
+  for (const row of await customersBySourceIds(db, input.steps[0]!.connector, [...sourceIdOf.keys()])) adopted.set(sourceIdOf.get(row.source_id)!, row);
   return adopted;
 }

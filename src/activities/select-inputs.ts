@@ -10,6 +10,7 @@ import {
   recordSelectedInputs,
   type SelectedInput,
 } from '../db/repositories/run-inputs.js';
+import { hasMergePlan } from '../db/repositories/merge-plans.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 export interface SelectInputsInput {
@@ -47,8 +48,7 @@ export function selectInputsActivity({ db, connectors }: ActivityDeps) {
     }
     const since = await connectorCursorForRun(db, input.runId, input.connector);
     const available = await connector.listInputs(since !== undefined ? { since } : {});
-    const plan = await db.selectFrom('sync_run_plans').select('run_id').where('run_id', '=', input.runId).executeTakeFirst();
-    if (plan) {
+    if (await hasMergePlan(db, input.runId)) {
       const earlier = await loadSelectedInputs(db, input.runId, input.stepIndex);
       return earlier
         .filter((s) => s.status === 'applied')

@@ -1,5 +1,5 @@
 import { Context } from '@temporalio/activity';
-import { sql, type Transaction } from 'kysely';
+import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
 import type { ConnectorInput, ConnectorPage } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
@@ -10,15 +10,19 @@ import { recordInputOutcome } from '../db/repositories/run-inputs.js';
 import {
   recordWithheldCustomers,
   stageFragments,
+  stepStagingCounts,
+  supersedeEarlierRecords,
   withholdRejectedCustomers,
   type StagingRow,
   type WithholdScope,
 } from '../db/repositories/staging-records.js';
 import type { RejectedRecord } from '../domain/customer-record.js';
+import type { MatchBy } from '../domain/match-by.js';
+import { setStepStageCounts } from '../db/repositories/sync-runs.js';
 import { findUnstorableValue } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
-import { matchKeyOf } from './match-key.js';
-import { SEQ_STRIDE } from './staging-positions.js';
+import { matcherOf } from '../merge/index.js';
+import { SEQ_STRIDE } from '../db/staging-positions.js';
 
 export interface StageStepInput {
   runId: string;
@@ -28,8 +32,8 @@ export interface StageStepInput {
   /** Position of the input within the step; keeps fragment order across inputs. */
   inputIndex: number;
   pageSize: number;
-  /** Enrichment steps: how records are matched (see `matchKeyOf`). */
-  matchBy?: string;
+  /** Enrichment steps: how records are matched (each record's match key is staged with it). */
+  matchBy?: MatchBy;
   /** Fail (non-retryably) when more than this percent of the input's rows are rejected. */
   maxRejectedPercent?: number;
 }
@@ -92,7 +96,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
     if (writing) await writing;
     const seqFrom = input.inputIndex * SEQ_STRIDE;
     await withholdRejectedCustomers(db, { ...withholdScope(input), seqFrom, seqTo: seqFrom + SEQ_STRIDE });
-    if (input.inputIndex > 0) await supersedeEarlierRecords(db, input);
+    if (input.inputIndex > 0) await supersedeEarlierRecords(db, { runId: input.runId, stepIndex: input.stepIndex, seqFrom });
     await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { read, rejected: rejectedHere });
     if (input.maxRejectedPercent !== undefined && read > 0 && rejectedHere * 100 > input.maxRejectedPercent * read) {
       throw new InputError(
@@ -102,18 +106,8 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
       );
     }
 
-    const counts = await sql<{ staged: number; rejected: number }>`select
-        (select count(distinct external_id) from staging_records where run_id = ${input.runId} and step_index = ${input.stepIndex})::int as staged,
-        (select count(*) from rejected_records where run_id = ${input.runId} and step_index = ${input.stepIndex})::int as rejected`.execute(
-      db,
-    );
-    const { staged, rejected } = counts.rows[0]!;
-    await db
-      .updateTable('sync_run_steps')
-      .set({ read, staged, rejected })
-      .where('run_id', '=', input.runId)
-      .where('step_index', '=', input.stepIndex)
-      .execute();
+    const { staged, rejected } = await stepStagingCounts(db, input.runId, input.stepIndex);
+    await setStepStageCounts(db, input.runId, input.stepIndex, { read, staged, rejected });
     return { read, staged, rejected };
   };
 }
@@ -125,6 +119,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
 function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: StagingRow[]; rejects: RejectedRecordRow[] } {
   const rows: StagingRow[] = [];
   const rejects = page.rejects.map((r) => rejectRow(input, r));
+  const matcher = input.matchBy ? matcherOf(input.matchBy) : undefined;
   for (const f of page.fragments) {
     const unstorable = findUnstorableValue(f.record);
     if (unstorable) {
@@ -136,7 +131,7 @@ function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: St
       external_id: f.record.externalId,
       seq: input.inputIndex * SEQ_STRIDE + f.seq,
       record: f.record,
-      match_key: input.matchBy ? (matchKeyOf(f.record, input.matchBy) ?? null) : null,
+      match_key: matcher ? (matcher.keyOf(f.record) ?? null) : null,
     });
   }
   return { rows, rejects };
@@ -194,19 +189,4 @@ async function stageOneByOne(db: ActivityDeps['db'], input: StageStepInput, rows
   const all = [...rejects, ...refused];
   for (let i = 0; i < all.length; i += 1_000) await recordRejects(db, input, all.slice(i, i + 1_000));
   return all.length;
-}
-
-/**
- * Inputs of a step apply in order: a customer in this input replaces what earlier
- * inputs of the same step said about it (a delta's record is the customer's whole
- * record), as if the inputs had been applied one run after another.
- */
-async function supersedeEarlierRecords(db: ActivityDeps['db'], input: StageStepInput): Promise<void> {
-  const from = input.inputIndex * SEQ_STRIDE;
-  await sql`delete from staging_records s using (
-      select distinct external_id from staging_records
-      where run_id = ${input.runId} and step_index = ${input.stepIndex} and seq >= ${from} and seq < ${from + SEQ_STRIDE}
-    ) later
-    where s.run_id = ${input.runId} and s.step_index = ${input.stepIndex} and s.seq < ${from}
-      and s.external_id = later.external_id`.execute(db);
 }

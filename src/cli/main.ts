@@ -1,5 +1,6 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load-config.js';
+import { OperationError } from '../operations/operation-error.js';
 import { CliError } from './cli-error.js';
 import { buildProgram } from './program.js';
 
@@ -40,9 +41,9 @@ export async function runCli(argv: string[]): Promise<void> {
     if (error instanceof ConfigError) {
       console.error(error.message);
       process.exitCode = 1;
-    } else if (error instanceof CliError) {
+    } else if (error instanceof CliError || error instanceof OperationError) {
       console.error(`custsync: ${error.message}`);
-      process.exitCode = error.exitCode;
+      process.exitCode = error instanceof CliError ? error.exitCode : 1;
     } else {
       console.error(`custsync: ${(error as Error).message ?? String(error)}`);
       if (process.env.CUSTSYNC_DEBUG) console.error(error);

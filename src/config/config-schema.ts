@@ -3,6 +3,7 @@ import { ASPECTS } from '../domain/customer-record.js';
 import type { Capability } from '../connectors/connector-module.js';
 import { CONNECTOR_MODULES, connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
 import { durationSchema } from './duration.js';
+import { isMatchBy, MATCH_BY_NAMES, type MatchBy } from '../merge/match-by.js';
 
 export { flatFileConnectorSchema, type FlatFileConnectorConfig } from '../connectors/flat-file/flat-file-config.js';
 export { jsonlFileConnectorSchema, type JsonlFileConnectorConfig } from '../connectors/jsonl-file/jsonl-file-config.js';
@@ -15,9 +16,9 @@ export const connectorSchema = connectorConfigSchema;
 
 const aspects = z.array(z.enum(ASPECTS)).min(1);
 
-export const matchBySchema = z.enum(['sourceId', 'externalId', 'email', 'vatNumber']).or(
-  z.string().regex(/^attribute:.+$/, 'use sourceId, externalId, email, vatNumber or attribute:<key>'),
-);
+export const matchBySchema = z.custom<MatchBy>((value) => typeof value === 'string' && isMatchBy(value), {
+  message: `use ${MATCH_BY_NAMES.join(', ')}`,
+});
 
 export const sourceStepSchema = z.discriminatedUnion('type', [
   z.strictObject({ type: z.literal('current') }),
@@ -210,5 +211,5 @@ export type CustsyncConfig = z.infer<typeof configSchema>;
 export type FlowConfig = z.infer<typeof flowSchema>;
 export type DeletionPolicy = z.infer<typeof deletionPolicySchema>;
 export type ScheduleConfig = z.infer<typeof scheduleSchema>;
-export type MatchBy = z.infer<typeof matchBySchema>;
+export type { MatchBy };
 export type PushSettings = z.infer<typeof pushSettingsSchema>;

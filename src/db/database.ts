@@ -1,4 +1,6 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { CustomerRecord } from '../domain/customer-record.js';
+import type { CustomerDiff, MergedCustomer } from '../merge/index.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
 type Json<T = unknown> = ColumnType<T, string, string>;
@@ -29,7 +31,7 @@ export interface CustomersTable {
   content_hash: string;
   /** Hash of the step contributions the stored state was last merged from; equal input means an unchanged customer. */
   input_hash: string | null;
-  merged: Json;
+  merged: Json<MergedCustomer>;
   created_run_id: string;
   updated_run_id: string;
   created_at: Timestamp;
@@ -220,7 +222,7 @@ export interface StagingRecordsTable {
   step_index: number;
   external_id: string;
   seq: ColumnType<string, number | string, number | string>;
-  record: Json;
+  record: Json<CustomerRecord>;
   record_hash: string;
   match_key: string | null;
   customer_id: string | null;
@@ -259,7 +261,7 @@ export interface ChangeLogTable {
   run_id: string;
   customer_id: string;
   change: ChangeKind;
-  diff: Json;
+  diff: Json<CustomerDiff[]>;
   created_at: Timestamp;
 }
 
@@ -311,7 +313,7 @@ export interface SyncRunPreviewsTable {
   source_id: string;
   /** `hold`: a new customer the flow holds for review instead of creating. */
   change: 'create' | 'update' | 'hold';
-  diff: Json;
+  diff: Json<CustomerDiff[]>;
 }
 
 /** A customer a flow would have created, held for the data team's review. */
@@ -322,7 +324,7 @@ export interface PendingCustomersTable {
   source_id: string;
   status: 'pending' | 'approved' | 'rejected';
   /** The customer as the holding run merged it: what approval creates. */
-  merged: Json;
+  merged: Json<MergedCustomer>;
   content_hash: string;
   /** Hash of the held customer's values without provenance; null for customers held before it was kept. */
   values_hash: string | null;

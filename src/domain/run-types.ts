@@ -1,5 +1,6 @@
 import type { ConnectorInput } from './connector-input.js';
 import type { Aspect, RejectedRecord } from './customer-record.js';
+import type { MatchBy } from './match-by.js';
 
 export type RunTrigger = 'cli' | 'schedule' | 'replay' | 'order-event' | 'test' | 'bench' | 'demo';
 
@@ -8,8 +9,8 @@ export interface FlowStepPlan {
   role: 'source' | 'enrichment';
   connector: string;
   aspects: Aspect[];
-  /** Enrichment only: how records are matched to customers (`sourceId`, `externalId`, `email`, `vatNumber`, `attribute:<key>`). */
-  matchBy?: string;
+  /** Enrichment only: how records are matched to customers. */
+  matchBy?: MatchBy;
 }
 
 /** The one input of `customerSyncWorkflow`. */

@@ -15,3 +15,4 @@ export type {
 } from './merged-customer.js';
 export { normalizeValue, sameValue } from './normalize-value.js';
 export { mergedValues } from './merged-values.js';
+export { isMatchBy, matcherOf, MATCH_BY_NAMES, MATCHERS, type Matcher, type MatchBy, type MatchLookup } from './match-by.js';

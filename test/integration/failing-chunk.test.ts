@@ -8,7 +8,7 @@ import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { customerCode } from '../../bench/customer-generator.js';
 import { writeReferenceData, writeTemplateFile } from '../../bench/template-file-writer.js';
-import { retryRun } from '../../src/cli/commands/runs-retry.js';
+import { retryRun } from '../../src/operations/runs.js';
 import { TEMPLATE_ASPECTS } from '../../src/connectors/flat-file/template-aspects.js';
 import { rootCauseMessage } from '../../src/domain/root-cause-message.js';
 import { resolveTemporalCli } from '../../src/tooling/temporal-cli.js';
@@ -100,7 +100,7 @@ describe('a merge chunk that fails', () => {
     expect(committedBefore.rows[0]!.n).toBeGreaterThan(0);
     await sql`drop trigger refuse_one on customers`.execute(failing.db.db);
 
-    await retryRun(failing.client.connection, failing.temporal, failedRun!.id);
+    await retryRun({ client: failing.client, temporal: failing.temporal }, failedRun!.id);
     const retried = await failing.client.workflow.getHandle<typeof customerSyncWorkflow>(failedRun!.id).result();
     const reference = await undisturbed.run('erp');
     expect(retried.status).toBe('completed');

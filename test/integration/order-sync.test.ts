@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { orderRunOutcome, submitOrderEvent } from '../../src/cli/orders/submit-order-event.js';
+import { orderRunOutcome, submitOrderEvent } from '../../src/operations/orders/submit-order-event.js';
 import { buildWebhookServer } from '../../src/cli/server/webhook-server.js';
 import { signBody } from '../../src/cli/server/webhook-signature.js';
 import { planOrderSync } from '../../src/config/order-plan.js';

@@ -1,14 +1,30 @@
+import { Command } from 'commander';
+import { describeSchedule } from '../../operations/schedules/describe-schedule.js';
 import { formatDuration } from '../../config/duration.js';
-import { DEFAULT_SCHEDULE_EVERY_MS, type FlowConfig } from '../../config/config-schema.js';
 import type { LoadedConfig } from '../../config/load-config.js';
+import type { CliContext } from '../cli-context.js';
 import { reachabilityProblems } from '../config-reachability.js';
 
-export const configCheckHelp = `Validates the config file, then what it points at (folders and files exist and
+const configCheckHelp = `Validates the config file, then what it points at (folders and files exist and
 are readable, reference data loads), and prints every problem with its path.
 Exits 0 when everything is in order, 1 otherwise.`;
 
+/** `custsync config check`. */
+export function configCommand(ctx: CliContext): Command {
+  const config = new Command('config').description('the config file');
+  config
+    .command('check')
+    .description('validate the config and what it points at; print every problem with its path')
+    .option('--json', 'as JSON')
+    .addHelpText('after', `\n${configCheckHelp}`)
+    .action(async (o: { json?: boolean }) => {
+      if (!(await configCheck(ctx.config(), o))) process.exitCode = 1;
+    });
+  return config;
+}
+
 /** Prints the config's summary, or every problem with its path; returns whether all is well. */
-export async function configCheck(loaded: LoadedConfig, options: { json?: boolean } = {}): Promise<boolean> {
+async function configCheck(loaded: LoadedConfig, options: { json?: boolean } = {}): Promise<boolean> {
   const { config, file } = loaded;
   const problems = await reachabilityProblems(config);
   if (options.json) {
@@ -34,16 +50,4 @@ export async function configCheck(loaded: LoadedConfig, options: { json?: boolea
     if (flow.pushTo.length > 0) console.log(`    pushes created and updated customers to: ${flow.pushTo.join(', ')}`);
   }
   return true;
-}
-
-/** A schedule in a few words, e.g. `every 1h (catch-up 1h)`. */
-export function describeSchedule(schedule: FlowConfig['schedule']): string {
-  if (schedule === false) return 'none (on demand only)';
-  const when = schedule.cron ? `cron ${schedule.cron.join('; ')} UTC` : `every ${formatDuration(schedule.every ?? DEFAULT_SCHEDULE_EVERY_MS)}`;
-  const extras = [
-    schedule.jitter > 0 ? `jitter ${formatDuration(schedule.jitter)}` : '',
-    `catch-up ${formatDuration(schedule.catchupWindow)}`,
-    schedule.paused ? 'paused' : '',
-  ].filter(Boolean);
-  return `${when} (${extras.join(', ')})`;
 }

@@ -1,47 +1,31 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
-import type { MergedCustomer, MergedItem } from '../../merge/index.js';
-import { CliError } from '../cli-error.js';
+import { Command } from 'commander';
+import { showCustomer, type CustomerView } from '../../operations/customers.js';
+import type { MergedItem } from '../../merge/index.js';
+import type { CliContext } from '../cli-context.js';
 
-export const customersHelp = `Prints a customer with every value's provenance: [connector · run] after each item.`;
+const customersHelp = `Prints a customer with every value's provenance: [connector · run] after each item.`;
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+/** `custsync customers show`. */
+export function customersCommand(ctx: CliContext): Command {
+  const customers = new Command('customers').description('customers and where their values came from');
+  customers
+    .command('show')
+    .description('a customer with the connector and run behind every value')
+    .argument('<ref>', 'customer id, or connector:external-id')
+    .option('--json', 'as JSON')
+    .addHelpText('after', `\n${customersHelp}`)
+    .action((ref: string, o: { json?: boolean }) =>
+      ctx.withDatabase(async ({ db }) => {
+        const customer = await showCustomer({ db }, ref);
+        console.log(o.json ? JSON.stringify(customer, null, 2) : formatCustomer(customer));
+      }),
+    );
+  return customers;
+}
 
-export async function showCustomer(db: Kysely<Database>, ref: string, options: { json?: boolean }): Promise<void> {
-  let id: string | undefined;
-  if (UUID.test(ref)) {
-    id = ref;
-  } else {
-    const colon = ref.indexOf(':');
-    if (colon <= 0) throw new CliError(`"${ref}" is neither a customer id nor connector:external-id (e.g. erp:C1001)`);
-    const row = await db
-      .selectFrom('external_ids')
-      .select('customer_id')
-      .where('connector', '=', ref.slice(0, colon))
-      .where('external_id', '=', ref.slice(colon + 1))
-      .executeTakeFirst();
-    id = row?.customer_id;
-  }
-  const customer = id ? await db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst() : undefined;
-  if (!customer) throw new CliError(`no customer ${ref}`);
-  const externalIds = await db
-    .selectFrom('external_ids')
-    .select(['connector', 'external_id'])
-    .where('customer_id', '=', customer.id)
-    .orderBy('connector')
-    .execute();
-  const lifecycle = await db
-    .selectFrom('change_log')
-    .select(['run_id', 'change', 'created_at'])
-    .where('customer_id', '=', customer.id)
-    .where('change', 'in', ['missing', 'restored', 'deleted'])
-    .orderBy('id')
-    .execute();
-  const merged = customer.merged as MergedCustomer;
-  if (options.json) {
-    console.log(JSON.stringify({ ...customer, externalIds, lifecycle }, null, 2));
-    return;
-  }
+/** A customer, value by value, each with its connector and run. */
+export function formatCustomer(customer: CustomerView): string {
+  const { merged, externalIds, lifecycle } = customer;
   const out: string[] = [];
   out.push(`customer ${customer.id} (${customer.type})${customer.deleted_at ? ' DELETED' : ''}`);
   out.push(`  source: ${customer.source_connector}:${customer.source_id}`);
@@ -70,7 +54,7 @@ export async function showCustomer(db: Kysely<Database>, ref: string, options: {
       );
     }
   }
-  console.log(out.join('\n'));
+  return out.join('\n');
 }
 
 const FIELD_ORDER = [

@@ -1,21 +1,26 @@
 import { spawn } from 'node:child_process';
+import { Command } from 'commander';
 import { Client } from '@temporalio/client';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from '../../config/load-config.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
+import type { CliContext } from '../cli-context.js';
 import { openDatabase } from '../../db/open-database.js';
 import { startTemporalDevServer } from '../../tooling/dev-server.js';
-import { showCustomer } from './customers.js';
-import { syncOrder } from './order.js';
-import { showPushStatus } from './push.js';
+import { showCustomer } from '../../operations/customers.js';
+import { showPushStatus } from '../../operations/pushes.js';
+import { formatCustomer } from './customers.js';
+import { syncOrderAndReport } from './order.js';
+import { formatPushStatus } from './push.js';
 import { pendingPushCount } from '../../db/repositories/customer-pushes.js';
 import { startLocalOms, type LocalOms } from '../../tooling/local-oms.js';
 import type { DatabaseHandle } from '../../db/connect.js';
 import { createConnectorFactory } from '../../connectors/create-connector.js';
-import { connectTemporal, runFlow } from './run-flow.js';
+import { connectTemporal } from '../connect-temporal.js';
+import { runFlow } from './run-flow.js';
 
-export const demoHelp = `Starts a Temporal dev server (Web UI on http://127.0.0.1:8233, state in
+const demoHelp = `Starts a Temporal dev server (Web UI on http://127.0.0.1:8233, state in
 .data/temporal.sqlite), the embedded database and a worker, then runs <flow>
 (default erp-customers) twice: the first run reads only the oldest file (the full
 snapshot), the second catches up with every file still pending, oldest first (the
@@ -29,7 +34,18 @@ up for the UI and other custsync commands until Ctrl-C.
 
 const binPath = fileURLToPath(new URL('../../../bin/custsync.js', import.meta.url));
 
-export async function runDemo(
+/** `custsync demo`. */
+export function demoCommand(ctx: CliContext): Command {
+  return new Command('demo')
+    .description('start a dev server, the embedded database and a worker; run the example flow')
+    .option('--flow <flow>', 'flow to run', 'erp-customers')
+    .option('--keep', 'keep the database and Temporal state of an earlier demo (default: start empty)', false)
+    .option('--exit', 'stop everything after the runs instead of waiting for Ctrl-C', false)
+    .addHelpText('after', `\n${demoHelp}`)
+    .action((o: { flow: string; keep: boolean; exit: boolean }) => runDemo(ctx.config(), ctx.temporal, o));
+}
+
+async function runDemo(
   loaded: LoadedConfig,
   temporal: TemporalSettings,
   options: { flow: string; keep: boolean; exit: boolean },
@@ -99,21 +115,22 @@ export async function runDemo(
     say(`\n— run 2: ${options.flow} (catching up: every pending file, oldest first)`);
     await Promise.race([runFlow(run), workerDied]);
     say('\n— one customer, with the connector behind every value:');
-    await showCustomer(database.db, `${firstSourceConnector(loaded, options.flow)}:C1001`, {}).catch((e: Error) =>
-      say(e.message),
-    );
+    await printCustomer(database, `${firstSourceConnector(loaded, options.flow)}:C1001`);
     if (oms) {
       say(`\n— pushes: the customers the runs created or updated, sent to the OMS at ${oms.baseUrl}`);
       await waitForPushes(database.db, 60_000);
-      await showPushStatus(database.db, {});
+      console.log(formatPushStatus(await showPushStatus({ db: database.db })));
       say(`  the OMS now has ${oms.businessCustomers.size} business customers`);
       say(`\n— an order in the OMS for ${DEMO_ORDER_CUSTOMER}, a customer the platform does not know yet:`);
       const client = new Client({ connection, namespace: settings.namespace });
       await Promise.race([
-        syncOrder(loaded.config, settings, client, database, oms.connector, DEMO_ORDER_CUSTOMER, { eventId: 'demo-order-1', wait: true }),
+        syncOrderAndReport({ db: database.db, client, temporal: settings, config: loaded.config }, oms.connector, DEMO_ORDER_CUSTOMER, {
+          eventId: 'demo-order-1',
+          wait: true,
+        }),
         workerDied,
       ]);
-      await showCustomer(database.db, `${oms.connector}:${DEMO_ORDER_CUSTOMER}`, {}).catch((e: Error) => say(e.message));
+      await printCustomer(database, `${oms.connector}:${DEMO_ORDER_CUSTOMER}`);
     }
     say(`
 Look around:
@@ -182,6 +199,14 @@ async function waitForPushes(db: DatabaseHandle['db'], timeoutMs: number): Promi
     if ((await pendingPushCount(db)) === 0) return;
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** Prints a customer with every value's provenance, or why it cannot. */
+async function printCustomer(database: DatabaseHandle, ref: string): Promise<void> {
+  await showCustomer({ db: database.db }, ref).then(
+    (customer) => console.log(formatCustomer(customer)),
+    (e: Error) => console.error(e.message),
+  );
 }
 
 function firstSourceConnector(loaded: LoadedConfig, flow: string): string {

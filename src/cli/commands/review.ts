@@ -1,17 +1,10 @@
-import type { Kysely } from 'kysely';
-import type { Database } from '../../db/database.js';
-import {
-  approvePendingCustomers,
-  listPendingCustomers,
-  rejectPendingCustomers,
-  ReviewDecisionError,
-  type PendingCustomer,
-} from '../../db/repositories/pending-customers.js';
-import { diffCustomers } from '../../merge/index.js';
-import { CliError } from '../cli-error.js';
+import { Command, Option } from 'commander';
+import type { LoadedConfig } from '../../config/load-config.js';
+import { approveHeldCustomers, listHeldCustomers, rejectHeldCustomers, showHeldCustomer } from '../../operations/review.js';
+import type { CliContext } from '../cli-context.js';
 import { diffLines } from '../format-preview.js';
 
-export const reviewHelp = `A flow with reviewNewCustomers: true holds the customers its source would create
+const reviewHelp = `A flow with reviewNewCustomers: true holds the customers its source would create
 for the data team instead of creating them; updates of existing customers still apply.
 A held customer that a later file changes stays held, with the newer data.
 list:    customers waiting for review (--status approved|rejected for decided ones)
@@ -19,88 +12,70 @@ show:    one held customer, item by item, as approving would create it
 approve: create them, exactly as the run that held them would have
 reject:  do not create them; they are held again only when a file brings different data`;
 
-function nameOf(c: PendingCustomer): string {
-  const name = c.merged.name?.value;
-  return name?.companyName ?? name?.displayName ?? ([name?.firstName, name?.lastName].filter(Boolean).join(' ') || '');
-}
+type Status = 'pending' | 'approved' | 'rejected';
 
-function summary(c: PendingCustomer) {
-  return {
-    flow: c.flow,
-    code: c.sourceId,
-    name: nameOf(c),
-    status: c.status,
-    heldRunId: c.heldRunId,
-    heldAt: c.heldAt.toISOString(),
-    ...(c.decidedAt ? { decidedAt: c.decidedAt.toISOString() } : {}),
-    ...(c.customerId ? { customerId: c.customerId } : {}),
-  };
-}
-
-/** Held customers of one flow or all. */
-export async function listReview(
-  db: Kysely<Database>,
-  options: { flow?: string; status?: PendingCustomer['status']; json?: boolean },
-): Promise<void> {
-  const held = await listPendingCustomers(db, { flow: options.flow, status: options.status ?? 'pending' });
-  if (options.json) {
-    console.log(JSON.stringify(held.map(summary), null, 2));
-    return;
-  }
-  if (held.length === 0) {
-    console.log(`no customer is ${options.status ?? 'pending'} review${options.flow ? ` in flow ${options.flow}` : ''}`);
-    return;
-  }
-  for (const c of held.map(summary)) {
-    console.log(`${c.flow}  ${c.code}  ${c.name}  (${c.status}; held by ${c.heldRunId} at ${c.heldAt})`);
-  }
-  if (!options.status || options.status === 'pending') console.log('decide: custsync review approve <code…>   or   custsync review reject <code…>');
-}
-
-async function resolveFlow(db: Kysely<Database>, codes: string[], flow: string | undefined): Promise<string> {
-  if (flow) return flow;
-  const held = await listPendingCustomers(db, { sourceIds: codes });
-  const flows = [...new Set(held.map((h) => h.flow))];
-  if (flows.length === 1) return flows[0]!;
-  if (flows.length === 0) throw new CliError(`${codes.join(', ')}: not held for review in any flow (custsync review list)`);
-  throw new CliError(`${codes.join(', ')}: held in flows ${flows.join(', ')}; pass --flow <flow>`);
-}
-
-/** One held customer, item by item. */
-export async function showReview(db: Kysely<Database>, code: string, options: { flow?: string; json?: boolean }): Promise<void> {
-  const flow = await resolveFlow(db, [code], options.flow);
-  const [held] = await listPendingCustomers(db, { flow, sourceIds: [code] });
-  if (!held) throw new CliError(`${code} is not held for review in flow ${flow}`);
-  if (options.json) {
-    console.log(JSON.stringify({ ...summary(held), customer: held.merged }, null, 2));
-    return;
-  }
-  const s = summary(held);
-  console.log(`${s.code}  ${s.name}  (flow ${s.flow}, ${s.status}; held by ${s.heldRunId} at ${s.heldAt})`);
-  for (const d of diffCustomers(undefined, held.merged)) for (const line of diffLines(d)) console.log(`  ${line}`);
-}
-
-/** Approves or rejects held customers, all or none. */
-export async function decideReview(
-  db: Kysely<Database>,
-  codes: string[],
-  decision: 'approve' | 'reject',
-  options: { flow?: string },
-  /** Called with the customers an approval created (to push them where the flow pushes). */
-  afterApprove?: (flow: string, customerIds: string[]) => Promise<void>,
-): Promise<void> {
-  const flow = await resolveFlow(db, codes, options.flow);
-  try {
-    if (decision === 'approve') {
-      const created = await approvePendingCustomers(db, flow, codes);
-      for (const [code, id] of created) console.log(`created ${code} (customer ${id})`);
-      await afterApprove?.(flow, [...created.values()]);
-    } else {
-      await rejectPendingCustomers(db, flow, codes);
-      for (const code of codes) console.log(`rejected ${code}`);
-    }
-  } catch (error) {
-    if (error instanceof ReviewDecisionError) throw new CliError(error.message);
-    throw error;
-  }
+/** `custsync review`: list, show, approve, reject. */
+export function reviewCommand(ctx: CliContext): Command {
+  const review = new Command('review')
+    .description("new customers held for the data team's review (flows with reviewNewCustomers)")
+    .addHelpText('after', `\n${reviewHelp}`);
+  review
+    .command('list')
+    .description('customers waiting for review')
+    .option('--flow <flow>', 'of one flow')
+    .addOption(new Option('--status <status>', 'decided ones instead').choices(['pending', 'approved', 'rejected']))
+    .option('--json', 'as JSON')
+    .action((o: { flow?: string; status?: Status; json?: boolean }) =>
+      ctx.withDatabase(async ({ db }) => {
+        const held = await listHeldCustomers({ db }, o);
+        if (o.json) return console.log(JSON.stringify(held, null, 2));
+        if (held.length === 0) return console.log(`no customer is ${o.status ?? 'pending'} review${o.flow ? ` in flow ${o.flow}` : ''}`);
+        for (const c of held) console.log(`${c.flow}  ${c.code}  ${c.name}  (${c.status}; held by ${c.heldRunId} at ${c.heldAt})`);
+        if (!o.status || o.status === 'pending') console.log('decide: custsync review approve <code…>   or   custsync review reject <code…>');
+      }),
+    );
+  review
+    .command('show')
+    .description('one held customer, item by item, as approving would create it')
+    .argument('<code>', 'its customer code (source external id)')
+    .option('--flow <flow>', 'when the code is held in several flows')
+    .option('--json', 'as JSON')
+    .action((code: string, o: { flow?: string; json?: boolean }) =>
+      ctx.withDatabase(async ({ db }) => {
+        const { items, ...held } = await showHeldCustomer({ db }, code, o);
+        if (o.json) return console.log(JSON.stringify(held, null, 2));
+        console.log(`${held.code}  ${held.name}  (flow ${held.flow}, ${held.status}; held by ${held.heldRunId} at ${held.heldAt})`);
+        for (const d of items) for (const line of diffLines(d)) console.log(`  ${line}`);
+      }),
+    );
+  review
+    .command('approve')
+    .description('create them as the run that held them would have')
+    .argument('<code...>', 'customer codes')
+    .option('--flow <flow>', 'when a code is held in several flows')
+    .action(async (codes: string[], o: { flow?: string }) => {
+      // Approving needs no config; pushing the new customers where the flow pushes does.
+      let loaded: LoadedConfig | undefined;
+      try {
+        loaded = ctx.config();
+      } catch (error) {
+        console.error(`not queued for push (the config cannot be read: ${(error as Error).message.split('\n')[0]})`);
+      }
+      const push = loaded ? { client: () => ctx.client(), temporal: ctx.temporal, config: loaded.config } : undefined;
+      const approved = await ctx.withDatabase(({ db }) => approveHeldCustomers({ db, ...(push ? { push } : {}) }, codes, o));
+      for (const c of approved.created) console.log(`created ${c.code} (customer ${c.customerId})`);
+      if (approved.queuedFor.length > 0) console.log(`queued for push to ${approved.queuedFor.join(', ')}`);
+    });
+  review
+    .command('reject')
+    .description('do not create them')
+    .argument('<code...>', 'customer codes')
+    .option('--flow <flow>', 'when a code is held in several flows')
+    .action((codes: string[], o: { flow?: string }) =>
+      ctx.withDatabase(async ({ db }) => {
+        await rejectHeldCustomers({ db }, codes, o);
+        for (const code of codes) console.log(`rejected ${code}`);
+      }),
+    );
+  return review;
 }

@@ -1,13 +1,13 @@
-import type { Client } from '@temporalio/client';
-import type { CustsyncConfig } from '../../config/config-schema.js';
+import { Command } from 'commander';
 import { planOrderSync } from '../../config/order-plan.js';
-import type { TemporalSettings } from '../../config/temporal-settings.js';
-import type { DatabaseHandle } from '../../db/connect.js';
+import type { OperationDeps } from '../../operations/operation-deps.js';
+import { syncOrder } from '../../operations/orders/sync-order.js';
 import { CliError } from '../cli-error.js';
-import { submitOrderEvent } from '../orders/submit-order-event.js';
+import type { CliContext } from '../cli-context.js';
+import { positiveInt } from '../cli-options.js';
 import { buildWebhookServer } from '../server/webhook-server.js';
 
-export const serveHelp = `Serves order webhooks: POST /webhooks/orders with a JSON body
+const serveHelp = `Serves order webhooks: POST /webhooks/orders with a JSON body
 {"eventId": "...", "customerId": "...", "connector": "..."} (other fields are ignored),
 signed with X-Custsync-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret
 in the environment variable --secret-env. 202: the event went to its customer's
@@ -32,22 +32,31 @@ export function webhookSecret(variable: string): string {
   return secret;
 }
 
-export async function serve(
-  config: CustsyncConfig,
-  temporal: TemporalSettings,
-  client: Client,
-  database: DatabaseHandle,
-  options: ServeOptions,
-): Promise<void> {
+/** `custsync serve`. */
+export function serveCommand(ctx: CliContext): Command {
+  return new Command('serve')
+    .description('serve the order webhook (POST /webhooks/orders, HMAC-signed)')
+    .option('--host <host>', 'address to listen on', '127.0.0.1')
+    .option('--port <port>', 'port to listen on', positiveInt, 8787)
+    .option('--secret-env <name>', 'environment variable holding the signing secret', 'CUSTSYNC_WEBHOOK_SECRET')
+    .option('--connector <name>', 'connector of events that name none')
+    .option('--body-limit <bytes>', 'largest body accepted', positiveInt, 65_536)
+    .addHelpText('after', `\n${serveHelp}`)
+    .action((o: ServeOptions) => {
+      webhookSecret(o.secretEnv);
+      return ctx.withOperations((deps) => serve(deps, o));
+    });
+}
+
+async function serve(deps: OperationDeps, options: ServeOptions): Promise<void> {
   const secret = webhookSecret(options.secretEnv);
-  if (options.connector) planOrderSync(config, options.connector, '-'); // fails now, not per request, when the connector cannot take orders
+  if (options.connector) planOrderSync(deps.config, options.connector, '-'); // fails now, not per request, when the connector cannot take orders
   const app = buildWebhookServer({
     secret,
     bodyLimit: options.bodyLimit,
     ...(options.connector ? { defaultConnector: options.connector } : {}),
     logger: true,
-    submit: (connector, customerId, event) =>
-      submitOrderEvent(client, database.db, temporal.taskQueue, planOrderSync(config, connector, customerId), event),
+    submit: (connector, customerId, event) => syncOrder(deps, connector, customerId, event),
   });
   const address = await app.listen({ host: options.host, port: options.port });
   process.stderr.write(`serving order webhooks at ${address}/webhooks/orders (Ctrl-C stops)\n`);

@@ -1,3 +1,4 @@
+import { Command } from 'commander';
 import type { CustsyncConfig } from '../../config/config-schema.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import { redactUrl } from '../../db/connect.js';
@@ -5,9 +6,10 @@ import { openDatabase } from '../../db/open-database.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../../worker.js';
 import { CliError } from '../cli-error.js';
 import { reachabilityProblems } from '../config-reachability.js';
-import { connectTemporal } from './run-flow.js';
+import type { CliContext } from '../cli-context.js';
+import { connectTemporal } from '../connect-temporal.js';
 
-export const workerHelp = `Runs the worker: polls the task queue (CUSTSYNC_TASK_QUEUE, default custsync) on
+const workerHelp = `Runs the worker: polls the task queue (CUSTSYNC_TASK_QUEUE, default custsync) on
 TEMPORAL_ADDRESS (default 127.0.0.1:7233) and writes to DATABASE_URL. Without
 DATABASE_URL it serves the embedded database (PGlite under .data/pglite) on
 127.0.0.1:5433 for the other custsync commands. Stops cleanly on Ctrl-C.
@@ -15,8 +17,16 @@ Refuses to start while the config has a problem "custsync config check" finds wi
 network (an unset variable named by passwordEnv, tokenEnv, valueEnv, …; a missing folder
 or file), naming each.`;
 
+/** `custsync worker`. */
+export function workerCommand(ctx: CliContext): Command {
+  return new Command('worker')
+    .description('run a worker: poll Temporal, write to the database')
+    .addHelpText('after', `\n${workerHelp}`)
+    .action(() => runWorker(ctx.config().config, ctx.temporal));
+}
+
 /** Starts a worker; refuses to, naming every problem, when `config check` would find one without the network. */
-export async function runWorker(config: CustsyncConfig, temporal: TemporalSettings): Promise<void> {
+async function runWorker(config: CustsyncConfig, temporal: TemporalSettings): Promise<void> {
   const problems = await reachabilityProblems(config, { network: false });
   if (problems.length > 0) {
     throw new CliError(

@@ -2,7 +2,8 @@ import Fastify, { type FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { OrderPlanError } from '../../config/order-plan.js';
 import type { OrderEvent } from '../../domain/order-event.js';
-import type { SubmittedOrder } from '../orders/submit-order-event.js';
+import type { SubmittedOrder } from '../../operations/orders/submit-order-event.js';
+import { OperationError } from '../../operations/operation-error.js';
 import { orderWebhookBodySchema } from './order-webhook-body.js';
 import { SIGNATURE_HEADER, verifySignature } from './webhook-signature.js';
 
@@ -57,7 +58,7 @@ export function buildWebhookServer(options: WebhookServerOptions): FastifyInstan
       });
       return reply.code(result.status === 'duplicate' ? 200 : 202).send(result);
     } catch (error) {
-      if (error instanceof OrderPlanError) return reply.code(422).send({ error: error.message });
+      if (error instanceof OrderPlanError || (error instanceof OperationError && error.kind === 'invalid')) return reply.code(422).send({ error: error.message });
       request.log.error({ err: error }, 'order event not submitted');
       return reply.code(503).send({ error: 'the event could not be handed on now; send it again later' });
     }

@@ -27,7 +27,7 @@ export async function runChangesAfter(db: Kysely<Database>, runId: string, after
     id: r.id,
     customerId: r.customer_id,
     change: r.change as 'created' | 'updated',
-    diff: r.diff as CustomerDiff[],
+    diff: r.diff,
     sourceConnector: r.source_connector,
   }));
 }

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { OutboundCustomer } from '../../domain/outbound-customer.js';
-import { mergedValues, type MergedCustomer } from '../../merge/index.js';
+import { mergedValues } from '../../merge/index.js';
 import type { Database } from '../database.js';
 
 /**
@@ -28,7 +28,7 @@ export async function loadOutboundCustomer(db: Kysely<Database>, customerId: str
   return {
     id: customer.id,
     type: customer.type,
-    ...mergedValues(customer.merged as MergedCustomer),
+    ...mergedValues(customer.merged),
     ...(own[0] ? { externalId: own[0].external_id } : {}),
     ...(parent[0] ? { parentExternalId: parent[0].external_id } : {}),
     childExternalIds: childIds.map((c) => c.external_id),

@@ -97,7 +97,7 @@ export async function listPendingCustomers(
     heldAt: r.held_at,
     decidedAt: r.decided_at,
     customerId: r.customer_id,
-    merged: r.merged as MergedCustomer,
+    merged: r.merged,
   }));
 }
 
@@ -146,7 +146,7 @@ export async function approvePendingCustomers(db: Kysely<Database>, flow: string
       // The id the holding run would have given it.
       const { rows: idRows } = await sql<{ id: string }>`select md5(${row.held_run_id} || '/' || ${row.source_id})::uuid as id`.execute(trx);
       const id = idRows[0]!.id;
-      addCustomerWrite(writes, id, row.merged as MergedCustomer, {
+      addCustomerWrite(writes, id, row.merged, {
         sourceConnector: row.source_connector,
         sourceId: row.source_id,
         contentHash: row.content_hash,

@@ -31,5 +31,5 @@ export async function loadPreviews(db: Kysely<Database>, runId: string): Promise
     .orderBy('change')
     .orderBy('source_id')
     .execute();
-  return rows.map((r) => ({ source_id: r.source_id, change: r.change, diff: r.diff as CustomerDiff[] }));
+  return rows.map((r) => ({ source_id: r.source_id, change: r.change, diff: r.diff }));
 }

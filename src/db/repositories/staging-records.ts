@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { WithheldCustomerReport } from '../../domain/run-types.js';
 import { printableText } from '../../domain/storable-values.js';
 import type { Database } from '../database.js';
+import { SEQ_STRIDE } from '../staging-positions.js';
 
 /** One customer fragment to stage, at its position in the step. */
 export interface StagingRow {
@@ -104,4 +105,27 @@ export async function withheldCustomersOf(
     count: Number(count.n),
     sample: rows.map((r) => ({ stepIndex: r.step_index, source: r.source, externalId: r.external_id, lines: r.lines, isNew: r.is_new, reason: r.reason })),
   };
+}
+
+/**
+ * Inputs of a step apply in order: a customer in the input staged from `seqFrom` on replaces
+ * what earlier inputs of the same step said about it (a delta's record is the customer's whole
+ * record), as if the inputs had been applied one run after another.
+ */
+export async function supersedeEarlierRecords(db: Kysely<Database>, scope: { runId: string; stepIndex: number; seqFrom: number }): Promise<void> {
+  const { runId, stepIndex, seqFrom } = scope;
+  await sql`delete from staging_records s using (
+      select distinct external_id from staging_records
+      where run_id = ${runId} and step_index = ${stepIndex} and seq >= ${seqFrom} and seq < ${seqFrom + SEQ_STRIDE}
+    ) later
+    where s.run_id = ${runId} and s.step_index = ${stepIndex} and s.seq < ${seqFrom}
+      and s.external_id = later.external_id`.execute(db);
+}
+
+/** Distinct customers (external ids) staged for a step, and the records it rejected so far. */
+export async function stepStagingCounts(db: Kysely<Database>, runId: string, stepIndex: number): Promise<{ staged: number; rejected: number }> {
+  const counts = await sql<{ staged: number; rejected: number }>`select
+      (select count(distinct external_id) from staging_records where run_id = ${runId} and step_index = ${stepIndex})::int as staged,
+      (select count(*) from rejected_records where run_id = ${runId} and step_index = ${stepIndex})::int as rejected`.execute(db);
+  return counts.rows[0]!;
 }

@@ -1,5 +1,5 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleHandle } from '@temporalio/client';
-import { CliError } from '../../cli-error.js';
+import { OperationError } from '../operation-error.js';
 import { scheduleIdOf } from './schedule-options.js';
 
 async function handleOf(client: Client, flow: string): Promise<ScheduleHandle> {
@@ -8,7 +8,7 @@ async function handleOf(client: Client, flow: string): Promise<ScheduleHandle> {
     await handle.describe();
   } catch (error) {
     if (error instanceof ScheduleNotFoundError) {
-      throw new CliError(`flow "${flow}" has no schedule (${scheduleIdOf(flow)}); create it with: custsync schedules apply`);
+      throw new OperationError('not-found', `flow "${flow}" has no schedule (${scheduleIdOf(flow)}); create it with: custsync schedules apply`);
     }
     throw error;
   }
@@ -30,6 +30,6 @@ export async function triggerSchedule(client: Client, flow: string): Promise<voi
 
 /** Takes the actions the schedule would have taken between `start` and `end`: one run each, one after another. */
 export async function backfillSchedule(client: Client, flow: string, start: Date, end: Date): Promise<void> {
-  if (!(start < end)) throw new CliError(`--from (${start.toISOString()}) must be before --to (${end.toISOString()})`, 2);
+  if (!(start < end)) throw new OperationError('invalid', `--from (${start.toISOString()}) must be before --to (${end.toISOString()})`);
   await (await handleOf(client, flow)).backfill({ start, end, overlap: ScheduleOverlapPolicy.BUFFER_ALL });
 }

@@ -1,6 +1,6 @@
 import { ScheduleNotFoundError, type Client, type ScheduleDescription } from '@temporalio/client';
-import type { CustsyncConfig } from '../../../config/config-schema.js';
-import type { TemporalSettings } from '../../../config/temporal-settings.js';
+import type { CustsyncConfig } from '../../config/config-schema.js';
+import type { TemporalSettings } from '../../config/temporal-settings.js';
 import { fingerprintOf, SCHEDULE_ID_PREFIX, scheduleIdOf, scheduleOptionsFor } from './schedule-options.js';
 
 export interface ScheduleChange {

@@ -1,6 +1,6 @@
 import { ScheduleNotFoundError, type Client } from '@temporalio/client';
-import type { CustsyncConfig } from '../../../config/config-schema.js';
-import { describeSchedule } from '../config-check.js';
+import type { CustsyncConfig } from '../../config/config-schema.js';
+import { describeSchedule } from './describe-schedule.js';
 import { scheduleIdOf } from './schedule-options.js';
 
 /** A flow's schedule as Temporal has it. */
@@ -40,18 +40,4 @@ export async function listSchedules(client: Client, config: CustsyncConfig): Pro
     }
   }
   return out;
-}
-
-export function formatSchedules(list: ScheduleStatus[]): string {
-  if (list.length === 0) return 'no flows configured';
-  const lines: string[] = [];
-  for (const s of list) {
-    const state =
-      s.state === 'absent' ? 'not created yet (custsync schedules apply)' : s.state === 'none' ? 'on demand only' : s.state;
-    lines.push(`${s.flow}  ${s.scheduleId}  ${state}  — ${s.configured}`);
-    if (s.note && s.state === 'paused') lines.push(`  note: ${s.note}`);
-    if (s.nextRuns.length > 0) lines.push(`  next: ${s.nextRuns.join(', ')}`);
-    for (const r of s.recentRuns) lines.push(`  ran:  ${r.workflowId} (scheduled ${r.scheduledAt})`);
-  }
-  return lines.join('\n');
 }

@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import { ScheduleOverlapPolicy, type ScheduleOptions } from '@temporalio/client';
-import { DEFAULT_SCHEDULE_EVERY_MS, type CustsyncConfig } from '../../../config/config-schema.js';
-import { planFlow, runSummary } from '../../../config/flow-plan.js';
-import type { TemporalSettings } from '../../../config/temporal-settings.js';
+import { DEFAULT_SCHEDULE_EVERY_MS, type CustsyncConfig } from '../../config/config-schema.js';
+import { planFlow, runSummary } from '../../config/flow-plan.js';
+import type { TemporalSettings } from '../../config/temporal-settings.js';
 
 /** Schedules custsync manages have ids with this prefix; others are left alone. */
 export const SCHEDULE_ID_PREFIX = 'custsync/';

@@ -1,0 +1,37 @@
+import type { Kysely, Selectable } from 'kysely';
+import type { CustomersTable, Database } from '../database.js';
+
+/** A stored customer, every column. */
+export type CustomerRow = Selectable<CustomersTable>;
+
+/** The customer an external id of a connector belongs to. */
+export async function customerIdByExternalId(db: Kysely<Database>, connector: string, externalId: string): Promise<string | undefined> {
+  const row = await db
+    .selectFrom('external_ids')
+    .select('customer_id')
+    .where('connector', '=', connector)
+    .where('external_id', '=', externalId)
+    .executeTakeFirst();
+  return row?.customer_id;
+}
+
+/** A customer by id (deleted ones too). */
+export async function customerById(db: Kysely<Database>, id: string): Promise<CustomerRow | undefined> {
+  return db.selectFrom('customers').selectAll().where('id', '=', id).executeTakeFirst();
+}
+
+/** A customer's external ids, by connector. */
+export async function externalIdsOfCustomer(db: Kysely<Database>, customerId: string): Promise<{ connector: string; external_id: string }[]> {
+  return db.selectFrom('external_ids').select(['connector', 'external_id']).where('customer_id', '=', customerId).orderBy('connector').execute();
+}
+
+/** A customer's lifecycle: when it went missing, came back, was deleted, oldest first. */
+export async function lifecycleOf(db: Kysely<Database>, customerId: string): Promise<{ run_id: string; change: string; created_at: Date }[]> {
+  return db
+    .selectFrom('change_log')
+    .select(['run_id', 'change', 'created_at'])
+    .where('customer_id', '=', customerId)
+    .where('change', 'in', ['missing', 'restored', 'deleted'])
+    .orderBy('id')
+    .execute();
+}

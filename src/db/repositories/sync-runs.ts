@@ -1,0 +1,150 @@
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { ConsumedInput, FlowStepPlan, RunTotals, RunTrigger, StepStats } from '../../domain/run-types.js';
+import type { Database, SyncRunsTable } from '../database.js';
+import { sourceMode } from './run-reports.js';
+
+/** A run as `beginRun` records it. */
+export interface BegunRun {
+  runId: string;
+  flow: string;
+  trigger: RunTrigger;
+  mode?: 'full' | 'delta';
+  steps: FlowStepPlan[];
+  dryRun?: boolean;
+}
+
+/** Records the run and its steps; a retried run is marked running again. */
+export async function recordRunBegun(db: Kysely<Database>, run: BegunRun): Promise<void> {
+  await db.transaction().execute(async (trx) => {
+    await trx
+      .insertInto('sync_runs')
+      .values({ id: run.runId, flow: run.flow, trigger: run.trigger, status: 'running', mode: run.mode ?? 'none', dry_run: run.dryRun ?? false })
+      .onConflict((oc) => oc.column('id').doUpdateSet({ status: 'running', finished_at: null, error: null }))
+      .execute();
+    if (run.steps.length === 0) return;
+    await trx
+      .insertInto('sync_run_steps')
+      .values(run.steps.map((s, i) => ({ run_id: run.runId, step_index: i, role: s.role, connector: s.connector, inputs: '[]' })))
+      .onConflict((oc) => oc.columns(['run_id', 'step_index']).doNothing())
+      .execute();
+  });
+}
+
+/** Records how the run ended (its finish time only once), its totals and each step's counts. */
+export async function recordRunFinished(
+  db: Kysely<Database>,
+  runId: string,
+  outcome: { status: 'completed' | 'failed'; totals: RunTotals; error?: string; steps: readonly StepStats[] },
+): Promise<void> {
+  const t = outcome.totals;
+  await db
+    .updateTable('sync_runs')
+    .set({
+      status: outcome.status,
+      finished_at: sql<Date>`coalesce(finished_at, now())`,
+      created: t.created,
+      updated: t.updated,
+      unchanged: t.unchanged,
+      rejected: t.rejected,
+      error: outcome.error ?? null,
+      mode: sourceMode(runId),
+    })
+    .where('id', '=', runId)
+    .execute();
+  for (const [index, step] of outcome.steps.entries()) {
+    await db
+      .updateTable('sync_run_steps')
+      .set({ inputs: JSON.stringify(step.inputs), read: step.read, staged: step.staged, matched: step.matched, unmatched: step.unmatched, rejected: step.rejected })
+      .where('run_id', '=', runId)
+      .where('step_index', '=', index)
+      .execute();
+  }
+}
+
+/** Whether the run is a dry run (undefined when there is no such run). */
+export async function isDryRun(db: Kysely<Database>, runId: string): Promise<boolean | undefined> {
+  const run = await db.selectFrom('sync_runs').select('dry_run').where('id', '=', runId).executeTakeFirst();
+  return run?.dry_run;
+}
+
+/** Inputs named in a run's `consumed` list recorded as processed (runs begun before inputs were recorded one by one). */
+export async function recordConsumedByName(db: Kysely<Database>, runId: string, consumed: readonly ConsumedInput[]): Promise<void> {
+  if (consumed.length === 0) return;
+  await db
+    .insertInto('connector_inputs')
+    .values(consumed.map((c) => ({ connector: c.connector, name: c.input.name, checksum: c.input.checksum, run_id: runId })))
+    .onConflict((oc) => oc.columns(['connector', 'name', 'checksum']).doNothing())
+    .execute();
+}
+
+/** Removes the run's staging; a completed run also its merge set (a failed one keeps it for its retry). */
+export async function clearRunWorkspace(db: Kysely<Database>, runId: string, options: { keepMergeSet: boolean }): Promise<void> {
+  await db.deleteFrom('staging_records').where('run_id', '=', runId).execute();
+  if (!options.keepMergeSet) await db.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
+}
+
+/** The inputs a run read, in no particular order. */
+export async function runInputsOf(db: Kysely<Database>, runId: string): Promise<{ connector: string; name: string; checksum: string }[]> {
+  return db.selectFrom('sync_run_inputs').select(['connector', 'name', 'checksum']).where('run_id', '=', runId).execute();
+}
+
+/** Adds refused records to a step's rejected count. */
+export async function addStepRejects(db: Kysely<Database>, runId: string, stepIndex: number, n: number): Promise<void> {
+  await db
+    .updateTable('sync_run_steps')
+    .set((eb) => ({ rejected: eb('rejected', '+', n) }))
+    .where('run_id', '=', runId)
+    .where('step_index', '=', stepIndex)
+    .execute();
+}
+
+/** A step's counts after matching. */
+export async function setStepMatchCounts(db: Kysely<Database>, runId: string, stepIndex: number, counts: { matched: number; unmatched: number }): Promise<void> {
+  await db.updateTable('sync_run_steps').set(counts).where('run_id', '=', runId).where('step_index', '=', stepIndex).execute();
+}
+
+/** A step's counts after staging. */
+export async function setStepStageCounts(
+  db: Kysely<Database>,
+  runId: string,
+  stepIndex: number,
+  counts: { read: number; staged: number; rejected: number },
+): Promise<void> {
+  await db.updateTable('sync_run_steps').set(counts).where('run_id', '=', runId).where('step_index', '=', stepIndex).execute();
+}
+
+/** A run as `runs list` shows it. */
+export type RunRow = Selectable<SyncRunsTable>;
+
+/** The latest runs, newest first. */
+export async function latestRuns(db: Kysely<Database>, options: { flow?: string; limit: number }): Promise<RunRow[]> {
+  let query = db.selectFrom('sync_runs').selectAll().orderBy('started_at', 'desc').limit(options.limit);
+  if (options.flow) query = query.where('flow', '=', options.flow);
+  return query.execute();
+}
+
+/** Whether there is a run with this id. */
+export async function runExists(db: Kysely<Database>, runId: string): Promise<boolean> {
+  return (await db.selectFrom('sync_runs').select('id').where('id', '=', runId).executeTakeFirst()) !== undefined;
+}
+
+/** Where a run stands with its deletions. */
+export async function runDeletionState(
+  db: Kysely<Database>,
+  runId: string,
+): Promise<Pick<RunRow, 'status' | 'deletion_status' | 'missing_candidates'> | undefined> {
+  return db.selectFrom('sync_runs').select(['status', 'deletion_status', 'missing_candidates']).where('id', '=', runId).executeTakeFirst();
+}
+
+/** Runs waiting for an operator to approve or reject their deletions, oldest first. */
+export async function runsAwaitingDeletionApproval(
+  db: Kysely<Database>,
+): Promise<Pick<RunRow, 'id' | 'flow' | 'started_at' | 'missing_candidates' | 'source_customers'>[]> {
+  return db
+    .selectFrom('sync_runs')
+    .select(['id', 'flow', 'started_at', 'missing_candidates', 'source_customers'])
+    .where('deletion_status', '=', 'awaiting-approval')
+    .where('status', '=', 'running')
+    .orderBy('started_at')
+    .execute();
+}

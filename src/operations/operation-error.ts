@@ -1,0 +1,13 @@
+/** What kind of refusal: interfaces map it to their own terms (the CLI exits 1, the HTTP API answers 404, 409 or 422). */
+export type OperationErrorKind = 'not-found' | 'conflict' | 'invalid';
+
+/** An operation refused what it was asked, in words for the person or system that asked. */
+export class OperationError extends Error {
+  constructor(
+    readonly kind: OperationErrorKind,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'OperationError';
+  }
+}

@@ -1,0 +1,38 @@
+import { pushStatus, queuePushes, retryFailedPushes, type PushProblem, type PushSummary } from '../db/repositories/customer-pushes.js';
+import { wakePushTarget } from '../worker.js';
+import type { OperationDeps } from './operation-deps.js';
+
+/** Pushes per target, and the pending and failed ones with their errors. */
+export async function showPushStatus(
+  { db }: Pick<OperationDeps, 'db'>,
+  options: { target?: string } = {},
+): Promise<{ summary: PushSummary[]; problems: PushProblem[] }> {
+  return pushStatus(db, options);
+}
+
+/** Queues the failed pushes (of one target, or all) again and wakes their targets. */
+export async function retryPushes(
+  { db, client, temporal, config }: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>,
+  target?: string,
+): Promise<{ queued: number; targets: string[] }> {
+  const queued = await retryFailedPushes(db, target);
+  const targets = (await pushStatus(db, { ...(target ? { target } : {}), limit: 0 })).summary.filter((s) => s.pending > 0).map((s) => s.target);
+  for (const t of targets) await wakePushTarget(client, temporal.taskQueue, t, config.push);
+  return { queued, targets };
+}
+
+/** Queues customers for every push target of a flow (as a run of it would) and wakes those targets; the targets. */
+export async function pushForFlow(
+  { db, client, temporal, config }: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>,
+  flow: string,
+  customerIds: readonly string[],
+  queuedBy: string,
+): Promise<string[]> {
+  const targets = config.flows[flow]?.pushTo ?? [];
+  if (customerIds.length === 0) return [];
+  for (const target of targets) {
+    await queuePushes(db, target, customerIds, queuedBy);
+    await wakePushTarget(client, temporal.taskQueue, target, config.push);
+  }
+  return targets;
+}

@@ -1,0 +1,108 @@
+import {
+  approvePendingCustomers,
+  listPendingCustomers,
+  rejectPendingCustomers,
+  ReviewDecisionError,
+  type PendingCustomer,
+} from '../db/repositories/pending-customers.js';
+import { diffCustomers, type CustomerDiff, type MergedCustomer } from '../merge/index.js';
+import { OperationError } from './operation-error.js';
+import type { OperationDeps } from './operation-deps.js';
+import { pushForFlow } from './pushes.js';
+
+/** A customer held for the data team's review, as lists show it. */
+export interface HeldCustomerSummary {
+  flow: string;
+  code: string;
+  name: string;
+  status: PendingCustomer['status'];
+  heldRunId: string;
+  heldAt: string;
+  decidedAt?: string;
+  customerId?: string;
+}
+
+function nameOf(c: PendingCustomer): string {
+  const name = c.merged.name?.value;
+  return name?.companyName ?? name?.displayName ?? ([name?.firstName, name?.lastName].filter(Boolean).join(' ') || '');
+}
+
+function summaryOf(c: PendingCustomer): HeldCustomerSummary {
+  return {
+    flow: c.flow,
+    code: c.sourceId,
+    name: nameOf(c),
+    status: c.status,
+    heldRunId: c.heldRunId,
+    heldAt: c.heldAt.toISOString(),
+    ...(c.decidedAt ? { decidedAt: c.decidedAt.toISOString() } : {}),
+    ...(c.customerId ? { customerId: c.customerId } : {}),
+  };
+}
+
+/** Held customers of one flow or all; default those pending review. */
+export async function listHeldCustomers(
+  { db }: Pick<OperationDeps, 'db'>,
+  options: { flow?: string; status?: PendingCustomer['status'] } = {},
+): Promise<HeldCustomerSummary[]> {
+  return (await listPendingCustomers(db, { flow: options.flow, status: options.status ?? 'pending' })).map(summaryOf);
+}
+
+/** The flow holding all these codes: the one given, or the only one holding them. */
+async function flowHolding({ db }: Pick<OperationDeps, 'db'>, codes: string[], flow: string | undefined): Promise<string> {
+  if (flow) return flow;
+  const held = await listPendingCustomers(db, { sourceIds: codes });
+  const flows = [...new Set(held.map((h) => h.flow))];
+  if (flows.length === 1) return flows[0]!;
+  if (flows.length === 0) throw new OperationError('not-found', `${codes.join(', ')}: not held for review in any flow (custsync review list)`);
+  throw new OperationError('invalid', `${codes.join(', ')}: held in flows ${flows.join(', ')}; pass --flow <flow>`);
+}
+
+/** One held customer as approving would create it: the customer and its items as changes from nothing. */
+export async function showHeldCustomer(
+  deps: Pick<OperationDeps, 'db'>,
+  code: string,
+  options: { flow?: string } = {},
+): Promise<HeldCustomerSummary & { customer: MergedCustomer; items: CustomerDiff[] }> {
+  const flow = await flowHolding(deps, [code], options.flow);
+  const [held] = await listPendingCustomers(deps.db, { flow, sourceIds: [code] });
+  if (!held) throw new OperationError('not-found', `${code} is not held for review in flow ${flow}`);
+  return { ...summaryOf(held), customer: held.merged, items: diffCustomers(undefined, held.merged) };
+}
+
+/**
+ * Creates the held customers, all or none, exactly as the run that held them would have,
+ * and queues them for the flow's push targets when `push` is given.
+ */
+export async function approveHeldCustomers(
+  deps: Pick<OperationDeps, 'db'> & {
+    /** Where the flow pushes; the Temporal client is asked for only when the flow has push targets. */
+    push?: Pick<OperationDeps, 'temporal' | 'config'> & { client: () => Promise<OperationDeps['client']> };
+  },
+  codes: string[],
+  options: { flow?: string } = {},
+): Promise<{ flow: string; created: { code: string; customerId: string }[]; queuedFor: string[] }> {
+  const flow = await flowHolding(deps, codes, options.flow);
+  const created = await decided(() => approvePendingCustomers(deps.db, flow, codes));
+  const ids = [...created.values()];
+  const push = deps.push;
+  const pushes = push !== undefined && (push.config.flows[flow]?.pushTo ?? []).length > 0;
+  const queuedFor = pushes ? await pushForFlow({ db: deps.db, ...push, client: await push.client() }, flow, ids, `review/${flow}`) : [];
+  return { flow, created: [...created].map(([code, customerId]) => ({ code, customerId })), queuedFor };
+}
+
+/** Rejects held customers, all or none: they are held again only when a file brings different data. */
+export async function rejectHeldCustomers(deps: Pick<OperationDeps, 'db'>, codes: string[], options: { flow?: string } = {}): Promise<{ flow: string }> {
+  const flow = await flowHolding(deps, codes, options.flow);
+  await decided(() => rejectPendingCustomers(deps.db, flow, codes));
+  return { flow };
+}
+
+async function decided<T>(decide: () => Promise<T>): Promise<T> {
+  try {
+    return await decide();
+  } catch (error) {
+    if (error instanceof ReviewDecisionError) throw new OperationError('conflict', error.message);
+    throw error;
+  }
+}
