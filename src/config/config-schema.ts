@@ -154,12 +154,12 @@ export function crossReferenceProblems(raw: unknown): { path: (string | number)[
     const source = (flow as { source?: { type?: unknown; connector?: unknown } } | null)?.source;
     const definition =
       typeof source?.connector === 'string' ? (doc.connectors as Record<string, { type?: unknown }> | undefined)?.[source.connector] : undefined;
-    if (source?.type !== 'connector' || definition?.type !== 'flat-file') continue;
+    if (source?.type !== 'connector' || !connectorModuleOf(definition?.type)?.consumesInputs) continue;
     const other = consumedBy.get(source.connector as string);
     if (other) {
       problems.push({
         path: ['flows', flowName, 'source', 'connector'],
-        message: `connector "${String(source.connector)}" is already the source of flow "${other}": each file is processed once, so a flat-file connector can be the source of one flow only`,
+        message: `connector "${String(source.connector)}" is already the source of flow "${other}": each input is processed once, so a ${String(definition?.type)} connector can be the source of one flow only`,
       });
     } else consumedBy.set(source.connector as string, flowName);
   }

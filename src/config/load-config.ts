@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseDocument } from 'yaml';
 
+import { connectorModuleOf, type ConnectorConfig } from '../connectors/connector-registry.js';
 import { configSchema, crossReferenceProblems, type CustsyncConfig } from './config-schema.js';
 import { unionBranchIssues } from './union-branch-issues.js';
 
@@ -45,29 +46,13 @@ function interpolate(value: unknown, path: (string | number)[], env: NodeJS.Proc
   return value;
 }
 
+/** Each connector's relative local paths made absolute against `baseDir`, as its module says. */
 function resolvePaths(config: CustsyncConfig, baseDir: string): CustsyncConfig {
   const abs = (p: string) => (isAbsolute(p) ? p : resolve(baseDir, p));
-  const connectors: CustsyncConfig['connectors'] = Object.fromEntries(
-    Object.entries(config.connectors).map(([name, c]): [string, CustsyncConfig['connectors'][string]] => {
-      switch (c.type) {
-        case 'flat-file':
-          return [
-            name,
-            {
-              ...c,
-              // With sftp, folder and archiveFolder are paths on the server.
-              folder: c.sftp ? c.folder : abs(c.folder),
-              referenceData: typeof c.referenceData === 'string' ? abs(c.referenceData) : c.referenceData,
-              archiveFolder: c.archiveFolder && (c.sftp ? c.archiveFolder : abs(c.archiveFolder)),
-              ...(c.sftp ? { sftp: { ...c.sftp, downloadFolder: c.sftp.downloadFolder && abs(c.sftp.downloadFolder) } } : {}),
-            },
-          ];
-        case 'jsonl-file':
-          return [name, { ...c, path: abs(c.path) }];
-        case 'http':
-        case 'oms':
-          return [name, c];
-      }
+  const connectors = Object.fromEntries(
+    Object.entries(config.connectors).map(([name, c]) => {
+      const module = connectorModuleOf(c.type);
+      return [name, module?.resolvePaths ? (module.resolvePaths(c, abs) as ConnectorConfig) : c];
     }),
   );
   return { ...config, connectors };

@@ -12,15 +12,35 @@ import type { Connector } from './connector.js';
 export const CAPABILITIES = ['list', 'changesSince', 'lookup', 'push'] as const;
 export type Capability = (typeof CAPABILITIES)[number];
 
+/** A problem `config check` finds in what a connector's config points at: the field and what is wrong. */
+export interface ConnectorConfigProblem {
+  field: string;
+  message: string;
+}
+
 /**
  * A connector type: its config schema (a strict object whose `type` is the type's name),
- * the aspects it can supply, its capabilities, and how to build one.
+ * the aspects it can supply, its capabilities, whether it consumes its inputs, how its
+ * config's paths resolve, what `config check` checks, and how to build one.
  */
 export interface ConnectorModule<Schema extends z.ZodType = z.ZodType> {
   type: string;
   configSchema: Schema;
   aspects: readonly Aspect[];
   capabilities: readonly Capability[];
+  /**
+   * Inputs are processed once (files): a run records them, the next one skips them, so such
+   * a connector can be the source of one flow only. False: every run reads what the source
+   * holds now.
+   */
+  consumesInputs: boolean;
+  /** The config with its relative local paths made absolute by `abs`; default unchanged. */
+  resolvePaths?(config: z.output<Schema>, abs: (path: string) => string): z.output<Schema>;
+  /**
+   * What `config check` checks without a run: folders and files exist and are readable, and,
+   * with `network`, remote servers answer. Unset environment variables are checked for every type.
+   */
+  checkReachable?(name: string, config: z.output<Schema>, options: { network: boolean }): Promise<ConnectorConfigProblem[]>;
   create(name: string, config: z.output<Schema>): Connector;
 }
 

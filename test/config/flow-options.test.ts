@@ -41,7 +41,7 @@ describe('flow options', () => {
   it('refuses two flows consuming the files of one connector', () => {
     const text = `${base}  again:\n    source: { type: connector, connector: erp, aspects: [name] }\n`;
     expect(configProblems(text)).toEqual([
-      'flows.again.source.connector: connector "erp" is already the source of flow "erp": each file is processed once, so a flat-file connector can be the source of one flow only',
+      'flows.again.source.connector: connector "erp" is already the source of flow "erp": each input is processed once, so a flat-file connector can be the source of one flow only',
     ]);
   });
 

@@ -3,7 +3,7 @@ import { describeSchedule } from '../../operations/schedules/describe-schedule.j
 import { formatDuration } from '../../config/duration.js';
 import type { LoadedConfig } from '../../config/load-config.js';
 import type { CliContext } from '../cli-context.js';
-import { reachabilityProblems } from '../config-reachability.js';
+import { reachabilityProblems } from '../../config/reachability-problems.js';
 
 const configCheckHelp = `Validates the config file, then what it points at (folders and files exist and
 are readable, reference data loads), and prints every problem with its path.

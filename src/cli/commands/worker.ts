@@ -5,7 +5,7 @@ import { redactUrl } from '../../db/connect.js';
 import { openDatabase } from '../../db/open-database.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../../worker.js';
 import { CliError } from '../cli-error.js';
-import { reachabilityProblems } from '../config-reachability.js';
+import { reachabilityProblems } from '../../config/reachability-problems.js';
 import type { CliContext } from '../cli-context.js';
 import { connectTemporal } from '../connect-temporal.js';
 

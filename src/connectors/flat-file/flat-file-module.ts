@@ -1,6 +1,7 @@
 import { connectorModule } from '../connector-module.js';
 import { flatFileConnectorSchema } from './flat-file-config.js';
 import { createFlatFileConnector } from './flat-file-connector.js';
+import { flatFileReachability, resolveFlatFilePaths } from './flat-file-reachability.js';
 import { TEMPLATE_ASPECTS } from './template-aspects.js';
 
 /** Standard-template flat files from a local folder or an SFTP server. */
@@ -9,5 +10,8 @@ export const flatFileModule = connectorModule({
   configSchema: flatFileConnectorSchema,
   aspects: TEMPLATE_ASPECTS,
   capabilities: ['list'],
+  consumesInputs: true,
+  resolvePaths: resolveFlatFilePaths,
+  checkReachable: flatFileReachability,
   create: createFlatFileConnector,
 });

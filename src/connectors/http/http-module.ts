@@ -9,5 +9,6 @@ export const httpModule = connectorModule({
   configSchema: httpConnectorSchema,
   aspects: ASPECTS,
   capabilities: ['list', 'changesSince'],
+  consumesInputs: false,
   create: createHttpConnector,
 });

@@ -8,5 +8,6 @@ export const omsModule = connectorModule({
   configSchema: omsConnectorSchema,
   aspects: ['name', 'contactPersons', 'addresses', 'customerAttributes', 'customerContactDetails', 'relations'],
   capabilities: ['list', 'lookup', 'push'],
+  consumesInputs: false,
   create: createOmsConnector,
 });
