@@ -1,6 +1,9 @@
 /**
  * The database bound: the rows a sync writes, loaded with raw `COPY … FROM STDIN`
  * into the same tables (same keys, indexes and foreign keys) of another database.
+ * The rows come from the very file the sync reads, read through the flat-file connector
+ * and merged by the project's own code: the bound does the same work's writing, never a
+ * second copy of the mapping.
  */
 import { once } from 'node:events';
 import { createReadStream, createWriteStream, type WriteStream } from 'node:fs';
@@ -10,10 +13,11 @@ import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow } from '../src/db/customer-tables.js';
 import type { ColumnSpec } from '../src/db/json-rows.js';
-import { contentHash, mergeCustomer } from '../src/merge/index.js';
+import type { Connector } from '../src/connectors/connector.js';
+import type { CustomerRecord } from '../src/domain/customer-record.js';
+import { combineFragments, contentHash, mergeCustomer } from '../src/merge/index.js';
 import type { FlowStepPlan } from '../src/domain/run-types.js';
-import { customerUuid, generateCustomer } from './customer-generator.js';
-import { benchCustomerRecord } from './customer-record-builder.js';
+import { customerUuid } from './customer-generator.js';
 import { TARGET_TABLES, type TargetTable } from './bench-database.js';
 import { sourceInputHash } from './input-hash.js';
 
@@ -35,9 +39,9 @@ export const COPY_COLUMNS: Record<TargetTable, ColumnSpec> = {
 export interface PrepareCopyOptions {
   /** Folder the per-table COPY files are written to. */
   folder: string;
-  /** Customers to generate (1…count). */
-  count: number;
-  /** Generator seed; the same as the template file's. */
+  /** The flow's source connector, over the folder holding the template file the sync reads. */
+  connector: Connector;
+  /** Generator seed (for the customers' ids). */
   seed: number;
   /** The flow's steps, as planned for the sync: one source step, the flat-file connector. */
   steps: readonly FlowStepPlan[];
@@ -73,9 +77,10 @@ function copyLine(row: Record<string, unknown>, columns: ColumnSpec): string {
 }
 
 /**
- * Builds, from the generator (no file, no parsing), the exact rows a first sync
- * writes into each target table (merged customer, content hash, item keys,
- * provenance, input hash) and writes them as COPY text files. Runs before the timed load.
+ * Builds the exact rows a first sync writes into each target table (merged customer, content
+ * hash, item keys, provenance, input hash) from the template file, read through the connector
+ * (rows parsed and mapped as a sync maps them, a customer's rows combined), and writes them as
+ * COPY text files. Runs before the timed load.
  */
 export async function prepareCopyFiles(options: PrepareCopyOptions): Promise<CopyFiles> {
   const files = {} as Record<TargetTable, string>;
@@ -108,11 +113,10 @@ export async function prepareCopyFiles(options: PrepareCopyOptions): Promise<Cop
   const source = steps[0];
   if (!source || source.role !== 'source' || steps.length !== 1) throw new Error('the COPY bound covers a flow with one source step');
   const { connector, aspects } = source;
-  for (let i = 1; i <= options.count; i++) {
-    const generated = generateCustomer(i, options.seed);
-    const record = benchCustomerRecord(generated);
+  let written = 0;
+  const addCustomer = (record: CustomerRecord): void => {
     const merged = mergeCustomer(undefined, [{ connector, aspects, record }], runId);
-    const id = customerUuid(i, options.seed);
+    const id = customerUuid(++written, options.seed);
     add(
       'customers',
       customerRow(id, merged, {
@@ -129,8 +133,29 @@ export async function prepareCopyFiles(options: PrepareCopyOptions): Promise<Cop
       if (table === 'customers' || table === 'external_ids') continue;
       for (const row of CHILD_TABLES[table].rows(merged)) add(table, { ...row, customer_id: id });
     }
-    if (i % 500 === 0) await flush();
+  };
+  // The writer puts a customer's rows one after another: a customer is complete when the next begins.
+  const done = new Set<string>();
+  let current: CustomerRecord[] = [];
+  const complete = (): void => {
+    if (current.length === 0) return;
+    const externalId = current[0]!.externalId;
+    if (done.has(externalId)) throw new Error(`customer ${externalId}'s rows are not one after another in the file`);
+    done.add(externalId);
+    addCustomer(combineFragments(current));
+    current = [];
+  };
+  const [input, ...others] = await options.connector.listInputs();
+  if (!input || others.length > 0) throw new Error('the COPY bound reads one template file');
+  for await (const page of options.connector.read(input, { pageSize: 1_000 })) {
+    if (page.rejects.length > 0) throw new Error(`the template file has rejected rows (${page.rejects[0]!.reason}): the bound would not be the same work`);
+    for (const { record } of page.fragments) {
+      if (current.length > 0 && current[0]!.externalId !== record.externalId) complete();
+      current.push(record);
+    }
+    await flush();
   }
+  complete();
   await flush();
   await Promise.all(
     TARGET_TABLES.map(async (table) => {

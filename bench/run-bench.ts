@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
+import { createConnectorFactory } from '../src/connectors/create-connector.js';
 import { planFlow, runKey, runWorkflowId } from '../src/config/flow-plan.js';
 import { redactUrl } from '../src/db/connect.js';
 import { startTemporalDevServer, type TemporalDevServer } from '../src/tooling/dev-server.js';
@@ -143,12 +144,12 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
   const syncWorkflowId = runWorkflowId(FLOW, `${runKey(new Date())}-${suffix}`);
   const resyncWorkflowId = `${syncWorkflowId}-resync`;
 
-  // The COPY payload: the same rows the sync will write, from the generator; untimed.
+  // The COPY payload: the same rows the sync will write, from the same file through the connector; untimed.
   t0 = performance.now();
-  log('preparing the COPY rows from the generator');
+  log('preparing the COPY rows from the file, through the flat-file connector');
   const copyFiles = await prepareCopyFiles({
     folder: copyDir,
-    count: options.customers,
+    connector: createConnectorFactory(config.connectors)(CONNECTOR),
     seed: options.seed,
     steps: planFlow(config, FLOW, { trigger: 'bench' }).steps,
     runId: syncWorkflowId,
