@@ -30,7 +30,9 @@ export function databaseUrlFromEnv(env: NodeJS.ProcessEnv = process.env): string
 /** Opens a pooled Kysely instance; the caller owns it and must `destroy()` it. */
 export function connectDatabase(options: ConnectOptions = {}): DatabaseHandle {
   const url = options.url ?? databaseUrlFromEnv();
-  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4 });
+  // No JIT: custsync's statements are short and keyed, and PostgreSQL's estimates go stale while a
+  // sync fills a table, so JIT would compile for half a second to save milliseconds, chunk after chunk.
+  const pool = new pg.Pool({ connectionString: url, max: options.max ?? 4, options: '-c jit=off' });
   // A dropped connection (server restart) fails the query that used it, which is retried;
   // the connection's own error event must not take the process down.
   pool.on('error', () => undefined);

@@ -3,6 +3,7 @@ import type { CustomerRecord } from '../domain/customer-record.js';
 import type { CustomerDiff, MergedCustomer } from '../merge/index.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+/** A jsonb column: read as `T` (the driver parses it), written as JSON text (attribute values may be scalars, which JSONColumnType does not allow). */
 type Json<T = unknown> = ColumnType<T, string, string>;
 
 interface ProvenanceColumns {

@@ -102,14 +102,17 @@ describe('activities are idempotent and resume from their heartbeat', () => {
   });
 
   it('merging a chunk twice writes once and reports the stored outcome', async () => {
-    const chunk = { runId: 'run-a', steps: plan_.steps, source: 'connector' as const, afterCustomerId: '', limit: 3 };
+    const plan = await run(acts.planMerge, { runId: 'run-a', steps: plan_.steps, chunkSize: 3 });
+    expect(plan.chunkStarts).toHaveLength(2);
+    const chunk = { runId: 'run-a', steps: plan_.steps, source: 'connector' as const, afterCustomerId: plan.chunkStarts[0]!, limit: 3, fromMergeSet: true as const };
     const first = await run(acts.mergeChunk, chunk);
     expect(first.totals).toEqual({ customers: 3, created: 3, updated: 0, unchanged: 0, rejected: 0 });
     const state = await dumpCustomerTables(db);
     const second = await run(acts.mergeChunk, chunk);
     expect(second).toEqual(first);
     expect(await dumpCustomerTables(db)).toEqual(state);
-    const next = await run(acts.mergeChunk, { ...chunk, afterCustomerId: first.lastCustomerId! });
+    expect(first.lastCustomerId).toBe(plan.chunkStarts[1]);
+    const next = await run(acts.mergeChunk, { ...chunk, afterCustomerId: plan.chunkStarts[1]! });
     expect(next.totals.created).toBe(1);
     const done = await run(acts.mergeChunk, { ...chunk, afterCustomerId: next.lastCustomerId! });
     expect(done.lastCustomerId).toBeUndefined();

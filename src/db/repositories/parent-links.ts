@@ -17,37 +17,53 @@ export interface ParentChange {
  */
 export async function relinkParents(trx: Transaction<Database>, writtenIds: readonly string[], runId: string): Promise<ParentChange[]> {
   if (writtenIds.length === 0) return [];
+  // Driven by the chunk's ids and the few relation rows that name sub-departments, looking
+  // customers up by key: with statistics gone stale while a first sync fills the tables, any
+  // join to customers becomes a scan of them, a second per chunk.
   const changed = await sql<ParentChange>`
-    with candidates as (
-      select c.id from customers c where c.id = any(${writtenIds}::uuid[])
+    with sub_departments as (
+      select r.customer_id as parent, e.customer_id as child
+      from customer_relations r
+      cross join lateral jsonb_array_elements_text(case when jsonb_typeof(r.sub_department_external_ids) = 'array' then r.sub_department_external_ids else '[]'::jsonb end) as x(external_id)
+      join external_ids e on e.connector = r.connector and e.external_id = x.external_id
+    ),
+    candidates as (
+      select unnest(${writtenIds}::uuid[]) as id
       union
       select r.customer_id from customer_relations r
         join external_ids p on p.connector = r.connector and p.external_id = r.parent_external_id
         where p.customer_id = any(${writtenIds}::uuid[])
       union
-      select e.customer_id from customer_relations r
-        join external_ids e on e.connector = r.connector and r.sub_department_external_ids ? e.external_id
-        where r.customer_id = any(${writtenIds}::uuid[])
+      select s.child from sub_departments s where s.parent = any(${writtenIds}::uuid[])
       union
       select c.id from customers c where c.parent_customer_id = any(${writtenIds}::uuid[])
     ),
+    own_parent as (
+      select distinct on (k.id) k.id, p.customer_id as parent
+      from candidates k
+      join customer_relations r on r.customer_id = k.id
+      join external_ids p on p.connector = r.connector and p.external_id = r.parent_external_id
+      where p.customer_id <> k.id
+      order by k.id, p.customer_id
+    ),
+    named_parent as (
+      select distinct on (s.child) s.child as id, s.parent
+      from sub_departments s join candidates k on k.id = s.child
+      where s.parent <> s.child
+      order by s.child, s.parent
+    ),
     resolved as (
-      select k.id, c.parent_customer_id as before,
-        coalesce(
-          (select p.customer_id from customer_relations r
-            join external_ids p on p.connector = r.connector and p.external_id = r.parent_external_id
-            where r.customer_id = k.id and p.customer_id <> k.id limit 1),
-          (select r.customer_id from customer_relations r
-            join external_ids e on e.connector = r.connector and r.sub_department_external_ids ? e.external_id
-            where e.customer_id = k.id and r.customer_id <> k.id order by r.customer_id limit 1)
-        ) as after
-      from candidates k join customers c on c.id = k.id
+      select k.id, (select c.parent_customer_id from customers c where c.id = k.id) as before, coalesce(o.parent, n.parent) as after
+      from candidates k
+      left join own_parent o on o.id = k.id
+      left join named_parent n on n.id = k.id
     )
-    update customers c set parent_customer_id = s.after
-    from resolved s
-    where c.id = s.id and c.parent_customer_id is distinct from s.after
-    returning c.id as child, s.before, s.after`.execute(trx);
+    select s.id as child, s.before, s.after from resolved s where s.before is distinct from s.after`.execute(trx);
   if (changed.rows.length === 0) return [];
+  // Updated by id in a second statement: an update joined to the query above scans every customer.
+  await sql`update customers c set parent_customer_id = x.after
+    from unnest(${changed.rows.map((r) => r.child)}::uuid[], ${changed.rows.map((r) => r.after)}::uuid[]) as x(id, after)
+    where c.id = x.id`.execute(trx);
 
   const parents = [...new Set(changed.rows.flatMap((c) => [c.before, c.after]).filter((p): p is string => p !== null))];
   await sql`update customers p set
