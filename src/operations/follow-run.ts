@@ -66,8 +66,10 @@ export async function followRun(handle: WorkflowHandle, options: FollowRunOption
     unreachableSince = undefined;
     delay = 500;
   };
-  let polling: Promise<void> = Promise.resolve();
+  // One progress query at a time: a slow one is never left running (and retrying) after the follow ends.
+  let polling: Promise<void> | undefined;
   const timer = setInterval(() => {
+    if (polling) return;
     polling = handle
       .query<RunProgress>('progress')
       .then((p) => {
@@ -75,7 +77,8 @@ export async function followRun(handle: WorkflowHandle, options: FollowRunOption
         options.onProgress?.(p);
         if (stopAtApproval && p.phase === 'awaiting-deletion-approval') approval?.(p);
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => (polling = undefined));
   }, 1000);
 
   try {
