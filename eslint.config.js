@@ -40,17 +40,18 @@ const WORKFLOW_TYPE_ONLY_MESSAGE =
   'Workflows may only `import type` from activities, connectors and db; call activities through proxyActivities().';
 
 /**
- * Imports run down the layers: cli → operations → worker → activities → connectors, db → merge → domain,
+ * Imports run down the layers: cli, server → operations → worker → activities → connectors, db → merge → domain,
  * with config between cli and connectors. Each layer lists the layers it must not import.
  */
 const LAYERS = {
-  domain: ['activities', 'cli', 'config', 'connectors', 'db', 'merge', 'operations', 'workflows', 'worker'],
-  merge: ['activities', 'cli', 'config', 'connectors', 'db', 'operations', 'workflows', 'worker'],
-  db: ['activities', 'cli', 'config', 'connectors', 'operations', 'workflows', 'worker'],
-  connectors: ['activities', 'cli', 'config', 'db', 'operations', 'workflows', 'worker'],
-  config: ['activities', 'cli', 'db', 'operations', 'workflows', 'worker'],
-  activities: ['cli', 'operations', 'workflows', 'worker'],
-  operations: ['cli'],
+  domain: ['activities', 'cli', 'config', 'connectors', 'db', 'merge', 'operations', 'server', 'workflows', 'worker'],
+  merge: ['activities', 'cli', 'config', 'connectors', 'db', 'operations', 'server', 'workflows', 'worker'],
+  db: ['activities', 'cli', 'config', 'connectors', 'operations', 'server', 'workflows', 'worker'],
+  connectors: ['activities', 'cli', 'config', 'db', 'operations', 'server', 'workflows', 'worker'],
+  config: ['activities', 'cli', 'db', 'operations', 'server', 'workflows', 'worker'],
+  activities: ['cli', 'operations', 'server', 'workflows', 'worker'],
+  operations: ['cli', 'server'],
+  server: ['cli'],
 };
 
 const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({
@@ -63,7 +64,7 @@ const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({
         patterns: [
           {
             regex: `^(\\.\\./)+(${forbidden.join('|')})([./-].*)?$`,
-            message: `src/${layer} must not import ${forbidden.join(', ')}: imports run down the layers (cli → operations → worker → activities → connectors, db → merge → domain).`,
+            message: `src/${layer} must not import ${forbidden.join(', ')}: imports run down the layers (cli, server → operations → worker → activities → connectors, db → merge → domain).`,
           },
         ],
       },

@@ -1,3 +1,4 @@
+import { removeBulkUpload } from '../db/repositories/bulk-uploads.js';
 import { Context } from '@temporalio/activity';
 import { releaseFlowLease } from '../db/repositories/flow-leases.js';
 import { recordConsumedInputs, storeConnectorCursors } from '../db/repositories/run-inputs.js';
@@ -30,7 +31,7 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
       await recordRunFinished(trx, runId, { status: input.status, totals: await runTotals(trx, runId), steps: input.steps, ...(input.error ? { error: input.error } : {}) });
       // Order runs (lookups) and bulk imports (a file custsync was given) consume no connector input;
       // an import's connector name need not even be configured.
-      const synthetic = input.consumed.some((c) => c.input.importFile !== undefined || c.input.lookup !== undefined);
+      const synthetic = input.consumed.some((c) => c.input.importFile !== undefined || c.input.importUpload !== undefined || c.input.lookup !== undefined);
       const consumes = (name: string) => !synthetic && connectors(name).consumesInputs;
       const consuming = [...new Set(input.steps.map((s) => s.connector))].filter(consumes);
       // A dry run leaves its inputs pending: the real run still has to read them.
@@ -44,6 +45,9 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
       // A failed run keeps its merge set: retried, it restages the same inputs, derives the same
       // customer ids and merges the chunks that did not commit.
       await clearRunWorkspace(trx, runId, { keepMergeSet: input.status !== 'completed' });
+      if (input.status === 'completed') {
+        for (const c of input.consumed) if (c.input.importUpload !== undefined) await removeBulkUpload(trx, c.input.importUpload);
+      }
       await releaseFlowLease(trx, runId);
       return applies && !synthetic;
     });

@@ -1,6 +1,6 @@
 import { basename } from 'node:path';
 import type { ConnectorInput } from '../connectors/connector.js';
-import type { ImportFile } from '../domain/run-types.js';
+import type { ImportFile, ImportUpload } from '../domain/run-types.js';
 import { InputError } from '../connectors/input-error.js';
 import {
   connectorCursorForRun,
@@ -23,6 +23,8 @@ export interface SelectInputsInput {
   lookup?: string[];
   /** A bulk-import file instead of the connector's inputs: one input, a delta. */
   importFile?: ImportFile;
+  /** A bulk upsert's stored records instead of the connector's inputs: one input, a delta. */
+  importUpload?: ImportUpload;
 }
 
 /**
@@ -39,6 +41,11 @@ export function selectInputsActivity({ db, connectors }: ActivityDeps) {
       const file: ConnectorInput = { name: `import ${basename(input.importFile.path)}`, checksum: input.importFile.checksum, kind: 'delta', importFile: input.importFile.path };
       await recordSelectedInputs(db, input.runId, input.stepIndex, input.connector, [{ input: file, status: 'applied' }]);
       return [file];
+    }
+    if (input.importUpload) {
+      const upload: ConnectorInput = { name: `upload ${input.importUpload.id}`, checksum: input.importUpload.checksum, kind: 'delta', importUpload: input.importUpload.id };
+      await recordSelectedInputs(db, input.runId, input.stepIndex, input.connector, [{ input: upload, status: 'applied' }]);
+      return [upload];
     }
     const connector = connectors(input.connector);
     if (input.lookup) {

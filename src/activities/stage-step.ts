@@ -1,3 +1,4 @@
+import { readBulkUpload } from './read-bulk-upload.js';
 import { Context } from '@temporalio/activity';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
@@ -88,7 +89,11 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
 
     // The next page is parsed while the previous one is written; pages commit in order.
     let writing: Promise<void> | undefined;
-    for await (const page of readInput(() => connectors(input.connector), input.input, { cursor: resume?.cursor, pageSize: input.pageSize })) {
+    const readOptions = { cursor: resume?.cursor, pageSize: input.pageSize };
+    const pages = input.input.importUpload !== undefined
+      ? readBulkUpload(db, input.input.importUpload, readOptions)
+      : readInput(() => connectors(input.connector), input.input, readOptions);
+    for await (const page of pages) {
       if (writing) await writing;
       writing = writePage(page);
       writing.catch(() => undefined);

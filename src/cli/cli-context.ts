@@ -16,9 +16,9 @@ export interface CliContext {
   connection(): Promise<Connection>;
   client(): Promise<Client>;
   /** Runs `fn` with the database open (the embedded one served when DATABASE_URL is unset), closing it afterwards. */
-  withDatabase<T>(fn: (db: DatabaseHandle) => Promise<T>): Promise<T>;
+  withDatabase<T>(fn: (db: DatabaseHandle) => Promise<T>, options?: { pool?: number }): Promise<T>;
   /** Runs `fn` with every dependency of operations: database, Temporal client, settings and config. */
-  withOperations<T>(fn: (deps: OperationDeps) => Promise<T>): Promise<T>;
+  withOperations<T>(fn: (deps: OperationDeps) => Promise<T>, options?: { pool?: number }): Promise<T>;
 }
 
 /** The context of a program whose global `--config` option names the config file. */
@@ -29,18 +29,18 @@ export function cliContext(program: Command, temporal: TemporalSettings): CliCon
     config: () => loadConfig(program.opts<{ config?: string }>().config),
     connection: () => (connecting ??= connectTemporal(temporal)),
     client: async () => new Client({ connection: await context.connection(), namespace: temporal.namespace }),
-    async withDatabase(fn) {
-      const database = await openDatabase({ serveEmbedded: true, max: 2 });
+    async withDatabase(fn, options = {}) {
+      const database = await openDatabase({ serveEmbedded: true, max: options.pool ?? 2 });
       try {
         return await fn(database);
       } finally {
         await database.close();
       }
     },
-    async withOperations(fn) {
+    async withOperations(fn, options = {}) {
       const config = context.config().config;
       const client = await context.client();
-      return context.withDatabase((database) => fn({ db: database.db, client, temporal, config }));
+      return context.withDatabase((database) => fn({ db: database.db, client, temporal, config }), options);
     },
   };
   return context;

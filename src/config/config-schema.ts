@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { ASPECTS } from '../domain/customer-record.js';
 import type { Capability } from '../connectors/connector-module.js';
 import { CONNECTOR_MODULES, connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
+import { apiSettingsSchema } from './api-settings.js';
 import { durationSchema } from './duration.js';
 import { isMatchBy, MATCH_BY_NAMES, type MatchBy } from '../merge/match-by.js';
 
@@ -110,6 +111,8 @@ export const configSchema = z.strictObject({
   connectors: z.record(name, connectorSchema),
   flows: z.record(name, flowSchema),
   push: pushSettingsSchema.default(pushSettingsSchema.parse({})),
+  /** The customer API of `custsync serve`: its tokens and limits. */
+  api: apiSettingsSchema.default(apiSettingsSchema.parse({})),
 });
 
 /** What a step asks of its connector that the connector's type cannot do: read records, supply each aspect. */

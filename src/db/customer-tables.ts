@@ -151,7 +151,8 @@ export function customerRow(
     sourceConnector: string;
     sourceId: string;
     contentHash: string;
-    inputHash: string;
+    /** null: merged from no run's inputs (a customer the API created), so the next run merges it. */
+    inputHash: string | null;
     runId: string;
     createdRunId: string;
   },

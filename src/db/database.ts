@@ -264,6 +264,29 @@ export interface ChangeLogTable {
   change: ChangeKind;
   diff: Json<CustomerDiff[]>;
   created_at: Timestamp;
+  /** Who made the change outside a run: `token:<name>` for the customer API; null for runs. */
+  actor: ColumnType<string | null, string | null | undefined, string | null>;
+}
+
+/** The answer to a write sent with an `Idempotency-Key`: replayed when the same request comes again. */
+export interface IdempotentRequestsTable {
+  /** The API token that sent it: keys are per token. */
+  token: string;
+  key: string;
+  /** Hash of method, path and body: the same key with another request is refused. */
+  request_hash: string;
+  /** null while the first request is still being answered. */
+  status: number | null;
+  headers: Json<Record<string, string>> | null;
+  body: Json | null;
+  created_at: Timestamp;
+}
+
+/** A record of a bulk upsert (`POST /api/v1/customers/bulk`), read by its import run. */
+export interface BulkUploadRecordsTable {
+  upload_id: string;
+  position: number;
+  record: Json<CustomerRecord>;
 }
 
 export interface ConnectorInputsTable {
@@ -377,5 +400,7 @@ export interface Database {
   connector_cursors: ConnectorCursorsTable;
   sync_run_previews: SyncRunPreviewsTable;
   pending_customers: PendingCustomersTable;
+  idempotent_requests: IdempotentRequestsTable;
+  bulk_upload_records: BulkUploadRecordsTable;
 }
 

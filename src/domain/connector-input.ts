@@ -16,4 +16,6 @@ export interface ConnectorInput {
   nextCursor?: string;
   /** Instead of a listing: a bulk-import CSV file at this path (`custsync import`). */
   importFile?: string;
+  /** Instead of a listing: the records of a bulk upsert stored under this id (`POST /api/v1/customers/bulk`). */
+  importUpload?: string;
 }

@@ -10,7 +10,7 @@ const contactDetail = { kind: z.string().min(1), value: z.string().min(1) };
 export const customerRecordSchema = z.strictObject({
   externalId: z.string().min(1),
   type: z.enum(['PERSON', 'COMPANY']).optional(),
-  customerId: z.uuid().optional(),
+  customerId: z.guid().optional(),
   name: z
     .strictObject({
       firstName: text.optional(),

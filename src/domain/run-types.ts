@@ -2,7 +2,7 @@ import type { ConnectorInput } from './connector-input.js';
 import type { Aspect, RejectedRecord } from './customer-record.js';
 import type { MatchBy } from './match-by.js';
 
-export type RunTrigger = 'cli' | 'schedule' | 'replay' | 'order-event' | 'test' | 'bench' | 'demo';
+export type RunTrigger = 'cli' | 'schedule' | 'replay' | 'order-event' | 'test' | 'bench' | 'demo' | 'api';
 
 /** One step of a flow as a run executes it. */
 export interface FlowStepPlan {
@@ -40,6 +40,8 @@ export interface CustomerSyncInput {
   lease?: string;
   /** A bulk import: the source reads this CSV file (the documented import layout) instead of its connector. */
   importFile?: ImportFile;
+  /** A bulk upsert through the customer API: the source reads these stored records instead of its connector. */
+  importUpload?: ImportUpload;
   /** Connectors the customers this run creates or updates are pushed to (the flow's `pushTo`). */
   pushTo?: string[];
   /** Fingerprint of the config the run was planned from; a worker with another config refuses the run. */
@@ -53,6 +55,14 @@ export interface CustomerSyncInput {
 }
 
 /** A file `custsync import` reads: where the worker finds it, and its content's checksum. */
+/** Records stored by a bulk upsert (`POST /api/v1/customers/bulk`) for its import run. */
+export interface ImportUpload {
+  id: string;
+  /** sha256 of the records as sent. */
+  checksum: string;
+  records: number;
+}
+
 export interface ImportFile {
   path: string;
   checksum: string;

@@ -16,3 +16,5 @@ export type {
 export { normalizeValue, sameValue } from './normalize-value.js';
 export { mergedValues } from './merged-values.js';
 export { isMatchBy, matcherOf, MATCH_BY_NAMES, MATCHERS, type Matcher, type MatchBy, type MatchLookup } from './match-by.js';
+export { patchedAspects, recordFromPatch, type AspectPatch } from './patch-aspects.js';
+export { connectorAttributesWith } from './connector-attributes.js';

@@ -7,8 +7,8 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { orderRunOutcome, submitOrderEvent } from '../../src/operations/orders/submit-order-event.js';
-import { buildWebhookServer } from '../../src/cli/server/webhook-server.js';
-import { signBody } from '../../src/cli/server/webhook-signature.js';
+import { buildServer } from '../../src/server/build-server.js';
+import { signBody } from '../../src/server/order-webhook/webhook-signature.js';
 import { planOrderSync } from '../../src/config/order-plan.js';
 import { orderWorkflowId } from '../../src/domain/order-event.js';
 import { freePort } from '../../src/tooling/free-port.js';
@@ -48,12 +48,14 @@ describe('order-triggered sync through the webhook and the CLI', () => {
       },
     };
     h = await startSyncHarness(rawConfig);
-    server = buildWebhookServer({
-      secret: SECRET,
-      bodyLimit: 2_048,
-      defaultConnector: 'oms',
-      submit: (connector, customerId, event) =>
-        submitOrderEvent(h.client, h.db.db, h.temporal.taskQueue, planOrderSync(h.config, connector, customerId, { idleMs: 1_500 }), event),
+    server = await buildServer({
+      webhook: {
+        secret: SECRET,
+        bodyLimit: 2_048,
+        defaultConnector: 'oms',
+        submit: (connector, customerId, event) =>
+          submitOrderEvent(h.client, h.db.db, h.temporal.taskQueue, planOrderSync(h.config, connector, customerId, { idleMs: 1_500 }), event),
+      },
     });
     url = `${await server.listen({ host: '127.0.0.1', port: 0 })}/webhooks/orders`;
   });
@@ -112,14 +114,14 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     expect((await post('{"eventId": ')).status).toBe(400);
     const invalid = await post({ eventId: '', customerId: 'P2' });
     expect(invalid.status).toBe(400);
-    expect(((await invalid.json()) as { error: string }).error).toMatch(/eventId/);
+    expect(((await invalid.json()) as { detail: string }).detail).toMatch(/eventId/);
     const unknown = await post({ eventId: 'evt-x', customerId: 'P2', connector: 'crm' });
     expect(unknown.status).toBe(422);
-    expect(((await unknown.json()) as { error: string }).error).toMatch(/unknown connector "crm"/);
+    expect(((await unknown.json()) as { detail: string }).detail).toMatch(/unknown connector "crm"/);
     // An http connector lists customers but cannot look one up: an order cannot name a customer of it.
     const noLookup = await post({ eventId: 'evt-feed', customerId: 'P2', connector: 'feed' });
     expect(noLookup.status).toBe(422);
-    expect(((await noLookup.json()) as { error: string }).error).toMatch(/connector feed .*cannot look .*up.*use a connector with lookup/s);
+    expect(((await noLookup.json()) as { detail: string }).detail).toMatch(/connector feed .*cannot look .*up.*use a connector with lookup/s);
     expect(await h.db.db.selectFrom('order_events').select('event_id').where('event_id', '=', 'evt-feed').execute()).toEqual([]);
   });
 
@@ -212,7 +214,7 @@ describe('order-triggered sync through the webhook and the CLI', () => {
         let err = '';
         child.stderr.on('data', (d: Buffer) => {
           err += d.toString();
-          if (err.includes('serving order webhooks at')) resolve();
+          if (err.includes('order webhooks: http')) resolve();
         });
         void exited.then((code) => reject(new Error(`serve exited with ${code}: ${err}`)));
       });

@@ -8,6 +8,7 @@ import { pushWorkflowId } from '../../src/domain/push-target.js';
 import { wakePushTarget } from '../../src/worker.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
 import { custsync, writeConfig } from '../support/run-cli.js';
+import { pushesSettled } from '../support/push-settled.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { activityGate } from '../support/activity-gate.js';
 
@@ -52,19 +53,7 @@ describe('outbound push to an OMS', () => {
         .executeTakeFirstOrThrow()
     ).customer_id;
   /** Waits until the target's push workflow has nothing pending and has completed. */
-  const settled = async () => {
-    const handle = h.client.workflow.getHandle(pushWorkflowId('oms'));
-    for (let i = 0; i < 200; i++) {
-      const pending = await h.db.db.selectFrom('customer_pushes').select('customer_id').where('status', '=', 'pending').execute();
-      const running = await handle
-        .describe()
-        .then((d) => d.status.name === 'RUNNING')
-        .catch(() => false);
-      if (pending.length === 0 && !running) return;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    throw new Error('pushes did not settle');
-  };
+  const settled = () => pushesSettled(h.db, h.client, 'oms');
   const writes = () => oms.requests.filter((r) => r.method !== 'GET');
   /** Queues Kari's push with a scripted OMS fault and waits until the pushes settle; her customer id. */
   const pushKariThrough = async (fault: Parameters<LocalOms['fail']>[0], runId: string) => {

@@ -2,18 +2,21 @@ import { Command } from 'commander';
 import { planOrderSync } from '../../config/order-plan.js';
 import type { OperationDeps } from '../../operations/operation-deps.js';
 import { syncOrder } from '../../operations/orders/sync-order.js';
+import { ApiTokenError, resolveApiTokens } from '../../server/api-tokens.js';
+import { buildServer } from '../../server/build-server.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { positiveInt } from '../cli-options.js';
-import { buildWebhookServer } from '../server/webhook-server.js';
 
-const serveHelp = `Serves order webhooks: POST /webhooks/orders with a JSON body
-{"eventId": "...", "customerId": "...", "connector": "..."} (other fields are ignored),
-signed with X-Custsync-Signature: sha256=<hex HMAC-SHA256 of the body> under the secret
-in the environment variable --secret-env. 202: the event went to its customer's
-workflow; 200: handled before; 400: not a valid event; 401: missing or bad signature
-(nothing started); 413: body too large; 422: the config cannot sync it; 503: try later.
-GET /healthz answers 200. Stops on Ctrl-C or SIGTERM.`;
+const serveHelp = `Serves the platform's HTTP API:
+  /api/v1/...          the customer API (bearer tokens from the config's api.tokens);
+                       OpenAPI at /api/v1/openapi.json, Swagger UI at /api/docs
+  POST /webhooks/orders order events, signed with X-Custsync-Signature:
+                       sha256=<hex HMAC-SHA256 of the body> under the secret in the
+                       environment variable --secret-env (served when it is set)
+  GET /healthz         200 while the process is up
+  GET /readyz          200 when the database and Temporal answer, else 503 naming which
+Errors are application/problem+json. Stops on Ctrl-C or SIGTERM.`;
 
 export interface ServeOptions {
   host: string;
@@ -21,45 +24,61 @@ export interface ServeOptions {
   secretEnv: string;
   connector?: string;
   bodyLimit: number;
-}
-
-/** The signing secret from the environment; refused when unset or empty. */
-export function webhookSecret(variable: string): string {
-  const secret = process.env[variable];
-  if (!secret) {
-    throw new CliError(`environment variable ${variable} is not set: it holds the secret webhook senders sign with (--secret-env)`);
-  }
-  return secret;
+  pool: number;
 }
 
 /** `custsync serve`. */
 export function serveCommand(ctx: CliContext): Command {
-  return new Command('serve')
-    .description('serve the order webhook (POST /webhooks/orders, HMAC-signed)')
+  const command: Command = new Command('serve')
+    .description('serve the customer API, the order webhook and health checks')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', positiveInt, 8787)
-    .option('--secret-env <name>', 'environment variable holding the signing secret', 'CUSTSYNC_WEBHOOK_SECRET')
-    .option('--connector <name>', 'connector of events that name none')
-    .option('--body-limit <bytes>', 'largest body accepted', positiveInt, 65_536)
+    .option('--secret-env <name>', 'environment variable holding the webhook signing secret', 'CUSTSYNC_WEBHOOK_SECRET')
+    .option('--connector <name>', 'connector of order events that name none')
+    .option('--body-limit <bytes>', 'largest order-webhook body accepted', positiveInt, 65_536)
+    .option('--pool <n>', 'database connections', positiveInt, 16)
     .addHelpText('after', `\n${serveHelp}`)
     .action((o: ServeOptions) => {
-      webhookSecret(o.secretEnv);
-      return ctx.withOperations((deps) => serve(deps, o));
+      const secret = process.env[o.secretEnv] || undefined;
+      if (!secret && command.getOptionValueSource('secretEnv') !== 'default') {
+        throw new CliError(`environment variable ${o.secretEnv} is not set: it holds the secret webhook senders sign with (--secret-env)`);
+      }
+      const config = ctx.config().config;
+      let tokens;
+      try {
+        tokens = resolveApiTokens(config.api);
+      } catch (error) {
+        if (error instanceof ApiTokenError) throw new CliError(`the API tokens cannot be read:\n${error.message}`);
+        throw error;
+      }
+      return ctx.withOperations((deps) => serve(deps, o, secret, tokens), { pool: o.pool });
     });
+  return command;
 }
 
-async function serve(deps: OperationDeps, options: ServeOptions): Promise<void> {
-  const secret = webhookSecret(options.secretEnv);
-  if (options.connector) planOrderSync(deps.config, options.connector, '-'); // fails now, not per request, when the connector cannot take orders
-  const app = buildWebhookServer({
-    secret,
-    bodyLimit: options.bodyLimit,
-    ...(options.connector ? { defaultConnector: options.connector } : {}),
+async function serve(deps: OperationDeps, options: ServeOptions, secret: string | undefined, tokens: ReturnType<typeof resolveApiTokens>): Promise<void> {
+  if (secret && options.connector) planOrderSync(deps.config, options.connector, '-'); // fails now, not per request, when the connector cannot take orders
+  const app = await buildServer({
     logger: true,
-    submit: (connector, customerId, event) => syncOrder(deps, connector, customerId, event),
+    api: { deps, tokens, settings: deps.config.api },
+    ...(secret
+      ? {
+          webhook: {
+            secret,
+            bodyLimit: options.bodyLimit,
+            ...(options.connector ? { defaultConnector: options.connector } : {}),
+            submit: (connector, customerId, event) => syncOrder(deps, connector, customerId, event),
+          },
+        }
+      : {}),
   });
   const address = await app.listen({ host: options.host, port: options.port });
-  process.stderr.write(`serving order webhooks at ${address}/webhooks/orders (Ctrl-C stops)\n`);
+  const lines = [
+    `serving at ${address} (Ctrl-C stops)`,
+    `  customer API: ${address}/api/v1 (${tokens.length} token${tokens.length === 1 ? '' : 's'}; docs at ${address}/api/docs)`,
+    secret ? `  order webhooks: ${address}/webhooks/orders` : `  order webhooks: not served (set ${options.secretEnv} to serve them)`,
+  ];
+  process.stderr.write(`${lines.join('\n')}\n`);
   await new Promise<void>((resolve) => {
     const stop = () => resolve();
     process.once('SIGINT', stop);

@@ -13,6 +13,7 @@ import * as connectorCursors from './0011-connector-cursors.js';
 import * as withheldCustomers from './0012-withheld-customers.js';
 import * as subDepartmentRelations from './0013-sub-department-relations.js';
 import * as reviewValuesHash from './0014-review-values-hash.js';
+import * as customerApi from './0015-customer-api.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -30,4 +31,5 @@ export const migrations: Record<string, Migration> = {
   '0012-withheld-customers': withheldCustomers,
   '0013-sub-department-relations': subDepartmentRelations,
   '0014-review-values-hash': reviewValuesHash,
+  '0015-customer-api': customerApi,
 };

@@ -1,6 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { CustomerDiff } from '../../merge/index.js';
-import type { Database } from '../database.js';
+import type { ChangeKind, Database } from '../database.js';
 
 /** A creation or update a run logged, with the connector that created the customer. */
 export interface LoggedCustomerChange {
@@ -30,4 +30,25 @@ export async function runChangesAfter(db: Kysely<Database>, runId: string, after
     diff: r.diff,
     sourceConnector: r.source_connector,
   }));
+}
+
+/** One entry of a customer's change log. */
+export interface CustomerActivity {
+  id: string;
+  runId: string;
+  change: ChangeKind;
+  diff: CustomerDiff[];
+  actor: string | null;
+  createdAt: Date;
+}
+
+/** A customer's change log, newest first: the next `limit` entries before entry `beforeId` (all when absent). */
+export async function customerActivities(db: Kysely<Database>, customerId: string, beforeId: string | undefined, limit: number): Promise<CustomerActivity[]> {
+  let query = db
+    .selectFrom('change_log')
+    .select(['id', 'run_id', 'change', 'diff', 'actor', 'created_at'])
+    .where('customer_id', '=', customerId);
+  if (beforeId !== undefined) query = query.where('id', '<', beforeId);
+  const rows = await query.orderBy('id', 'desc').limit(limit).execute();
+  return rows.map((r) => ({ id: String(r.id), runId: r.run_id, change: r.change, diff: r.diff, actor: r.actor, createdAt: r.created_at }));
 }

@@ -14,7 +14,7 @@ export interface CustomerWrites {
   /** Child-table rows of every written customer. */
   children: Map<ChildTable, Record<string, unknown>[]>;
   externalIds: { connector: string; external_id: string; customer_id: string; run_id: string }[];
-  changes: { run_id: string; customer_id: string; change: 'created' | 'updated'; diff: unknown }[];
+  changes: { run_id: string; customer_id: string; change: 'created' | 'updated'; diff: unknown; actor?: string }[];
 }
 
 export function emptyCustomerWrites(): CustomerWrites {
@@ -69,7 +69,7 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
   await insertJsonRows(
     trx,
     'change_log',
-    { run_id: 'text', customer_id: 'uuid', change: 'text', diff: 'jsonb' },
+    { run_id: 'text', customer_id: 'uuid', change: 'text', diff: 'jsonb', actor: 'text' },
     writes.changes,
     'nothing',
   );

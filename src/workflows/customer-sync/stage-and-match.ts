@@ -21,6 +21,7 @@ export async function stageAndMatch(run: RunState, step: FlowStepPlan, index: nu
     requested: isSource ? input.inputs : undefined,
     ...(isSource && input.lookup ? { lookup: input.lookup } : {}),
     ...(isSource && input.importFile ? { importFile: input.importFile } : {}),
+    ...(isSource && input.importUpload ? { importUpload: input.importUpload } : {}),
   });
   stats.inputs = inputs.map((i) => i.name);
   if (isSource && inputs.some((i) => (i.kind ?? 'full') === 'full')) run.sourceFull = true;

@@ -1,0 +1,47 @@
+import { z } from 'zod';
+
+/** What an API token may do: `read` customers and runs, `write` customers, `admin`: purge customers. */
+export const API_SCOPES = ['read', 'write', 'admin'] as const;
+export type ApiScope = (typeof API_SCOPES)[number];
+
+const systemName = z.string().regex(/^[a-z0-9][a-z0-9-_]*$/, 'use lowercase letters, digits, - and _');
+
+/**
+ * One bearer token of the customer API. The token itself is never in the config: either its
+ * SHA-256 hash (`sha256`, hex) or the environment variable holding it (`tokenEnv`).
+ */
+export const apiTokenSchema = z
+  .strictObject({
+    /** The system writing with this token: the connector its values are attributed to; default `api`. */
+    system: systemName.default('api'),
+    /** What the token may do. */
+    scopes: z.array(z.enum(API_SCOPES)).min(1),
+    /** Hex SHA-256 of the token (`printf %s "$TOKEN" | sha256sum`). */
+    sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, 'the hex SHA-256 of the token: 64 hexadecimal digits').optional(),
+    /** Environment variable holding the token. */
+    tokenEnv: z.string().min(1).optional(),
+    /** Requests per minute for this token; default `api.rateLimit`. */
+    rateLimit: z.number().int().min(1).optional(),
+  })
+  .refine((t) => (t.sha256 === undefined) !== (t.tokenEnv === undefined), {
+    message: 'give either sha256 (the token’s hex SHA-256) or tokenEnv (the variable holding it), not both and not neither',
+  });
+
+/** The customer API (`custsync serve`). */
+export const apiSettingsSchema = z.strictObject({
+  /** Bearer tokens by name; without any, the customer API refuses every request (401). */
+  tokens: z.record(systemName, apiTokenSchema).default({}),
+  /** Requests per minute per token (per address without one); default 1200. */
+  rateLimit: z.number().int().min(1).default(1_200),
+  /** Largest request body in bytes; default 1 MiB (bulk upserts: `bulkBodyLimit`). */
+  bodyLimit: z.number().int().min(1_024).default(1_048_576),
+  /** Largest bulk-upsert body in bytes; default 64 MiB. */
+  bulkBodyLimit: z.number().int().min(1_024).default(67_108_864),
+  /** Most records in one bulk upsert; default 100,000. */
+  bulkMaxRecords: z.number().int().min(1).default(100_000),
+  /** How long answers to requests with an `Idempotency-Key` are kept, in days; default 1. */
+  idempotencyDays: z.number().int().min(1).default(1),
+});
+
+export type ApiSettings = z.infer<typeof apiSettingsSchema>;
+export type ApiTokenConfig = z.infer<typeof apiTokenSchema>;

@@ -1,0 +1,16 @@
+import { sql, type Transaction } from 'kysely';
+import type { Database } from '../database.js';
+import type { CustomerRow } from './customers.js';
+
+/**
+ * Serializes writes to one customer key (`connector/external id`, or a customer id) until the
+ * transaction ends, even before the customer exists: two creations of one source id cannot both win.
+ */
+export async function lockCustomerKey(trx: Transaction<Database>, key: string): Promise<void> {
+  await sql`select pg_advisory_xact_lock(hashtextextended(${key}, 0))`.execute(trx);
+}
+
+/** A customer, its row locked until the transaction ends (deleted ones too). */
+export async function customerForUpdate(trx: Transaction<Database>, id: string): Promise<CustomerRow | undefined> {
+  return trx.selectFrom('customers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
+}

@@ -1,0 +1,178 @@
+import { randomUUID } from 'node:crypto';
+import type { Transaction } from 'kysely';
+import { isDataException } from '../../db/data-exception.js';
+import type { Database } from '../../db/database.js';
+import { queuePushes } from '../../db/repositories/customer-pushes.js';
+import { customerForUpdate, lockCustomerKey } from '../../db/repositories/customer-locks.js';
+import { restoreCustomer } from '../../db/repositories/customer-lifecycle-changes.js';
+import { addCustomerWrite, emptyCustomerWrites, writeCustomers } from '../../db/repositories/customer-writes.js';
+import { customerIdByExternalId, type CustomerRow } from '../../db/repositories/customers.js';
+import type { Aspect, CustomerRecord } from '../../domain/customer-record.js';
+import { contentHash, diffCustomers, mergeCustomer, MergeConflictError, type MergedCustomer } from '../../merge/index.js';
+import { wakePushTarget } from '../../worker.js';
+import { OperationError } from '../operation-error.js';
+import type { OperationDeps } from '../operation-deps.js';
+import { actorOf, newWriteId, type ApiWriter } from './api-writer.js';
+import { etagMatches } from './customer-etag.js';
+
+/** Which customer a write is about. */
+export type WriteTarget =
+  /** An existing customer by id. */
+  | { id: string }
+  /** A connector's external id: the customer it belongs to, or (upsert, create) a new one with it as source id. */
+  | { connector: string; externalId: string };
+
+/** One write of one customer through the API. */
+export interface CustomerWrite {
+  writer: ApiWriter;
+  target: WriteTarget;
+  /** `upsert`: create or update; `create`: refuse an existing customer (409); `update`: refuse a missing one (404). */
+  mode: 'upsert' | 'create' | 'update';
+  /** The connector the values are attributed to; default the writer's system. */
+  connector?: string;
+  /** The writer's record, given the customer's current state (undefined: not stored yet). */
+  recordFor(existing: CustomerRow | undefined): CustomerRecord;
+  /** The aspects the record speaks for; default those it has. */
+  aspects?(record: CustomerRecord): readonly Aspect[];
+  /** An `If-Match` value: the write happens only while the customer's entity tag matches (412 otherwise). */
+  ifMatch?: string;
+}
+
+/** What a write did. */
+export interface CustomerWriteResult {
+  status: 'created' | 'updated' | 'unchanged';
+  /** Whether a deleted or missing customer came back (an upsert of it). */
+  restored: boolean;
+  customer: CustomerRow;
+  /** The write's id: the `runId` of the values it set and of its change-log entry. */
+  writeId: string;
+  /** Push targets the change was queued for. */
+  queuedFor: string[];
+}
+
+const RETRIED_SQLSTATES = new Set(['40001', '40P01']);
+
+/**
+ * Writes one customer as a connector's record, exactly as a run's merge would: the merge rules
+ * decide each value and its provenance, an effective change is logged (with the writer as actor)
+ * and queued for every push target except the writing connector (no echo), and a write that
+ * changes no value writes nothing. Writes of one customer are serialized; all or nothing.
+ */
+export async function writeOneCustomer(
+  deps: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>,
+  write: CustomerWrite,
+): Promise<CustomerWriteResult> {
+  const connector = write.connector ?? write.writer.system;
+  const targets = pushTargets(deps.config, connector);
+  for (let attempt = 1; ; attempt++) {
+    try {
+      const result = await deps.db.transaction().execute((trx) => writeInTransaction(trx, write, connector, targets));
+      for (const target of result.queuedFor) {
+        // Queued durably above: a target not woken now is woken by the next change or `push retry`.
+        await wakePushTarget(deps.client, deps.temporal.taskQueue, target, deps.config.push).catch(() => undefined);
+      }
+      return result;
+    } catch (error) {
+      const code = (error as { code?: string }).code;
+      if (attempt < 5 && code !== undefined && RETRIED_SQLSTATES.has(code)) continue;
+      if (isDataException(error)) {
+        throw new OperationError('invalid', `the database refused a value: ${(error as Error).message} (SQLSTATE ${code}); nothing was written`);
+      }
+      throw error;
+    }
+  }
+}
+
+/** Every flow's push targets, except the connector that wrote the change. */
+function pushTargets(config: OperationDeps['config'], writer: string): string[] {
+  return [...new Set(Object.values(config.flows).flatMap((f) => f.pushTo ?? []))].filter((t) => t !== writer).sort();
+}
+
+async function writeInTransaction(trx: Transaction<Database>, write: CustomerWrite, connector: string, targets: string[]): Promise<CustomerWriteResult> {
+  const writeId = newWriteId(connector);
+  const byKey = 'externalId' in write.target ? write.target : undefined;
+  let id: string | undefined;
+  if (byKey) {
+    await lockCustomerKey(trx, JSON.stringify([byKey.connector, byKey.externalId]));
+    id = await customerIdByExternalId(trx, byKey.connector, byKey.externalId);
+  } else {
+    id = (write.target as { id: string }).id;
+  }
+  const existing = id !== undefined ? await customerForUpdate(trx, id) : undefined;
+  const described = byKey ? `${byKey.connector} customer ${byKey.externalId}` : `customer ${id}`;
+  if (!existing && (write.mode === 'update' || !byKey)) throw new OperationError('not-found', `no ${described}`);
+  if (existing && write.mode === 'create') {
+    throw new OperationError('conflict', `${described} exists already (customer ${existing.id}); update it with PUT or PATCH`);
+  }
+  if (write.ifMatch !== undefined && (!existing || !etagMatches(write.ifMatch, existing))) {
+    throw new OperationError('precondition-failed', `${described} has changed since it was read (If-Match ${write.ifMatch}); read it again and retry`);
+  }
+  if (existing?.deleted_at && write.mode === 'update') {
+    throw new OperationError('conflict', `${described} is deleted; upsert it (PUT) to bring it back`);
+  }
+
+  const record = write.recordFor(existing);
+  const sourceId = existing?.source_id ?? byKey!.externalId;
+  if (byKey && record.externalId !== byKey.externalId) {
+    throw new OperationError('invalid', `externalId: the record says "${record.externalId}" but the path names source id "${byKey.externalId}"; a source id never changes`);
+  }
+  if (record.customerId !== undefined && existing && record.customerId !== existing.id) {
+    throw new OperationError('invalid', `customerId: the record names customer ${record.customerId} but ${described} is customer ${existing.id}`);
+  }
+  const aspects = write.aspects?.(record) ?? (Object.keys(record).filter((k) => k !== 'externalId' && k !== 'type' && k !== 'customerId') as Aspect[]);
+  let merged: MergedCustomer;
+  try {
+    merged = mergeCustomer(existing?.merged, [{ connector, aspects, record }], writeId);
+  } catch (error) {
+    if (error instanceof MergeConflictError) throw new OperationError('invalid', `${error.field ?? 'type'}: ${error.message}`);
+    throw error;
+  }
+
+  const author = { writeId, actor: actorOf(write.writer) };
+  const restored = existing !== undefined && (existing.deleted_at !== null || existing.missing_since !== null);
+  // Logged under its own id: the change log keeps one entry per customer and write.
+  if (restored) await restoreCustomer(trx, existing.id, { ...author, writeId: `${writeId}/restore` });
+  const hash = contentHash(merged);
+  const diff = existing ? diffCustomers(existing.merged, merged) : [];
+  if (existing && (existing.content_hash === hash || diff.length === 0)) {
+    // No value changed. Provenance that moved to the writer (it now supplies a value it repeats) is kept, silently.
+    if (existing.content_hash !== hash) await persist(trx, existing.id, merged, hash, existing, sourceId, connector, writeId, undefined);
+    return { status: 'unchanged', restored, customer: (await customerForUpdate(trx, existing.id))!, writeId, queuedFor: [] };
+  }
+  const customerId = existing?.id ?? randomUUID();
+  await persist(trx, customerId, merged, hash, existing, sourceId, byKey?.connector ?? connector, writeId, {
+    run_id: writeId,
+    customer_id: customerId,
+    change: existing ? 'updated' : 'created',
+    diff,
+    actor: author.actor,
+  });
+  for (const target of targets) await queuePushes(trx, target, [customerId], writeId);
+  return { status: existing ? 'updated' : 'created', restored, customer: (await customerForUpdate(trx, customerId))!, writeId, queuedFor: targets };
+}
+
+async function persist(
+  trx: Transaction<Database>,
+  customerId: string,
+  merged: MergedCustomer,
+  hash: string,
+  existing: CustomerRow | undefined,
+  sourceId: string,
+  connector: string,
+  writeId: string,
+  change: ReturnType<typeof emptyCustomerWrites>['changes'][number] | undefined,
+): Promise<void> {
+  const writes = emptyCustomerWrites();
+  addCustomerWrite(writes, customerId, merged, {
+    sourceConnector: existing?.source_connector ?? connector,
+    sourceId,
+    contentHash: hash,
+    inputHash: existing?.input_hash ?? null,
+    runId: change ? writeId : existing!.updated_run_id,
+    createdRunId: existing?.created_run_id ?? writeId,
+  });
+  if (existing) writes.updatedIds.push(customerId);
+  if (!existing) writes.externalIds.push({ connector, external_id: sourceId, customer_id: customerId, run_id: writeId });
+  if (change) writes.changes.push(change);
+  await writeCustomers(trx, writes);
+}

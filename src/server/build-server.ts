@@ -1,0 +1,119 @@
+import rateLimit from '@fastify/rate-limit';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { ApiSettings } from '../config/api-settings.js';
+import type { OperationDeps } from '../operations/operation-deps.js';
+import { bearerOf, matchToken, type ApiToken } from './api-tokens.js';
+import { orderWebhookRoutes, type OrderWebhookOptions } from './order-webhook/order-webhook-routes.js';
+import { HttpProblem, problemErrorHandler, sendProblem } from './problem-details.js';
+import './request-context.js';
+import { bulkAndRunRoutes } from './routes/bulk-and-run-routes.js';
+import { customerReadRoutes } from './routes/customer-read-routes.js';
+import { customerWriteRoutes } from './routes/customer-write-routes.js';
+import { healthRoutes } from './routes/health-routes.js';
+import { useStrictJsonParser } from './strict-json-parser.js';
+
+/** What `custsync serve` serves. */
+export interface ServerOptions {
+  /** The order webhook (`POST /webhooks/orders`); absent: not served. */
+  webhook?: OrderWebhookOptions;
+  /** The customer API under `/api/v1` and `/readyz`; absent: not served. */
+  api?: {
+    deps: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>;
+    tokens: readonly ApiToken[];
+    settings: ApiSettings;
+  };
+  /** Request logging (pino); default off. */
+  logger?: boolean;
+}
+
+export const API_PREFIX = '/api/v1';
+const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
+
+/**
+ * The platform's HTTP server: health, the order webhook and the customer API (OpenAPI 3.1 at
+ * `/api/v1/openapi.json`, generated from the zod schemas that validate each request and
+ * answer; Swagger UI at `/api/docs`). Every error is problem details.
+ */
+export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
+  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.api?.settings.bodyLimit ?? 1_048_576, trustProxy: false });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.setErrorHandler(problemErrorHandler);
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, `no ${request.method} ${request.url.split('?')[0]} here; the API is described at ${OPENAPI_PATH}`));
+  useStrictJsonParser(app);
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'custsync customer API',
+        version: '1.0.0',
+        description:
+          "The platform's customers: create, upsert by source id, read with the connector and run behind every value, list, change, delete, " +
+          'bulk upserts (import runs through Temporal) and each customer\'s change log. Every write is an ordinary change: merged by the flows\' rules, ' +
+          'logged, and pushed to the push targets (never back to the writing system). Errors are application/problem+json.',
+      },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer', description: 'an API token from the config (api.tokens)' } } },
+      security: [{ bearer: [] }],
+    },
+    transform: createJsonSchemaTransform({ skipList: [OPENAPI_PATH] }),
+    transformObject: jsonSchemaTransformObject,
+  });
+
+  await app.register(healthRoutes(options.api?.deps));
+  if (options.webhook) await app.register(orderWebhookRoutes(options.webhook));
+  const api = options.api;
+  if (api) {
+    app.get(OPENAPI_PATH, { schema: { hide: true } }, () => app.swagger());
+    await app.register(swaggerUi, { routePrefix: '/api/docs', uiConfig: { url: OPENAPI_PATH } });
+    await app.register(
+      async (scope) => {
+        const typed = scope.withTypeProvider<ZodTypeProvider>();
+        await typed.register(rateLimit, {
+          timeWindow: 60_000,
+          max: (request: FastifyRequest) => tokenOf(request, api.tokens)?.rateLimit ?? api.settings.rateLimit,
+          keyGenerator: (request: FastifyRequest) => {
+            const token = tokenOf(request, api.tokens);
+            return token ? `token:${token.name}` : `address:${request.ip}`;
+          },
+          errorResponseBuilder: (_request, context) =>
+            new HttpProblem(429, `more than ${context.max} requests in a minute; wait ${Math.ceil(context.ttl / 1000)} s (Retry-After)`, {
+              headers: { 'retry-after': String(Math.ceil(context.ttl / 1000)) },
+            }),
+        });
+        typed.addHook('preHandler', (request, _reply, done) => {
+          const scopeNeeded = request.routeOptions.config.scope;
+          if (!scopeNeeded) return done();
+          const token = tokenOf(request, api.tokens);
+          if (!token) {
+            return done(new HttpProblem(401, 'send a valid API token: Authorization: Bearer <token>', { headers: { 'www-authenticate': 'Bearer realm="custsync"' } }));
+          }
+          if (!token.scopes.has(scopeNeeded)) return done(new HttpProblem(403, `token ${token.name} has no ${scopeNeeded} scope; it has ${[...token.scopes].join(', ')}`));
+          request.apiToken = token;
+          done();
+        });
+        await typed.register(customerReadRoutes(api.deps));
+        await typed.register(customerWriteRoutes(api.deps));
+        await typed.register(bulkAndRunRoutes(api.deps, api.settings));
+      },
+      { prefix: API_PREFIX },
+    );
+  }
+  return app;
+}
+
+const resolved = new WeakMap<FastifyRequest, ApiToken | null>();
+
+/** The token a request's bearer credential is (checked once per request). */
+function tokenOf(request: FastifyRequest, tokens: readonly ApiToken[]): ApiToken | undefined {
+  let token = resolved.get(request);
+  if (token === undefined) {
+    const bearer = bearerOf(request.headers.authorization);
+    token = (bearer !== undefined ? matchToken(tokens, bearer) : undefined) ?? null;
+    resolved.set(request, token);
+  }
+  return token ?? undefined;
+}

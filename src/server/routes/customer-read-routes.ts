@@ -1,0 +1,125 @@
+import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { z } from 'zod';
+import { customerApiView } from '../../operations/customer-api/customer-view.js';
+import { customerEtag } from '../../operations/customer-api/customer-etag.js';
+import { getCustomer, listCustomerActivities, listCustomers } from '../../operations/customer-api/read-customers.js';
+import type { OperationDeps } from '../../operations/operation-deps.js';
+import { HttpProblem } from '../problem-details.js';
+import { activityPageSchema, customerPageSchema, customerSchema, listQuerySchema } from '../schemas/customer-schemas.js';
+import { problemResponses } from '../schemas/problem-schema.js';
+
+const provenanceQuery = z.strictObject({
+  provenance: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true')
+    .describe('false: the bare customer, without the connector and run behind each value'),
+});
+
+const cursorOf = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
+function fromCursor(cursor: string | undefined, shape: RegExp): string | undefined {
+  if (cursor === undefined) return undefined;
+  const text = Buffer.from(cursor, 'base64url').toString('utf8');
+  if (!shape.test(text)) throw new HttpProblem(400, 'query.cursor: not a cursor this API gave; pass nextCursor as it came', { errors: [{ field: 'query.cursor', rule: 'a nextCursor from an earlier page' }] });
+  return text;
+}
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Reading customers: one by id or external id (with provenance), lists, and a customer's change log. */
+export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPluginCallbackZod {
+  return (app, _options, done) => {
+    app.get(
+      '/customers',
+      {
+        config: { scope: 'read' },
+        schema: {
+          summary: 'List customers',
+          description: 'Filters combine; pages follow the customer id, so paging on while customers are written neither repeats nor skips one.',
+          tags: ['customers'],
+          querystring: listQuerySchema,
+          response: { 200: customerPageSchema, ...problemResponses(400, 401, 403, 429) },
+        },
+      },
+      async (request) => {
+        const q = request.query;
+        const [key, ...value] = q.attribute?.split('=') ?? [];
+        const page = await listCustomers(
+          deps,
+          {
+            ...(q.type ? { type: q.type } : {}),
+            ...(q.updatedSince ? { updatedSince: new Date(q.updatedSince) } : {}),
+            ...(q.state ? { state: q.state } : {}),
+            ...(key !== undefined ? { attribute: { key, value: value.join('=') } } : {}),
+            ...(q.q ? { text: q.q } : {}),
+          },
+          { after: fromCursor(q.cursor, UUID), limit: q.limit },
+        );
+        return {
+          items: page.customers.map((c) => customerApiView(c, { provenance: false })),
+          ...(page.next ? { nextCursor: cursorOf(page.next) } : {}),
+        };
+      },
+    );
+
+    app.get(
+      '/customers/:id',
+      {
+        config: { scope: 'read' },
+        schema: {
+          summary: 'Get a customer by id',
+          tags: ['customers'],
+          params: z.strictObject({ id: z.guid() }),
+          querystring: provenanceQuery,
+          response: { 200: customerSchema, ...problemResponses(400, 401, 403, 404, 429) },
+        },
+      },
+      async (request, reply) => {
+        const { customer, externalIds } = await getCustomer(deps, { id: request.params.id });
+        reply.header('etag', customerEtag(customer));
+        return customerApiView(customer, { provenance: request.query.provenance, externalIds });
+      },
+    );
+
+    app.get(
+      '/customers/:id/activities',
+      {
+        config: { scope: 'read' },
+        schema: {
+          summary: "A customer's activities (its change log), newest first",
+          tags: ['customers'],
+          params: z.strictObject({ id: z.guid() }),
+          querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().max(100).optional() }),
+          response: { 200: activityPageSchema, ...problemResponses(400, 401, 403, 404, 429) },
+        },
+      },
+      async (request) => {
+        const before = fromCursor(request.query.cursor, /^\d{1,19}$/);
+        const page = await listCustomerActivities(deps, request.params.id, { ...(before ? { before } : {}), limit: request.query.limit });
+        return {
+          items: page.activities.map((a) => ({ id: a.id, change: a.change, runId: a.runId, actor: a.actor, at: a.createdAt.toISOString(), diff: a.diff.map((d) => ({ ...d })) })),
+          ...(page.next ? { nextCursor: cursorOf(page.next) } : {}),
+        };
+      },
+    );
+
+    app.get(
+      '/customers/:connector/:externalId',
+      {
+        config: { scope: 'read' },
+        schema: {
+          summary: "Get a customer by a connector's id for it (its source id, or an enrichment's id)",
+          tags: ['customers'],
+          params: z.strictObject({ connector: z.string().min(1).max(200), externalId: z.string().min(1).max(1_000) }),
+          querystring: provenanceQuery,
+          response: { 200: customerSchema, ...problemResponses(400, 401, 403, 404, 429) },
+        },
+      },
+      async (request, reply) => {
+        const { customer, externalIds } = await getCustomer(deps, request.params);
+        reply.header('etag', customerEtag(customer));
+        return customerApiView(customer, { provenance: request.query.provenance, externalIds });
+      },
+    );
+    done();
+  };
+}
