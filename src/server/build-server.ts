@@ -4,6 +4,7 @@ import swaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiSettings } from '../config/api-settings.js';
+import { findUnstorableValue } from '../domain/storable-values.js';
 import type { OperationDeps } from '../operations/operation-deps.js';
 import { bearerOf, matchToken, type ApiToken } from './api-tokens.js';
 import { orderWebhookRoutes, type OrderWebhookOptions } from './order-webhook/order-webhook-routes.js';
@@ -38,7 +39,13 @@ const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
  * answer; Swagger UI at `/api/docs`). Every error is problem details.
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
-  const app = Fastify({ logger: options.logger ?? false, bodyLimit: options.api?.settings.bodyLimit ?? 1_048_576, trustProxy: false });
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: options.api?.settings.bodyLimit ?? 1_048_576,
+    // Path parameters are bounded by their schemas (400 beyond), not by the router.
+    routerOptions: { maxParamLength: 4_096 },
+    trustProxy: false,
+  });
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler);
@@ -95,6 +102,9 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
           request.apiToken = token;
           done();
         });
+        typed.addHook('preValidation', (request, _reply, done) => {
+          done(unstorableInUrl(request.params, 'path') ?? unstorableInUrl(request.query, 'query'));
+        });
         await typed.register(customerReadRoutes(api.deps));
         await typed.register(customerWriteRoutes(api.deps));
         await typed.register(bulkAndRunRoutes(api.deps, api.settings));
@@ -103,6 +113,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
   }
   return app;
+}
+
+/** A path or query value the database could not store (a NUL, say): refused like one in a body. */
+function unstorableInUrl(values: unknown, part: 'path' | 'query'): HttpProblem | undefined {
+  const found = findUnstorableValue(values);
+  if (!found) return undefined;
+  const field = `${part}.${found.path}`;
+  return new HttpProblem(400, `${field} ${found.reason}`, { errors: [{ field, rule: found.reason }] });
 }
 
 const resolved = new WeakMap<FastifyRequest, ApiToken | null>();

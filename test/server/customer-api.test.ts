@@ -314,10 +314,20 @@ describe('the customer API', () => {
     const ids = new Set(answers.map((a) => a.body.customer.id));
     expect(ids.size).toBe(1);
     const [id] = [...ids] as string[];
-    const log = await h.db.db.selectFrom('change_log').select('change').where('customer_id', '=', id!).execute();
+    const log = await h.db.db.selectFrom('change_log').select(['change', 'run_id', 'diff']).where('customer_id', '=', id!).orderBy('id').execute();
     expect(log).toHaveLength(effective);
-    const last = answers.map((a) => a.body.customer).sort((a, b) => a.updatedAt.localeCompare(b.updatedAt)).at(-1);
-    expect((await api('GET', `/customers/${id}`)).body.name).toEqual(last.name);
+    expect(log.map((l) => l.run_id).sort()).toEqual(answers.filter((a) => a.body.change !== 'unchanged').map((a) => a.body.writeId).sort());
+    // Serialized: each change starts from the state the one before it left, so none was lost.
+    expect(log[0]!.change).toBe('created');
+    const changes = log.slice(1).map((l) => (l.diff as { aspect: string; before?: unknown; after?: unknown }[]).find((d) => d.aspect === 'name')!);
+    let state: unknown = answers.find((a) => a.body.change === 'created')!.body.customer.name;
+    for (const change of changes) {
+      expect(change.before).toEqual(state);
+      state = change.after;
+    }
+    const final = await api('GET', `/customers/${id}`);
+    expect(final.body.name).toEqual(state);
+    expect(final.body.updatedRunId).toBe(log.at(-1)!.run_id);
   });
 
   it('pushes an API write to the push targets, but never back to the system that wrote it', async () => {

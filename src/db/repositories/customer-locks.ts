@@ -14,3 +14,15 @@ export async function lockCustomerKey(trx: Transaction<Database>, key: string): 
 export async function customerForUpdate(trx: Transaction<Database>, id: string): Promise<CustomerRow | undefined> {
   return trx.selectFrom('customers').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
 }
+
+/** The customer a connector's external id belongs to, its row locked until the transaction ends: one round trip. */
+export async function customerForUpdateByExternalId(trx: Transaction<Database>, connector: string, externalId: string): Promise<CustomerRow | undefined> {
+  return trx
+    .selectFrom('external_ids as e')
+    .innerJoin('customers as c', 'c.id', 'e.customer_id')
+    .selectAll('c')
+    .where('e.connector', '=', connector)
+    .where('e.external_id', '=', externalId)
+    .forUpdate('c')
+    .executeTakeFirst();
+}

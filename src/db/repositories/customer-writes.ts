@@ -3,6 +3,7 @@ import type { MergedCustomer } from '../../merge/index.js';
 import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow, type ChildTable } from '../customer-tables.js';
 import type { Database } from '../database.js';
 import { insertJsonRows } from '../json-rows.js';
+import type { CustomerRow } from './customers.js';
 import { relinkParents } from './parent-links.js';
 
 /** Everything one merged chunk writes, as rows; see `customerRow` and `CHILD_TABLES`. */
@@ -15,6 +16,21 @@ export interface CustomerWrites {
   children: Map<ChildTable, Record<string, unknown>[]>;
   externalIds: { connector: string; external_id: string; customer_id: string; run_id: string }[];
   changes: { run_id: string; customer_id: string; change: 'created' | 'updated'; diff: unknown; actor?: string }[];
+  /** Only these child tables are rewritten (of updated customers); default all. See `changedChildTables`. */
+  changedTables?: ReadonlySet<ChildTable>;
+  /** Whether parent links are resolved again (a relation or a new customer); default true. */
+  relink?: boolean;
+  /** Return the written `customers` rows as stored (before parent links are resolved again); default false. */
+  returnRows?: boolean;
+}
+
+/** The child tables whose rows differ between two states of one customer. */
+export function changedChildTables(before: MergedCustomer, after: MergedCustomer): Set<ChildTable> {
+  const changed = new Set<ChildTable>();
+  for (const [table, spec] of Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][]) {
+    if (JSON.stringify(spec.rows(before)) !== JSON.stringify(spec.rows(after))) changed.add(table);
+  }
+  return changed;
 }
 
 export function emptyCustomerWrites(): CustomerWrites {
@@ -37,24 +53,29 @@ const IMMUTABLE_COLUMNS = ['id', 'source_connector', 'source_id', 'created_run_i
  * Writes created and updated customers with all their items, their external ids,
  * parent links and change-log entries: a few set-based statements, never one per row.
  */
-export async function writeCustomers(trx: Transaction<Database>, writes: CustomerWrites): Promise<void> {
+export async function writeCustomers(trx: Transaction<Database>, writes: CustomerWrites): Promise<CustomerRow[]> {
   const writtenIds = writes.customers.map((c) => c.id as string);
+  let written: CustomerRow[] = [];
   if (writes.customers.length > 0) {
     const columns = Object.keys(CUSTOMER_COLUMNS);
     const updates = columns
       .filter((c) => !IMMUTABLE_COLUMNS.includes(c))
       .map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
-    await sql`insert into customers (${sql.join(columns.map((c) => sql.id(c)))})
+    const returning = writes.returnRows ? sql` returning *` : sql``;
+    written = (
+      await sql<CustomerRow>`insert into customers (${sql.join(columns.map((c) => sql.id(c)))})
       select ${sql.join(columns.map((c) => sql.id(c)))} from jsonb_to_recordset(${JSON.stringify(writes.customers)}::jsonb)
       as x(${sql.join(columns.map((c) => sql`${sql.id(c)} ${sql.raw(CUSTOMER_COLUMNS[c]!)}`))})
-      on conflict (id) do update set ${sql.join(updates)}, updated_at = now()`.execute(trx);
+      on conflict (id) do update set ${sql.join(updates)}, updated_at = now()${returning}`.execute(trx)
+    ).rows;
   }
+  const rewritten = (Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][]).filter(([table]) => writes.changedTables?.has(table) ?? true);
   if (writes.updatedIds.length > 0) {
-    for (const table of Object.keys(CHILD_TABLES)) {
+    for (const [table] of rewritten) {
       await sql`delete from ${sql.table(table)} where customer_id = any(${writes.updatedIds}::uuid[])`.execute(trx);
     }
   }
-  for (const [table, spec] of Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][]) {
+  for (const [table, spec] of rewritten) {
     await insertJsonRows(trx, table, spec.columns, writes.children.get(table) ?? []);
   }
   await insertJsonRows(
@@ -65,7 +86,7 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
     'nothing',
   );
   const runId = writes.changes[0]?.run_id;
-  if (runId !== undefined) await relinkParents(trx, writtenIds, runId);
+  if (runId !== undefined && writes.relink !== false) await relinkParents(trx, writtenIds, runId);
   await insertJsonRows(
     trx,
     'change_log',
@@ -73,4 +94,5 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
     writes.changes,
     'nothing',
   );
+  return written;
 }

@@ -3,10 +3,10 @@ import type { Transaction } from 'kysely';
 import { isDataException } from '../../db/data-exception.js';
 import type { Database } from '../../db/database.js';
 import { queuePushes } from '../../db/repositories/customer-pushes.js';
-import { customerForUpdate, lockCustomerKey } from '../../db/repositories/customer-locks.js';
+import { customerForUpdate, customerForUpdateByExternalId, lockCustomerKey } from '../../db/repositories/customer-locks.js';
 import { restoreCustomer } from '../../db/repositories/customer-lifecycle-changes.js';
-import { addCustomerWrite, emptyCustomerWrites, writeCustomers } from '../../db/repositories/customer-writes.js';
-import { customerIdByExternalId, type CustomerRow } from '../../db/repositories/customers.js';
+import { addCustomerWrite, changedChildTables, emptyCustomerWrites, writeCustomers } from '../../db/repositories/customer-writes.js';
+import type { CustomerRow } from '../../db/repositories/customers.js';
 import type { Aspect, CustomerRecord } from '../../domain/customer-record.js';
 import { contentHash, diffCustomers, mergeCustomer, MergeConflictError, type MergedCustomer } from '../../merge/index.js';
 import { wakePushTarget } from '../../worker.js';
@@ -91,14 +91,8 @@ function pushTargets(config: OperationDeps['config'], writer: string): string[] 
 async function writeInTransaction(trx: Transaction<Database>, write: CustomerWrite, connector: string, targets: string[]): Promise<CustomerWriteResult> {
   const writeId = newWriteId(connector);
   const byKey = 'externalId' in write.target ? write.target : undefined;
-  let id: string | undefined;
-  if (byKey) {
-    await lockCustomerKey(trx, JSON.stringify([byKey.connector, byKey.externalId]));
-    id = await customerIdByExternalId(trx, byKey.connector, byKey.externalId);
-  } else {
-    id = (write.target as { id: string }).id;
-  }
-  const existing = id !== undefined ? await customerForUpdate(trx, id) : undefined;
+  const existing = byKey ? await lockedByKey(trx, byKey) : await customerForUpdate(trx, (write.target as { id: string }).id);
+  const id = existing?.id ?? ('id' in write.target ? write.target.id : undefined);
   const described = byKey ? `${byKey.connector} customer ${byKey.externalId}` : `customer ${id}`;
   if (!existing && (write.mode === 'update' || !byKey)) throw new OperationError('not-found', `no ${described}`);
   if (existing && write.mode === 'create') {
@@ -136,11 +130,16 @@ async function writeInTransaction(trx: Transaction<Database>, write: CustomerWri
   const diff = existing ? diffCustomers(existing.merged, merged) : [];
   if (existing && (existing.content_hash === hash || diff.length === 0)) {
     // No value changed. Provenance that moved to the writer (it now supplies a value it repeats) is kept, silently.
-    if (existing.content_hash !== hash) await persist(trx, existing.id, merged, hash, existing, sourceId, connector, writeId, undefined);
-    return { status: 'unchanged', restored, customer: (await customerForUpdate(trx, existing.id))!, writeId, queuedFor: [] };
+    const customer =
+      existing.content_hash !== hash
+        ? await persist(trx, existing.id, merged, hash, existing, sourceId, connector, writeId, undefined)
+        : restored
+          ? (await customerForUpdate(trx, existing.id))!
+          : existing;
+    return { status: 'unchanged', restored, customer, writeId, queuedFor: [] };
   }
   const customerId = existing?.id ?? randomUUID();
-  await persist(trx, customerId, merged, hash, existing, sourceId, byKey?.connector ?? connector, writeId, {
+  const customer = await persist(trx, customerId, merged, hash, existing, sourceId, byKey?.connector ?? connector, writeId, {
     run_id: writeId,
     customer_id: customerId,
     change: existing ? 'updated' : 'created',
@@ -148,7 +147,16 @@ async function writeInTransaction(trx: Transaction<Database>, write: CustomerWri
     actor: author.actor,
   });
   for (const target of targets) await queuePushes(trx, target, [customerId], writeId);
-  return { status: existing ? 'updated' : 'created', restored, customer: (await customerForUpdate(trx, customerId))!, writeId, queuedFor: targets };
+  return { status: existing ? 'updated' : 'created', restored, customer, writeId, queuedFor: targets };
+}
+
+/** The customer of a connector's external id, locked; when there is none, creations of that key wait for each other. */
+async function lockedByKey(trx: Transaction<Database>, key: { connector: string; externalId: string }): Promise<CustomerRow | undefined> {
+  const found = await customerForUpdateByExternalId(trx, key.connector, key.externalId);
+  if (found) return found;
+  // The later of two creations finds the earlier's customer once it has the lock.
+  await lockCustomerKey(trx, JSON.stringify([key.connector, key.externalId]));
+  return customerForUpdateByExternalId(trx, key.connector, key.externalId);
 }
 
 async function persist(
@@ -161,7 +169,7 @@ async function persist(
   connector: string,
   writeId: string,
   change: ReturnType<typeof emptyCustomerWrites>['changes'][number] | undefined,
-): Promise<void> {
+): Promise<CustomerRow> {
   const writes = emptyCustomerWrites();
   addCustomerWrite(writes, customerId, merged, {
     sourceConnector: existing?.source_connector ?? connector,
@@ -171,8 +179,16 @@ async function persist(
     runId: change ? writeId : existing!.updated_run_id,
     createdRunId: existing?.created_run_id ?? writeId,
   });
-  if (existing) writes.updatedIds.push(customerId);
+  if (existing) {
+    writes.updatedIds.push(customerId);
+    // One customer: only the tables of what changed are rewritten, and links only when its relations did.
+    writes.changedTables = changedChildTables(existing.merged, merged);
+    writes.relink = writes.changedTables.has('customer_relations');
+  }
   if (!existing) writes.externalIds.push({ connector, external_id: sourceId, customer_id: customerId, run_id: writeId });
   if (change) writes.changes.push(change);
-  await writeCustomers(trx, writes);
+  writes.returnRows = true;
+  const [row] = await writeCustomers(trx, writes);
+  // Resolving parent links may have changed the row since it was written.
+  return writes.relink === false ? row! : (await customerForUpdate(trx, customerId))!;
 }
