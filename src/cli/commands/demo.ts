@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from '../../config/load-config.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import type { CliContext } from '../cli-context.js';
+import type { OperationDeps } from '../../operations/operation-deps.js';
 import { openDatabase } from '../../db/open-database.js';
 import { startTemporalDevServer } from '../../tooling/dev-server.js';
 import { showCustomer } from '../../operations/customers.js';
@@ -19,6 +20,9 @@ import type { DatabaseHandle } from '../../db/connect.js';
 import { createConnectorFactory } from '../../connectors/create-connector.js';
 import { connectTemporal } from '../connect-temporal.js';
 import { runFlow } from './run-flow.js';
+import { resolveApiTokens } from '../../server/api-tokens.js';
+import { buildServer } from '../../server/build-server.js';
+import { freePort } from '../../tooling/free-port.js';
 
 const demoHelp = `Starts a Temporal dev server (Web UI on http://127.0.0.1:8233, state in
 .data/temporal.sqlite), the embedded database and a worker, then runs <flow>
@@ -132,6 +136,19 @@ async function runDemo(
       ]);
       await printCustomer(database, `${oms.connector}:${DEMO_ORDER_CUSTOMER}`);
     }
+    const api = await startDemoApi(loaded, { db: database.db, client: new Client({ connection, namespace: settings.namespace }), temporal: settings, config: loaded.config });
+    if (api) {
+      cleanups.push(() => api.close());
+      say(`\n— the customer API at ${api.baseUrl}/api/v1 (OpenAPI at /api/v1/openapi.json, Swagger UI at ${api.baseUrl}/api/docs)`);
+      say(`  PUT /api/v1/customers/api/W-1 with Authorization: Bearer ${DEMO_API_TOKEN}:`);
+      const answer = await fetch(`${api.baseUrl}/api/v1/customers/api/W-1`, {
+        method: 'PUT',
+        headers: { authorization: `Bearer ${DEMO_API_TOKEN}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ type: 'PERSON', name: { firstName: 'Wenche', lastName: 'Web' }, customerContactDetails: [{ kind: 'email', value: 'wenche@example.com' }] }),
+      });
+      const written = (await answer.json()) as { change: string; writeId: string; queuedFor: string[] };
+      say(`  ${answer.status}: ${written.change} as write ${written.writeId}, queued for ${written.queuedFor.join(', ') || 'no push target'}`);
+    }
     say(`
 Look around:
   Temporal Web UI:   ${server.uiUrl}/namespaces/${temporal.namespace}/workflows  (workflow ids sync/${options.flow}/…)
@@ -142,6 +159,12 @@ Look around:
                          ? `
                      node bin/custsync.js push status
                      node bin/custsync.js order ${oms.connector} B-2001   (a business customer the OMS has)`
+                         : ''
+                     }${
+                       api
+                         ? `
+                     curl -H 'Authorization: Bearer ${DEMO_API_TOKEN}' ${api.baseUrl}/api/v1/customers/api/W-1
+                     curl -H 'Authorization: Bearer ${DEMO_API_TOKEN}' '${api.baseUrl}/api/v1/customers?q=C1001'`
                          : ''
                      }`);
     if (options.exit) return;
@@ -155,6 +178,22 @@ Look around:
   } finally {
     await shutdown();
   }
+}
+
+/** The token of the demo config's `api.tokens.demo` (its SHA-256 is in the config). */
+const DEMO_API_TOKEN = 'custsync-demo-token';
+
+/** Serves the customer API (on 127.0.0.1:8787, or a free port when that is taken) when the config has API tokens. */
+async function startDemoApi(loaded: LoadedConfig, deps: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>) {
+  if (Object.keys(loaded.config.api.tokens).length === 0) return undefined;
+  const app = await buildServer({ api: { deps, tokens: resolveApiTokens(loaded.config.api), settings: loaded.config.api } });
+  let baseUrl: string;
+  try {
+    baseUrl = await app.listen({ host: '127.0.0.1', port: 8787 });
+  } catch {
+    baseUrl = await app.listen({ host: '127.0.0.1', port: await freePort() });
+  }
+  return { baseUrl, close: () => app.close() };
 }
 
 /** The OMS customer the demo's order references. */

@@ -62,21 +62,31 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
       .filter((c) => !IMMUTABLE_COLUMNS.includes(c))
       .map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
     const returning = writes.returnRows ? sql` returning *` : sql``;
+    // Without parent links to resolve, the change log is written by the same statement (one round trip less).
+    const logged =
+      writes.relink === false && writes.changes.length > 0
+        ? sql`with logged as (insert into change_log (run_id, customer_id, change, diff, actor)
+            select run_id, customer_id, change, diff, actor from jsonb_to_recordset(${JSON.stringify(writes.changes)}::jsonb)
+            as l(run_id text, customer_id uuid, change text, diff jsonb, actor text) on conflict do nothing) `
+        : sql``;
     written = (
-      await sql<CustomerRow>`insert into customers (${sql.join(columns.map((c) => sql.id(c)))})
+      await sql<CustomerRow>`${logged}insert into customers (${sql.join(columns.map((c) => sql.id(c)))})
       select ${sql.join(columns.map((c) => sql.id(c)))} from jsonb_to_recordset(${JSON.stringify(writes.customers)}::jsonb)
       as x(${sql.join(columns.map((c) => sql`${sql.id(c)} ${sql.raw(CUSTOMER_COLUMNS[c]!)}`))})
       on conflict (id) do update set ${sql.join(updates)}, updated_at = now()${returning}`.execute(trx)
     ).rows;
   }
   const rewritten = (Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][]).filter(([table]) => writes.changedTables?.has(table) ?? true);
-  if (writes.updatedIds.length > 0) {
+  if (writes.updatedIds.length === 1 && writes.customers.length === 1) {
+    // One customer (an API write): one statement per changed table instead of a delete and an insert.
+    for (const [table, spec] of rewritten) await replaceChildRows(trx, table, spec.columns, writes.updatedIds[0]!, writes.children.get(table) ?? []);
+  } else if (writes.updatedIds.length > 0) {
     for (const [table] of rewritten) {
       await sql`delete from ${sql.table(table)} where customer_id = any(${writes.updatedIds}::uuid[])`.execute(trx);
     }
   }
-  for (const [table, spec] of rewritten) {
-    await insertJsonRows(trx, table, spec.columns, writes.children.get(table) ?? []);
+  if (!(writes.updatedIds.length === 1 && writes.customers.length === 1)) {
+    for (const [table, spec] of rewritten) await insertJsonRows(trx, table, spec.columns, writes.children.get(table) ?? []);
   }
   await insertJsonRows(
     trx,
@@ -87,6 +97,7 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
   );
   const runId = writes.changes[0]?.run_id;
   if (runId !== undefined && writes.relink !== false) await relinkParents(trx, writtenIds, runId);
+  if (writes.relink === false && writes.customers.length > 0) return written;
   await insertJsonRows(
     trx,
     'change_log',
@@ -95,4 +106,22 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
     'nothing',
   );
   return written;
+}
+
+/**
+ * Replaces one customer's rows of a child table in one statement: rows whose key is no longer
+ * there are deleted, the others inserted or updated in place (the two touch different rows).
+ */
+async function replaceChildRows(trx: Transaction<Database>, table: ChildTable, columns: Record<string, string>, customerId: string, rows: readonly Record<string, unknown>[]): Promise<void> {
+  const names = Object.keys(columns);
+  const keyed = 'item_key' in columns;
+  const keys = keyed ? ['customer_id', 'item_key'] : ['customer_id'];
+  const list = sql.join(names.map((n) => sql.id(n)));
+  const definition = sql.join(names.map((n) => sql`${sql.id(n)} ${sql.raw(columns[n]!)}`));
+  const updates = sql.join(names.filter((n) => !keys.includes(n)).map((n) => sql`${sql.id(n)} = excluded.${sql.id(n)}`));
+  const kept = keyed ? sql`item_key = any(${rows.map((r) => r.item_key as string)}::text[])` : sql`${rows.length > 0}`;
+  await sql`with gone as (delete from ${sql.table(table)} where customer_id = ${customerId}::uuid and not (${kept}))
+    insert into ${sql.table(table)} (${list})
+    select ${list} from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(${definition})
+    on conflict (${sql.join(keys.map((k) => sql.id(k)))}) do update set ${updates}`.execute(trx);
 }
