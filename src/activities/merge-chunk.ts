@@ -9,6 +9,7 @@ import {
   currentCustomersOf,
   customersBySourceIds,
   externalIdsOf,
+  lockAndFindChanged,
   mergeSetChunk,
   recordChunkOutcome,
   stagedRecordsOf,
@@ -101,6 +102,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     const rejects: RejectedRecordRow[] = [];
     const previews: PreviewRow[] = [];
     const writtenSourceIds: string[] = [];
+    const readStates: { id: string; contentHash: string }[] = [];
     const sourceConnector = input.source === 'connector' ? steps[0]!.connector : undefined;
 
     for (const id of toMerge) {
@@ -191,6 +193,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       if (existing) {
         totals.updated++;
         writes.updatedIds.push(target);
+        readStates.push({ id: target, contentHash: existing.content_hash });
       } else {
         totals.created++;
       }
@@ -227,6 +230,13 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
       await db.transaction().execute(async (trx) => {
         if (input.dryRun) await insertPreviews(trx, previews);
         else {
+          const changed = await lockAndFindChanged(trx, readStates);
+          if (changed.length > 0) {
+            // Retried, the chunk merges from the customers as they are now.
+            throw new Error(
+              `${changed.length} customer(s) changed while this chunk merged (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}); merging the chunk again`,
+            );
+          }
           await writeCustomers(trx, writes);
           await holdCustomers(trx, held);
         }

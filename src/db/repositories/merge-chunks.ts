@@ -64,3 +64,16 @@ export async function recordChunkOutcome(trx: Transaction<Database>, runId: stri
     .values({ run_id: runId, chunk_start: chunk.start, chunk_end: chunk.end, ...chunk.totals })
     .execute();
 }
+
+/**
+ * Locks the customers a chunk is about to update until its transaction ends and returns those
+ * whose content is no longer what the chunk merged from (another writer, an API write say,
+ * changed them since they were read): writing the chunk would overwrite that change.
+ */
+export async function lockAndFindChanged(trx: Transaction<Database>, read: readonly { id: string; contentHash: string }[]): Promise<string[]> {
+  if (read.length === 0) return [];
+  const { rows } = await sql<{ id: string; same: boolean }>`select c.id, c.content_hash = x.hash as same
+    from customers c join unnest(${read.map((r) => r.id)}::uuid[], ${read.map((r) => r.contentHash)}::text[]) as x(id, hash) on c.id = x.id
+    order by c.id for update of c`.execute(trx);
+  return rows.filter((r) => !r.same).map((r) => r.id);
+}
