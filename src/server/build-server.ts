@@ -5,6 +5,7 @@ import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiSettings } from '../config/api-settings.js';
 import { findUnstorableValue } from '../domain/storable-values.js';
+import { forgetExpiredAnswers } from '../operations/customer-api/idempotent-answers.js';
 import type { OperationDeps } from '../operations/operation-deps.js';
 import { bearerOf, matchToken, type ApiToken } from './api-tokens.js';
 import { orderWebhookRoutes, type OrderWebhookOptions } from './order-webhook/order-webhook-routes.js';
@@ -108,6 +109,17 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await typed.register(customerReadRoutes(api.deps));
         await typed.register(customerWriteRoutes(api.deps));
         await typed.register(bulkAndRunRoutes(api.deps, api.settings));
+        // Answers kept for idempotency keys expire after api.idempotencyDays.
+        const forget = () => void forgetExpiredAnswers(api.deps).catch((error: unknown) => scope.log.warn({ err: error }, 'idempotency answers not forgotten'));
+        const timer = setInterval(forget, 3_600_000).unref();
+        scope.addHook('onReady', (done) => {
+          forget();
+          done();
+        });
+        scope.addHook('onClose', (_instance, done) => {
+          clearInterval(timer);
+          done();
+        });
       },
       { prefix: API_PREFIX },
     );

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { claimIdempotencyKey, releaseIdempotencyKey, storeIdempotentAnswer } from '../db/repositories/idempotent-requests.js';
+import { claimAnswer, releaseClaim, storeAnswer } from '../operations/customer-api/idempotent-answers.js';
 import { canonicalJson } from '../merge/index.js';
 import type { OperationDeps } from '../operations/operation-deps.js';
 import { HttpProblem } from './problem-details.js';
@@ -22,7 +22,7 @@ export const IDEMPOTENCY_HEADER = 'idempotency-key';
  * still being answered (409). Without the header the request is simply answered.
  */
 export async function answerOnce(
-  { db }: Pick<OperationDeps, 'db'>,
+  deps: Pick<OperationDeps, 'db'>,
   request: FastifyRequest,
   reply: FastifyReply,
   answer: () => Promise<Answer>,
@@ -36,7 +36,7 @@ export async function answerOnce(
   const requestHash = createHash('sha256')
     .update(`${request.method} ${request.url.split('?')[0]}\n${canonicalJson(request.body ?? null)}`)
     .digest('hex');
-  const earlier = await claimIdempotencyKey(db, token, key, requestHash);
+  const earlier = await claimAnswer(deps, token, key, requestHash);
   if (earlier) {
     if (earlier.requestHash !== requestHash) {
       throw new HttpProblem(422, `${IDEMPOTENCY_HEADER} "${key}" was used for another request; use a new key for a new request`);
@@ -49,10 +49,10 @@ export async function answerOnce(
   try {
     result = await answer();
   } catch (error) {
-    await releaseIdempotencyKey(db, token, key);
+    await releaseClaim(deps, token, key);
     throw error;
   }
-  await storeIdempotentAnswer(db, token, key, { status: result.status, headers: result.headers ?? {}, body: result.body });
+  await storeAnswer(deps, token, key, { status: result.status, headers: result.headers ?? {}, body: result.body });
   return send(reply, result);
 }
 

@@ -7,6 +7,7 @@ import { canonicalJson } from '../../merge/index.js';
 import type { OperationDeps } from '../operation-deps.js';
 import { startRun } from '../start-run.js';
 import type { ApiWriter } from './api-writer.js';
+import { pushTargetsExcept } from './push-targets.js';
 
 /** Records a bulk upsert's run stages and merges at a time. */
 const BULK_BATCH = 1_000;
@@ -26,7 +27,7 @@ export async function startBulkUpsert(
   const uploadId = `${writer.system}/${key}`;
   await storeBulkUpload(deps.db, uploadId, records);
   const checksum = createHash('sha256').update(canonicalJson(records)).digest('hex');
-  const pushTo = [...new Set(Object.values(deps.config.flows).flatMap((f) => f.pushTo ?? []))].filter((t) => t !== writer.system).sort();
+  const pushTo = pushTargetsExcept(deps.config, writer.system);
   const input: CustomerSyncInput = {
     flow: 'import',
     trigger: 'api',

@@ -1,6 +1,7 @@
 import type { CustomerRow } from '../../db/repositories/customers.js';
 import { MULTIPLE_ASPECTS, type AspectValues, type CustomerType, type MultipleAspect } from '../../domain/customer-record.js';
 import type { Provenance } from '../../merge/index.js';
+import { isoTime } from '../../domain/iso-time.js';
 
 /** Where an item's value came from: the connector and run (or API write), and every connector supplying it. */
 export interface ItemProvenance extends Provenance {
@@ -38,7 +39,6 @@ export function customerState(c: Pick<CustomerRow, 'deleted_at' | 'missing_since
   return c.deleted_at ? 'deleted' : c.missing_since ? 'missing' : 'active';
 }
 
-const iso = (d: Date | string | null): string | null => (d === null ? null : new Date(d).toISOString());
 
 /** The API view of a stored customer; `provenance: false` for the bare values. */
 export function customerApiView(
@@ -54,12 +54,12 @@ export function customerApiView(
     state: customerState(c),
     parentCustomerId: c.parent_customer_id,
     isParentCompany: c.is_parent_company,
-    createdAt: iso(c.created_at)!,
-    updatedAt: iso(c.updated_at)!,
+    createdAt: isoTime(c.created_at)!,
+    updatedAt: isoTime(c.updated_at)!,
     createdRunId: c.created_run_id,
     updatedRunId: c.updated_run_id,
-    missingSince: iso(c.missing_since),
-    deletedAt: iso(c.deleted_at),
+    missingSince: isoTime(c.missing_since),
+    deletedAt: isoTime(c.deleted_at),
     deletedReason: c.deleted_reason,
     ...(options.externalIds ? { externalIds: options.externalIds.map((e) => ({ connector: e.connector, externalId: e.external_id })) } : {}),
     ...(merged.name ? { name: merged.name.value } : {}),

@@ -23,9 +23,8 @@ export async function listCustomers(
   filter: CustomerFilter,
   page: { after?: string; limit: number },
 ): Promise<{ customers: CustomerRow[]; next?: string }> {
-  const rows = await searchCustomers(db, filter, page.after, page.limit + 1);
-  const customers = rows.slice(0, page.limit);
-  return { customers, ...(rows.length > page.limit ? { next: customers.at(-1)!.id } : {}) };
+  const { items, next } = pageOf(await searchCustomers(db, filter, page.after, page.limit + 1), page.limit);
+  return { customers: items, ...(next ? { next } : {}) };
 }
 
 /** A customer's change log, newest first, a page at a time; `next` continues after it. */
@@ -38,6 +37,12 @@ export async function listCustomerActivities(
   if (rows.length === 0 && page.before === undefined && !(await customerById(db, customerId))) {
     throw new OperationError('not-found', `no customer ${customerId}`);
   }
-  const activities = rows.slice(0, page.limit);
-  return { activities, ...(rows.length > page.limit ? { next: activities.at(-1)!.id } : {}) };
+  const { items, next } = pageOf(rows, page.limit);
+  return { activities: items, ...(next ? { next } : {}) };
+}
+
+/** The first `limit` of `limit + 1` rows read, and the key to continue after them when there are more. */
+function pageOf<T extends { id: string }>(rows: T[], limit: number): { items: T[]; next?: string } {
+  const items = rows.slice(0, limit);
+  return rows.length > limit ? { items, next: items.at(-1)!.id } : { items };
 }

@@ -14,6 +14,7 @@ import { OperationError } from '../operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
 import { actorOf, newWriteId, type ApiWriter } from './api-writer.js';
 import { etagMatches } from './customer-etag.js';
+import { pushTargetsExcept } from './push-targets.js';
 
 /** Which customer a write is about. */
 export type WriteTarget =
@@ -63,7 +64,7 @@ export async function writeOneCustomer(
   write: CustomerWrite,
 ): Promise<CustomerWriteResult> {
   const connector = write.connector ?? write.writer.system;
-  const targets = pushTargets(deps.config, connector);
+  const targets = pushTargetsExcept(deps.config, connector);
   for (let attempt = 1; ; attempt++) {
     try {
       const result = await deps.db.transaction().execute((trx) => writeInTransaction(trx, write, connector, targets));
@@ -83,10 +84,6 @@ export async function writeOneCustomer(
   }
 }
 
-/** Every flow's push targets, except the connector that wrote the change. */
-function pushTargets(config: OperationDeps['config'], writer: string): string[] {
-  return [...new Set(Object.values(config.flows).flatMap((f) => f.pushTo ?? []))].filter((t) => t !== writer).sort();
-}
 
 async function writeInTransaction(trx: Transaction<Database>, write: CustomerWrite, connector: string, targets: string[]): Promise<CustomerWriteResult> {
   const writeId = newWriteId(connector);

@@ -1,6 +1,7 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiSettings } from '../../config/api-settings.js';
+import { isoTime } from '../../domain/iso-time.js';
 import { startBulkUpsert } from '../../operations/customer-api/bulk-upsert.js';
 import type { OperationDeps } from '../../operations/operation-deps.js';
 import { listRuns, showRun } from '../../operations/runs.js';
@@ -11,7 +12,6 @@ import { bulkAcceptedSchema, bulkBodySchema } from '../schemas/customer-schemas.
 import { problemResponses } from '../schemas/problem-schema.js';
 import { runListQuerySchema, runQuerySchema, runReportSchema, runSummarySchema } from '../schemas/run-schemas.js';
 
-const iso = (d: Date | string | null) => (d === null ? null : new Date(d).toISOString());
 
 /** Bulk upserts (an import run through Temporal) and the runs, as `custsync runs` shows them. */
 export function bulkAndRunRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>, settings: ApiSettings): FastifyPluginCallbackZod {
@@ -75,8 +75,8 @@ export function bulkAndRunRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 'te
             status: r.status,
             mode: r.mode,
             dryRun: r.dry_run,
-            startedAt: iso(r.started_at)!,
-            finishedAt: iso(r.finished_at),
+            startedAt: isoTime(r.started_at)!,
+            finishedAt: isoTime(r.finished_at),
             created: r.created,
             updated: r.updated,
             unchanged: r.unchanged,

@@ -1,3 +1,4 @@
+import type { FastifyReply } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { customerApiView } from '../../operations/customer-api/customer-view.js';
@@ -27,6 +28,12 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Reading customers: one by id or external id (with provenance), lists, and a customer's change log. */
 export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPluginCallbackZod {
+  /** A customer by id or external id, with its entity tag. */
+  const customerAnswer = async (reply: FastifyReply, ref: Parameters<typeof getCustomer>[1], provenance: boolean) => {
+    const { customer, externalIds } = await getCustomer(deps, ref);
+    reply.header('etag', customerEtag(customer));
+    return customerApiView(customer, { provenance, externalIds });
+  };
   return (app, _options, done) => {
     app.get(
       '/customers',
@@ -73,11 +80,7 @@ export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPlug
           response: { 200: customerSchema, ...problemResponses(400, 401, 403, 404, 429) },
         },
       },
-      async (request, reply) => {
-        const { customer, externalIds } = await getCustomer(deps, { id: request.params.id });
-        reply.header('etag', customerEtag(customer));
-        return customerApiView(customer, { provenance: request.query.provenance, externalIds });
-      },
+      async (request, reply) => customerAnswer(reply, { id: request.params.id }, request.query.provenance),
     );
 
     app.get(
@@ -114,11 +117,7 @@ export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPlug
           response: { 200: customerSchema, ...problemResponses(400, 401, 403, 404, 429) },
         },
       },
-      async (request, reply) => {
-        const { customer, externalIds } = await getCustomer(deps, request.params);
-        reply.header('etag', customerEtag(customer));
-        return customerApiView(customer, { provenance: request.query.provenance, externalIds });
-      },
+      async (request, reply) => customerAnswer(reply, request.params, request.query.provenance),
     );
     done();
   };

@@ -36,6 +36,9 @@ const writeResultSchema = z
 const ifMatchHeaders = z.object({ 'if-match': z.string().max(200).optional().describe('the ETag read: the write happens only while it still matches (412 otherwise)') });
 const idempotencyHeaders = z.object({ 'idempotency-key': z.string().min(1).max(200).optional().describe('repeating a request with the same key replays its first answer') });
 
+/** The `If-Match` condition of a request, as operations take it. */
+const ifMatchOf = (headers: { 'if-match'?: string }): { ifMatch?: string } => (headers['if-match'] !== undefined ? { ifMatch: headers['if-match'] } : {});
+
 function written(result: CustomerWriteResult) {
   return {
     change: result.status,
@@ -68,7 +71,7 @@ export function customerWriteRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 
       },
       async (request, reply) => {
         const result = await upsertCustomer(deps, writerOf(request.apiToken!), request.params.connector, request.params.externalId, request.body, {
-          ...(request.headers['if-match'] !== undefined ? { ifMatch: request.headers['if-match'] } : {}),
+          ...ifMatchOf(request.headers),
         });
         reply.header('etag', customerEtag(result.customer));
         if (result.status === 'created') reply.header('location', `/api/v1/customers/${result.customer.id}`);
@@ -115,7 +118,7 @@ export function customerWriteRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 
       },
       async (request, reply) => {
         const result = await patchCustomer(deps, writerOf(request.apiToken!), request.params.id, request.body, {
-          ...(request.headers['if-match'] !== undefined ? { ifMatch: request.headers['if-match'] } : {}),
+          ...ifMatchOf(request.headers),
         });
         reply.header('etag', customerEtag(result.customer));
         return written(result);
@@ -139,7 +142,7 @@ export function customerWriteRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 
       async (request) =>
         deleteCustomer(deps, writerOf(request.apiToken!), request.params.id, {
           permanent: request.query.permanent,
-          ...(request.headers['if-match'] !== undefined ? { ifMatch: request.headers['if-match'] } : {}),
+          ...ifMatchOf(request.headers),
         }),
     );
 
