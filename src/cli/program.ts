@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import { temporalSettingsFromEnv } from '../config/temporal-settings.js';
 import { cliContext } from './cli-context.js';
 import { configCommand } from './commands/config-check.js';
+import { consoleCommand } from './commands/console.js';
 import { customersCommand } from './commands/customers.js';
 import { dbCommand } from './commands/db.js';
 import { deletionsCommand } from './commands/deletions.js';
@@ -38,6 +39,7 @@ export function buildProgram(): Command {
     importCommand(ctx),
     orderCommand(ctx),
     serveCommand(ctx),
+    consoleCommand(),
     pushCommand(ctx),
     runsCommand(ctx),
     customersCommand(ctx),

@@ -3,6 +3,7 @@ import { ASPECTS } from '../domain/customer-record.js';
 import type { Capability } from '../connectors/connector-module.js';
 import { CONNECTOR_MODULES, connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
 import { apiSettingsSchema } from './api-settings.js';
+import { consoleSettingsSchema } from './console-settings.js';
 import { durationSchema } from './duration.js';
 import { isMatchBy, MATCH_BY_NAMES, type MatchBy } from '../merge/match-by.js';
 
@@ -113,6 +114,8 @@ export const configSchema = z.strictObject({
   push: pushSettingsSchema.default(pushSettingsSchema.parse({})),
   /** The customer API of `custsync serve`: its tokens and limits. */
   api: apiSettingsSchema.default(apiSettingsSchema.parse({})),
+  /** The console of `custsync serve`: its users and links. */
+  console: consoleSettingsSchema.default(consoleSettingsSchema.parse({})),
 });
 
 /** What a step asks of its connector that the connector's type cannot do: read records, supply each aspect. */

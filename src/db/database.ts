@@ -173,6 +173,11 @@ export interface SyncRunsTable {
   source_customers: Generated<number>;
   /** null: no full snapshot; `marked`, `awaiting-approval`, `approved`, `rejected`, `timed-out`. */
   deletion_status: string | null;
+  /** When `deletion_status` last changed (since when a run waits for approval). */
+  deletion_status_at: Date | null;
+  /** Who approved or rejected the run's deletions, and when. */
+  deletion_decided_by: string | null;
+  deletion_decided_at: Date | null;
   /** A dry run computes its changes into `sync_run_previews` and writes no customer. */
   dry_run: Generated<boolean>;
 }
@@ -360,6 +365,11 @@ export interface PendingCustomersTable {
   decided_at: Timestamp | null;
   /** The created customer, once approved. */
   customer_id: string | null;
+  /** Who approved or rejected it (`user:<name>`, `cli:<login>`). */
+  decided_by: string | null;
+  /** What was held before a later file held it again with other data, and the run that held that. */
+  previous_merged: Json<MergedCustomer> | null;
+  previous_held_run_id: string | null;
 }
 
 /** The run that holds a flow: one run per flow at a time. */

@@ -17,6 +17,7 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pgcrypto } from '@electric-sql/pglite/contrib/pgcrypto';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { PGLiteSocketServer } from '@electric-sql/pglite-socket';
 
 const SIMPLE_QUERY = 0x51; // 'Q'
@@ -93,7 +94,7 @@ export interface PgliteServer {
 /**
  * Opens PGlite on `dataDir` and serves it on `host:port`. PGlite accepts any user name and
  * password without authentication and always acts as user `postgres` on database `postgres`.
- * The `pgcrypto` extension is available (`CREATE EXTENSION pgcrypto`); `gen_random_uuid()`
+ * The `pgcrypto` and `pg_trgm` extensions are available (`CREATE EXTENSION ...`); `gen_random_uuid()`
  * is built in.
  */
 export async function startPgliteServer(options: PgliteServerOptions = {}): Promise<PgliteServer> {
@@ -110,7 +111,7 @@ export async function startPgliteServer(options: PgliteServerOptions = {}): Prom
     mkdirSync(dataDir, { recursive: true });
   }
 
-  const db = await PGlite.create({ dataDir, extensions: { pgcrypto } });
+  const db = await PGlite.create({ dataDir, extensions: { pgcrypto, pg_trgm } });
   const server = new PGLiteSocketServer({ db: guardedDatabase(db), host, port, maxConnections });
   try {
     await server.start();

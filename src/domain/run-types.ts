@@ -170,6 +170,9 @@ export interface DeletionReport {
   /** Of those, soft-deleted at the end of the grace period, and purged after the retention period (so far). */
   deletedAfterGrace: number;
   purged: number;
+  /** Who approved or rejected the deletions (`user:<name>`, `cli:<login>`), and when. */
+  decidedBy?: string;
+  decidedAt?: string;
 }
 
 /** A customer an input left as it was because rows of it were rejected. */

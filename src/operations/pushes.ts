@@ -1,4 +1,4 @@
-import { pushStatus, queuePushes, retryFailedPushes, type PushProblem, type PushSummary } from '../db/repositories/customer-pushes.js';
+import { customerPushStates, pushStatus, queuePushes, retryFailedPushes, type PushProblem, type PushSummary } from '../db/repositories/customer-pushes.js';
 import { wakePushTarget } from '../worker.js';
 import type { OperationDeps } from './operation-deps.js';
 
@@ -35,4 +35,9 @@ export async function pushForFlow(
     await wakePushTarget(client, temporal.taskQueue, target, config.push);
   }
   return targets;
+}
+
+/** Where one customer's pushes stand, per target. */
+export async function customerPushes({ db }: Pick<OperationDeps, 'db'>, customerId: string): Promise<Awaited<ReturnType<typeof customerPushStates>>> {
+  return customerPushStates(db, customerId);
 }

@@ -1,6 +1,7 @@
 import {
   approvePendingCustomers,
   listPendingCustomers,
+  pendingCountsByFlow,
   rejectPendingCustomers,
   ReviewDecisionError,
   type PendingCustomer,
@@ -19,6 +20,8 @@ export interface HeldCustomerSummary {
   heldRunId: string;
   heldAt: string;
   decidedAt?: string;
+  /** Who decided: `user:<name>` (console), `cli:<login>`. */
+  decidedBy?: string;
   customerId?: string;
 }
 
@@ -36,6 +39,7 @@ function summaryOf(c: PendingCustomer): HeldCustomerSummary {
     heldRunId: c.heldRunId,
     heldAt: c.heldAt.toISOString(),
     ...(c.decidedAt ? { decidedAt: c.decidedAt.toISOString() } : {}),
+    ...(c.decidedBy ? { decidedBy: c.decidedBy } : {}),
     ...(c.customerId ? { customerId: c.customerId } : {}),
   };
 }
@@ -43,9 +47,14 @@ function summaryOf(c: PendingCustomer): HeldCustomerSummary {
 /** Held customers of one flow or all; default those pending review. */
 export async function listHeldCustomers(
   { db }: Pick<OperationDeps, 'db'>,
-  options: { flow?: string; status?: PendingCustomer['status'] } = {},
+  options: { flow?: string; status?: PendingCustomer['status']; limit?: number } = {},
 ): Promise<HeldCustomerSummary[]> {
-  return (await listPendingCustomers(db, { flow: options.flow, status: options.status ?? 'pending' })).map(summaryOf);
+  return (await listPendingCustomers(db, { flow: options.flow, status: options.status ?? 'pending', ...(options.limit ? { limit: options.limit } : {}) })).map(summaryOf);
+}
+
+/** Customers pending review, per flow. */
+export async function heldCustomerCounts({ db }: Pick<OperationDeps, 'db'>): Promise<Map<string, number>> {
+  return pendingCountsByFlow(db);
 }
 
 /** The flow holding all these codes: the one given, or the only one holding them. */
@@ -58,16 +67,24 @@ async function flowHolding({ db }: Pick<OperationDeps, 'db'>, codes: string[], f
   throw new OperationError('invalid', `${codes.join(', ')}: held in flows ${flows.join(', ')}; pass --flow <flow>`);
 }
 
-/** One held customer as approving would create it: the customer and its items as changes from nothing. */
+/**
+ * One held customer as approving would create it: the customer and its items as changes from
+ * nothing, and — when a later file held it again with other data — what that file changed.
+ */
 export async function showHeldCustomer(
   deps: Pick<OperationDeps, 'db'>,
   code: string,
   options: { flow?: string } = {},
-): Promise<HeldCustomerSummary & { customer: MergedCustomer; items: CustomerDiff[] }> {
+): Promise<HeldCustomerSummary & { customer: MergedCustomer; items: CustomerDiff[]; laterChanges?: { sinceRunId: string; changes: CustomerDiff[] } }> {
   const flow = await flowHolding(deps, [code], options.flow);
   const [held] = await listPendingCustomers(deps.db, { flow, sourceIds: [code] });
   if (!held) throw new OperationError('not-found', `${code} is not held for review in flow ${flow}`);
-  return { ...summaryOf(held), customer: held.merged, items: diffCustomers(undefined, held.merged) };
+  return {
+    ...summaryOf(held),
+    customer: held.merged,
+    items: diffCustomers(undefined, held.merged),
+    ...(held.previous ? { laterChanges: { sinceRunId: held.previous.heldRunId, changes: diffCustomers(held.previous.merged, held.merged) } } : {}),
+  };
 }
 
 /**
@@ -80,10 +97,10 @@ export async function approveHeldCustomers(
     push?: Pick<OperationDeps, 'temporal' | 'config'> & { client: () => Promise<OperationDeps['client']> };
   },
   codes: string[],
-  options: { flow?: string } = {},
+  options: { flow?: string; by: string },
 ): Promise<{ flow: string; created: { code: string; customerId: string }[]; queuedFor: string[] }> {
   const flow = await flowHolding(deps, codes, options.flow);
-  const created = await decided(() => approvePendingCustomers(deps.db, flow, codes));
+  const created = await decided(() => approvePendingCustomers(deps.db, flow, codes, options.by));
   const ids = [...created.values()];
   const push = deps.push;
   const pushes = push !== undefined && (push.config.flows[flow]?.pushTo ?? []).length > 0;
@@ -92,9 +109,9 @@ export async function approveHeldCustomers(
 }
 
 /** Rejects held customers, all or none: they are held again only when a file brings different data. */
-export async function rejectHeldCustomers(deps: Pick<OperationDeps, 'db'>, codes: string[], options: { flow?: string } = {}): Promise<{ flow: string }> {
+export async function rejectHeldCustomers(deps: Pick<OperationDeps, 'db'>, codes: string[], options: { flow?: string; by: string }): Promise<{ flow: string }> {
   const flow = await flowHolding(deps, codes, options.flow);
-  await decided(() => rejectPendingCustomers(deps.db, flow, codes));
+  await decided(() => rejectPendingCustomers(deps.db, flow, codes, options.by));
   return { flow };
 }
 

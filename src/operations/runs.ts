@@ -1,19 +1,24 @@
 import { randomUUID } from 'node:crypto';
 import { rejectedRecordsOf, type RejectedRecordWithOutcome } from '../db/repositories/rejected-records.js';
 import { loadRunReport } from '../db/repositories/run-reports.js';
-import { latestRuns, runExists, type RunRow } from '../db/repositories/sync-runs.js';
+import { latestRunPerFlow, latestRuns, runExists, type RunFilter, type RunRow } from '../db/repositories/sync-runs.js';
 import type { RunReport } from '../domain/run-types.js';
 import { OperationError } from './operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
 
-export type { RunRow };
+export type { RunFilter, RunRow };
 
 /** Rejected records a report includes unless asked for another number. */
 export const DEFAULT_REPORT_REJECTS = 50;
 
-/** The latest runs, newest first; default the last 20. */
-export async function listRuns({ db }: Pick<OperationDeps, 'db'>, options: { flow?: string; limit?: number } = {}): Promise<RunRow[]> {
-  return latestRuns(db, { ...(options.flow ? { flow: options.flow } : {}), limit: options.limit ?? 20 });
+/** The latest runs matching the filter, newest first; default the last 20. */
+export async function listRuns({ db }: Pick<OperationDeps, 'db'>, options: RunFilter & { limit?: number } = {}): Promise<RunRow[]> {
+  return latestRuns(db, { ...options, limit: options.limit ?? 20 });
+}
+
+/** Each configured flow's latest run. */
+export async function lastRunOfEachFlow({ db, config }: Pick<OperationDeps, 'db' | 'config'>): Promise<RunRow[]> {
+  return latestRunPerFlow(db, Object.keys(config.flows));
 }
 
 async function requireRun(db: OperationDeps['db'], runId: string): Promise<void> {
@@ -24,6 +29,14 @@ async function requireRun(db: OperationDeps['db'], runId: string): Promise<void>
 export async function showRun({ db }: Pick<OperationDeps, 'db'>, runId: string, options: { rejected?: number } = {}): Promise<RunReport> {
   await requireRun(db, runId);
   return loadRunReport(db, runId, options.rejected ?? DEFAULT_REPORT_REJECTS);
+}
+
+/** The columns of a run's rejected records as CSV (`runs rejects`, the console's download). */
+export const REJECT_COLUMNS = ['step', 'source', 'line', 'customer_code', 'customer', 'field', 'reason', 'raw'] as const;
+
+/** A rejected record as a row of `REJECT_COLUMNS`. */
+export function rejectRow(r: RejectedRecordWithOutcome): (string | number)[] {
+  return [r.step_index + 1, r.source, r.line, r.external_id ?? '', r.customer_outcome, r.field ?? '', r.reason, r.raw ?? ''];
 }
 
 /** Every record a run rejected, in batches, in the order the inputs held them. */

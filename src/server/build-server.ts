@@ -8,6 +8,7 @@ import { findUnstorableValue } from '../domain/storable-values.js';
 import { forgetExpiredAnswers } from '../operations/customer-api/idempotent-answers.js';
 import type { OperationDeps } from '../operations/operation-deps.js';
 import { bearerOf, matchToken, type ApiToken } from './api-tokens.js';
+import { consolePlugin, type ConsoleOptions } from './console/console-plugin.js';
 import { orderWebhookRoutes, type OrderWebhookOptions } from './order-webhook/order-webhook-routes.js';
 import { HttpProblem, problemErrorHandler, sendProblem } from './problem-details.js';
 import './request-context.js';
@@ -27,6 +28,8 @@ export interface ServerOptions {
     tokens: readonly ApiToken[];
     settings: ApiSettings;
   };
+  /** The console at `/`; absent: not served. */
+  console?: ConsoleOptions;
   /** Request logging (pino); default off. */
   logger?: boolean;
 }
@@ -72,6 +75,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   });
 
   await app.register(healthRoutes(options.api?.deps));
+  if (options.console) await app.register(consolePlugin(options.console));
   if (options.webhook) await app.register(orderWebhookRoutes(options.webhook));
   const api = options.api;
   if (api) {

@@ -15,7 +15,7 @@ export class HttpProblem extends Error {
   }
 }
 
-const KIND_STATUS: Record<OperationErrorKind, number> = {
+export const KIND_STATUS: Record<OperationErrorKind, number> = {
   'not-found': 404,
   conflict: 409,
   invalid: 422,

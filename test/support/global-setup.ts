@@ -8,6 +8,8 @@ import { freePort } from '../../src/tooling/free-port.js';
 declare module 'vitest' {
   export interface ProvidedContext {
     temporalAddress: string;
+    /** The dev server's Web UI. */
+    temporalUiUrl: string;
   }
 }
 
@@ -20,6 +22,7 @@ export async function setup(project: TestProject): Promise<void> {
   const port = await freePort();
   server = await startTemporalDevServer({ port, uiPort: await freePort(), dbFile: join(dir, 'temporal.sqlite') });
   project.provide('temporalAddress', server.address);
+  project.provide('temporalUiUrl', server.uiUrl);
 }
 
 export async function teardown(): Promise<void> {

@@ -1,3 +1,4 @@
+import { cliActor } from '../cli-actor.js';
 import { Command } from 'commander';
 import { decideDeletions, listDeletionApprovals } from '../../operations/deletions.js';
 import type { CliContext } from '../cli-context.js';
@@ -42,7 +43,7 @@ export function deletionsCommand(ctx: CliContext): Command {
       .argument('<run-id>')
       .action(async (runId: string) => {
         const client = await ctx.client();
-        const { wouldMarkMissing } = await ctx.withDatabase(({ db }) => decideDeletions({ db, client }, runId, decision));
+        const { wouldMarkMissing } = await ctx.withDatabase(({ db }) => decideDeletions({ db, client }, runId, decision, cliActor()));
         console.log(
           decision === 'approve'
             ? `approved: run ${runId} marks ${wouldMarkMissing} customers missing and completes`

@@ -1,3 +1,4 @@
+import { cliActor } from '../cli-actor.js';
 import { Command, Option } from 'commander';
 import type { LoadedConfig } from '../../config/load-config.js';
 import { approveHeldCustomers, listHeldCustomers, rejectHeldCustomers, showHeldCustomer } from '../../operations/review.js';
@@ -62,7 +63,7 @@ export function reviewCommand(ctx: CliContext): Command {
         console.error(`not queued for push (the config cannot be read: ${(error as Error).message.split('\n')[0]})`);
       }
       const push = loaded ? { client: () => ctx.client(), temporal: ctx.temporal, config: loaded.config } : undefined;
-      const approved = await ctx.withDatabase(({ db }) => approveHeldCustomers({ db, ...(push ? { push } : {}) }, codes, o));
+      const approved = await ctx.withDatabase(({ db }) => approveHeldCustomers({ db, ...(push ? { push } : {}) }, codes, { ...o, by: cliActor() }));
       for (const c of approved.created) console.log(`created ${c.code} (customer ${c.customerId})`);
       if (approved.queuedFor.length > 0) console.log(`queued for push to ${approved.queuedFor.join(', ')}`);
     });
@@ -73,7 +74,7 @@ export function reviewCommand(ctx: CliContext): Command {
     .option('--flow <flow>', 'when a code is held in several flows')
     .action((codes: string[], o: { flow?: string }) =>
       ctx.withDatabase(async ({ db }) => {
-        await rejectHeldCustomers({ db }, codes, o);
+        await rejectHeldCustomers({ db }, codes, { ...o, by: cliActor() });
         for (const code of codes) console.log(`rejected ${code}`);
       }),
     );

@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { Command, Option } from 'commander';
-import { listRuns, retryRun, runRejects, showRun } from '../../operations/runs.js';
+import { listRuns, REJECT_COLUMNS, rejectRow, retryRun, runRejects, showRun } from '../../operations/runs.js';
 import type { CliContext } from '../cli-context.js';
 import { positiveInt } from '../cli-options.js';
 import { formatReport, table } from '../format-report.js';
@@ -21,8 +21,6 @@ been fixed (config, data, a database that was down). Customers the failed attemp
 already merged are not merged twice; the result equals an undisturbed run.
 Equivalent to "Reset" to the first workflow task in the Temporal UI, or:
   temporal workflow reset --workflow-id <run-id> --type FirstWorkflowTask --reason retry`;
-
-const REJECT_COLUMNS = ['step', 'source', 'line', 'customer_code', 'customer', 'field', 'reason', 'raw'] as const;
 
 /** `custsync runs`: list, show, rejects, retry. */
 export function runsCommand(ctx: CliContext): Command {
@@ -78,7 +76,7 @@ export function runsCommand(ctx: CliContext): Command {
         if (!o.json) process.stdout.write(stringify([[...REJECT_COLUMNS]]));
         const all: unknown[] = [];
         for await (const batch of batches) {
-          const rows = batch.map((r) => [r.step_index + 1, r.source, r.line, r.external_id ?? '', r.customer_outcome, r.field ?? '', r.reason, r.raw ?? '']);
+          const rows = batch.map(rejectRow);
           if (o.json) all.push(...rows.map((row) => Object.fromEntries(REJECT_COLUMNS.map((c, i) => [c, row[i]]))));
           else process.stdout.write(stringify(rows));
         }

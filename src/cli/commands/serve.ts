@@ -4,11 +4,15 @@ import type { OperationDeps } from '../../operations/operation-deps.js';
 import { syncOrder } from '../../operations/orders/sync-order.js';
 import { ApiTokenError, resolveApiTokens } from '../../server/api-tokens.js';
 import { buildServer } from '../../server/build-server.js';
+import { consoleLinks } from '../../server/console/console-links.js';
+import { SessionKeyError, sessionKeyFrom } from '../../server/console/session-key.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';
 import { positiveInt } from '../cli-options.js';
 
-const serveHelp = `Serves the platform's HTTP API:
+const serveHelp = `Serves the platform's HTTP API and the console:
+  /                    the console for the data team (users from the config's console.users;
+                       sessions sealed with the key in CUSTSYNC_SESSION_KEY, 64 hex digits)
   /api/v1/...          the customer API (bearer tokens from the config's api.tokens);
                        OpenAPI at /api/v1/openapi.json, Swagger UI at /api/docs
   POST /webhooks/orders order events, signed with X-Custsync-Signature:
@@ -30,7 +34,7 @@ export interface ServeOptions {
 /** `custsync serve`. */
 export function serveCommand(ctx: CliContext): Command {
   const command: Command = new Command('serve')
-    .description('serve the customer API, the order webhook and health checks')
+    .description('serve the console, the customer API, the order webhook and health checks')
     .option('--host <host>', 'address to listen on', '127.0.0.1')
     .option('--port <port>', 'port to listen on', positiveInt, 8787)
     .option('--secret-env <name>', 'environment variable holding the webhook signing secret', 'CUSTSYNC_WEBHOOK_SECRET')
@@ -51,15 +55,42 @@ export function serveCommand(ctx: CliContext): Command {
         if (error instanceof ApiTokenError) throw new CliError(`the API tokens cannot be read:\n${error.message}`);
         throw error;
       }
-      return ctx.withOperations((deps) => serve(deps, o, secret, tokens), { pool: o.pool });
+      let session;
+      try {
+        session = sessionKeyFrom(config.console.sessionKeyVariable);
+      } catch (error) {
+        if (error instanceof SessionKeyError) throw new CliError(`console.sessionKeyVariable: ${error.message}`);
+        throw error;
+      }
+      return ctx.withOperations((deps) => serve(deps, o, secret, tokens, session), { pool: o.pool });
     });
   return command;
 }
 
-async function serve(deps: OperationDeps, options: ServeOptions, secret: string | undefined, tokens: ReturnType<typeof resolveApiTokens>): Promise<void> {
+async function serve(
+  deps: OperationDeps,
+  options: ServeOptions,
+  secret: string | undefined,
+  tokens: ReturnType<typeof resolveApiTokens>,
+  session: { key: Buffer; ephemeral: boolean },
+): Promise<void> {
   if (secret && options.connector) planOrderSync(deps.config, options.connector, '-'); // fails now, not per request, when the connector cannot take orders
+  const settings = deps.config.console;
+  const host = options.host.includes(':') ? `[${options.host}]` : options.host;
+  const publicUrl = settings.publicUrl ?? `http://${host}:${options.port}`;
   const app = await buildServer({
     logger: true,
+    ...(settings.enabled
+      ? {
+          console: {
+            ops: deps,
+            settings,
+            links: consoleLinks(publicUrl, settings.temporalUiUrl, deps.temporal.namespace),
+            sessionKey: session.key,
+            secureCookies: publicUrl.startsWith('https:'),
+          },
+        }
+      : {}),
     api: { deps, tokens, settings: deps.config.api },
     ...(secret
       ? {
@@ -73,8 +104,12 @@ async function serve(deps: OperationDeps, options: ServeOptions, secret: string 
       : {}),
   });
   const address = await app.listen({ host: options.host, port: options.port });
+  const users = Object.keys(settings.users).length;
   const lines = [
     `serving at ${address} (Ctrl-C stops)`,
+    settings.enabled
+      ? `  console: ${publicUrl}/ (${users} user${users === 1 ? '' : 's'}${settings.trustedHeader ? `, single sign-on through ${settings.trustedHeader.name}` : ''}${session.ephemeral ? `; ${settings.sessionKeyVariable} unset, so sign-ins end when this process does` : ''})`
+      : '  console: off (console.enabled)',
     `  customer API: ${address}/api/v1 (${tokens.length} token${tokens.length === 1 ? '' : 's'}; docs at ${address}/api/docs)`,
     secret ? `  order webhooks: ${address}/webhooks/orders` : `  order webhooks: not served (set ${options.secretEnv} to serve them)`,
   ];

@@ -14,6 +14,7 @@ import * as withheldCustomers from './0012-withheld-customers.js';
 import * as subDepartmentRelations from './0013-sub-department-relations.js';
 import * as reviewValuesHash from './0014-review-values-hash.js';
 import * as customerApi from './0015-customer-api.js';
+import * as consoleSupport from './0016-console.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -32,4 +33,5 @@ export const migrations: Record<string, Migration> = {
   '0013-sub-department-relations': subDepartmentRelations,
   '0014-review-values-hash': reviewValuesHash,
   '0015-customer-api': customerApi,
+  '0016-console': consoleSupport,
 };

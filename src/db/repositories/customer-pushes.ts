@@ -1,5 +1,5 @@
-import { sql, type Kysely } from 'kysely';
-import type { Database } from '../database.js';
+import { sql, type Kysely, type Selectable } from 'kysely';
+import type { CustomerPushesTable, Database } from '../database.js';
 
 /** A push to make: the customer, and the version of its queued change. */
 export interface DuePush {
@@ -207,4 +207,17 @@ export async function pushStatus(
     queuedRunId: r.queued_run_id,
   }));
   return { summary: [...summary.values()], problems };
+}
+
+/** Where one customer's pushes stand, per target. */
+export async function customerPushStates(
+  db: Kysely<Database>,
+  customerId: string,
+): Promise<Pick<Selectable<CustomerPushesTable>, 'target' | 'status' | 'attempts' | 'last_error' | 'last_action' | 'pushed_at' | 'queued_at' | 'queued_run_id'>[]> {
+  return db
+    .selectFrom('customer_pushes')
+    .select(['target', 'status', 'attempts', 'last_error', 'last_action', 'pushed_at', 'queued_at', 'queued_run_id'])
+    .where('customer_id', '=', customerId)
+    .orderBy('target')
+    .execute();
 }

@@ -15,6 +15,9 @@ export interface CustomerFilter {
   text?: string;
 }
 
+/** A customer's names as one lowercase text: the expression the trigram index `customers_name_trgm_idx` is on. */
+const NAME_TEXT = sql`lower(coalesce(n.first_name, '') || ' ' || coalesce(n.last_name, '') || ' ' || coalesce(n.display_name, '') || ' ' || coalesce(n.company_name, ''))`;
+
 const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
 
 /**
@@ -43,34 +46,18 @@ export async function searchCustomers(db: Kysely<Database>, filter: CustomerFilt
   }
   const text = filter.text?.trim();
   if (text) {
+    // One indexed lookup per kind of match (trigram on names, exact on the rest), united.
     const pattern = `%${escapeLike(text.toLowerCase())}%`;
     const lowered = text.toLowerCase();
-    query = query.where((eb) =>
-      eb.or([
-        sql<boolean>`lower(concat_ws(' ', c.first_name, c.last_name, c.display_name, c.company_name)) like ${pattern}`,
-        sql<boolean>`c.source_id = ${text}`,
-        eb.exists(eb.selectFrom('external_ids as e').select(sql`1`.as('one')).whereRef('e.customer_id', '=', 'c.id').where('e.external_id', '=', text)),
-        eb.exists(
-          eb.selectFrom('customer_contact_details as d')
-            .select(sql`1`.as('one'))
-            .whereRef('d.customer_id', '=', 'c.id')
-            .where('d.kind', '=', 'email')
-            .where(sql<boolean>`lower(d.value) = ${lowered}`),
-        ),
-        eb.exists(
-          eb.selectFrom('contact_persons as p')
-            .select(sql`1`.as('one'))
-            .whereRef('p.customer_id', '=', 'c.id')
-            .where(sql<boolean>`lower(p.email) = ${lowered}`),
-        ),
-        eb.exists(
-          eb.selectFrom('customer_attributes as v')
-            .select(sql`1`.as('one'))
-            .whereRef('v.customer_id', '=', 'c.id')
-            .where('v.key', '=', 'vatNumber')
-            .where(sql<boolean>`v.value #>> '{}' = ${text}`),
-        ),
-      ]),
+    query = query.where(
+      'c.id',
+      'in',
+      sql<string>`(select n.id from customers n where ${NAME_TEXT} like ${pattern}
+        union select n.id from customers n where n.source_id = ${text}
+        union select e.customer_id from external_ids e where e.external_id = ${text}
+        union select d.customer_id from customer_contact_details d where d.kind = 'email' and lower(d.value) = ${lowered}
+        union select p.customer_id from contact_persons p where lower(p.email) = ${lowered}
+        union select v.customer_id from customer_attributes v where v.key = 'vatNumber' and v.value #>> '{}' = ${text})`,
     );
   }
   return query.orderBy('c.id').limit(limit).execute();

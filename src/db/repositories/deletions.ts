@@ -73,7 +73,11 @@ export async function findMissingCustomers(db: Kysely<Database>, runId: string, 
 
 /** Records what became of a run's missing customers (`awaiting-approval`, `rejected`, `timed-out`, …). */
 export async function setDeletionStatus(db: Kysely<Database>, runId: string, status: string): Promise<void> {
-  await db.updateTable('sync_runs').set({ deletion_status: status }).where('id', '=', runId).execute();
+  await db
+    .updateTable('sync_runs')
+    .set({ deletion_status: status, deletion_status_at: sql`case when deletion_status is distinct from ${status} then now() else deletion_status_at end` })
+    .where('id', '=', runId)
+    .execute();
 }
 
 /**

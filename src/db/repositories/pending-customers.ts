@@ -26,8 +26,12 @@ export interface PendingCustomer {
   firstHeldRunId: string;
   heldAt: Date;
   decidedAt: Date | null;
+  /** Who approved or rejected it. */
+  decidedBy: string | null;
   customerId: string | null;
   merged: MergedCustomer;
+  /** What was held before a later file held it again with other data. */
+  previous?: { merged: MergedCustomer; heldRunId: string };
 }
 
 /** Codes a review decision cannot apply to, and why. */
@@ -65,6 +69,12 @@ export async function holdCustomers(trx: Transaction<Database>, held: HeldCustom
         input_hash: (eb) => eb.ref('excluded.input_hash'),
         held_run_id: (eb) => eb.ref('excluded.held_run_id'),
         held_at: sql`now()`,
+        previous_merged: sql`case when pending_customers.values_hash is distinct from excluded.values_hash
+          then pending_customers.merged else pending_customers.previous_merged end`,
+        previous_held_run_id: sql`case when pending_customers.values_hash is distinct from excluded.values_hash
+          then pending_customers.held_run_id else pending_customers.previous_held_run_id end`,
+        decided_by: sql`case when pending_customers.status = 'rejected' and pending_customers.values_hash = excluded.values_hash
+          then pending_customers.decided_by else null end`,
         status: sql`case when pending_customers.status = 'rejected' and pending_customers.values_hash = excluded.values_hash
           then 'rejected' else 'pending' end`,
         decided_at: sql`case when pending_customers.status = 'rejected' and pending_customers.values_hash = excluded.values_hash
@@ -80,9 +90,10 @@ export async function holdCustomers(trx: Transaction<Database>, held: HeldCustom
 /** Held customers, oldest first: those with `status` (default pending), of one flow or all. */
 export async function listPendingCustomers(
   db: Kysely<Database>,
-  options: { flow?: string; status?: PendingCustomer['status']; sourceIds?: string[] } = {},
+  options: { flow?: string; status?: PendingCustomer['status']; sourceIds?: string[]; limit?: number } = {},
 ): Promise<PendingCustomer[]> {
   let query = db.selectFrom('pending_customers').selectAll().orderBy('held_at').orderBy('source_id');
+  if (options.limit !== undefined) query = query.limit(options.limit);
   if (options.flow) query = query.where('flow', '=', options.flow);
   if (options.status) query = query.where('status', '=', options.status);
   if (options.sourceIds) query = query.where('source_id', 'in', options.sourceIds.length > 0 ? options.sourceIds : ['']);
@@ -96,8 +107,10 @@ export async function listPendingCustomers(
     firstHeldRunId: r.first_held_run_id,
     heldAt: r.held_at,
     decidedAt: r.decided_at,
+    decidedBy: r.decided_by,
     customerId: r.customer_id,
     merged: r.merged,
+    ...(r.previous_merged && r.previous_held_run_id ? { previous: { merged: r.previous_merged, heldRunId: r.previous_held_run_id } } : {}),
   }));
 }
 
@@ -127,7 +140,7 @@ async function pendingFor(trx: Transaction<Database>, flow: string, codes: strin
  * @returns the created customers' ids by code
  * @throws ReviewDecisionError naming every code that is not pending, or already a customer
  */
-export async function approvePendingCustomers(db: Kysely<Database>, flow: string, codes: string[]): Promise<Map<string, string>> {
+export async function approvePendingCustomers(db: Kysely<Database>, flow: string, codes: string[], decidedBy: string): Promise<Map<string, string>> {
   return db.transaction().execute(async (trx) => {
     const rows = await pendingFor(trx, flow, codes);
     const existing = await trx
@@ -155,14 +168,14 @@ export async function approvePendingCustomers(db: Kysely<Database>, flow: string
         createdRunId: row.held_run_id,
       });
       writes.externalIds.push({ connector: row.source_connector, external_id: row.source_id, customer_id: id, run_id: row.held_run_id });
-      writes.changes.push({ run_id: row.held_run_id, customer_id: id, change: 'created', diff: [] });
+      writes.changes.push({ run_id: row.held_run_id, customer_id: id, change: 'created', diff: [], actor: decidedBy });
       created.set(row.source_id, id);
     }
     await writeCustomers(trx, writes);
     for (const [code, id] of created) {
       await trx
         .updateTable('pending_customers')
-        .set({ status: 'approved', decided_at: new Date(), customer_id: id })
+        .set({ status: 'approved', decided_at: new Date(), decided_by: decidedBy, customer_id: id })
         .where('flow', '=', flow)
         .where('source_id', '=', code)
         .execute();
@@ -177,14 +190,25 @@ export async function approvePendingCustomers(db: Kysely<Database>, flow: string
  *
  * @throws ReviewDecisionError naming every code that is not pending
  */
-export async function rejectPendingCustomers(db: Kysely<Database>, flow: string, codes: string[]): Promise<void> {
+export async function rejectPendingCustomers(db: Kysely<Database>, flow: string, codes: string[], decidedBy: string): Promise<void> {
   await db.transaction().execute(async (trx) => {
     await pendingFor(trx, flow, codes);
     await trx
       .updateTable('pending_customers')
-      .set({ status: 'rejected', decided_at: new Date() })
+      .set({ status: 'rejected', decided_at: new Date(), decided_by: decidedBy })
       .where('flow', '=', flow)
       .where('source_id', 'in', codes)
       .execute();
   });
+}
+
+/** Customers pending review per flow. */
+export async function pendingCountsByFlow(db: Kysely<Database>): Promise<Map<string, number>> {
+  const rows = await db
+    .selectFrom('pending_customers')
+    .select(['flow', (eb) => eb.fn.countAll<string>().as('n')])
+    .where('status', '=', 'pending')
+    .groupBy('flow')
+    .execute();
+  return new Map(rows.map((r) => [r.flow, Number(r.n)]));
 }

@@ -60,6 +60,8 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
             markedMissing: run.marked_missing,
             deletedAfterGrace: afterGrace.rows[0]!.deleted,
             purged: afterGrace.rows[0]!.purged,
+            ...(run.deletion_decided_by ? { decidedBy: run.deletion_decided_by } : {}),
+            ...(run.deletion_decided_at ? { decidedAt: run.deletion_decided_at.toISOString() } : {}),
           },
         }
       : {}),

@@ -116,11 +116,37 @@ export async function setStepStageCounts(
 /** A run as `runs list` shows it. */
 export type RunRow = Selectable<SyncRunsTable>;
 
-/** The latest runs, newest first. */
-export async function latestRuns(db: Kysely<Database>, options: { flow?: string; limit: number }): Promise<RunRow[]> {
-  let query = db.selectFrom('sync_runs').selectAll().orderBy('started_at', 'desc').limit(options.limit);
+/** Which runs a list shows: every filter given must hold. */
+export interface RunFilter {
+  flow?: string;
+  status?: RunRow['status'];
+  trigger?: string;
+  /** Started before this time (the next page of a list, newest first). */
+  startedBefore?: Date;
+}
+
+/** The latest runs matching `filter`, newest first. */
+export async function latestRuns(db: Kysely<Database>, options: RunFilter & { limit: number }): Promise<RunRow[]> {
+  let query = db.selectFrom('sync_runs').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(options.limit);
   if (options.flow) query = query.where('flow', '=', options.flow);
+  if (options.status) query = query.where('status', '=', options.status);
+  if (options.trigger) query = query.where('trigger', '=', options.trigger);
+  if (options.startedBefore) query = query.where('started_at', '<', options.startedBefore);
   return query.execute();
+}
+
+/** Each flow's latest run. */
+export async function latestRunPerFlow(db: Kysely<Database>, flows: readonly string[]): Promise<RunRow[]> {
+  if (flows.length === 0) return [];
+  const found = await Promise.all(
+    flows.map((flow) => db.selectFrom('sync_runs').selectAll().where('flow', '=', flow).orderBy('started_at', 'desc').limit(1).executeTakeFirst()),
+  );
+  return found.filter((r): r is RunRow => r !== undefined);
+}
+
+/** Records who decided on a run's deletions (the decision itself reaches the run as a signal). */
+export async function recordDeletionDecision(db: Kysely<Database>, runId: string, decidedBy: string): Promise<void> {
+  await db.updateTable('sync_runs').set({ deletion_decided_by: decidedBy, deletion_decided_at: new Date() }).where('id', '=', runId).execute();
 }
 
 /** Whether there is a run with this id. */
@@ -139,10 +165,10 @@ export async function runDeletionState(
 /** Runs waiting for an operator to approve or reject their deletions, oldest first. */
 export async function runsAwaitingDeletionApproval(
   db: Kysely<Database>,
-): Promise<Pick<RunRow, 'id' | 'flow' | 'started_at' | 'missing_candidates' | 'source_customers'>[]> {
+): Promise<Pick<RunRow, 'id' | 'flow' | 'started_at' | 'missing_candidates' | 'source_customers' | 'deletion_status_at'>[]> {
   return db
     .selectFrom('sync_runs')
-    .select(['id', 'flow', 'started_at', 'missing_candidates', 'source_customers'])
+    .select(['id', 'flow', 'started_at', 'missing_candidates', 'source_customers', 'deletion_status_at'])
     .where('deletion_status', '=', 'awaiting-approval')
     .where('status', '=', 'running')
     .orderBy('started_at')
