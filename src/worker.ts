@@ -9,7 +9,12 @@ import type { CustsyncConfig, PushSettings } from './config/config-schema.js';
 import type { TemporalSettings } from './config/temporal-settings.js';
 import { createConnectorFactory } from './connectors/create-connector.js';
 import type { DatabaseHandle } from './db/connect.js';
+import { createNotifier } from './activities/notifications/notifier.js';
+import { resolveNotificationTargets } from './config/notification-settings.js';
+import { consoleLinks, DEFAULT_CONSOLE_URL } from './domain/console-links.js';
+import { NOTIFICATION_QUEUED_SIGNAL, NOTIFICATION_WORKFLOW_ID } from './domain/notification-queue.js';
 import { PUSH_QUEUED_SIGNAL, pushWorkflowId } from './domain/push-target.js';
+import type { notificationWorkflow } from './workflows/notification-workflow.js';
 import type { pushTargetWorkflow } from './workflows/push-target-workflow.js';
 
 /** Path of the workflow bundle's entry point, next to this file (`.ts` in development, `.js` when built). */
@@ -44,6 +49,18 @@ export async function wakePushTarget(client: Client, taskQueue: string, target: 
   });
 }
 
+/** Wakes (or starts) the workflow delivering queued notifications. */
+export async function wakeNotifier(client: Client, taskQueue: string): Promise<void> {
+  await client.workflow.signalWithStart<typeof notificationWorkflow>('notificationWorkflow', {
+    workflowId: NOTIFICATION_WORKFLOW_ID,
+    taskQueue,
+    args: [{}],
+    signal: NOTIFICATION_QUEUED_SIGNAL,
+    signalArgs: [],
+    staticSummary: 'delivers notifications',
+  });
+}
+
 /** Where `npm run build` puts the prebuilt workflow bundle (used only by the compiled worker). */
 export const prebuiltBundlePath = new URL('../workflow-bundle.js', import.meta.url);
 
@@ -69,11 +86,25 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
   const connectors = createConnectorFactory(options.config.connectors);
   const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporal.address }));
   const client = new Client({ connection, namespace: options.temporal.namespace });
+  const { config } = options;
+  const notifier = createNotifier({
+    db: options.database.db,
+    settings: config.notifications,
+    links: consoleLinks(config.console.publicUrl ?? DEFAULT_CONSOLE_URL, config.console.temporalUiUrl, options.temporal.namespace),
+    approvalTimeoutMs: (flow) => config.flows[flow]?.deletion.approvalTimeout,
+    wake: () => wakeNotifier(client, options.temporal.taskQueue),
+    warn: (message) => {
+      Runtime.instance().logger.warn(message);
+    },
+  });
   const activities = createActivities({
     db: options.database.db,
     connectors,
     flowFingerprint: (flow) => flowFingerprint(options.config, flow),
     wakePushTarget: (target) => wakePushTarget(client, options.temporal.taskQueue, target, options.config.push),
+    notifier,
+    notificationTargets: resolveNotificationTargets(config.notifications),
+    notificationMaxAttempts: config.notifications.maxAttempts,
     isRunActive: async (runId) => {
       try {
         return (await client.workflow.getHandle(runId).describe()).status.name === 'RUNNING';

@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ConnectorFactory } from '../connectors/connector.js';
 import type { Database } from '../db/database.js';
+import type { Notifier } from './notifications/notifier.js';
 
 /** What activities are built over; wired once in `src/worker.ts`. */
 export interface ActivityDeps {
@@ -12,4 +13,10 @@ export interface ActivityDeps {
   isRunActive: (runId: string) => Promise<boolean>;
   /** Wakes (or starts) the workflow that pushes queued customers to a target. */
   wakePushTarget: (target: string) => Promise<void>;
+  /** Tells whoever is on call (queues messages; never throws). */
+  notifier: Notifier;
+  /** Notification targets by name, with their URLs (from the environment). */
+  notificationTargets: ReadonlyMap<string, { type: 'webhook' | 'slack'; url: string }>;
+  /** Attempts to deliver a message before it is marked failed. */
+  notificationMaxAttempts: number;
 }

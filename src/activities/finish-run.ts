@@ -24,7 +24,7 @@ export const REPORT_REJECT_SAMPLE = 50;
  * recorded (superseded ones included), staging rows removed. Idempotent; returns the
  * run's report.
  */
-export function finishRunActivity({ db, connectors }: ActivityDeps) {
+export function finishRunActivity({ db, connectors, notifier }: ActivityDeps) {
   return async function finishRun(input: FinishRunInput): Promise<RunReport> {
     const { runId } = input;
     const applied = await db.transaction().execute(async (trx) => {
@@ -52,7 +52,9 @@ export function finishRunActivity({ db, connectors }: ActivityDeps) {
       return applies && !synthetic;
     });
     if (applied) await afterProcessing(db, connectors, runId);
-    return loadRunReport(db, runId, REPORT_REJECT_SAMPLE);
+    const report = await loadRunReport(db, runId, REPORT_REJECT_SAMPLE);
+    await notifier.runFinished(report);
+    return report;
   };
 }
 

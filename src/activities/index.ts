@@ -10,6 +10,7 @@ import { matchStepActivity } from './match-step.js';
 import { mergeChunkActivity } from './merge-chunk.js';
 import { nonRetryableOnInputErrors } from './non-retryable.js';
 import { planMergeActivity } from './plan-merge.js';
+import { deliverNotificationsActivity } from './notifications/deliver-notifications.js';
 import { pushPendingActivity } from './push-pending.js';
 import { queuePushesActivity } from './queue-pushes.js';
 import { selectInputsActivity } from './select-inputs.js';
@@ -33,6 +34,7 @@ export function createActivities(deps: ActivityDeps) {
     claimOrderEvents: claimOrderEventsActivity(deps),
     queuePushes: heartbeating(queuePushesActivity(deps)),
     pushPending: heartbeating(pushPendingActivity(deps)),
+    deliverNotifications: heartbeating(deliverNotificationsActivity(deps)),
   };
 }
 

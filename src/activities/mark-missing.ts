@@ -20,8 +20,9 @@ export interface RecordDeletionStatusInput {
 }
 
 /** Records that the run waits for approval, or that its deletions were not approved. */
-export function recordDeletionStatusActivity({ db }: ActivityDeps) {
+export function recordDeletionStatusActivity({ db, notifier }: ActivityDeps) {
   return async function recordDeletionStatus(input: RecordDeletionStatusInput): Promise<void> {
     await setDeletionStatus(db, input.runId, input.status);
+    if (input.status === 'awaiting-approval') await notifier.deletionsAwaitApproval(input.runId);
   };
 }

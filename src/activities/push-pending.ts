@@ -42,7 +42,7 @@ export function pushBackoffMs(attempts: number): number {
  * name it whatever order they were pushed in. Idempotent: a
  * customer is pushed until its latest change is recorded as pushed.
  */
-export function pushPendingActivity({ db, connectors }: ActivityDeps) {
+export function pushPendingActivity({ db, connectors, notifier }: ActivityDeps) {
   return async function pushPending(input: PushPendingInput): Promise<PushPendingResult> {
     const connector = connectors(input.target);
     if (!connector.push) throw new InputError(`connector ${input.target} (${connector.type}) cannot push customers`);
@@ -50,6 +50,7 @@ export function pushPendingActivity({ db, connectors }: ActivityDeps) {
     const runId = `push/${input.target}`;
     let pushed = 0;
     let failed = 0;
+    let lastError = '';
     const pushOne = async (due: DuePush) => {
       let outcome: PushOutcome;
       const customer = await loadOutboundCustomer(db, due.customer_id, input.target);
@@ -66,7 +67,10 @@ export function pushPendingActivity({ db, connectors }: ActivityDeps) {
           else if (due.attempts + 1 >= maxAttempts) outcome = { kind: 'failed', error: `${message} (gave up after ${maxAttempts} attempts)` };
           else if (error instanceof RetryLaterError) outcome = { kind: 'retry', afterMs: error.retryAfterMs, error: message };
           else outcome = { kind: 'retry', afterMs: pushBackoffMs(due.attempts), error: message };
-          if (outcome.kind === 'failed') failed++;
+          if (outcome.kind === 'failed') {
+            failed++;
+            lastError = outcome.error;
+          }
         }
       }
       await settlePush(db, input.target, due, outcome, runId);
@@ -87,6 +91,7 @@ export function pushPendingActivity({ db, connectors }: ActivityDeps) {
       while (next < batch.length) await pushOne(batch[next++]!);
     };
     await Promise.all(Array.from({ length: Math.min(input.concurrency ?? 4, batch.length) }, lane));
+    if (failed > 0) await notifier.pushesFailed(input.target, failed, lastError);
     return { pushed, failed, ...(await pushBacklog(db, input.target)) };
   };
 }

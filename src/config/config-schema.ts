@@ -4,6 +4,7 @@ import type { Capability } from '../connectors/connector-module.js';
 import { CONNECTOR_MODULES, connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
 import { apiSettingsSchema } from './api-settings.js';
 import { consoleSettingsSchema } from './console-settings.js';
+import { notificationSettingsSchema, notificationTargetProblems } from './notification-settings.js';
 import { durationSchema } from './duration.js';
 import { isMatchBy, MATCH_BY_NAMES, type MatchBy } from '../merge/match-by.js';
 
@@ -116,6 +117,8 @@ export const configSchema = z.strictObject({
   api: apiSettingsSchema.default(apiSettingsSchema.parse({})),
   /** The console of `custsync serve`: its users and links. */
   console: consoleSettingsSchema.default(consoleSettingsSchema.parse({})),
+  /** Messages to whoever is on call: run failed, deletions waiting for approval, customers held, pushes failing. */
+  notifications: notificationSettingsSchema.default(notificationSettingsSchema.parse({})),
 });
 
 /** What a step asks of its connector that the connector's type cannot do: read records, supply each aspect. */
@@ -154,6 +157,7 @@ export function crossReferenceProblems(raw: unknown): { path: (string | number)[
   const problems: { path: (string | number)[]; message: string }[] = [];
   const doc = (raw ?? {}) as { connectors?: unknown; flows?: unknown };
   const connectors = doc.connectors && typeof doc.connectors === 'object' ? Object.keys(doc.connectors) : [];
+  problems.push(...notificationTargetProblems(raw));
   if (!doc.flows || typeof doc.flows !== 'object') return problems;
   const consumedBy = new Map<string, string>();
   for (const [flowName, flow] of Object.entries(doc.flows as Record<string, unknown>)) {

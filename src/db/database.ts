@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
+import type { NotificationEvent } from '../domain/notification-event.js';
 import type { CustomerRecord } from '../domain/customer-record.js';
 import type { CustomerDiff, MergedCustomer } from '../merge/index.js';
 
@@ -346,6 +347,25 @@ export interface SyncRunPreviewsTable {
 }
 
 /** A customer a flow would have created, held for the data team's review. */
+export interface NotificationOutboxTable {
+  id: Generated<string>;
+  target: string;
+  /** A `NotificationEventType`. */
+  event: string;
+  /** The same event is queued once per target. */
+  dedupe_key: string;
+  details: Json<NotificationEvent>;
+  text: string;
+  link: string;
+  /** `pending` until sent; `failed` after the last attempt; `skipped` when no longer true (a reminder of a decided run). */
+  status: Generated<'pending' | 'sent' | 'failed' | 'skipped'>;
+  attempts: Generated<number>;
+  next_attempt_at: ColumnType<Date, Date | undefined, Date>;
+  last_error: string | null;
+  created_at: Generated<Date>;
+  sent_at: Date | null;
+}
+
 export interface PendingCustomersTable {
   flow: string;
   source_connector: string;
@@ -410,6 +430,7 @@ export interface Database {
   connector_cursors: ConnectorCursorsTable;
   sync_run_previews: SyncRunPreviewsTable;
   pending_customers: PendingCustomersTable;
+  notification_outbox: NotificationOutboxTable;
   idempotent_requests: IdempotentRequestsTable;
   bulk_upload_records: BulkUploadRecordsTable;
 }

@@ -1,6 +1,7 @@
 import { pushStatus, type PushSummary } from '../db/repositories/customer-pushes.js';
 import { listDeletionApprovals, type DeletionApproval } from './deletions.js';
 import type { OperationDeps } from './operation-deps.js';
+import { notificationTargets, type NotificationTargetStatus } from './notifications.js';
 import { heldCustomerCounts } from './review.js';
 import { lastRunOfEachFlow, type RunRow } from './runs.js';
 import { listSchedules, type ScheduleStatus } from './schedules/list-schedules.js';
@@ -18,8 +19,8 @@ export interface FlowOverview {
 /** Every flow at a glance, and the pushes per target. */
 export async function consoleOverview(
   deps: Pick<OperationDeps, 'db' | 'client' | 'config'>,
-): Promise<{ flows: FlowOverview[]; pushes: PushSummary[]; temporalError?: string }> {
-  const [schedules, lastRuns, held, waiting, pushes] = await Promise.all([
+): Promise<{ flows: FlowOverview[]; pushes: PushSummary[]; notifications: NotificationTargetStatus[]; temporalError?: string }> {
+  const [schedules, lastRuns, held, waiting, pushes, notifications] = await Promise.all([
     listSchedules(deps.client, deps.config).then(
       (list) => ({ list }),
       (error: unknown) => ({ list: [] as ScheduleStatus[], error: (error as Error).message }),
@@ -28,6 +29,7 @@ export async function consoleOverview(
     heldCustomerCounts(deps),
     listDeletionApprovals(deps, { customersPerRun: 0 }),
     pushStatus(deps.db, { limit: 0 }),
+    notificationTargets(deps),
   ]);
   const flows = Object.keys(deps.config.flows)
     .sort()
@@ -42,5 +44,5 @@ export async function consoleOverview(
         waitingDeletions: waiting.filter((w) => w.flow === flow).map((w) => ({ ...w, customers: undefined })),
       };
     });
-  return { flows, pushes: pushes.summary, ...('error' in schedules && schedules.error ? { temporalError: schedules.error } : {}) };
+  return { flows, pushes: pushes.summary, notifications, ...('error' in schedules && schedules.error ? { temporalError: schedules.error } : {}) };
 }

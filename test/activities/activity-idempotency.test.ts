@@ -48,6 +48,10 @@ describe('activities are idempotent and resume from their heartbeat', () => {
       isRunActive: () => Promise.resolve(false),
       // No flow here pushes anywhere.
       wakePushTarget: () => Promise.reject(new Error('no push targets in this test')),
+      // Nothing here is configured to notify anyone.
+      notifier: { runFinished: () => Promise.resolve(), deletionsAwaitApproval: () => Promise.resolve(), pushesFailed: () => Promise.resolve() },
+      notificationTargets: new Map(),
+      notificationMaxAttempts: 1,
     });
     for (const runId of ['run-a', 'run-b']) {
       await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan_.steps });

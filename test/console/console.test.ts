@@ -7,7 +7,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { showPushStatus } from '../../src/operations/pushes.js';
 import { buildServer } from '../../src/server/build-server.js';
-import { consoleLinks } from '../../src/server/console/console-links.js';
+import { consoleLinks } from '../../src/domain/console-links.js';
 import { hashPassword } from '../../src/server/console/password-hash.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
 import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';

@@ -4,7 +4,7 @@ import type { OperationDeps } from '../../operations/operation-deps.js';
 import { syncOrder } from '../../operations/orders/sync-order.js';
 import { ApiTokenError, resolveApiTokens } from '../../server/api-tokens.js';
 import { buildServer } from '../../server/build-server.js';
-import { consoleLinks } from '../../server/console/console-links.js';
+import { consoleLinks } from '../../domain/console-links.js';
 import { SessionKeyError, sessionKeyFrom } from '../../server/console/session-key.js';
 import { CliError } from '../cli-error.js';
 import type { CliContext } from '../cli-context.js';

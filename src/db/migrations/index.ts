@@ -15,6 +15,7 @@ import * as subDepartmentRelations from './0013-sub-department-relations.js';
 import * as reviewValuesHash from './0014-review-values-hash.js';
 import * as customerApi from './0015-customer-api.js';
 import * as consoleSupport from './0016-console.js';
+import * as notifications from './0017-notifications.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -34,4 +35,5 @@ export const migrations: Record<string, Migration> = {
   '0014-review-values-hash': reviewValuesHash,
   '0015-customer-api': customerApi,
   '0016-console': consoleSupport,
+  '0017-notifications': notifications,
 };

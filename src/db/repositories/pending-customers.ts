@@ -212,3 +212,14 @@ export async function pendingCountsByFlow(db: Kysely<Database>): Promise<Map<str
     .execute();
   return new Map(rows.map((r) => [r.flow, Number(r.n)]));
 }
+
+/** Customers a run was the first to hold for review that are still pending (held again by a later run, they are not new). */
+export async function heldCountOfRun(db: Kysely<Database>, runId: string): Promise<number> {
+  const row = await db
+    .selectFrom('pending_customers')
+    .select((eb) => eb.fn.countAll<string>().as('n'))
+    .where('first_held_run_id', '=', runId)
+    .where('status', '=', 'pending')
+    .executeTakeFirst();
+  return Number(row?.n ?? 0);
+}

@@ -174,3 +174,34 @@ export async function runsAwaitingDeletionApproval(
     .orderBy('started_at')
     .execute();
 }
+
+/** A run waiting for approval of its deletions, as a notification tells of it; undefined when it is not waiting. */
+export async function runAwaitingApproval(
+  db: Kysely<Database>,
+  runId: string,
+): Promise<Pick<RunRow, 'id' | 'flow' | 'missing_candidates' | 'source_customers' | 'deletion_status_at'> | undefined> {
+  return db
+    .selectFrom('sync_runs')
+    .select(['id', 'flow', 'missing_candidates', 'source_customers', 'deletion_status_at'])
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .where('deletion_status', '=', 'awaiting-approval')
+    .executeTakeFirst();
+}
+
+/** The latest `limit` finished runs of a flow with a trigger, newest first: their ids and outcomes. */
+export async function latestFinishedRuns(
+  db: Kysely<Database>,
+  options: { flow: string; trigger: string; limit: number },
+): Promise<Pick<RunRow, 'id' | 'status'>[]> {
+  return db
+    .selectFrom('sync_runs')
+    .select(['id', 'status'])
+    .where('flow', '=', options.flow)
+    .where('trigger', '=', options.trigger)
+    .where('status', '!=', 'running')
+    .where('dry_run', '=', false)
+    .orderBy('started_at', 'desc')
+    .limit(options.limit)
+    .execute();
+}

@@ -1,7 +1,7 @@
 import type { ConsoleRole, ConsoleSettings } from '../../config/console-settings.js';
 import type { OperationDeps } from '../../operations/operation-deps.js';
 import type { ConsoleUser } from './console-auth.js';
-import type { ConsoleLinks } from './console-links.js';
+import type { ConsoleLinks } from '../../domain/console-links.js';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,6 +1,10 @@
+/** Where the console is reached when `console.publicUrl` is not set: `custsync serve` on its defaults. */
+export const DEFAULT_CONSOLE_URL = 'http://127.0.0.1:8787';
+
 /** Paths of the console's pages, and absolute links to them (notifications) and to the Temporal UI. */
 export interface ConsoleLinks {
   run(runId: string): string;
+  runs(filter?: { flow?: string; status?: string }): string;
   runRejects(runId: string): string;
   customer(customerId: string): string;
   heldCustomer(flow: string, code: string): string;
@@ -24,6 +28,7 @@ export function consoleLinks(publicUrl: string, temporalUiUrl: string, namespace
   const ui = temporalUiUrl.replace(/\/+$/, '');
   return {
     run: (runId) => `/run${query({ id: runId })}`,
+    runs: (filter = {}) => `/runs${query(filter)}`,
     runRejects: (runId) => `/run/rejects.csv${query({ id: runId })}`,
     customer: (customerId) => `/customers/${encodeURIComponent(customerId)}`,
     heldCustomer: (flow, code) => `/review/item${query({ flow, code })}`,
