@@ -18,13 +18,9 @@ import { startImport } from '../src/operations/import-customers.js';
 import { startApiSandbox } from './api-sandbox.js';
 import { BENCH_CSV_HEADER, benchCustomer } from './api-bench-customers.js';
 import type { LoadJob } from './api-bench-load.js';
+import { intArg, ms, percentile } from './bench-args.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
-  return value;
-};
+const arg = intArg;
 const CUSTOMERS = arg('customers', 100_000);
 const GETS = arg('gets', 2_000);
 const UPSERTS = arg('upserts', 1_000);
@@ -32,8 +28,6 @@ const CONCURRENT_UPSERTS = arg('concurrent-upserts', 4_000);
 const CLIENTS = arg('clients', 16);
 const SYSTEM = 'bench';
 const log = (line: string) => process.stderr.write(`[bench:api] ${line}\n`);
-const percentile = (values: number[], p: number) => [...values].sort((a, b) => a - b)[Math.min(values.length - 1, Math.floor((p / 100) * values.length))]!;
-const ms = (value: number) => +value.toFixed(1);
 
 /** Runs a load job in a process of its own (see api-bench-load.ts), without blocking this one: the server answers from here. */
 async function load(job: Omit<LoadJob, 'baseUrl' | 'token' | 'customers'>): Promise<{ seconds: number; latencies: number[] }> {

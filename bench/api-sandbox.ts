@@ -6,6 +6,9 @@ import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { ApiScope } from '../src/config/api-settings.js';
+import type { ConsoleRole } from '../src/config/console-settings.js';
+import { consoleLinks } from '../src/domain/console-links.js';
+import { hashPassword } from '../src/server/console/password-hash.js';
 import { configSchema, type CustsyncConfig } from '../src/config/config-schema.js';
 import type { TemporalSettings } from '../src/config/temporal-settings.js';
 import { connectDatabase, type DatabaseHandle } from '../src/db/connect.js';
@@ -16,7 +19,7 @@ import { freePort } from '../src/tooling/free-port.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../src/worker.js';
 import { createBenchDatabase, DEFAULT_BENCH_SERVER_URL, dropBenchDatabase } from './bench-database.js';
 
-/** A customer API on 127.0.0.1 over its own database, Temporal dev server and worker. */
+/** A customer API (and optionally the console) on 127.0.0.1 over its own database, Temporal dev server and worker. */
 export interface ApiSandbox {
   baseUrl: string;
   /** Each token's plaintext, by name. */
@@ -35,6 +38,8 @@ export interface ApiSandboxOptions {
   tokens: Record<string, { scopes: ApiScope[]; system?: string; rateLimit?: number }>;
   /** Database connections of the server; default 16. */
   pool?: number;
+  /** Serve the console too, with these users (name → role and password). */
+  consoleUsers?: Record<string, { role: ConsoleRole; password: string }>;
   log?: (line: string) => void;
 }
 
@@ -58,6 +63,11 @@ export async function startApiSandbox(options: ApiSandboxOptions): Promise<ApiSa
   const config = configSchema.parse({
     connectors: { erp: { type: 'jsonl-file', path: erp } },
     flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'addresses', 'customerAttributes', 'customerContactDetails'] }, schedule: false } },
+    console: {
+      users: Object.fromEntries(
+        await Promise.all(Object.entries(options.consoleUsers ?? {}).map(async ([name, u]) => [name, { role: u.role, passwordHash: await hashPassword(u.password) }] as const)),
+      ),
+    },
     api: {
       rateLimit: 1_000_000,
       tokens: Object.fromEntries(
@@ -71,10 +81,23 @@ export async function startApiSandbox(options: ApiSandboxOptions): Promise<ApiSa
   const running = worker.run();
   const connection = await Connection.connect({ address: temporalServer.address });
   const client = new Client({ connection, namespace: 'default' });
+  const port = await freePort();
+  const baseUrl = `http://127.0.0.1:${port}`;
   const server: FastifyInstance = await buildServer({
     api: { deps: { db: database.db, client, temporal, config }, tokens: resolveApiTokens(config.api), settings: config.api },
+    ...(options.consoleUsers
+      ? {
+          console: {
+            ops: { db: database.db, client, temporal, config },
+            settings: config.console,
+            links: consoleLinks(baseUrl, config.console.temporalUiUrl, temporal.namespace),
+            sessionKey: randomBytes(32),
+            secureCookies: false,
+          },
+        }
+      : {}),
   });
-  const baseUrl = await server.listen({ host: '127.0.0.1', port: 0 });
+  await server.listen({ host: '127.0.0.1', port });
   log(`customer API at ${baseUrl}/api/v1 (database ${dbName}, Temporal ${temporalServer.address})`);
   return {
     baseUrl,

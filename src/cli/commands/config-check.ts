@@ -48,6 +48,16 @@ async function configCheck(loaded: LoadedConfig, options: { json?: boolean } = {
         `approval above ${d.threshold}% (timeout ${formatDuration(d.approvalTimeout)})`,
     );
     if (flow.pushTo.length > 0) console.log(`    pushes created and updated customers to: ${flow.pushTo.join(', ')}`);
+    if (flow.reviewNewCustomers) console.log('    holds new customers for review');
   }
+  const c = config.console;
+  const users = Object.entries(c.users).map(([n, u]) => `${n} (${u.role})`);
+  console.log(
+    c.enabled
+      ? `  console: ${users.length ? users.join(', ') : 'no users'}${c.trustedHeader ? `; single sign-on through ${c.trustedHeader.name}` : ''}`
+      : '  console: off',
+  );
+  const routes = Object.entries(config.notifications.events).map(([event, targets]) => `${event} → ${(targets ?? []).join(', ')}`);
+  console.log(`  notifications: ${routes.length ? routes.join('; ') : 'none'}`);
   return true;
 }

@@ -25,6 +25,16 @@ const escapeLike = (text: string) => text.replace(/[\\%_]/g, (c) => `\\${c}`);
  * change, so paging on while customers are written neither repeats nor skips one.
  */
 export async function searchCustomers(db: Kysely<Database>, filter: CustomerFilter, after: string | undefined, limit: number): Promise<CustomerRow[]> {
+  return customerSearch(db, filter, after, limit).execute();
+}
+
+/** The plan PostgreSQL chooses for a search (EXPLAIN, text): which indexes it uses. */
+export async function customerSearchPlan(db: Kysely<Database>, filter: CustomerFilter, limit: number): Promise<string> {
+  const rows = await customerSearch(db, filter, undefined, limit).explain();
+  return rows.map((r) => String(Object.values(r)[0])).join('\n');
+}
+
+function customerSearch(db: Kysely<Database>, filter: CustomerFilter, after: string | undefined, limit: number) {
   let query = db.selectFrom('customers as c').selectAll('c');
   if (after) query = query.where('c.id', '>', after);
   if (filter.type) query = query.where('c.type', '=', filter.type);
@@ -60,5 +70,5 @@ export async function searchCustomers(db: Kysely<Database>, filter: CustomerFilt
         union select v.customer_id from customer_attributes v where v.key = 'vatNumber' and v.value #>> '{}' = ${text})`,
     );
   }
-  return query.orderBy('c.id').limit(limit).execute();
+  return query.orderBy('c.id').limit(limit);
 }

@@ -1,5 +1,5 @@
 import { customerActivities, type CustomerActivity } from '../../db/repositories/change-log.js';
-import { searchCustomers, type CustomerFilter } from '../../db/repositories/customer-search.js';
+import { customerSearchPlan, searchCustomers, type CustomerFilter } from '../../db/repositories/customer-search.js';
 import { customerById, customerIdByExternalId, externalIdsOfCustomer, type CustomerRow } from '../../db/repositories/customers.js';
 import { OperationError } from '../operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
@@ -45,4 +45,9 @@ export async function listCustomerActivities(
 function pageOf<T extends { id: string }>(rows: T[], limit: number): { items: T[]; next?: string } {
   const items = rows.slice(0, limit);
   return rows.length > limit ? { items, next: items.at(-1)!.id } : { items };
+}
+
+/** How the database would search (its plan, as text): whether a search uses the indexes. */
+export async function explainCustomerSearch({ db }: Pick<OperationDeps, 'db'>, filter: CustomerFilter, limit = 50): Promise<string> {
+  return customerSearchPlan(db, filter, limit + 1);
 }
