@@ -6,6 +6,8 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { showPushStatus } from '../../src/operations/pushes.js';
+import { applySchedules } from '../../src/operations/schedules/apply-schedules.js';
+import { scheduleIdOf } from '../../src/operations/schedules/schedule-options.js';
 import { buildServer } from '../../src/server/build-server.js';
 import { consoleLinks } from '../../src/domain/console-links.js';
 import { hashPassword } from '../../src/server/console/password-hash.js';
@@ -59,6 +61,7 @@ describe('the console', () => {
         person('P3', 'Eva', 'Berg'),
       ),
     );
+    writeFileSync(join(dir, 'nightly.jsonl'), lines(company('N1')));
     for (const shop of ['a', 'b']) writeFileSync(join(dir, `shop-${shop}.jsonl`), lines(...[1, 2, 3, 4].map((n) => company(`${shop.toUpperCase()}${n}`))));
     const shopFlow = (connector: string) => ({
       source: { type: 'connector', connector, aspects: ['name'] },
@@ -70,6 +73,7 @@ describe('the console', () => {
         people: { type: 'jsonl-file', path: join(dir, 'people.jsonl') },
         'shop-a': { type: 'jsonl-file', path: join(dir, 'shop-a.jsonl') },
         'shop-b': { type: 'jsonl-file', path: join(dir, 'shop-b.jsonl') },
+        nightly: { type: 'jsonl-file', path: join(dir, 'nightly.jsonl') },
         oms: { type: 'oms', baseUrl: oms.baseUrl, marketGroupId: 'MG-NO', tenantCountry: 'NO' },
       },
       flows: {
@@ -81,9 +85,11 @@ describe('the console', () => {
         },
         'shop-a': shopFlow('shop-a'),
         'shop-b': shopFlow('shop-b'),
+        nightly: { source: { type: 'connector', connector: 'nightly', aspects: ['name'] }, schedule: { every: '24h' } },
       },
       push: { coalesce: '100ms', idle: '1s', maxAttempts: 2 },
       console: {
+        loginRateLimit: 20,
         users: {
           ana: { role: 'reviewer', passwordHash: await hashPassword(PASSWORDS.ana) },
           vera: { role: 'viewer', passwordHash: await hashPassword(PASSWORDS.vera) },
@@ -99,6 +105,7 @@ describe('the console', () => {
       waiting[flow] = await h.start(flow);
       await waitForPhase(waiting[flow], 'awaiting-deletion-approval');
     }
+    await applySchedules(h.client, h.config, h.temporal);
     server = await buildServer({
       console: {
         ops: { db: h.db.db, client: h.client, temporal: h.temporal, config: h.config },
@@ -116,6 +123,7 @@ describe('the console', () => {
     await browser?.close();
     await server?.close();
     for (const handle of Object.values(waiting)) await handle?.terminate().catch(() => undefined);
+    await h?.client.schedule.getHandle(scheduleIdOf('nightly')).delete().catch(() => undefined);
     await h?.close();
     await oms?.close();
   });
@@ -274,6 +282,29 @@ describe('the console', () => {
     await page.close();
   });
 
+  it('pauses, unpauses and triggers a schedule for an admin, noting who paused it', async () => {
+    const adam = await signIn('adam');
+    const page = await adam.newPage();
+    await page.goto('/schedules');
+    await page.getByRole('button', { name: 'Pause nightly' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('paused nightly');
+    const paused = await h.client.schedule.getHandle(scheduleIdOf('nightly')).describe();
+    expect(paused.state).toMatchObject({ paused: true, note: 'paused by user:adam in the console' });
+    await expect.poll(() => page.getByRole('row', { name: /^nightly/ }).textContent()).toContain('paused by user:adam');
+    await page.getByRole('button', { name: 'Unpause nightly' }).click();
+    await expect.poll(async () => (await h.client.schedule.getHandle(scheduleIdOf('nightly')).describe()).state.paused).toBe(false);
+    await page.getByRole('button', { name: 'Run nightly now' }).click();
+    await expect.poll(() => page.getByRole('status').textContent()).toBe('started a run of nightly');
+    await expect.poll(async () => (await h.client.schedule.getHandle(scheduleIdOf('nightly')).describe()).info.recentActions.length, { timeout: 20_000 }).toBe(1);
+    await screenshot(page, 'schedules');
+    const vera = await signIn('vera');
+    const viewerPage = await vera.newPage();
+    await viewerPage.goto('/schedules');
+    expect(await viewerPage.getByRole('button', { name: /Pause|Unpause/ }).count()).toBe(0);
+    await vera.close();
+    await adam.close();
+  });
+
   it('has no serious or critical accessibility violation on any page', async () => {
     const context = await signIn('ana', { bypassCSP: true });
     const page = await context.newPage();
@@ -307,5 +338,14 @@ describe('the console', () => {
     const serious = (await axeViolations(signInPage)).filter((v) => v.impact === 'serious' || v.impact === 'critical');
     if (serious.length) found.login = serious;
     expect(found).toEqual({});
+  });
+
+  it('limits sign-in attempts per address', async () => {
+    const attempt = () =>
+      fetch(`${base}/login`, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: new URLSearchParams({ name: 'ana', password: 'guess' }) });
+    let answer = await attempt();
+    for (let i = 0; i < 25 && answer.status !== 429; i++) answer = await attempt();
+    expect(answer.status).toBe(429);
+    expect(answer.headers.get('retry-after')).toMatch(/^\d+$/);
   });
 });
