@@ -107,6 +107,7 @@ describe('the console', () => {
     }
     await applySchedules(h.client, h.config, h.temporal);
     server = await buildServer({
+      api: { deps: { db: h.db.db, client: h.client, temporal: h.temporal, config: h.config }, tokens: [], settings: h.config.api },
       console: {
         ops: { db: h.db.db, client: h.client, temporal: h.temporal, config: h.config },
         settings: h.config.console,
@@ -148,6 +149,8 @@ describe('the console', () => {
     await expect.poll(() => page.getByRole('row', { name: /^shop-a/ }).textContent()).toMatch(/3 customers, decide in 1 h 5\d min|3 customers, decide in 2 h/);
     await screenshot(page, 'overview');
     await context.close();
+    const openApi = (await (await fetch(`${base}/api/v1/openapi.json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(openApi.paths).filter((path) => !path.startsWith('/api/v1/') && !['/healthz', '/readyz'].includes(path))).toEqual([]);
   });
 
   it('approves one held customer and rejects another, recording who decided', async () => {

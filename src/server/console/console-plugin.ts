@@ -49,6 +49,10 @@ const SECURITY_HEADERS = {
  */
 export function consolePlugin(options: ConsoleOptions) {
   return async (app: FastifyInstance): Promise<void> => {
+    // Pages for people, not part of the customer API's OpenAPI document.
+    app.addHook('onRoute', (route) => {
+      route.schema = { ...route.schema, hide: true };
+    });
     await app.register(formbody);
     await app.register(secureSession, {
       key: options.sessionKey,
