@@ -205,6 +205,8 @@ describe('the console', () => {
     const rejected = await waiting['shop-b']!.result();
     expect(approved.deletion).toMatchObject({ status: 'approved', markedMissing: 3 });
     expect(rejected.deletion).toMatchObject({ status: 'rejected', markedMissing: 0 });
+    const marks = await h.db.db.selectFrom('change_log').select('actor').where('run_id', '=', waiting['shop-a']!.workflowId).where('change', '=', 'missing').execute();
+    expect(marks).toEqual([{ actor: 'user:ana' }, { actor: 'user:ana' }, { actor: 'user:ana' }]);
     const history = JSON.stringify(await waiting['shop-a']!.fetchHistory());
     const signal = /"signalName":"approveDeletions".*?"data":"([^"]+)"/s.exec(history);
     expect(JSON.parse(Buffer.from(signal![1]!, 'base64').toString('utf8'))).toMatchObject({ by: 'user:ana' });

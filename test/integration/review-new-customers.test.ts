@@ -95,9 +95,15 @@ describe('review of new customers', () => {
       status: string;
       heldRunId: string;
       customer: { items: { customerAttributes: { key: string; value: { value: unknown } }[] } };
+      laterChanges?: { sinceRunId: string; changes: { aspect: string; key?: string; change: string; before?: unknown; after?: unknown }[] };
     };
     expect(shown.status).toBe('pending');
     expect(shown.heldRunId).toBe(report.runId);
+    // What the later file changed, for the data team (the console shows it beside the customer).
+    expect(shown.laterChanges?.sinceRunId).not.toBe(report.runId);
+    expect(shown.laterChanges?.changes.map((c) => [c.aspect, c.key, c.change, (c.before as { value?: unknown }).value, (c.after as { value?: unknown }).value])).toEqual([
+      ['customerAttributes', 'customerAlias', 'changed', 'Tokyo Select', 'Tokyo Select Ginza'],
+    ]);
     expect(shown.customer.items.customerAttributes.find((a) => a.key === 'customerAlias')?.value.value).toBe('Tokyo Select Ginza');
     expect(await reviewed.db.db.selectFrom('customers').select('source_id').orderBy('source_id').execute()).toEqual([
       { source_id: 'C1001' },

@@ -91,8 +91,10 @@ export async function markMissing(db: Kysely<Database>, runId: string, status: s
       where m.run_id = ${runId} and m.customer_id = c.id and c.missing_since is null and c.deleted_at is null
       returning c.id`.execute(trx);
     if (marked.rows.length > 0) {
-      await sql`insert into change_log (run_id, customer_id, change, diff)
-        select ${runId}, id, 'missing', '[]'::jsonb from unnest(${marked.rows.map((r) => r.id)}::uuid[]) as id
+      // Marks an operator approved name who approved them.
+      await sql`insert into change_log (run_id, customer_id, change, diff, actor)
+        select ${runId}, id, 'missing', '[]'::jsonb, (select deletion_decided_by from sync_runs where id = ${runId})
+        from unnest(${marked.rows.map((r) => r.id)}::uuid[]) as id
         on conflict do nothing`.execute(trx);
     }
     const total = await countChanges(trx, runId, 'missing');
