@@ -6,7 +6,6 @@ import { fileURLToPath } from 'node:url';
 import type { LoadedConfig } from '../../config/load-config.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import type { CliContext } from '../cli-context.js';
-import type { OperationDeps } from '../../operations/operation-deps.js';
 import { openDatabase } from '../../db/open-database.js';
 import { startTemporalDevServer } from '../../tooling/dev-server.js';
 import { showCustomer } from '../../operations/customers.js';
@@ -20,15 +19,8 @@ import type { DatabaseHandle } from '../../db/connect.js';
 import { createConnectorFactory } from '../../connectors/create-connector.js';
 import { connectTemporal } from '../connect-temporal.js';
 import { runFlow } from './run-flow.js';
-import { resolveApiTokens } from '../../server/api-tokens.js';
-import { buildServer } from '../../server/build-server.js';
-import { freePort } from '../../tooling/free-port.js';
-import { startDemoPartnerDirectory } from '../../tooling/demo-partner-directory.js';
-import { consoleLinks } from '../../domain/console-links.js';
-import { sessionKeyFrom } from '../../server/console/session-key.js';
-import { listHeldCustomers } from '../../operations/review.js';
-import { listDeletionApprovals } from '../../operations/deletions.js';
-import { startFlowRun } from '../../operations/start-run.js';
+import { prepareDecisions } from './demo-decisions.js';
+import { startDemoServer } from './demo-server.js';
 
 const demoHelp = `Starts a Temporal dev server (Web UI on http://127.0.0.1:8233, state in
 .data/temporal.sqlite), the embedded database and a worker, then runs <flow>
@@ -201,81 +193,6 @@ const DEMO_API_TOKEN = 'custsync-demo-token';
 /** The console user of the demo config (its scrypt hash is in the config). */
 const DEMO_CONSOLE_USER = 'demo';
 const DEMO_CONSOLE_PASSWORD = 'custsync-demo';
-
-/**
- * Serves what `custsync serve` serves — the customer API when the config has API tokens, the
- * console at / — on 127.0.0.1:8787 (or a free port when that is taken).
- */
-async function startDemoServer(loaded: LoadedConfig, deps: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>) {
-  const hasApi = Object.keys(loaded.config.api.tokens).length > 0;
-  if (!hasApi && !loaded.config.console.enabled) return undefined;
-  let port = 8787;
-  if (!(await portIsFree(port))) port = await freePort();
-  const baseUrl = `http://127.0.0.1:${port}`;
-  const settings = loaded.config.console;
-  const app = await buildServer({
-    ...(hasApi ? { api: { deps, tokens: resolveApiTokens(loaded.config.api), settings: loaded.config.api } } : {}),
-    ...(settings.enabled
-      ? {
-          console: {
-            ops: deps,
-            settings,
-            links: consoleLinks(baseUrl, settings.temporalUiUrl, deps.temporal.namespace),
-            sessionKey: sessionKeyFrom(settings.sessionKeyVariable).key,
-            secureCookies: false,
-          },
-        }
-      : {}),
-  });
-  await app.listen({ host: '127.0.0.1', port });
-  return { baseUrl, close: () => app.close() };
-}
-
-/**
- * Leaves something for the data team to decide in the console: the web sign-ups held for
- * review, and a run of the partners flow waiting for approval of its deletions (its
- * directory, served here, lists all partners for the first run and one for the second).
- */
-async function prepareDecisions(
-  loaded: LoadedConfig,
-  deps: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>,
-  run: Omit<Parameters<typeof runFlow>[0], 'flow'>,
-  workerDied: Promise<never>,
-  say: (line: string) => void,
-  cleanups: (() => Promise<void>)[],
-): Promise<{ held: number; waitingRunId?: string }> {
-  const out: { held: number; waitingRunId?: string } = { held: 0 };
-  if (loaded.config.flows['web-signups']) {
-    say('\n— web sign-ups: new customers are held for the data team’s review');
-    await Promise.race([runFlow({ ...run, flow: 'web-signups' }), workerDied]);
-    out.held = (await listHeldCustomers(deps, { flow: 'web-signups' })).length;
-  }
-  const partners = loaded.config.connectors.partners;
-  if (loaded.config.flows.partners && partners?.type === 'http' && new URL(partners.baseUrl).hostname === '127.0.0.1') {
-    const directory = await startDemoPartnerDirectory(Number(new URL(partners.baseUrl).port) || 80);
-    cleanups.push(() => directory.close());
-    say(`\n— partners: the directory at ${directory.baseUrl} lists ${directory.listed()} companies`);
-    await Promise.race([runFlow({ ...run, flow: 'partners' }), workerDied]);
-    directory.keepOnly(1);
-    const handle = await startFlowRun(deps, 'partners', { trigger: 'demo' });
-    say(`  now it lists ${directory.listed()}: run ${handle.workflowId} would mark the others missing, so it waits for a person`);
-    for (let i = 0; i < 300 && !out.waitingRunId; i++) {
-      if ((await listDeletionApprovals(deps, { runId: handle.workflowId, customersPerRun: 0 })).length > 0) out.waitingRunId = handle.workflowId;
-      else await new Promise((resolve) => setTimeout(resolve, 200));
-    }
-  }
-  return out;
-}
-
-/** Whether nothing listens on 127.0.0.1:`port`. */
-async function portIsFree(port: number): Promise<boolean> {
-  const { createServer } = await import('node:net');
-  return new Promise((resolve) => {
-    const probe = createServer();
-    probe.once('error', () => resolve(false));
-    probe.listen(port, '127.0.0.1', () => probe.close(() => resolve(true)));
-  });
-}
 
 /** The OMS customer the demo's order references. */
 const DEMO_ORDER_CUSTOMER = 'P-1001';
