@@ -108,13 +108,3 @@ export async function notificationStatus(db: Kysely<Database>): Promise<Notifica
     from notification_outbox group by target order by target`.execute(db);
   return rows;
 }
-
-/** Recent messages, newest first (the console's list). */
-export async function recentNotifications(db: Kysely<Database>, limit: number) {
-  return db
-    .selectFrom('notification_outbox')
-    .select(['id', 'target', 'event', 'text', 'link', 'status', 'attempts', 'last_error', 'created_at', 'sent_at'])
-    .orderBy('id', 'desc')
-    .limit(limit)
-    .execute();
-}
