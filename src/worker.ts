@@ -75,6 +75,8 @@ export interface CustsyncWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   /** Worker interceptors (e.g. tracing, or fault injection in tests); default none. */
   interceptors?: WorkerOptions['interceptors'];
+  /** A workflow bundle made beforehand (a test run makes one for all its workers); default the prebuilt one when compiled, else bundled at start. */
+  workflowBundlePath?: string;
 }
 
 /**
@@ -120,7 +122,11 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
     connection,
     namespace: options.temporal.namespace,
     taskQueue: options.temporal.taskQueue,
-    ...(prebuilt ? { workflowBundle: { codePath: fileURLToPath(prebuiltBundlePath) } } : { workflowsPath }),
+    ...(options.workflowBundlePath
+      ? { workflowBundle: { codePath: options.workflowBundlePath } }
+      : prebuilt
+        ? { workflowBundle: { codePath: fileURLToPath(prebuiltBundlePath) } }
+        : { workflowsPath }),
     activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 4,
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),

@@ -49,6 +49,8 @@ export const consoleSettingsSchema = z.strictObject({
   sessionKeyVariable: z.string().min(1).default('CUSTSYNC_SESSION_KEY'),
   /** How long a sign-in lasts, in hours; default 12. */
   sessionHours: z.number().min(0.1).max(24 * 30).default(12),
+  /** Minutes without a request after which a sign-in ends; default 60. */
+  sessionIdleMinutes: z.number().min(1).max(24 * 60 * 30).default(60),
   /** Sign-in attempts per minute per address; default 10. */
   loginRateLimit: z.number().int().min(1).default(10),
 });

@@ -179,6 +179,8 @@ export interface SyncRunsTable {
   /** Who approved or rejected the run's deletions, and when. */
   deletion_decided_by: string | null;
   deletion_decided_at: Date | null;
+  /** The decision claimed for the run's deletions (`approve` or `reject`); the first one wins. */
+  deletion_decision: 'approve' | 'reject' | null;
   /** A dry run computes its changes into `sync_run_previews` and writes no customer. */
   dry_run: Generated<boolean>;
 }
@@ -347,6 +349,19 @@ export interface SyncRunPreviewsTable {
 }
 
 /** A customer a flow would have created, held for the data team's review. */
+/** A console sign-in, known by the SHA-256 of the random id its cookie carries. */
+export interface ConsoleSessionsTable {
+  id_hash: string;
+  user_name: string;
+  /** A digest of the user's password hash at sign-in: a changed password ends the session. */
+  password_fingerprint: string;
+  created_at: Generated<Date>;
+  last_seen_at: Generated<Date>;
+  ended_at: Date | null;
+  /** `signed-out`, `ended-by-admin`, … */
+  ended_reason: string | null;
+}
+
 export interface NotificationOutboxTable {
   id: Generated<string>;
   target: string;
@@ -431,6 +446,7 @@ export interface Database {
   sync_run_previews: SyncRunPreviewsTable;
   pending_customers: PendingCustomersTable;
   notification_outbox: NotificationOutboxTable;
+  console_sessions: ConsoleSessionsTable;
   idempotent_requests: IdempotentRequestsTable;
   bulk_upload_records: BulkUploadRecordsTable;
 }

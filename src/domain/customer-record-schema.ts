@@ -1,74 +1,82 @@
 import { z } from 'zod';
 import type { CustomerRecord } from './customer-record.js';
+import { ATTRIBUTE_LIST_MAX_ITEMS, ATTRIBUTE_VALUE_MAX_BYTES, TEXT_LIMITS } from './text-limits.js';
 
-const text = z.string();
-const attributeValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]);
-const attribute = { key: z.string().min(1), value: attributeValue };
-const contactDetail = { kind: z.string().min(1), value: z.string().min(1) };
+/** Text of at most the limit of its kind (see {@link TEXT_LIMITS}). */
+const text = (kind: keyof typeof TEXT_LIMITS) => z.string().max(TEXT_LIMITS[kind]);
+const required = (kind: keyof typeof TEXT_LIMITS) => text(kind).min(1);
+const attributeValue = z
+  .union([text('attributeText'), z.number(), z.boolean(), z.array(text('attributeText')).max(ATTRIBUTE_LIST_MAX_ITEMS)])
+  .refine((value) => new TextEncoder().encode(JSON.stringify(value)).length <= ATTRIBUTE_VALUE_MAX_BYTES, {
+    message: `an attribute value may take at most ${ATTRIBUTE_VALUE_MAX_BYTES} bytes as JSON`,
+  })
+  .describe(`text, a number, a boolean or a list of texts; at most ${ATTRIBUTE_VALUE_MAX_BYTES} bytes as JSON (UTF-8)`);
+const attribute = { key: required('identifier'), value: attributeValue };
+const contactDetail = { kind: required('short'), value: required('contactValue') };
 
 /** Validates a customer record supplied as JSON (JSON-lines files, APIs). */
 export const customerRecordSchema = z.strictObject({
-  externalId: z.string().min(1),
+  externalId: required('identifier'),
   type: z.enum(['PERSON', 'COMPANY']).optional(),
   customerId: z.guid().optional(),
   name: z
     .strictObject({
-      firstName: text.optional(),
-      lastName: text.optional(),
-      displayName: text.optional(),
-      companyName: text.optional(),
+      firstName: text('short').optional(),
+      lastName: text('short').optional(),
+      displayName: text('long').optional(),
+      companyName: text('long').optional(),
     })
     .optional(),
   contactPersons: z
     .array(
       z.strictObject({
-        id: text.optional(),
-        firstName: text.optional(),
-        lastName: text.optional(),
-        fullName: text.optional(),
-        email: text.optional(),
-        phone: text.optional(),
+        id: text('identifier').optional(),
+        firstName: text('short').optional(),
+        lastName: text('short').optional(),
+        fullName: text('long').optional(),
+        email: text('email').optional(),
+        phone: text('email').optional(),
       }),
     )
     .optional(),
   addresses: z
     .array(
       z.strictObject({
-        code: text.optional(),
+        code: text('identifier').optional(),
         type: z.enum(['billing', 'shipping', 'other']),
-        name: text.optional(),
-        line1: text.optional(),
-        line2: text.optional(),
-        city: text.optional(),
-        state: text.optional(),
-        zip: text.optional(),
-        country: text.optional(),
+        name: text('long').optional(),
+        line1: text('long').optional(),
+        line2: text('long').optional(),
+        city: text('short').optional(),
+        state: text('short').optional(),
+        zip: text('zip').optional(),
+        country: text('short').optional(),
       }),
     )
     .optional(),
   customerAttributes: z.array(z.strictObject(attribute)).optional(),
-  addressAttributes: z.array(z.strictObject({ addressKey: z.string().min(1), ...attribute })).optional(),
-  contactPersonAttributes: z.array(z.strictObject({ contactKey: z.string().min(1), ...attribute })).optional(),
+  addressAttributes: z.array(z.strictObject({ addressKey: required('itemReference'), ...attribute })).optional(),
+  contactPersonAttributes: z.array(z.strictObject({ contactKey: required('itemReference'), ...attribute })).optional(),
   customerContactDetails: z.array(z.strictObject(contactDetail)).optional(),
-  addressContactDetails: z.array(z.strictObject({ addressKey: z.string().min(1), ...contactDetail })).optional(),
+  addressContactDetails: z.array(z.strictObject({ addressKey: required('itemReference'), ...contactDetail })).optional(),
   contactPersonContactDetails: z
-    .array(z.strictObject({ contactKey: z.string().min(1), ...contactDetail }))
+    .array(z.strictObject({ contactKey: required('itemReference'), ...contactDetail }))
     .optional(),
   attachments: z
     .array(
       z.strictObject({
-        name: text.optional(),
-        contentType: text.optional(),
-        url: text.optional(),
-        checksum: text.optional(),
+        name: text('long').optional(),
+        contentType: text('short').optional(),
+        url: text('url').optional(),
+        checksum: text('long').optional(),
       }),
     )
     .optional(),
   relations: z
     .strictObject({
-      parentExternalId: text.optional(),
+      parentExternalId: text('identifier').optional(),
       relationType: z.enum(['Parent', 'SubDepartment']).optional(),
-      subDepartmentExternalIds: z.array(z.string().min(1)).optional(),
+      subDepartmentExternalIds: z.array(required('identifier')).max(10_000).optional(),
     })
     .optional(),
 }) satisfies z.ZodType<CustomerRecord>;

@@ -4,6 +4,7 @@ import { loadRunReport } from '../db/repositories/run-reports.js';
 import { latestRunPerFlow, latestRuns, runExists, type RunFilter, type RunRow } from '../db/repositories/sync-runs.js';
 import type { RunReport } from '../domain/run-types.js';
 import { OperationError } from './operation-error.js';
+import { spreadsheetSafe } from '../domain/spreadsheet-cell.js';
 import type { OperationDeps } from './operation-deps.js';
 
 export type { RunFilter, RunRow };
@@ -34,9 +35,10 @@ export async function showRun({ db }: Pick<OperationDeps, 'db'>, runId: string, 
 /** The columns of a run's rejected records as CSV (`runs rejects`, the console's download). */
 export const REJECT_COLUMNS = ['step', 'source', 'line', 'customer_code', 'customer', 'field', 'reason', 'raw'] as const;
 
-/** A rejected record as a row of `REJECT_COLUMNS`. */
+/** A rejected record as a row of `REJECT_COLUMNS` for a CSV file: text that a spreadsheet would run as a formula is neutralized. */
 export function rejectRow(r: RejectedRecordWithOutcome): (string | number)[] {
-  return [r.step_index + 1, r.source, r.line, r.external_id ?? '', r.customer_outcome, r.field ?? '', r.reason, r.raw ?? ''];
+  const safe = spreadsheetSafe;
+  return [r.step_index + 1, safe(r.source), r.line, safe(r.external_id ?? ''), safe(r.customer_outcome), safe(r.field ?? ''), safe(r.reason), safe(r.raw ?? '')];
 }
 
 /** Every record a run rejected, in batches, in the order the inputs held them. */

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { findUnstorableValue } from '../domain/storable-values.js';
+import { JSON_MAX_DEPTH } from '../domain/text-limits.js';
 import { HttpProblem } from './problem-details.js';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
@@ -35,6 +36,12 @@ export function parseStrictJson(contentType: string | undefined, body: Buffer): 
     });
   }
   if (text.trim() === '') throw new HttpProblem(400, 'the body is empty; send a JSON document', { errors: [{ field: 'body', rule: 'must be JSON' }] });
+  const depth = nestingDepth(text);
+  if (depth > JSON_MAX_DEPTH) {
+    throw new HttpProblem(400, `the body nests objects and arrays ${depth} deep; at most ${JSON_MAX_DEPTH} levels are read`, {
+      errors: [{ field: 'body', rule: `at most ${JSON_MAX_DEPTH} levels of nesting` }],
+    });
+  }
   let value: unknown;
   try {
     value = JSON.parse(text);
@@ -47,6 +54,24 @@ export function parseStrictJson(contentType: string | undefined, body: Buffer): 
     throw new HttpProblem(400, `${field} ${unstorable.reason}; nothing was written`, { errors: [{ field, rule: unstorable.reason }] });
   }
   return value;
+}
+
+/** How deeply JSON text nests objects and arrays (brackets inside strings not counted), read without recursion. */
+export function nestingDepth(text: string): number {
+  let depth = 0;
+  let deepest = 0;
+  let inString = false;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (inString) {
+      if (c === 0x5c) i++;
+      else if (c === 0x22) inString = false;
+    } else if (c === 0x22) inString = true;
+    else if (c === 0x7b || c === 0x5b) {
+      if (++depth > deepest) deepest = depth;
+    } else if (c === 0x7d || c === 0x5d) depth--;
+  }
+  return deepest;
 }
 
 /** Offset of the first byte that starts no valid UTF-8 sequence (overlong forms and surrogates included). */

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lockAndFindChanged } from '../../src/db/repositories/merge-chunks.js';
 import { writeOneCustomer } from '../../src/operations/customer-api/write-one-customer.js';
@@ -34,21 +35,29 @@ describe('a merge chunk and an API write of the same customer', () => {
     });
     expect(await db.db.transaction().execute((trx) => lockAndFindChanged(trx, [read]))).toEqual([read.id]);
 
-    // While a chunk holds the customer, an API write waits for it.
+    // While a chunk holds the customer, an API write waits for it: seen waiting on the lock, done once the chunk commits.
     let apiDone = false;
+    let api: Promise<unknown> | undefined;
     await db.db.transaction().execute(async (trx) => {
       await lockAndFindChanged(trx, [read]);
-      const api = writeOneCustomer(deps(), {
+      api = writeOneCustomer(deps(), {
         writer,
         target: { id: read.id },
         mode: 'update',
         recordFor: () => ({ externalId: 'G1', name: { firstName: 'After the chunk' } }),
       }).then(() => (apiDone = true));
-      await new Promise((r) => setTimeout(r, 300));
+      await expect
+        .poll(async () => {
+          const waiting = await sql<{ n: number }>`select count(*)::int as n from pg_stat_activity
+            where datname = current_database() and wait_event_type = 'Lock' and pid <> pg_backend_pid()`.execute(db.db);
+          return waiting.rows[0]!.n;
+        }, { timeout: 30_000 })
+        .toBe(1);
       expect(apiDone).toBe(false);
-      void api;
     });
-    for (let i = 0; i < 50 && !apiDone; i++) await new Promise((r) => setTimeout(r, 20));
+    await api;
     expect(apiDone).toBe(true);
+    const stored = await db.db.selectFrom('customers').select('merged').where('id', '=', read.id).executeTakeFirstOrThrow();
+    expect(stored.merged).toMatchObject({ name: { value: { firstName: 'After the chunk' } } });
   });
 });

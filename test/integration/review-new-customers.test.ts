@@ -117,7 +117,7 @@ describe('review of new customers', () => {
     expect(pending.map((c) => c.code)).toEqual(['C1005', 'C1003']);
     const again = await cli(['review', 'approve', 'C1004', 'C1003']);
     expect(again.code).toBe(1);
-    expect(again.stderr).toMatch(/nothing was changed: C1004 was already rejected on /);
+    expect(again.stderr).toMatch(/nothing was changed: C1004 was already rejected by cli:\S+ at /);
     const unknown = await cli(['review', 'approve', 'C9999']);
     expect(unknown.code).toBe(1);
     expect(unknown.stderr).toContain('C9999: not held for review in any flow');

@@ -54,6 +54,7 @@ export async function startSyncHarness(
     database: db,
     temporal,
     connection: nativeConnection,
+    workflowBundlePath: inject('workflowBundlePath'),
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
   const running = worker.run();

@@ -32,7 +32,11 @@ export function deletionsCommand(ctx: CliContext): Command {
           console.log(`${w.runId} (${w.flow}, started ${w.startedAt}): would mark ${w.wouldMarkMissing} of ${w.sourceCustomers} customers missing (${share}%)`);
           for (const c of w.customers) console.log(`  ${c.source_id}  ${c.name ?? ''}`.trimEnd());
           if (w.wouldMarkMissing > w.customers.length) console.log(`  … and ${w.wouldMarkMissing - w.customers.length} more (--json lists all)`);
-          console.log(`  decide: custsync deletions approve ${w.runId}   or   custsync deletions reject ${w.runId}`);
+          console.log(
+            w.decided
+              ? `  ${w.decided.decision === 'approve' ? 'approved' : 'rejected'} by ${w.decided.by} at ${w.decided.at}; the run is acting on it`
+              : `  decide: custsync deletions approve ${w.runId}   or   custsync deletions reject ${w.runId}`,
+          );
         }
       }),
     );

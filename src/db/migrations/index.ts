@@ -16,6 +16,8 @@ import * as reviewValuesHash from './0014-review-values-hash.js';
 import * as customerApi from './0015-customer-api.js';
 import * as consoleSupport from './0016-console.js';
 import * as notifications from './0017-notifications.js';
+import * as oneDeletionDecision from './0018-one-deletion-decision.js';
+import * as consoleSessions from './0019-console-sessions.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -36,4 +38,6 @@ export const migrations: Record<string, Migration> = {
   '0015-customer-api': customerApi,
   '0016-console': consoleSupport,
   '0017-notifications': notifications,
+  '0018-one-deletion-decision': oneDeletionDecision,
+  '0019-console-sessions': consoleSessions,
 };

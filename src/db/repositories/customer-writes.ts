@@ -47,6 +47,18 @@ export function addCustomerWrite(writes: CustomerWrites, id: string, merged: Mer
   }
 }
 
+/** The part of `writes` that writes one customer (its row, items, external ids and change-log entry). */
+export function customerWritesFor(writes: CustomerWrites, id: string): CustomerWrites {
+  return {
+    ...writes,
+    customers: writes.customers.filter((c) => c.id === id),
+    updatedIds: writes.updatedIds.filter((u) => u === id),
+    children: new Map([...writes.children].map(([table, rows]) => [table, rows.filter((r) => r.customer_id === id)])),
+    externalIds: writes.externalIds.filter((e) => e.customer_id === id),
+    changes: writes.changes.filter((c) => c.customer_id === id),
+  };
+}
+
 const IMMUTABLE_COLUMNS = ['id', 'source_connector', 'source_id', 'created_run_id'];
 
 /**

@@ -126,7 +126,7 @@ async function pendingFor(trx: Transaction<Database>, flow: string, codes: strin
   const problems = codes.flatMap((code) => {
     const row = byCode.get(code);
     if (!row) return [`${code} is not held for review in flow ${flow}`];
-    if (row.status !== 'pending') return [`${code} was already ${row.status}${row.decided_at ? ` on ${row.decided_at.toISOString()}` : ''}`];
+    if (row.status !== 'pending') return [`${code} was already ${row.status}${row.decided_by ? ` by ${row.decided_by}` : ''}${row.decided_at ? ` at ${row.decided_at.toISOString()}` : ''}`];
     return [];
   });
   if (problems.length > 0) throw new ReviewDecisionError(`nothing was changed: ${problems.join('; ')}`);

@@ -144,9 +144,45 @@ export async function latestRunPerFlow(db: Kysely<Database>, flows: readonly str
   return found.filter((r): r is RunRow => r !== undefined);
 }
 
-/** Records who decided on a run's deletions (the decision itself reaches the run as a signal). */
-export async function recordDeletionDecision(db: Kysely<Database>, runId: string, decidedBy: string): Promise<void> {
-  await db.updateTable('sync_runs').set({ deletion_decided_by: decidedBy, deletion_decided_at: new Date() }).where('id', '=', runId).execute();
+/** A decision on a run's deletions, as claimed in its row. */
+export interface DeletionDecisionClaim {
+  decision: 'approve' | 'reject';
+  by: string;
+  at: Date;
+}
+
+/**
+ * Claims the decision on a run waiting for approval of its deletions: only while it waits and
+ * no one has decided yet (one statement, so of two concurrent decisions exactly one claims).
+ * Returns the claim, or undefined when the run was not there to claim.
+ */
+export async function claimDeletionDecision(
+  db: Kysely<Database>,
+  runId: string,
+  decision: 'approve' | 'reject',
+  by: string,
+): Promise<(DeletionDecisionClaim & { missingCandidates: number }) | undefined> {
+  const row = await db
+    .updateTable('sync_runs')
+    .set({ deletion_decision: decision, deletion_decided_by: by, deletion_decided_at: sql<Date>`now()` })
+    .where('id', '=', runId)
+    .where('status', '=', 'running')
+    .where('deletion_status', '=', 'awaiting-approval')
+    .where('deletion_decided_by', 'is', null)
+    .returning(['deletion_decided_at', 'missing_candidates'])
+    .executeTakeFirst();
+  return row ? { decision, by, at: row.deletion_decided_at!, missingCandidates: row.missing_candidates } : undefined;
+}
+
+/** Gives back a claim whose signal could not be sent, so that the decision can be made again. */
+export async function releaseDeletionDecision(db: Kysely<Database>, runId: string, claim: DeletionDecisionClaim): Promise<void> {
+  await db
+    .updateTable('sync_runs')
+    .set({ deletion_decision: null, deletion_decided_by: null, deletion_decided_at: null })
+    .where('id', '=', runId)
+    .where('deletion_decided_by', '=', claim.by)
+    .where('deletion_decided_at', '=', claim.at)
+    .execute();
 }
 
 /** Whether there is a run with this id. */
@@ -158,17 +194,28 @@ export async function runExists(db: Kysely<Database>, runId: string): Promise<bo
 export async function runDeletionState(
   db: Kysely<Database>,
   runId: string,
-): Promise<Pick<RunRow, 'status' | 'deletion_status' | 'missing_candidates'> | undefined> {
-  return db.selectFrom('sync_runs').select(['status', 'deletion_status', 'missing_candidates']).where('id', '=', runId).executeTakeFirst();
-}
-
-/** Runs waiting for an operator to approve or reject their deletions, oldest first. */
-export async function runsAwaitingDeletionApproval(
-  db: Kysely<Database>,
-): Promise<Pick<RunRow, 'id' | 'flow' | 'started_at' | 'missing_candidates' | 'source_customers' | 'deletion_status_at'>[]> {
+): Promise<
+  Pick<RunRow, 'status' | 'deletion_status' | 'missing_candidates' | 'deletion_decision' | 'deletion_decided_by' | 'deletion_decided_at'> | undefined
+> {
   return db
     .selectFrom('sync_runs')
-    .select(['id', 'flow', 'started_at', 'missing_candidates', 'source_customers', 'deletion_status_at'])
+    .select(['status', 'deletion_status', 'missing_candidates', 'deletion_decision', 'deletion_decided_by', 'deletion_decided_at'])
+    .where('id', '=', runId)
+    .executeTakeFirst();
+}
+
+/** Runs waiting for an operator to approve or reject their deletions, oldest first; a decided one waits only until its workflow acts on the decision. */
+export async function runsAwaitingDeletionApproval(
+  db: Kysely<Database>,
+): Promise<
+  Pick<
+    RunRow,
+    'id' | 'flow' | 'started_at' | 'missing_candidates' | 'source_customers' | 'deletion_status_at' | 'deletion_decision' | 'deletion_decided_by' | 'deletion_decided_at'
+  >[]
+> {
+  return db
+    .selectFrom('sync_runs')
+    .select(['id', 'flow', 'started_at', 'missing_candidates', 'source_customers', 'deletion_status_at', 'deletion_decision', 'deletion_decided_by', 'deletion_decided_at'])
     .where('deletion_status', '=', 'awaiting-approval')
     .where('status', '=', 'running')
     .orderBy('started_at')

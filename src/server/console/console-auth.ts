@@ -34,6 +34,11 @@ export function userFromHeader(settings: ConsoleSettings, request: FastifyReques
   return { name, role: configured?.role ?? trusted.defaultRole, via: 'header' };
 }
 
+/** A configured user's password hash, or undefined (no such user, or one who signs in only through the trusted header). */
+export function passwordHashOf(settings: ConsoleSettings, name: string): string | undefined {
+  return Object.hasOwn(settings.users, name) ? settings.users[name]!.passwordHash : undefined;
+}
+
 /** The user a session names, while that user is still configured (with their role as configured now). */
 export function userFromSession(settings: ConsoleSettings, name: unknown): ConsoleUser | undefined {
   if (typeof name !== 'string' || !Object.hasOwn(settings.users, name)) return undefined;

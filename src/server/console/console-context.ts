@@ -20,6 +20,8 @@ declare module '@fastify/secure-session' {
   interface SessionData {
     /** The signed-in user's name. */
     user: string;
+    /** The server-side session's id (console_sessions holds its hash). */
+    sid: string;
     /** A message shown once, on the next page. */
     flash: string;
     /** The secret CSRF tokens are made from (@fastify/csrf-protection). */

@@ -10,7 +10,8 @@ import { fileURLToPath } from 'node:url';
 import { roleAllows } from '../../config/console-settings.js';
 import { OperationError } from '../../operations/operation-error.js';
 import { HttpProblem, KIND_STATUS, sendProblem } from '../problem-details.js';
-import { userFromHeader, userFromSession } from './console-auth.js';
+import { passwordHashOf, userFromHeader, userFromSession, type ConsoleUser } from './console-auth.js';
+import { resumeConsoleSession } from '../../operations/console-sessions.js';
 import type { ConsoleDeps } from './console-context.js';
 import './console-context.js';
 import { renderPage } from './render-page.js';
@@ -71,7 +72,7 @@ export function consolePlugin(options: ConsoleOptions) {
       reply.headers(SECURITY_HEADERS);
     });
     app.addHook('onRequest', async (request, reply) => {
-      const user = userFromHeader(options.settings, request) ?? userFromSession(options.settings, request.session.get('user'));
+      const user = userFromHeader(options.settings, request) ?? (await userOfSessionCookie(options, request));
       if (user) request.consoleUser = user;
       if (user || request.routeOptions.config.open) return;
       if (request.method === 'GET' || request.method === 'HEAD') {
@@ -100,6 +101,19 @@ export function consolePlugin(options: ConsoleOptions) {
     await app.register(pushPages(options));
     await app.register(schedulePages(options));
   };
+}
+
+/** The user the session cookie's server-side session signs in; an ended one is cleared from the cookie. */
+async function userOfSessionCookie(options: ConsoleOptions, request: FastifyRequest): Promise<ConsoleUser | undefined> {
+  const sid = request.session.get('sid');
+  if (typeof sid !== 'string') return undefined;
+  const name = await resumeConsoleSession(options.ops, sid, (n) => passwordHashOf(options.settings, n), options.settings);
+  const user = name === undefined ? undefined : userFromSession(options.settings, name);
+  if (!user) {
+    request.session.set('sid', undefined);
+    request.session.set('user', undefined);
+  }
+  return user;
 }
 
 /** Refuses a form without the CSRF token of this session. */

@@ -1,4 +1,5 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { TEXT_LIMITS } from '../../domain/text-limits.js';
 import { z } from 'zod';
 import { createCustomer } from '../../operations/customer-api/create-customer.js';
 import { customerEtag } from '../../operations/customer-api/customer-etag.js';
@@ -63,7 +64,7 @@ export function customerWriteRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 
             'a record that changes no value writes nothing (change: unchanged). Only the aspects the record has are written. ' +
             "The path's connector must be the token's system (admin tokens may name any).",
           tags: ['customers'],
-          params: z.strictObject({ connector: z.string().min(1).max(200), externalId: z.string().min(1).max(1_000) }),
+          params: z.strictObject({ connector: z.string().min(1).max(200), externalId: z.string().min(1).max(TEXT_LIMITS.identifier) }),
           headers: ifMatchHeaders,
           body: upsertBodySchema,
           response: { 200: writeResultSchema, 201: writeResultSchema, ...problemResponses(400, 401, 403, 409, 412, 413, 415, 422, 429) },

@@ -1,6 +1,9 @@
 import { z } from 'zod';
 import { customerRecordSchema } from '../../domain/customer-record-schema.js';
 import { MULTIPLE_ASPECTS } from '../../domain/customer-record.js';
+import { TEXT_LIMITS } from '../../domain/text-limits.js';
+
+const identifier = z.string().min(1).max(TEXT_LIMITS.identifier);
 
 const aspectShape = customerRecordSchema.shape;
 
@@ -62,7 +65,7 @@ export const upsertBodySchema = customerRecordSchema
 /** A customer to create, with the source id it has in the writing system. */
 export const createBodySchema = customerRecordSchema
   .omit({ externalId: true })
-  .extend({ sourceId: z.string().min(1), type: z.enum(['PERSON', 'COMPANY']) })
+  .extend({ sourceId: identifier, type: z.enum(['PERSON', 'COMPANY']) })
   .meta({ id: 'CustomerCreate' });
 
 /** An object aspect's patch: each field optional, null to remove it. */
@@ -72,7 +75,7 @@ const nullableFields = (shape: z.ZodRawShape) =>
 /** A JSON merge patch (RFC 7396) of a customer's aspects. */
 export const patchBodySchema = z
   .strictObject({
-    sourceId: z.string().min(1).optional(),
+    sourceId: identifier.optional(),
     type: z.enum(['PERSON', 'COMPANY']).optional(),
     name: nullableFields(aspectShape.name.unwrap().shape).nullable().optional(),
     relations: nullableFields(aspectShape.relations.unwrap().shape).nullable().optional(),
@@ -119,12 +122,12 @@ export const listQuerySchema = z.strictObject({
 /** Set or remove one attribute on many customers. */
 export const attributeBulkBodySchema = z
   .strictObject({
-    key: z.string().min(1),
+    key: identifier,
     /** The value to set; leave out (with `remove: true`) to remove the writer's value. */
     value: aspectShape.customerAttributes.unwrap().element.shape.value.optional(),
     remove: z.literal(true).optional(),
     customers: z
-      .array(z.union([z.strictObject({ id: z.guid() }), z.strictObject({ connector: z.string().min(1), externalId: z.string().min(1) })]))
+      .array(z.union([z.strictObject({ id: z.guid() }), z.strictObject({ connector: z.string().min(1).max(200), externalId: identifier })]))
       .min(1)
       .max(1_000),
   })

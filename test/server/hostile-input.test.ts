@@ -1,0 +1,185 @@
+import { createHash } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { FastifyInstance } from 'fastify';
+import { sql } from 'kysely';
+import { request as playwrightRequest } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TEXT_LIMITS } from '../../src/domain/text-limits.js';
+import { resolveApiTokens } from '../../src/server/api-tokens.js';
+import { hashPassword } from '../../src/server/console/password-hash.js';
+import { startConsoleServer } from '../support/console-server.js';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+const TOKEN = 'hostile-token-1';
+const PASSWORD = 'ana-reviews-123';
+
+describe('the server against hostile input', () => {
+  let h: SyncHarness;
+  let server: FastifyInstance;
+  let base: string;
+  const consoleOf = (passwordHash: string) =>
+    startConsoleServer(h, {
+      tokens: resolveApiTokens(h.config.api, {}),
+      settings: { ...h.config.console, users: { ana: { role: 'reviewer', passwordHash } } },
+      sessionKeyByte: 3,
+    });
+  const send = async (method: string, path: string, options: { body?: string | Buffer; token?: boolean; headers?: Record<string, string> } = {}) => {
+    const headers: Record<string, string> = { ...options.headers };
+    if (options.token !== false) headers.authorization = `Bearer ${TOKEN}`;
+    if (options.body !== undefined) headers['content-type'] ??= 'application/json';
+    const response = await fetch(`${base}${path}`, { method, headers, redirect: 'manual', ...(options.body !== undefined ? { body: options.body } : {}) });
+    return { status: response.status, headers: response.headers, text: await response.text() };
+  };
+  const databaseState = async () =>
+    (
+      await sql<{ state: string }>`select concat_ws('|', (select count(*) from customers), (select count(*) from change_log),
+        (select count(*) from customer_attributes), (select count(*) from customer_contact_details)) as state`.execute(h.db.db)
+    ).rows[0]!.state;
+
+  beforeAll(async () => {
+    const erpFile = join(mkdtempSync(join(tmpdir(), 'custsync-hostile-')), 'erp.jsonl');
+    writeFileSync(erpFile, '');
+    h = await startSyncHarness({
+      connectors: { erp: { type: 'jsonl-file', path: erpFile } },
+      flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'customerAttributes'] }, schedule: false } },
+      api: { rateLimit: 100_000, tokens: { crm: { system: 'crm', scopes: ['read', 'write', 'admin'], sha256: sha256(TOKEN) } } },
+      console: { loginRateLimit: 100 },
+    });
+    ({ app: server, url: base } = await consoleOf(await hashPassword(PASSWORD)));
+  });
+  afterAll(async () => {
+    await server?.close();
+    await h?.close();
+  });
+
+  it('refuses JSON nested thousands deep with a 400, before any walk over it, token or not', async () => {
+    const deep = `${'['.repeat(7_000)}${']'.repeat(7_000)}`;
+    const withToken = await send('PUT', '/api/v1/customers/crm/D1', { body: deep });
+    expect(withToken.status).toBe(400);
+    expect(withToken.text).toContain('nests objects and arrays 7000 deep');
+    const without = await send('PUT', '/api/v1/customers/crm/D1', { body: deep, token: false });
+    expect(without.status).toBe(401);
+    const nested = `{"name": {"firstName": ${'{"a":'.repeat(40)}1${'}'.repeat(40)}}}`;
+    expect((await send('PUT', '/api/v1/customers/crm/D1', { body: nested })).status).toBe(400);
+  });
+
+  it('refuses over-long values with a 4xx naming the field, and stores nothing; values at the limit are stored and indexed', async () => {
+    const before = await databaseState();
+    const long = 'x'.repeat(3_000);
+    for (const body of [
+      { name: { firstName: long } },
+      { customerAttributes: [{ key: long, value: 'v' }] },
+      { customerAttributes: [{ key: 'note', value: long }] },
+      { customerAttributes: [{ key: 'tags', value: Array.from({ length: 40 }, () => 'ü'.repeat(60)) }] },
+      { customerContactDetails: [{ kind: 'email', value: `${long}@example.com` }] },
+    ]) {
+      const answer = await send('PUT', '/api/v1/customers/crm/L1', { body: JSON.stringify({ type: 'PERSON', ...body }) });
+      expect(answer.status, JSON.stringify(body).slice(0, 80)).toBeGreaterThanOrEqual(400);
+      expect(answer.status).toBeLessThan(500);
+      expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+      expect(answer.text).toMatch(/body\.(name|customerAttributes|customerContactDetails)/);
+    }
+    expect((await send('PUT', `/api/v1/customers/crm/${'k'.repeat(TEXT_LIMITS.identifier + 1)}`, { body: '{"type":"PERSON"}' })).status).toBe(400);
+    expect(await databaseState()).toBe(before);
+    // Three bytes per character at every limit: what is accepted, the indexes hold.
+    const wide = (n: number) => '€'.repeat(n);
+    const atLimits = {
+      type: 'PERSON',
+      name: { firstName: wide(TEXT_LIMITS.short), lastName: wide(TEXT_LIMITS.short) },
+      customerAttributes: [{ key: wide(TEXT_LIMITS.identifier), value: wide(TEXT_LIMITS.attributeText) }],
+      customerContactDetails: [{ kind: 'email', value: `${wide(TEXT_LIMITS.contactValue - 12)}@example.com` }],
+      addresses: [{ type: 'billing', line1: wide(TEXT_LIMITS.long), line2: wide(TEXT_LIMITS.long), city: wide(TEXT_LIMITS.short), zip: wide(TEXT_LIMITS.zip), country: wide(TEXT_LIMITS.short) }],
+    };
+    const stored = await send('PUT', `/api/v1/customers/crm/${wide(TEXT_LIMITS.identifier)}`, { body: JSON.stringify(atLimits) });
+    expect(stored.status, stored.text.slice(0, 300)).toBe(201);
+  });
+
+  it('refuses a cursor beyond what the database counts with a 400', async () => {
+    const created = await send('PUT', '/api/v1/customers/crm/C1', { body: '{"type":"PERSON","name":{"firstName":"Cy"}}' });
+    const id = (JSON.parse(created.text) as { customer: { id: string } }).customer.id;
+    for (const n of ['99999999999999999999', '9223372036854775808']) {
+      const cursor = Buffer.from(n).toString('base64url');
+      expect((await send('GET', `/api/v1/customers/${id}/activities?cursor=${cursor}`)).status).toBe(400);
+    }
+    expect((await send('GET', `/api/v1/customers/${id}/activities?cursor=${Buffer.from('9223372036854775807').toString('base64url')}`)).status).toBe(200);
+  });
+
+  it('checks the token on arrival: a large unauthenticated body gets a 401 that tells nothing of the schema', async () => {
+    const big = Buffer.alloc(8 * 1024 * 1024, 0x20);
+    const answer = await send('POST', '/api/v1/customers/bulk', { body: big, token: false });
+    expect(answer.status).toBe(401);
+    expect(answer.text).not.toMatch(/records|externalId|schema/);
+    const invalid = await send('PUT', '/api/v1/customers/crm/X1', { body: '{"nonsense": true}', token: false });
+    expect(invalid.status).toBe(401);
+    expect(invalid.text).not.toContain('nonsense');
+  });
+
+  it('leads next only to a path of the console itself, and never answers a 5xx for it', async () => {
+    const cases: [string, string][] = [
+      ['/%09/evil.example/', '/'],
+      ['//evil.example/', '/'],
+      ['/\\evil.example', '/'],
+      ['https://evil.example/', '/'],
+      ['javascript:alert(1)', '/'],
+      ['/runs%0D%0ALocation:%20https://evil.example', '/runs'],
+      ['/%E3%80%82evil', '/%E3%80%82evil'],
+      ['/review?flow=people', '/review?flow=people'],
+    ];
+    const context = await playwrightRequest.newContext({ baseURL: base, maxRedirects: 0 });
+    try {
+      for (const [next, expected] of cases) {
+        const page = await context.get(`/login?next=${encodeURIComponent(next)}`);
+        expect(page.status(), next).toBe(200);
+        const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+        const signedIn = await context.post('/login', { form: { _csrf: csrf, name: 'ana', password: PASSWORD, next } });
+        expect(signedIn.status(), next).toBe(303);
+        const location = signedIn.headers().location!;
+        expect(location.startsWith(expected.split('Location')[0]!), `${next} → ${location}`).toBe(true);
+        expect(new URL(location, base).origin).toBe(base);
+        await context.post('/logout', { form: { _csrf: /name="_csrf" value="([^"]+)"/.exec(await (await context.get('/')).text())![1]! } });
+      }
+      for (const raw of ['%E3%80%82', '%0D%0A', '%00', '%FF', '%u0041']) expect((await context.get(`/login?next=${raw}`)).status(), raw).toBeLessThan(500);
+    } finally {
+      await context.dispose();
+    }
+  });
+
+  it('ends a session at sign-out and at a password change: a copy of its cookie no longer signs in', async () => {
+    const signIn = async (url: string) => {
+      const context = await playwrightRequest.newContext({ baseURL: url, maxRedirects: 0 });
+      const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await context.get('/login')).text())![1]!;
+      expect((await context.post('/login', { form: { _csrf: csrf, name: 'ana', password: PASSWORD } })).status()).toBe(303);
+      return context;
+    };
+    const cookieOf = async (context: Awaited<ReturnType<typeof signIn>>) => (await context.storageState()).cookies.find((c) => c.name === 'custsync_session')!.value;
+    const withCookie = (url: string, cookie: string) => fetch(`${url}/deletions`, { headers: { cookie: `custsync_session=${cookie}` }, redirect: 'manual' });
+
+    const ana = await signIn(base);
+    const copy = await cookieOf(ana);
+    expect((await withCookie(base, copy)).status).toBe(200);
+    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await ana.get('/')).text())![1]!;
+    expect((await ana.post('/logout', { form: { _csrf: csrf } })).status()).toBe(303);
+    const replayed = await withCookie(base, copy);
+    expect(replayed.status).toBe(303);
+    expect(replayed.headers.get('location')).toMatch(/^\/login/);
+    await ana.dispose();
+
+    const again = await signIn(base);
+    const before = await cookieOf(again);
+    expect((await withCookie(base, before)).status).toBe(200);
+    // The same database and session key, the user's password changed in the config.
+    const changed = await consoleOf(await hashPassword('a-new-password-456'));
+    try {
+      expect((await withCookie(changed.url, before)).status).toBe(303);
+      expect((await withCookie(base, before)).status).toBe(303);
+    } finally {
+      await changed.app.close();
+      await again.dispose();
+    }
+    const ended = await h.db.db.selectFrom('console_sessions').select('ended_reason').orderBy('created_at').execute();
+    expect(ended.map((s) => s.ended_reason).slice(-2)).toEqual(['signed-out', 'password-changed']);
+  });
+});
