@@ -60,7 +60,14 @@ async function main(): Promise<void> {
   const temporal = temporalSettingsFromEnv();
   const database = await openDatabase({ migrate: false, max: 6 });
   const hold = process.env.BENCH_HOLD_ACTIVITY;
-  const worker = await createCustsyncWorker({ config, database, temporal, ...(hold ? { interceptors: holdInterceptors(hold) } : {}) });
+  const bundle = process.env.BENCH_WORKFLOW_BUNDLE;
+  const worker = await createCustsyncWorker({
+    config,
+    database,
+    temporal,
+    ...(bundle ? { workflowBundlePath: bundle } : {}),
+    ...(hold ? { interceptors: holdInterceptors(hold) } : {}),
+  });
   const running = worker.run();
 
   let stopping: Promise<void> | undefined;

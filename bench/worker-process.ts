@@ -21,6 +21,8 @@ export interface WorkerProcessOptions {
   cpuProfileDir?: string;
   /** How long the worker may take to bundle its workflows and start polling; default 180 s. */
   readyTimeoutMs?: number;
+  /** A workflow bundle made beforehand (tests share one); default: the worker bundles its workflows at start. */
+  workflowBundlePath?: string;
   /** Hold the n-th call (default the first) of this activity type until {@link WorkerProcess.releaseHold}; {@link WorkerProcess.holding} says when. */
   holdActivity?: { type: string; call?: number };
 }
@@ -72,6 +74,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       CUSTSYNC_TASK_QUEUE: options.taskQueue,
       CUSTSYNC_CONFIG: options.configFile,
       BENCH_TRACE_SQL: options.traceSql ? '1' : '0',
+      BENCH_WORKFLOW_BUNDLE: options.workflowBundlePath ?? '',
       BENCH_HOLD_ACTIVITY: options.holdActivity ? `${options.holdActivity.type}:${options.holdActivity.call ?? 1}` : '',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],

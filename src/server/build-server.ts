@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyRequest } from 'fastify';
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiSettings } from '../config/api-settings.js';
 import { findUnstorableValue } from '../domain/storable-values.js';
@@ -16,6 +16,7 @@ import { bulkAndRunRoutes } from './routes/bulk-and-run-routes.js';
 import { customerReadRoutes } from './routes/customer-read-routes.js';
 import { customerWriteRoutes } from './routes/customer-write-routes.js';
 import { healthRoutes } from './routes/health-routes.js';
+import { answerWithRequestIds, loggerOptions, requestIdOf } from './request-ids.js';
 import { useStrictJsonParser } from './strict-json-parser.js';
 
 /** What `custsync serve` serves. */
@@ -44,7 +45,8 @@ const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: options.logger ?? false,
+    logger: loggerOptions(options.logger ?? false),
+    genReqId: requestIdOf,
     bodyLimit: options.api?.settings.bodyLimit ?? 1_048_576,
     // Path parameters are bounded by their schemas (400 beyond), not by the router.
     routerOptions: { maxParamLength: 4_096 },
@@ -52,10 +54,15 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     // A URL the router cannot read (bad percent-encoding, say) is the client's error, answered as problem details.
     frameworkErrors: (error, _request, reply) => void sendProblem(reply, 400, `the request cannot be read: ${error.message}`),
   });
+  answerWithRequestIds(app);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler);
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, 404, `no ${request.method} ${request.url.split('?')[0]} here; the API is described at ${OPENAPI_PATH}`));
+  app.setNotFoundHandler((request, reply) => {
+    const path = request.url.split('?')[0]!;
+    if (options.console && !path.startsWith('/api/') && (request.headers.accept ?? '').includes('text/html')) return notFoundPage(reply, path);
+    return sendProblem(reply, 404, `no ${request.method} ${path} here; the API is described at ${OPENAPI_PATH}`);
+  });
   useStrictJsonParser(app);
 
   await app.register(swagger, {
@@ -132,6 +139,21 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
   }
   return app;
+}
+
+const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+
+/** What a browser gets for a path the server does not have: a page of the console's, leading back to its overview. */
+function notFoundPage(reply: FastifyReply, path: string): FastifyReply {
+  return reply
+    .code(404)
+    .type('text/html; charset=utf-8')
+    .header('content-security-policy', "default-src 'self'; frame-ancestors 'none'; base-uri 'none'")
+    .send(
+      `<!doctype html>\n<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">` +
+        `<title>Not found · custsync</title><link rel="stylesheet" href="/console.css"></head>` +
+        `<body><main><h1>Not found</h1><p>There is no page at <code>${escapeHtml(path)}</code>.</p><p><a href="/">Go to the overview</a></p></main></body></html>\n`,
+    );
 }
 
 /** A path or query value the database could not store (a NUL, say): refused like one in a body. */

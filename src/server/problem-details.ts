@@ -77,7 +77,7 @@ export function problemErrorHandler(error: FastifyError, request: FastifyRequest
   if (error instanceof OperationError) return sendProblem(reply, KIND_STATUS[error.kind], error.message);
   if (isResponseSerializationError(error)) {
     request.log.error({ err: error, issues: error.cause.issues }, 'a response did not match its schema');
-    return sendProblem(reply, 500, 'internal error: the answer did not match the documented schema');
+    return sendProblem(reply, 500, `internal error: the answer did not match the documented schema (request ${request.id})`);
   }
   const status = error.statusCode ?? 500;
   if (error.code === 'FST_ERR_CTP_BODY_TOO_LARGE') return sendProblem(reply, 413, `the body is larger than this endpoint takes (${request.routeOptions.bodyLimit ?? '?'} bytes)`);
@@ -85,5 +85,5 @@ export function problemErrorHandler(error: FastifyError, request: FastifyRequest
   if (status === 429) return sendProblem(reply, 429, error.message);
   if (status >= 400 && status < 500) return sendProblem(reply, status, error.message);
   request.log.error({ err: error }, 'request failed');
-  return sendProblem(reply, 500, 'internal error; the server log has the details');
+  return sendProblem(reply, 500, `internal error; the server log has the details under request id ${request.id}`);
 }

@@ -13,7 +13,8 @@ const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: false });
  */
 export function useStrictJsonParser(app: FastifyInstance): void {
   app.removeContentTypeParser('application/json');
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request: FastifyRequest, body: Buffer, done) => {
+  // JSON merge patches (RFC 7396) are JSON too.
+  app.addContentTypeParser(['application/json', 'application/merge-patch+json'], { parseAs: 'buffer' }, (request: FastifyRequest, body: Buffer, done) => {
     try {
       done(null, parseStrictJson(request.headers['content-type'], body));
     } catch (error) {

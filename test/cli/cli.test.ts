@@ -8,7 +8,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
-import { custsync, writeConfig } from '../support/run-cli.js';
+import { custsync, inBatches, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 describe('custsync config check', () => {
@@ -89,18 +89,20 @@ flows:
   });
 
   it('has --help on every command', async () => {
-    for (const command of [[], ['run'], ['runs'], ['runs', 'retry'], ['deletions'], ['review'], ['review', 'approve'], ['schedules'], ['schedules', 'backfill'], ['customers'], ['worker'], ['demo'], ['config'], ['db']]) {
-      const result = await custsync([...command, '--help']);
-      expect(result.code, command.join(' ')).toBe(0);
-      expect(result.stdout, command.join(' ')).toMatch(/Usage: custsync/);
+    const commands = [[], ['run'], ['runs'], ['runs', 'retry'], ['deletions'], ['review'], ['review', 'approve'], ['schedules'], ['schedules', 'backfill'], ['customers'], ['worker'], ['demo'], ['config'], ['db']];
+    const results = await inBatches(commands, (command) => custsync([...command, '--help']));
+    for (const [i, result] of results.entries()) {
+      expect(result.code, commands[i]!.join(' ')).toBe(0);
+      expect(result.stdout, commands[i]!.join(' ')).toMatch(/Usage: custsync/);
     }
   });
 
   it('treats a missing argument, an unknown command or option as a usage error: exit 2', async () => {
-    for (const args of [['run'], ['runs', 'show'], ['deletions', 'approve'], ['bogus'], ['runs', 'list', '--bogus'], ['runs', 'list', '--limit', 'x']]) {
-      const result = await custsync(args);
-      expect(result.code, args.join(' ')).toBe(2);
-      expect(result.stderr, args.join(' ')).toMatch(/error: .*\n\(add --help for usage\)/);
+    const calls = [['run'], ['runs', 'show'], ['deletions', 'approve'], ['bogus'], ['runs', 'list', '--bogus'], ['runs', 'list', '--limit', 'x']];
+    const results = await inBatches(calls, (args) => custsync(args));
+    for (const [i, result] of results.entries()) {
+      expect(result.code, calls[i]!.join(' ')).toBe(2);
+      expect(result.stderr, calls[i]!.join(' ')).toMatch(/error: .*\n\(add --help for usage\)/);
     }
   });
 

@@ -54,7 +54,7 @@ describe('the fault matrix: every disturbed run ends as the undisturbed one did'
     flows: { faults: { source: { type: 'connector', connector: 'erp', aspects: ASPECTS }, chunkSize: 100, schedule: false } },
   });
   const worker = async (database: TestDatabase, taskQueue: string) => {
-    const w = await startWorkerProcess({ databaseUrl: database.url, temporalAddress: inject('temporalAddress'), taskQueue, configFile });
+    const w = await startWorkerProcess({ databaseUrl: database.url, temporalAddress: inject('temporalAddress'), workflowBundlePath: inject('workflowBundlePath'), taskQueue, configFile });
     workers.push(w);
     return w;
   };
@@ -129,7 +129,7 @@ flows:
   async function killFirstRunDuring(name: string, holdActivity: { type: string; call?: number }) {
     const db = await database();
     const queue = `faults-kill-${name}`;
-    const w = await startWorkerProcess({ databaseUrl: db.url, temporalAddress: inject('temporalAddress'), taskQueue: queue, configFile, holdActivity });
+    const w = await startWorkerProcess({ databaseUrl: db.url, temporalAddress: inject('temporalAddress'), workflowBundlePath: inject('workflowBundlePath'), taskQueue: queue, configFile, holdActivity });
     workers.push(w);
     const started = Date.now();
     const handle = await startFile(queue, FIRST);
@@ -185,6 +185,7 @@ flows:
       const w = await startWorkerProcess({
         databaseUrl: pg.url,
         temporalAddress: inject('temporalAddress'),
+        workflowBundlePath: inject('workflowBundlePath'),
         taskQueue: queue,
         configFile,
         holdActivity: { type: 'mergeChunk', call: 4 },

@@ -80,7 +80,7 @@ push: { coalesce: 100ms, idle: 2s }
     const db = await createTestDatabase();
     databases.push(db);
     const queue = `faults-push-${flow}`;
-    const start = () => startWorkerProcess({ databaseUrl: db.url, temporalAddress: inject('temporalAddress'), taskQueue: queue, configFile });
+    const start = () => startWorkerProcess({ databaseUrl: db.url, temporalAddress: inject('temporalAddress'), workflowBundlePath: inject('workflowBundlePath'), taskQueue: queue, configFile });
     const worker = await start();
     workers.push(worker);
     const config = parseConfig(readFileSync(configFile, 'utf8'), configFile, dir);

@@ -182,4 +182,46 @@ describe('the server against hostile input', () => {
     const ended = await h.db.db.selectFrom('console_sessions').select('ended_reason').orderBy('created_at').execute();
     expect(ended.map((s) => s.ended_reason).slice(-2)).toEqual(['signed-out', 'password-changed']);
   });
+
+  it('answers as integrators expect: request ids, merge-patch JSON, strong ETags, deleted customers left out of lists, any source id readable', async () => {
+    const given = await send('GET', '/api/v1/customers', { headers: { 'x-request-id': 'trace-42' } });
+    expect(given.headers.get('x-request-id')).toBe('trace-42');
+    const made = await send('GET', '/api/v1/customers', { headers: { 'x-request-id': 'x'.repeat(500) } });
+    expect(made.headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+    expect((await send('GET', '/nope', { token: false })).headers.get('x-request-id')).toMatch(/^[0-9a-f-]{36}$/);
+
+    const created = await send('PUT', '/api/v1/customers/crm/activities', { body: '{"type":"PERSON","name":{"firstName":"Act","lastName":"Ivities"}}' });
+    expect(created.status).toBe(201);
+    const customer = (JSON.parse(created.text) as { customer: { id: string } }).customer;
+    const bySourceId = await send('GET', '/api/v1/customers/crm/activities');
+    expect(bySourceId.status).toBe(200);
+    expect(JSON.parse(bySourceId.text)).toMatchObject({ id: customer.id, sourceId: 'activities' });
+    const log = await send('GET', `/api/v1/customers/${customer.id}/activities`);
+    expect(JSON.parse(log.text)).toMatchObject({ items: [{ change: 'created' }] });
+
+    const etag = created.headers.get('etag')!;
+    const weak = await send('PATCH', `/api/v1/customers/${customer.id}`, { body: '{"name":{"lastName":"Weak"}}', headers: { 'content-type': 'application/merge-patch+json', 'if-match': `W/${etag}` } });
+    expect(weak.status).toBe(412);
+    const strong = await send('PATCH', `/api/v1/customers/${customer.id}`, { body: '{"name":{"lastName":"Strong"}}', headers: { 'content-type': 'application/merge-patch+json', 'if-match': etag } });
+    expect(strong.status, strong.text).toBe(200);
+    expect(JSON.parse(strong.text)).toMatchObject({ customer: { name: { lastName: 'Strong' } } });
+
+    expect((await send('DELETE', `/api/v1/customers/${customer.id}`)).status).toBeLessThan(300);
+    const ids = async (query: string) => (JSON.parse((await send('GET', `/api/v1/customers${query}`)).text) as { items: { id: string }[] }).items.map((c) => c.id);
+    expect(await ids('?limit=500')).not.toContain(customer.id);
+    expect(await ids('?limit=500&state=deleted')).toContain(customer.id);
+    expect(await ids('?limit=500&state=any')).toContain(customer.id);
+  });
+
+  it('shows a browser asking for an unknown path a page of the console, and a script problem details', async () => {
+    const page = await send('GET', '/no/such/page', { token: false, headers: { accept: 'text/html,application/xhtml+xml' } });
+    expect(page.status).toBe(404);
+    expect(page.headers.get('content-type')).toMatch(/^text\/html/);
+    expect(page.text).toContain('<a href="/">Go to the overview</a>');
+    const script = await send('GET', '/no/such/page', { token: false, headers: { accept: 'application/json' } });
+    expect(script.status).toBe(404);
+    expect(script.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const injected = await send('GET', '/%3Cscript%3Ealert(1)%3C/script%3E', { token: false, headers: { accept: 'text/html' } });
+    expect(injected.text).not.toContain('<script>');
+  });
 });

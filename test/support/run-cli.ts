@@ -28,3 +28,10 @@ export function writeConfig(text: string): string {
   writeFileSync(file, text);
   return file;
 }
+
+/** Runs `call` over every item, a few child processes at a time (CLI starts are slow; two cores), keeping their order. */
+export async function inBatches<T, R>(items: readonly T[], call: (item: T) => Promise<R>, concurrency = 4): Promise<R[]> {
+  const results: R[] = [];
+  for (let i = 0; i < items.length; i += concurrency) results.push(...(await Promise.all(items.slice(i, i + concurrency).map(call))));
+  return results;
+}

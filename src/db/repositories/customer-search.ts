@@ -7,8 +7,8 @@ export interface CustomerFilter {
   type?: 'PERSON' | 'COMPANY';
   /** Changed at or after this time. */
   updatedSince?: Date;
-  /** `active`: neither missing nor deleted. */
-  state?: 'active' | 'missing' | 'deleted';
+  /** `active`: neither missing nor deleted; `present`: not deleted (active or missing); default any. */
+  state?: 'active' | 'missing' | 'deleted' | 'present';
   /** Has this customer attribute with this value (compared as text). */
   attribute?: { key: string; value: string };
   /** Text in the name (any part, case-insensitive), or exactly a code (source or external id), an email or a VAT number. */
@@ -42,6 +42,7 @@ function customerSearch(db: Kysely<Database>, filter: CustomerFilter, after: str
   if (filter.state === 'active') query = query.where('c.deleted_at', 'is', null).where('c.missing_since', 'is', null);
   if (filter.state === 'missing') query = query.where('c.deleted_at', 'is', null).where('c.missing_since', 'is not', null);
   if (filter.state === 'deleted') query = query.where('c.deleted_at', 'is not', null);
+  if (filter.state === 'present') query = query.where('c.deleted_at', 'is', null);
   const attribute = filter.attribute;
   if (attribute) {
     query = query.where((eb) =>

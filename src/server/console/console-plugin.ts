@@ -135,7 +135,7 @@ function statusOf(error: FastifyError): number {
 function consoleError(error: FastifyError, request: FastifyRequest, reply: FastifyReply, deps: ConsoleDeps) {
   const status = statusOf(error);
   if (status >= 500) request.log.error({ err: error }, 'console request failed');
-  const message = status >= 500 ? 'internal error; the server log has the details' : error.message;
+  const message = status >= 500 ? `internal error; the server log has the details under request id ${request.id}` : error.message;
   if (error instanceof HttpProblem) for (const [name, v] of Object.entries(error.extra.headers ?? {})) reply.header(name, v);
   if (!(request.headers.accept ?? '').includes('text/html')) return sendProblem(reply, status, message);
   return renderError(request, reply, deps, status, message);

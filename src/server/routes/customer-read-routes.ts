@@ -57,7 +57,7 @@ export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPlug
           {
             ...(q.type ? { type: q.type } : {}),
             ...(q.updatedSince ? { updatedSince: new Date(q.updatedSince) } : {}),
-            ...(q.state ? { state: q.state } : {}),
+            ...(q.state !== 'any' ? { state: q.state } : {}),
             ...(key !== undefined ? { attribute: { key, value: value.join('=') } } : {}),
             ...(q.q ? { text: q.q } : {}),
           },
@@ -86,7 +86,8 @@ export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPlug
     );
 
     app.get(
-      '/customers/:id/activities',
+      // Only a customer id here: `/customers/crm/activities` is the customer whose source id is `activities`.
+      '/customers/:id([0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12})/activities',
       {
         config: { scope: 'read' },
         schema: {

@@ -107,6 +107,7 @@ export function customerWriteRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 
         config: { scope: 'write' },
         schema: {
           summary: "Change a customer's aspects (JSON merge patch)",
+          consumes: ['application/merge-patch+json', 'application/json'],
           description:
             'Object aspects (name, relations) are merged field by field, null removing a field; list aspects are replaced whole. ' +
             "The values are the token system's; a list item another connector still supplies stays.",

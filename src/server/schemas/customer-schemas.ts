@@ -108,7 +108,10 @@ export const activityPageSchema = z.object({ items: z.array(activitySchema), nex
 export const listQuerySchema = z.strictObject({
   type: z.enum(['PERSON', 'COMPANY']).optional(),
   updatedSince: z.iso.datetime({ offset: true }).optional(),
-  state: z.enum(['active', 'missing', 'deleted']).optional(),
+  state: z
+    .enum(['active', 'missing', 'deleted', 'present', 'any'])
+    .default('present')
+    .describe('present (default): all but deleted customers; active: neither missing nor deleted; missing; deleted; any'),
   attribute: z
     .string()
     .regex(/^[^=]+=.*$/, 'use key=value')
