@@ -6,8 +6,10 @@ export default defineConfig({
     globalSetup: ['test/support/global-setup.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
-    // Integration files share one Temporal dev server and PostgreSQL; on 2 cores, files run one at a time.
-    fileParallelism: false,
+    // Two files at a time: each has its own database and task queue on the one Temporal dev server and PostgreSQL,
+    // and most of a file's time is spent waiting on them.
+    fileParallelism: true,
+    maxWorkers: 2,
     pool: 'forks',
   },
 });

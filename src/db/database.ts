@@ -349,6 +349,16 @@ export interface SyncRunPreviewsTable {
 }
 
 /** A customer a flow would have created, held for the data team's review. */
+/** An erased customer, as the audit keeps it: no personal data. */
+export interface CustomerErasuresTable {
+  id: Generated<string>;
+  customer_id: string;
+  source_connector: string;
+  source_id_sha256: string;
+  erased_by: string;
+  erased_at: Generated<Date>;
+}
+
 /** A console sign-in, known by the SHA-256 of the random id its cookie carries. */
 export interface ConsoleSessionsTable {
   id_hash: string;
@@ -447,6 +457,7 @@ export interface Database {
   pending_customers: PendingCustomersTable;
   notification_outbox: NotificationOutboxTable;
   console_sessions: ConsoleSessionsTable;
+  customer_erasures: CustomerErasuresTable;
   idempotent_requests: IdempotentRequestsTable;
   bulk_upload_records: BulkUploadRecordsTable;
 }

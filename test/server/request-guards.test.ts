@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { spreadsheetSafe } from '../../src/domain/spreadsheet-cell.js';
 import { passwordFingerprint, sessionVerdict } from '../../src/operations/console-sessions.js';
 import { safeNext } from '../../src/server/console/safe-next.js';
+import { loggedUrl } from '../../src/server/request-ids.js';
 import { nestingDepth } from '../../src/server/strict-json-parser.js';
 
 describe('where signing in leads', () => {
@@ -44,5 +45,12 @@ describe('whether a console session still signs in', () => {
     expect(sessionVerdict({ ...session, lastSeenAt: at('2026-12-01T19:59:00Z') }, hash, limits, at('2026-12-01T20:01:00Z'))).toBe('expired');
     expect(sessionVerdict(session, 'scrypt$16384$8$1$b3RoZXI=$a2V5', limits, at('2026-12-01T09:01:00Z'))).toBe('password-changed');
     expect(sessionVerdict(session, undefined, limits, at('2026-12-01T09:01:00Z'))).toBe('user-removed');
+  });
+});
+
+describe('URLs in the server log', () => {
+  it('keep the path and the names of query parameters, never their values', () => {
+    expect(loggedUrl('/api/v1/customers?q=kari%40example.no&limit=5')).toBe('/api/v1/customers?q=…&limit=…');
+    expect(loggedUrl('/api/v1/customers/crm/K1')).toBe('/api/v1/customers/crm/K1');
   });
 });

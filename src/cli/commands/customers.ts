@@ -1,5 +1,7 @@
 import { Command } from 'commander';
 import { showCustomer, type CustomerView } from '../../operations/customers.js';
+import { eraseCustomerData } from '../../operations/erase-customer.js';
+import { cliActor } from '../cli-actor.js';
 import type { MergedItem } from '../../merge/index.js';
 import type { CliContext } from '../cli-context.js';
 
@@ -18,6 +20,27 @@ export function customersCommand(ctx: CliContext): Command {
       ctx.withDatabase(async ({ db }) => {
         const customer = await showCustomer({ db }, ref);
         console.log(o.json ? JSON.stringify(customer, null, 2) : formatCustomer(customer));
+      }),
+    );
+  customers
+    .command('erase')
+    .description("remove a customer's personal data everywhere custsync keeps it, for good")
+    .argument('<ref>', 'customer id, or connector:external-id')
+    .option('--json', 'as JSON')
+    .addHelpText(
+      'after',
+      `\nRemoves the customer, its items and external ids, the values in its change log, its staging,
+bulk-upload, preview and held copies, its rejected rows' raw lines, its push states and the
+idempotency answers and notifications that name it. An audit entry keeps who erased it, when,
+and the SHA-256 of its source id. It cannot be undone; a later run or API write of the same
+source id creates a new customer.`,
+    )
+    .action((ref: string, o: { json?: boolean }) =>
+      ctx.withDatabase(async ({ db }) => {
+        const erased = await eraseCustomerData({ db }, ref, { by: cliActor() });
+        if (o.json) return console.log(JSON.stringify(erased, null, 2));
+        const removed = Object.entries(erased.removed).filter(([, n]) => n > 0);
+        console.log(`erased customer ${erased.customerId}${removed.length ? ` (also ${removed.map(([t, n]) => `${n} ${t}`).join(', ')})` : ''}`);
       }),
     );
   return customers;

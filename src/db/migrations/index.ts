@@ -18,6 +18,7 @@ import * as consoleSupport from './0016-console.js';
 import * as notifications from './0017-notifications.js';
 import * as oneDeletionDecision from './0018-one-deletion-decision.js';
 import * as consoleSessions from './0019-console-sessions.js';
+import * as customerErasures from './0020-customer-erasures.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -40,4 +41,5 @@ export const migrations: Record<string, Migration> = {
   '0017-notifications': notifications,
   '0018-one-deletion-decision': oneDeletionDecision,
   '0019-console-sessions': consoleSessions,
+  '0020-customer-erasures': customerErasures,
 };

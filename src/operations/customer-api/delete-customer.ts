@@ -1,5 +1,6 @@
 import { customerForUpdate } from '../../db/repositories/customer-locks.js';
-import { purgeCustomer, softDeleteCustomer } from '../../db/repositories/customer-lifecycle-changes.js';
+import { softDeleteCustomer } from '../../db/repositories/customer-lifecycle-changes.js';
+import { eraseCustomerData } from '../erase-customer.js';
 import { OperationError } from '../operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
 import { actorOf, newWriteId, type ApiWriter } from './api-writer.js';
@@ -15,7 +16,7 @@ export interface DeletionResult {
 
 /**
  * Deletes a customer: marks it deleted (kept, restored by the next upsert of it), or with
- * `permanent` (admin) removes it and all its values for good. Both are logged with the writer.
+ * `permanent` (admin) erases it: its personal data removed everywhere custsync keeps it. Both are logged with the writer.
  */
 export async function deleteCustomer(
   { db }: Pick<OperationDeps, 'db'>,
@@ -25,6 +26,19 @@ export async function deleteCustomer(
 ): Promise<DeletionResult> {
   if (options.permanent && !writer.admin) throw new OperationError('forbidden', `token ${writer.token} has no admin scope: a permanent deletion needs one`);
   const writeId = newWriteId(writer.system);
+  if (options.permanent) {
+    // A permanent deletion forgets the customer: its personal data goes from everywhere custsync keeps it.
+    const erased = await eraseCustomerData({ db }, customerId, {
+      by: actorOf(writer),
+      writeId,
+      ifMatch: (customer) => {
+        if (options.ifMatch !== undefined && !etagMatches(options.ifMatch, customer)) {
+          throw new OperationError('precondition-failed', `customer ${customerId} has changed since it was read (If-Match ${options.ifMatch}); read it again and retry`);
+        }
+      },
+    });
+    return { customerId: erased.customerId, status: 'purged', writeId };
+  }
   return db.transaction().execute(async (trx) => {
     const customer = await customerForUpdate(trx, customerId);
     if (!customer) throw new OperationError('not-found', `no customer ${customerId}`);
@@ -32,10 +46,6 @@ export async function deleteCustomer(
       throw new OperationError('precondition-failed', `customer ${customerId} has changed since it was read (If-Match ${options.ifMatch}); read it again and retry`);
     }
     const author = { writeId, actor: actorOf(writer) };
-    if (options.permanent) {
-      await purgeCustomer(trx, customerId, author);
-      return { customerId, status: 'purged', writeId };
-    }
     if (customer.deleted_at) return { customerId, status: 'unchanged', writeId };
     await softDeleteCustomer(trx, customerId, `deleted through the API by token ${writer.token}`, author);
     return { customerId, status: 'deleted', writeId };

@@ -6,8 +6,10 @@ import { customerState } from '../../../operations/customer-api/customer-view.js
 import { customerPushes } from '../../../operations/pushes.js';
 import { HttpProblem } from '../../problem-details.js';
 import type { ConsoleDeps } from '../console-context.js';
-import { queryOf } from '../console-forms.js';
-import { renderPage } from '../render-page.js';
+import { formOf, queryOf } from '../console-forms.js';
+import { redirectWithMessage, renderPage } from '../render-page.js';
+import { actorOf } from '../console-auth.js';
+import { eraseCustomerData } from '../../../operations/erase-customer.js';
 
 const PAGE = 50;
 const searchQuery = z.object({
@@ -15,6 +17,7 @@ const searchQuery = z.object({
   after: z.guid().optional(),
 });
 const customerParams = z.object({ id: z.guid('not a customer id') });
+const eraseForm = z.object({ id: z.guid(), code: z.string().min(1).max(500), confirm: z.string().max(500).default('') });
 
 /** Customers: search by name, code, email or VAT number; a customer with every value's connector and run, its lifecycle, change log and pushes. */
 export function customerPages(deps: ConsoleDeps) {
@@ -39,6 +42,14 @@ export function customerPages(deps: ConsoleDeps) {
         moreActivities: activities.next !== undefined,
         pushes,
       });
+    });
+    app.post('/customers/erase', { config: { role: 'admin' } }, async (request, reply) => {
+      const form = formOf(eraseForm, request.body);
+      if (form.confirm !== form.code) {
+        throw new HttpProblem(422, `type the customer's code (${form.code}) to confirm the erasure; nothing was erased`);
+      }
+      const erased = await eraseCustomerData(deps.ops, form.id, { by: actorOf(request.consoleUser!) });
+      return redirectWithMessage(request, reply, '/customers', `erased customer ${erased.customerId}: its personal data is gone from custsync`);
     });
     done();
   };
