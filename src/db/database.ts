@@ -387,6 +387,8 @@ export interface NotificationOutboxTable {
   attempts: Generated<number>;
   next_attempt_at: ColumnType<Date, Date | undefined, Date>;
   last_error: string | null;
+  /** When the last error happened. */
+  last_error_at: Date | null;
   created_at: Generated<Date>;
   sent_at: Date | null;
 }

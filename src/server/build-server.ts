@@ -120,9 +120,16 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         typed.addHook('preValidation', (request, _reply, done) => {
           done(unstorableInUrl(request.params, 'path') ?? unstorableInUrl(request.query, 'query'));
         });
+        const methodsByPath = new Map<string, Set<string>>();
+        scope.addHook('onRoute', (route) => {
+          const methods = methodsByPath.get(route.url) ?? new Set<string>();
+          for (const method of [route.method].flat()) methods.add(method);
+          methodsByPath.set(route.url, methods);
+        });
         await typed.register(customerReadRoutes(api.deps));
         await typed.register(customerWriteRoutes(api.deps));
         await typed.register(bulkAndRunRoutes(api.deps, api.settings));
+        answerOtherMethodsWith405(scope, methodsByPath);
         // Answers kept for idempotency keys expire after api.idempotencyDays.
         const forget = () => void forgetExpiredAnswers(api.deps).catch((error: unknown) => scope.log.warn({ err: error }, 'idempotency answers not forgotten'));
         const timer = setInterval(forget, 3_600_000).unref();
@@ -139,6 +146,27 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
   }
   return app;
+}
+
+const API_METHODS = ['GET', 'PUT', 'POST', 'PATCH', 'DELETE'] as const;
+
+/** A method a path does not take gets 405 with `Allow` naming those it does (RFC 9110 §15.5.6), not 404. */
+function answerOtherMethodsWith405(scope: FastifyInstance, methodsByPath: ReadonlyMap<string, ReadonlySet<string>>): void {
+  for (const [url, methods] of [...methodsByPath]) {
+    const allowed = API_METHODS.filter((m) => methods.has(m));
+    const missing = API_METHODS.filter((m) => !methods.has(m));
+    if (allowed.length === 0 || missing.length === 0) continue;
+    const allow = [...allowed, ...(methods.has('GET') ? ['HEAD'] : [])].join(', ');
+    scope.route({
+      method: missing,
+      url: url.startsWith(API_PREFIX) ? url.slice(API_PREFIX.length) : url,
+      schema: { hide: true },
+      handler: (request, reply) => {
+        reply.header('allow', allow);
+        return sendProblem(reply, 405, `${request.method} is not a method of ${request.url.split('?')[0]}; it takes ${allow}`);
+      },
+    });
+  }
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

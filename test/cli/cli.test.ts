@@ -10,6 +10,7 @@ import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
 import { custsync, inBatches, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+import { waitForPhase } from '../support/wait-for-phase.js';
 
 describe('custsync config check', () => {
   it('accepts the shipped example config', async () => {
@@ -206,11 +207,8 @@ flows:
   it('lists a run waiting for approval of deletions with its customers, and approves it', async () => {
     writeSampleVariant(inbox, SNAPSHOT, 'customer_20261101T050000.txt', rowOf('C1001', 'C1002'));
     const handle = await h.start('erp-customers');
-    let list = await custsync(['deletions', 'list'], env);
-    for (let i = 0; i < 100 && !list.stdout.includes(handle.workflowId); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      list = await custsync(['deletions', 'list'], env);
-    }
+    await waitForPhase(handle, 'awaiting-deletion-approval');
+    const list = await custsync(['deletions', 'list'], env);
     expect(list.stdout).toContain(`${handle.workflowId} (erp-customers, started`);
     expect(list.stdout).toContain('would mark 2 of 4 customers missing (50.0%)');
     expect(list.stdout).toMatch(/C1003\s+Tokyo Select K\.K\./);
@@ -248,12 +246,9 @@ flows:
     expect((await custsync(['schedules', 'unpause', 'erp-customers'], env)).code).toBe(0);
 
     expect((await custsync(['schedules', 'trigger', 'erp-customers'], env)).code).toBe(0);
-    let run: { id: string; status: string } | undefined;
-    for (let i = 0; i < 100 && run?.status !== 'completed'; i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      run = await h.db.db.selectFrom('sync_runs').select(['id', 'status']).where('trigger', '=', 'schedule').executeTakeFirst();
-    }
-    expect(run?.status).toBe('completed');
+    const scheduled = () => h.db.db.selectFrom('sync_runs').select(['id', 'status']).where('trigger', '=', 'schedule').executeTakeFirst();
+    await expect.poll(async () => (await scheduled())?.status, { timeout: 120_000, interval: 200 }).toBe('completed');
+    const run = await scheduled();
     expect(run!.id).toMatch(/^sync\/erp-customers\/scheduled-/);
     const description = await h.client.workflow.getHandle(run!.id).describe();
     expect(description.memo).toMatchObject({ trigger: 'schedule', schedule: 'custsync/erp-customers' });
@@ -265,18 +260,14 @@ flows:
     const backfill = await custsync(['schedules', 'backfill', 'erp-customers', '--from', from, '--to', to], env);
     expect(backfill.code).toBe(0);
     const slots = [2, 1].map((h) => `sync/erp-customers/scheduled-${new Date(hour - h * 3_600_000).toISOString().replace('.000Z', 'Z')}`);
-    let backfilled: { id: string; status: string }[] = [];
-    for (let i = 0; i < 150 && !(backfilled.length === 2 && backfilled.every((r) => r.status === 'completed')); i++) {
-      await new Promise((r) => setTimeout(r, 200));
-      backfilled = await h.db.db.selectFrom('sync_runs').select(['id', 'status']).where('id', 'in', slots).execute();
-    }
-    expect(backfilled.map((r) => [r.id, r.status]).sort()).toEqual(slots.map((id) => [id, 'completed']).sort());
+    const backfilled = async () => (await h.db.db.selectFrom('sync_runs').select(['id', 'status']).where('id', 'in', slots).execute()).map((r) => [r.id, r.status]).sort();
+    await expect.poll(backfilled, { timeout: 120_000, interval: 200 }).toEqual(slots.map((id) => [id, 'completed']).sort());
 
     const onDemand = writeConfig(readFileSync(configFile, 'utf8') + '    schedule: false\n');
     const removed = await custsync(['schedules', 'apply', '--config', onDemand], env);
     expect(removed.stdout).toMatch(/removed\s+custsync\/erp-customers/);
     expect((await custsync(['schedules', 'trigger', 'erp-customers'], env)).stderr).toContain('has no schedule');
-  });
+  }, 300_000);
 
   it('explains an unknown flow', async () => {
     const result = await custsync(['run', 'nope'], env);

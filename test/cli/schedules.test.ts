@@ -73,12 +73,8 @@ describe('custsync schedules: policies from the config, kept across apply', () =
     let answerFirstPage!: () => void;
     firstPageAnswered = new Promise((resolve) => (answerFirstPage = resolve));
     expect((await custsync(['schedules', 'trigger', FLOW, '--config', config], env)).code).toBe(0);
-    let schedule = await describeSchedule();
-    for (let i = 0; i < 100 && schedule.info.runningActions.length === 0; i++) {
-      await new Promise((r) => setTimeout(r, 100));
-      schedule = await describeSchedule();
-    }
-    expect(schedule.info.runningActions).toHaveLength(1);
+    await expect.poll(async () => (await describeSchedule()).info.runningActions.length, { timeout: 120_000, interval: 100 }).toBe(1);
+    const schedule = await describeSchedule();
     const running = schedule.info.runningActions[0]!.workflow.workflowId;
     // The second trigger finds the first run still going: it is skipped, not queued behind it.
     expect((await custsync(['schedules', 'trigger', FLOW, '--config', config], env)).code).toBe(0);

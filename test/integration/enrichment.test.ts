@@ -137,14 +137,13 @@ describe('a long run', () => {
     const report = await h.run('erp');
     expect(report.totals).toMatchObject({ customers: 4, created: 4 });
     expect(report.steps[0]).toMatchObject({ read: 8, staged: 4 });
-    // Visibility catches up asynchronously: look a few times, briefly.
-    let executions: string[] = [];
-    for (let attempt = 0; attempt < 20 && executions.length < 4; attempt++) {
-      if (attempt > 0) await new Promise((r) => setTimeout(r, 250));
-      executions = [];
-      for await (const e of h.client.workflow.list({ query: `WorkflowId = '${report.runId}'` })) executions.push(e.status.name);
-    }
-    expect(executions.sort()).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
+    // Visibility catches up asynchronously: look until it has.
+    const executions = async () => {
+      const found: string[] = [];
+      for await (const e of h.client.workflow.list({ query: `WorkflowId = '${report.runId}'` })) found.push(e.status.name);
+      return found.sort();
+    };
+    await expect.poll(executions, { timeout: 60_000, interval: 250 }).toEqual(['COMPLETED', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW', 'CONTINUED_AS_NEW']);
     const processed = await h.db.db.selectFrom('connector_inputs').select('name').execute();
     expect(processed).toEqual([{ name: SNAPSHOT }]);
   });

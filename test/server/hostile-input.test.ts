@@ -224,4 +224,29 @@ describe('the server against hostile input', () => {
     const injected = await send('GET', '/%3Cscript%3Ealert(1)%3C/script%3E', { token: false, headers: { accept: 'text/html' } });
     expect(injected.text).not.toContain('<script>');
   });
+
+  it('answers a method a path does not take with 405 and the methods it does', async () => {
+    const answer = await send('POST', '/api/v1/customers/crm/C1', { body: '{}' });
+    expect(answer.status).toBe(405);
+    expect(answer.headers.get('allow')).toBe('GET, PUT, HEAD');
+    expect(answer.headers.get('content-type')).toMatch(/^application\/problem\+json/);
+    const runs = await send('DELETE', '/api/v1/runs');
+    expect(runs.status).toBe(405);
+    expect(runs.headers.get('allow')).toBe('GET, HEAD');
+    expect((await send('GET', '/api/v1/customers/crm/C1')).status).toBe(200);
+  });
+
+  it('creates only with If-None-Match: * and answers 304 to a GET whose ETag still matches', async () => {
+    const first = await send('PUT', '/api/v1/customers/crm/N1', { body: '{"type":"PERSON","name":{"firstName":"Nora"}}', headers: { 'if-none-match': '*' } });
+    expect(first.status).toBe(201);
+    const again = await send('PUT', '/api/v1/customers/crm/N1', { body: '{"type":"PERSON","name":{"firstName":"Other"}}', headers: { 'if-none-match': '*' } });
+    expect(again.status).toBe(412);
+    const etag = first.headers.get('etag')!;
+    const current = await send('GET', '/api/v1/customers/crm/N1', { headers: { 'if-none-match': etag } });
+    expect(current.status).toBe(304);
+    expect(current.text).toBe('');
+    expect(current.headers.get('etag')).toBe(etag);
+    expect((await send('GET', '/api/v1/customers/crm/N1', { headers: { 'if-none-match': '"stale"' } })).status).toBe(200);
+    expect(JSON.parse((await send('GET', '/api/v1/customers/crm/N1')).text)).toMatchObject({ name: { firstName: 'Nora' } });
+  });
 });

@@ -1,9 +1,9 @@
 import type { WorkflowHandle } from '@temporalio/client';
 import type { RunProgress } from '../../src/domain/run-types.js';
 
-/** Polls a run's progress query until it reports `phase` (for at most 20 s). */
+/** Polls a run's progress query until it reports `phase` (for at most 2 minutes: a slow machine is not a failure). */
 export async function waitForPhase(handle: WorkflowHandle, phase: RunProgress['phase']): Promise<RunProgress> {
-  for (let i = 0; i < 200; i++) {
+  for (let i = 0; i < 1_200; i++) {
     const progress = await handle.query<RunProgress>('progress');
     if (progress.phase === phase) return progress;
     await new Promise((r) => setTimeout(r, 100));

@@ -2,6 +2,7 @@ import { stringify } from 'csv-stringify/sync';
 import { Command, Option } from 'commander';
 import { listRuns, REJECT_COLUMNS, rejectRow, retryRun, runRejects, showRun } from '../../operations/runs.js';
 import type { CliContext } from '../cli-context.js';
+import { runStatusShown } from '../../domain/run-status-shown.js';
 import { positiveInt } from '../cli-options.js';
 import { formatReport, table } from '../format-report.js';
 
@@ -38,7 +39,7 @@ export function runsCommand(ctx: CliContext): Command {
         if (list.length === 0) return console.log('no runs yet');
         const rows = list.map((r) => [
           r.id,
-          r.status,
+          runStatusShown(r.status, r.deletion_status),
           r.trigger,
           new Date(r.started_at).toISOString(),
           r.finished_at ? `${((new Date(r.finished_at).getTime() - new Date(r.started_at).getTime()) / 1000).toFixed(1)}s` : '-',

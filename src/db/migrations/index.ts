@@ -19,6 +19,7 @@ import * as notifications from './0017-notifications.js';
 import * as oneDeletionDecision from './0018-one-deletion-decision.js';
 import * as consoleSessions from './0019-console-sessions.js';
 import * as customerErasures from './0020-customer-erasures.js';
+import * as notificationErrorTimes from './0021-notification-error-times.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -42,4 +43,5 @@ export const migrations: Record<string, Migration> = {
   '0018-one-deletion-decision': oneDeletionDecision,
   '0019-console-sessions': consoleSessions,
   '0020-customer-erasures': customerErasures,
+  '0021-notification-error-times': notificationErrorTimes,
 };

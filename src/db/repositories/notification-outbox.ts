@@ -66,11 +66,11 @@ export type DeliveryOutcome = { kind: 'sent' } | { kind: 'skipped'; reason: stri
 export async function settleNotification(db: Kysely<Database>, id: string, outcome: DeliveryOutcome): Promise<void> {
   const update = db.updateTable('notification_outbox').where('id', '=', id).where('status', '=', 'pending');
   if (outcome.kind === 'sent') await update.set({ status: 'sent', sent_at: new Date(), attempts: sql`attempts + 1` }).execute();
-  else if (outcome.kind === 'skipped') await update.set({ status: 'skipped', last_error: outcome.reason }).execute();
-  else if (outcome.kind === 'failed') await update.set({ status: 'failed', last_error: outcome.error, attempts: sql`attempts + 1` }).execute();
+  else if (outcome.kind === 'skipped') await update.set({ status: 'skipped', last_error: outcome.reason, last_error_at: sql<Date>`now()` }).execute();
+  else if (outcome.kind === 'failed') await update.set({ status: 'failed', last_error: outcome.error, last_error_at: sql<Date>`now()`, attempts: sql`attempts + 1` }).execute();
   else {
     await update
-      .set({ last_error: outcome.error, attempts: sql`attempts + 1`, next_attempt_at: sql`now() + ${`${outcome.afterMs} milliseconds`}::interval` })
+      .set({ last_error: outcome.error, last_error_at: sql<Date>`now()`, attempts: sql`attempts + 1`, next_attempt_at: sql`now() + ${`${outcome.afterMs} milliseconds`}::interval` })
       .execute();
   }
 }
@@ -103,8 +103,8 @@ export async function notificationStatus(db: Kysely<Database>): Promise<Notifica
       count(*) filter (where status = 'sent')::int as sent,
       count(*) filter (where status = 'failed')::int as failed,
       count(*) filter (where status = 'pending' and attempts > 0)::int as "retrying",
-      (array_agg(last_error order by next_attempt_at desc) filter (where last_error is not null and status in ('pending', 'failed')))[1] as "lastError",
-      max(next_attempt_at) filter (where last_error is not null and status in ('pending', 'failed')) as "lastErrorAt"
+      (array_agg(last_error order by coalesce(last_error_at, next_attempt_at) desc) filter (where last_error is not null and status in ('pending', 'failed')))[1] as "lastError",
+      max(coalesce(last_error_at, next_attempt_at)) filter (where last_error is not null and status in ('pending', 'failed')) as "lastErrorAt"
     from notification_outbox group by target order by target`.execute(db);
   return rows;
 }

@@ -119,7 +119,8 @@ export type RunRow = Selectable<SyncRunsTable>;
 /** Which runs a list shows: every filter given must hold. */
 export interface RunFilter {
   flow?: string;
-  status?: RunRow['status'];
+  /** `waiting`: running and waiting for a decision on its deletions; `running` leaves those out. */
+  status?: RunRow['status'] | 'waiting';
   trigger?: string;
   /** Started before this time (the next page of a list, newest first). */
   startedBefore?: Date;
@@ -129,7 +130,9 @@ export interface RunFilter {
 export async function latestRuns(db: Kysely<Database>, options: RunFilter & { limit: number }): Promise<RunRow[]> {
   let query = db.selectFrom('sync_runs').selectAll().orderBy('started_at', 'desc').orderBy('id', 'desc').limit(options.limit);
   if (options.flow) query = query.where('flow', '=', options.flow);
-  if (options.status) query = query.where('status', '=', options.status);
+  if (options.status === 'waiting') query = query.where('status', '=', 'running').where('deletion_status', '=', 'awaiting-approval');
+  else if (options.status === 'running') query = query.where('status', '=', 'running').where((eb) => eb.or([eb('deletion_status', 'is', null), eb('deletion_status', '!=', 'awaiting-approval')]));
+  else if (options.status) query = query.where('status', '=', options.status);
   if (options.trigger) query = query.where('trigger', '=', options.trigger);
   if (options.startedBefore) query = query.where('started_at', '<', options.startedBefore);
   return query.execute();

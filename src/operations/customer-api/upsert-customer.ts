@@ -15,7 +15,7 @@ export async function upsertCustomer(
   connector: string,
   sourceId: string,
   record: Omit<CustomerRecord, 'externalId'> & { externalId?: string },
-  options: { ifMatch?: string } = {},
+  options: { ifMatch?: string; ifNoneMatchAny?: boolean } = {},
 ): Promise<CustomerWriteResult> {
   requireWritesAs(writer, connector);
   return writeOneCustomer(deps, {
@@ -25,5 +25,6 @@ export async function upsertCustomer(
     mode: 'upsert',
     recordFor: () => ({ ...record, externalId: record.externalId ?? sourceId }),
     ...(options.ifMatch !== undefined ? { ifMatch: options.ifMatch } : {}),
+    ...(options.ifNoneMatchAny ? { ifNoneMatchAny: true } : {}),
   });
 }

@@ -37,6 +37,8 @@ export interface CustomerWrite {
   aspects?(record: CustomerRecord): readonly Aspect[];
   /** An `If-Match` value: the write happens only while the customer's entity tag matches (412 otherwise). */
   ifMatch?: string;
+  /** `If-None-Match: *`: the write happens only while there is no such customer (412 otherwise): a create-only upsert. */
+  ifNoneMatchAny?: boolean;
 }
 
 /** What a write did. */
@@ -94,6 +96,9 @@ async function writeInTransaction(trx: Transaction<Database>, write: CustomerWri
   if (!existing && (write.mode === 'update' || !byKey)) throw new OperationError('not-found', `no ${described}`);
   if (existing && write.mode === 'create') {
     throw new OperationError('conflict', `${described} exists already (customer ${existing.id}); update it with PUT or PATCH`);
+  }
+  if (write.ifNoneMatchAny && existing) {
+    throw new OperationError('precondition-failed', `${described} exists already (customer ${existing.id}) and If-None-Match: * asks to create it only; nothing was written`);
   }
   if (write.ifMatch !== undefined && (!existing || !etagMatches(write.ifMatch, existing))) {
     throw new OperationError('precondition-failed', `${described} has changed since it was read (If-Match ${write.ifMatch}); read it again and retry`);

@@ -1,5 +1,7 @@
 /** Formatting the console's templates use: times, durations and values as people read them. */
 
+export { runStatusShown as runStatus } from '../../domain/run-status-shown.js';
+
 const pad = (n: number) => String(n).padStart(2, '0');
 
 /** `2026-12-01 09:30 UTC`; '' for nothing. */

@@ -31,11 +31,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** Reading customers: one by id or external id (with provenance), lists, and a customer's change log. */
 export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPluginCallbackZod {
   /** A customer by id or external id, with its entity tag. */
-  const customerAnswer = async (reply: FastifyReply, ref: Parameters<typeof getCustomer>[1], provenance: boolean) => {
+  const customerAnswer = async (reply: FastifyReply, ref: Parameters<typeof getCustomer>[1], provenance: boolean, ifNoneMatch: string | undefined) => {
     const { customer, externalIds } = await getCustomer(deps, ref);
-    reply.header('etag', customerEtag(customer));
+    const etag = customerEtag(customer);
+    reply.header('etag', etag);
+    // If-None-Match compares weakly (RFC 9110 §13.1.2): the client's copy is current.
+    if (ifNoneMatch !== undefined && ifNoneMatch.split(',').some((t) => t.trim() === '*' || t.trim().replace(/^W\//, '') === etag)) return reply.code(304).send();
     return customerApiView(customer, { provenance, externalIds });
   };
+  const conditionalHeaders = z.object({ 'if-none-match': z.string().max(500).optional().describe('an ETag read before: 304 without a body while it still matches') });
   return (app, _options, done) => {
     app.get(
       '/customers',
@@ -79,10 +83,11 @@ export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPlug
           tags: ['customers'],
           params: z.strictObject({ id: z.guid() }),
           querystring: provenanceQuery,
-          response: { 200: customerSchema, ...problemResponses(400, 401, 403, 404, 429) },
+          headers: conditionalHeaders,
+          response: { 200: customerSchema, 304: z.null().describe('Not modified: the ETag in If-None-Match still matches'), ...problemResponses(400, 401, 403, 404, 429) },
         },
       },
-      async (request, reply) => customerAnswer(reply, { id: request.params.id }, request.query.provenance),
+      async (request, reply) => customerAnswer(reply, { id: request.params.id }, request.query.provenance, request.headers['if-none-match']),
     );
 
     app.get(
@@ -117,10 +122,11 @@ export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPlug
           tags: ['customers'],
           params: z.strictObject({ connector: z.string().min(1).max(200), externalId: z.string().min(1).max(1_000) }),
           querystring: provenanceQuery,
-          response: { 200: customerSchema, ...problemResponses(400, 401, 403, 404, 429) },
+          headers: conditionalHeaders,
+          response: { 200: customerSchema, 304: z.null().describe('Not modified: the ETag in If-None-Match still matches'), ...problemResponses(400, 401, 403, 404, 429) },
         },
       },
-      async (request, reply) => customerAnswer(reply, request.params, request.query.provenance),
+      async (request, reply) => customerAnswer(reply, request.params, request.query.provenance, request.headers['if-none-match']),
     );
     done();
   };

@@ -65,7 +65,9 @@ export function customerWriteRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 
             "The path's connector must be the token's system (admin tokens may name any).",
           tags: ['customers'],
           params: z.strictObject({ connector: z.string().min(1).max(200), externalId: z.string().min(1).max(TEXT_LIMITS.identifier) }),
-          headers: ifMatchHeaders,
+          headers: ifMatchHeaders.extend({
+            'if-none-match': z.literal('*').optional().describe('*: create the customer only; 412 when it exists'),
+          }),
           body: upsertBodySchema,
           response: { 200: writeResultSchema, 201: writeResultSchema, ...problemResponses(400, 401, 403, 409, 412, 413, 415, 422, 429) },
         },
@@ -73,6 +75,7 @@ export function customerWriteRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 
       async (request, reply) => {
         const result = await upsertCustomer(deps, writerOf(request.apiToken!), request.params.connector, request.params.externalId, request.body, {
           ...ifMatchOf(request.headers),
+          ...(request.headers['if-none-match'] === '*' ? { ifNoneMatchAny: true } : {}),
         });
         reply.header('etag', customerEtag(result.customer));
         if (result.status === 'created') reply.header('location', `/api/v1/customers/${result.customer.id}`);
@@ -121,6 +124,7 @@ export function customerWriteRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 
       async (request, reply) => {
         const result = await patchCustomer(deps, writerOf(request.apiToken!), request.params.id, request.body, {
           ...ifMatchOf(request.headers),
+          ...(request.headers['if-none-match'] === '*' ? { ifNoneMatchAny: true } : {}),
         });
         reply.header('etag', customerEtag(result.customer));
         return written(result);

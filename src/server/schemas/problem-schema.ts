@@ -34,6 +34,7 @@ export const PROBLEM_TITLES: Record<number, string> = {
   401: 'Not authenticated',
   403: 'Not allowed',
   404: 'Not found',
+  405: 'Method not allowed',
   406: 'Not acceptable',
   409: 'Conflict',
   412: 'Precondition failed',

@@ -10,7 +10,7 @@ import { renderPage } from '../render-page.js';
 const PAGE = 50;
 const runListQuery = z.object({
   flow: z.string().max(200).optional().transform((v) => v || undefined),
-  status: z.enum(['running', 'completed', 'failed', '']).optional().transform((v) => v || undefined),
+  status: z.enum(['running', 'waiting', 'completed', 'failed', '']).optional().transform((v) => v || undefined),
   trigger: z.string().max(50).optional().transform((v) => v || undefined),
   before: z.iso.datetime({ offset: true }).optional(),
 });
