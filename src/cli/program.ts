@@ -39,7 +39,7 @@ export function buildProgram(): Command {
     importCommand(ctx),
     orderCommand(ctx),
     serveCommand(ctx),
-    consoleCommand(),
+    consoleCommand(ctx),
     pushCommand(ctx),
     runsCommand(ctx),
     customersCommand(ctx),
