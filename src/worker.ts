@@ -12,7 +12,7 @@ import type { DatabaseHandle } from './db/connect.js';
 import { createNotifier } from './activities/notifications/notifier.js';
 import { resolveNotificationTargets } from './config/notification-settings.js';
 import { consoleLinks, DEFAULT_CONSOLE_URL } from './domain/console-links.js';
-import { NOTIFICATION_QUEUED_SIGNAL, NOTIFICATION_WORKFLOW_ID } from './domain/notification-queue.js';
+import { NOTIFICATION_QUEUED_SIGNAL, notificationWorkflowId } from './domain/notification-queue.js';
 import { PUSH_QUEUED_SIGNAL, pushWorkflowId } from './domain/push-target.js';
 import type { notificationWorkflow } from './workflows/notification-workflow.js';
 import type { pushTargetWorkflow } from './workflows/push-target-workflow.js';
@@ -40,7 +40,7 @@ export function installWorkerRuntime(level: LogLevel = (process.env.CUSTSYNC_LOG
  */
 export async function wakePushTarget(client: Client, taskQueue: string, target: string, settings: PushSettings): Promise<void> {
   await client.workflow.signalWithStart<typeof pushTargetWorkflow>('pushTargetWorkflow', {
-    workflowId: pushWorkflowId(target),
+    workflowId: pushWorkflowId(target, taskQueue),
     taskQueue,
     args: [{ target, coalesceMs: settings.coalesce, idleMs: settings.idle, maxAttempts: settings.maxAttempts, concurrency: settings.concurrency }],
     signal: PUSH_QUEUED_SIGNAL,
@@ -52,7 +52,7 @@ export async function wakePushTarget(client: Client, taskQueue: string, target: 
 /** Wakes (or starts) the workflow delivering queued notifications. */
 export async function wakeNotifier(client: Client, taskQueue: string): Promise<void> {
   await client.workflow.signalWithStart<typeof notificationWorkflow>('notificationWorkflow', {
-    workflowId: NOTIFICATION_WORKFLOW_ID,
+    workflowId: notificationWorkflowId(taskQueue),
     taskQueue,
     args: [{}],
     signal: NOTIFICATION_QUEUED_SIGNAL,

@@ -1,3 +1,5 @@
+import { DEFAULT_TASK_QUEUE } from './task-queue.js';
+
 /** Signal name: customers were queued for the push workflow's target. */
 export const PUSH_QUEUED_SIGNAL = 'pushQueued';
 
@@ -14,7 +16,11 @@ export interface PushTargetInput {
   concurrency?: number;
 }
 
-/** One workflow per push target. */
-export function pushWorkflowId(target: string): string {
-  return `push/${target}`;
+/**
+ * One workflow per push target and deployment: `push/<target>` on the default task queue, and
+ * `push/<task queue>/<target>` on any other, so that two deployments sharing a namespace (staging
+ * beside production) never push each other's customers.
+ */
+export function pushWorkflowId(target: string, taskQueue: string): string {
+  return taskQueue === DEFAULT_TASK_QUEUE ? `push/${target}` : `push/${taskQueue}/${target}`;
 }

@@ -39,9 +39,9 @@ export async function answerOnce(
   const earlier = await claimAnswer(deps, token, key, requestHash);
   if (earlier) {
     if (earlier.requestHash !== requestHash) {
-      throw new HttpProblem(422, `${IDEMPOTENCY_HEADER} "${key}" was used for another request; use a new key for a new request`);
+      throw new HttpProblem(422, `${IDEMPOTENCY_HEADER} "${key}" was used for another request; use a new key for a new request`, { reason: 'idempotency-key-reused' });
     }
-    if (!earlier.answer) throw new HttpProblem(409, `the first request with ${IDEMPOTENCY_HEADER} "${key}" is still being answered; send it again in a moment`);
+    if (!earlier.answer) throw new HttpProblem(409, `the first request with ${IDEMPOTENCY_HEADER} "${key}" is still being answered; send it again in a moment`, { reason: 'request-in-progress' });
     reply.header('idempotent-replayed', 'true');
     return send(reply, earlier.answer);
   }

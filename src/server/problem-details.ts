@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { OperationError, type OperationErrorKind } from '../operations/operation-error.js';
+import { OperationError, type OperationErrorKind, type RefusalReason } from '../operations/operation-error.js';
 import { PROBLEM_TITLES, type Problem } from './schemas/problem-schema.js';
 
 /** An error that answers with a given status and problem details. */
@@ -8,7 +8,7 @@ export class HttpProblem extends Error {
   constructor(
     readonly status: number,
     detail: string,
-    readonly extra: { errors?: Problem['errors']; headers?: Record<string, string> } = {},
+    readonly extra: { errors?: Problem['errors']; headers?: Record<string, string>; reason?: RefusalReason } = {},
   ) {
     super(detail);
     this.name = 'HttpProblem';
@@ -24,10 +24,10 @@ export const KIND_STATUS: Record<OperationErrorKind, number> = {
 };
 
 /** Sends problem details (RFC 9457) as `application/problem+json`. */
-export function sendProblem(reply: FastifyReply, status: number, detail: string, extra: { errors?: Problem['errors'] } = {}): FastifyReply {
+export function sendProblem(reply: FastifyReply, status: number, detail: string, extra: { errors?: Problem['errors']; reason?: RefusalReason } = {}): FastifyReply {
   const title = PROBLEM_TITLES[status] ?? 'Error';
   const problem: Problem = {
-    type: `urn:custsync:problem:${title.toLowerCase().replaceAll(' ', '-')}`,
+    type: `urn:custsync:problem:${extra.reason ?? title.toLowerCase().replaceAll(' ', '-')}`,
     title,
     status,
     detail,
@@ -72,9 +72,9 @@ export function problemErrorHandler(error: FastifyError, request: FastifyRequest
   }
   if (error instanceof HttpProblem) {
     for (const [name, value] of Object.entries(error.extra.headers ?? {})) reply.header(name, value);
-    return sendProblem(reply, error.status, error.message, error.extra.errors ? { errors: error.extra.errors } : {});
+    return sendProblem(reply, error.status, error.message, { ...(error.extra.errors ? { errors: error.extra.errors } : {}), ...(error.extra.reason ? { reason: error.extra.reason } : {}) });
   }
-  if (error instanceof OperationError) return sendProblem(reply, KIND_STATUS[error.kind], error.message);
+  if (error instanceof OperationError) return sendProblem(reply, KIND_STATUS[error.kind], error.message, error.reason ? { reason: error.reason } : {});
   if (isResponseSerializationError(error)) {
     request.log.error({ err: error, issues: error.cause.issues }, 'a response did not match its schema');
     return sendProblem(reply, 500, `internal error: the answer did not match the documented schema (request ${request.id})`);

@@ -249,7 +249,7 @@ describe('the console', () => {
     await screenshot(page, 'pushes');
     await page.getByRole('button', { name: /^Retry/ }).click();
     await expect.poll(() => page.getByRole('status').textContent()).toContain('queued 1 failed push again');
-    await pushesSettled(h.db, h.client, 'oms');
+    await pushesSettled(h.db, h.client, 'oms', h.temporal.taskQueue);
     expect((await showPushStatus({ db: h.db.db }, { target: 'oms' })).summary[0]).toMatchObject({ failed: 0, pushed: 2 });
     await adam.close();
   });

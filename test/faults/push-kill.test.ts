@@ -62,9 +62,9 @@ push: { coalesce: 100ms, idle: 2s }
   });
   afterAll(async () => {
     for (const w of workers) w.kill();
-    for (const target of ['faults-oms-calm', 'faults-oms-killed']) {
+    for (const [flow, target] of [['calm', 'faults-oms-calm'], ['killed', 'faults-oms-killed']] as const) {
       await client?.workflow
-        .getHandle(pushWorkflowId(target))
+        .getHandle(pushWorkflowId(target, `faults-push-${flow}`))
         .terminate('test over')
         .catch((error: unknown) => {
           if (!(error instanceof WorkflowNotFoundError)) throw error;
@@ -80,7 +80,8 @@ push: { coalesce: 100ms, idle: 2s }
     const db = await createTestDatabase();
     databases.push(db);
     const queue = `faults-push-${flow}`;
-    const start = () => startWorkerProcess({ databaseUrl: db.url, temporalAddress: inject('temporalAddress'), workflowBundlePath: inject('workflowBundlePath'), taskQueue: queue, configFile });
+    const start = () =>
+      startWorkerProcess({ databaseUrl: db.url, temporalAddress: inject('temporalAddress'), workflowBundlePath: inject('workflowBundlePath'), taskQueue: queue, configFile });
     const worker = await start();
     workers.push(worker);
     const config = parseConfig(readFileSync(configFile, 'utf8'), configFile, dir);

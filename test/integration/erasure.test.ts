@@ -101,7 +101,7 @@ describe('erasing a customer', () => {
     writeFileSync(file, `${Object.values(PEOPLE).map((p) => JSON.stringify(recordOf(p, `${p.lastName}-Dry`))).join('\n')}\n`);
     const dry = await h.start('people', { input: { dryRun: true } });
     await dry.result();
-    await pushesSettled(h.db, h.client, 'oms');
+    await pushesSettled(h.db, h.client, 'oms', h.temporal.taskQueue);
     for (const p of Object.values(PEOPLE)) expect((await traces(p)).length, p.code).toBeGreaterThan(3);
     const before = await h.db.db.selectFrom('customers').select('id').execute();
 

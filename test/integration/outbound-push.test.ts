@@ -53,7 +53,7 @@ describe('outbound push to an OMS', () => {
         .executeTakeFirstOrThrow()
     ).customer_id;
   /** Waits until the target's push workflow has nothing pending and has completed. */
-  const settled = () => pushesSettled(h.db, h.client, 'oms');
+  const settled = () => pushesSettled(h.db, h.client, 'oms', h.temporal.taskQueue);
   const writes = () => oms.requests.filter((r) => r.method !== 'GET');
   /** Queues Kari's push with a scripted OMS fault and waits until the pushes settle; her customer id. */
   const pushKariThrough = async (fault: Parameters<LocalOms['fail']>[0], runId: string) => {
@@ -205,7 +205,7 @@ describe('outbound push to an OMS', () => {
     expect(third! - second!).toBeGreaterThan(second! - first!);
     const recordTo = process.env.CUSTSYNC_RECORD_HISTORIES;
     if (recordTo) {
-      const history = await h.client.workflow.getHandle(pushWorkflowId('oms')).fetchHistory();
+      const history = await h.client.workflow.getHandle(pushWorkflowId('oms', h.temporal.taskQueue)).fetchHistory();
       writeFileSync(join(recordTo, 'push-target-backoff-v1.json'), historyToJSON(history));
     }
     expect(await h.db.db.selectFrom('customer_pushes').select(['status', 'attempts']).where('customer_id', '=', kariId).executeTakeFirstOrThrow()).toEqual({

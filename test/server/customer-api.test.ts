@@ -55,7 +55,7 @@ describe('the customer API', () => {
         (select count(*) from change_log), (select count(*) from external_ids), (select count(*) from customer_pushes),
         (select count(*) from customer_attributes), (select count(*) from idempotent_requests)) as state`.execute(h.db.db)
     ).rows[0]!.state;
-  const settled = () => pushesSettled(h.db, h.client, 'oms');
+  const settled = () => pushesSettled(h.db, h.client, 'oms', h.temporal.taskQueue);
 
   beforeAll(async () => {
     oms = await startLocalOms();

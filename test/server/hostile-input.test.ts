@@ -249,4 +249,16 @@ describe('the server against hostile input', () => {
     expect((await send('GET', '/api/v1/customers/crm/N1', { headers: { 'if-none-match': '"stale"' } })).status).toBe(200);
     expect(JSON.parse((await send('GET', '/api/v1/customers/crm/N1')).text)).toMatchObject({ name: { firstName: 'Nora' } });
   });
+
+  it('names each kind of refusal with a problem type of its own', async () => {
+    const typeOf = (answer: { text: string }) => (JSON.parse(answer.text) as { type: string }).type;
+    expect((await send('PUT', '/api/v1/customers/crm/T1', { body: '{"type":"PERSON","name":{"firstName":"Tia"}}' })).status).toBe(201);
+    expect(typeOf(await send('PUT', '/api/v1/customers/crm/T1', { body: '{"type":"COMPANY","name":{"companyName":"T AS"}}' }))).toBe('urn:custsync:problem:type-conflict');
+    expect(typeOf(await send('PUT', '/api/v1/customers/crm/T1', { body: '{"externalId":"T2","type":"PERSON"}' }))).toBe('urn:custsync:problem:source-id-immutable');
+    expect(typeOf(await send('POST', '/api/v1/customers', { body: '{"sourceId":"T1","type":"PERSON"}' }))).toBe('urn:custsync:problem:customer-exists');
+    const twice = '{"records":[{"externalId":"B1","type":"PERSON"},{"externalId":"B1","type":"PERSON"}]}';
+    expect(typeOf(await send('POST', '/api/v1/customers/bulk', { body: twice }))).toBe('urn:custsync:problem:duplicate-in-upload');
+    expect(typeOf(await send('GET', '/api/v1/customers?limit=0'))).toBe('urn:custsync:problem:bad-request');
+    expect(typeOf(await send('GET', '/api/v1/customers', { token: false }))).toBe('urn:custsync:problem:not-authenticated');
+  });
 });

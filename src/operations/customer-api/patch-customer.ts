@@ -23,7 +23,7 @@ export async function patchCustomer(
     mode: 'update',
     recordFor: (existing) => {
       if (sourceId !== undefined && sourceId !== existing!.source_id) {
-        throw new OperationError('invalid', `sourceId: customer ${customerId} has source id "${existing!.source_id}", the patch says "${sourceId}"; a source id never changes`);
+        throw new OperationError('invalid', `sourceId: customer ${customerId} has source id "${existing!.source_id}", the patch says "${sourceId}"; a source id never changes`, 'source-id-immutable');
       }
       return recordFromPatch(existing!.merged, existing!.source_id, aspects);
     },

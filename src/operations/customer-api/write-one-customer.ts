@@ -79,7 +79,7 @@ export async function writeOneCustomer(
       const code = (error as { code?: string }).code;
       if (attempt < 5 && code !== undefined && RETRIED_SQLSTATES.has(code)) continue;
       if (isDataException(error)) {
-        throw new OperationError('invalid', `the database refused a value: ${(error as Error).message} (SQLSTATE ${code}); nothing was written`);
+        throw new OperationError('invalid', `the database refused a value: ${(error as Error).message} (SQLSTATE ${code}); nothing was written`, 'value-refused');
       }
       throw error;
     }
@@ -95,7 +95,7 @@ async function writeInTransaction(trx: Transaction<Database>, write: CustomerWri
   const described = byKey ? `${byKey.connector} customer ${byKey.externalId}` : `customer ${id}`;
   if (!existing && (write.mode === 'update' || !byKey)) throw new OperationError('not-found', `no ${described}`);
   if (existing && write.mode === 'create') {
-    throw new OperationError('conflict', `${described} exists already (customer ${existing.id}); update it with PUT or PATCH`);
+    throw new OperationError('conflict', `${described} exists already (customer ${existing.id}); update it with PUT or PATCH`, 'customer-exists');
   }
   if (write.ifNoneMatchAny && existing) {
     throw new OperationError('precondition-failed', `${described} exists already (customer ${existing.id}) and If-None-Match: * asks to create it only; nothing was written`);
@@ -104,23 +104,23 @@ async function writeInTransaction(trx: Transaction<Database>, write: CustomerWri
     throw new OperationError('precondition-failed', `${described} has changed since it was read (If-Match ${write.ifMatch}); read it again and retry`);
   }
   if (existing?.deleted_at && write.mode === 'update') {
-    throw new OperationError('conflict', `${described} is deleted; upsert it (PUT) to bring it back`);
+    throw new OperationError('conflict', `${described} is deleted; upsert it (PUT) to bring it back`, 'customer-deleted');
   }
 
   const record = write.recordFor(existing);
   const sourceId = existing?.source_id ?? byKey!.externalId;
   if (byKey && record.externalId !== byKey.externalId) {
-    throw new OperationError('invalid', `externalId: the record says "${record.externalId}" but the path names source id "${byKey.externalId}"; a source id never changes`);
+    throw new OperationError('invalid', `externalId: the record says "${record.externalId}" but the path names source id "${byKey.externalId}"; a source id never changes`, 'source-id-immutable');
   }
   if (record.customerId !== undefined && existing && record.customerId !== existing.id) {
-    throw new OperationError('invalid', `customerId: the record names customer ${record.customerId} but ${described} is customer ${existing.id}`);
+    throw new OperationError('invalid', `customerId: the record names customer ${record.customerId} but ${described} is customer ${existing.id}`, 'customer-id-mismatch');
   }
   const aspects = write.aspects?.(record) ?? (Object.keys(record).filter((k) => k !== 'externalId' && k !== 'type' && k !== 'customerId') as Aspect[]);
   let merged: MergedCustomer;
   try {
     merged = mergeCustomer(existing?.merged, [{ connector, aspects, record }], writeId);
   } catch (error) {
-    if (error instanceof MergeConflictError) throw new OperationError('invalid', `${error.field ?? 'type'}: ${error.message}`);
+    if (error instanceof MergeConflictError) throw new OperationError('invalid', `${error.field ?? 'type'}: ${error.message}`, 'type-conflict');
     throw error;
   }
 

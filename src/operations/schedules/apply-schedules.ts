@@ -12,7 +12,7 @@ export interface ScheduleChange {
 /**
  * Makes Temporal's schedules match the config: one per flow with a schedule, created,
  * updated (spec, policies, action; a pause set by an operator stays) or removed,
- * including schedules of flows no longer in the config. Running it twice changes nothing.
+ * including schedules of flows no longer in the config that start runs on this task queue. Running it twice changes nothing.
  */
 export async function applySchedules(client: Client, config: CustsyncConfig, temporal: TemporalSettings): Promise<ScheduleChange[]> {
   const changes: ScheduleChange[] = [];
@@ -53,7 +53,11 @@ export async function applySchedules(client: Client, config: CustsyncConfig, tem
     const flow = listed.scheduleId.slice(SCHEDULE_ID_PREFIX.length);
     if (flow in config.flows) continue;
     try {
-      await client.schedule.getHandle(listed.scheduleId).delete();
+      const handle = client.schedule.getHandle(listed.scheduleId);
+      // Another deployment's schedule (another task queue in the same namespace) is not ours to remove.
+      const action = (await handle.describe()).action;
+      if (action.type !== 'startWorkflow' || action.taskQueue !== temporal.taskQueue) continue;
+      await handle.delete();
       changes.push({ flow, scheduleId: listed.scheduleId, change: 'removed' });
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;

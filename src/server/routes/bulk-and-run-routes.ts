@@ -45,6 +45,7 @@ export function bulkAndRunRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 'te
             if (seen.has(r.externalId)) {
               throw new HttpProblem(422, `body.records[${i}].externalId: "${r.externalId}" is in the upload twice; send each customer once`, {
                 errors: [{ field: `body.records[${i}].externalId`, rule: 'unique within the upload' }],
+                reason: 'duplicate-in-upload',
               });
             }
             seen.add(r.externalId);
