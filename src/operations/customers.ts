@@ -10,16 +10,17 @@ export interface CustomerView extends CustomerRow {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** The id of the customer a reference names (its id, or `connector:external-id`); undefined when there is none. */
+export async function customerIdOfRef({ db }: Pick<OperationDeps, 'db'>, ref: string): Promise<string | undefined> {
+  if (UUID.test(ref)) return ref;
+  const colon = ref.indexOf(':');
+  if (colon <= 0) throw new OperationError('invalid', `"${ref}" is neither a customer id nor connector:external-id (e.g. erp:C1001)`);
+  return customerIdByExternalId(db, ref.slice(0, colon), ref.slice(colon + 1));
+}
+
 /** A customer by its id or by `connector:external-id`. */
 export async function showCustomer({ db }: Pick<OperationDeps, 'db'>, ref: string): Promise<CustomerView> {
-  let id: string | undefined;
-  if (UUID.test(ref)) {
-    id = ref;
-  } else {
-    const colon = ref.indexOf(':');
-    if (colon <= 0) throw new OperationError('invalid', `"${ref}" is neither a customer id nor connector:external-id (e.g. erp:C1001)`);
-    id = await customerIdByExternalId(db, ref.slice(0, colon), ref.slice(colon + 1));
-  }
+  const id = await customerIdOfRef({ db }, ref);
   const customer = id ? await customerById(db, id) : undefined;
   if (!customer) throw new OperationError('not-found', `no customer ${ref}`);
   const [externalIds, lifecycle] = await Promise.all([externalIdsOfCustomer(db, customer.id), lifecycleOf(db, customer.id)]);

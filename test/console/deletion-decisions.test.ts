@@ -7,7 +7,7 @@ import { request as playwrightRequest, type APIRequestContext } from 'playwright
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/server/console/password-hash.js';
 import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
-import { startConsoleServer } from '../support/console-server.js';
+import { csrfIn, startConsoleServer } from '../support/console-server.js';
 import { custsync, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { waitForPhase } from '../support/wait-for-phase.js';
@@ -28,14 +28,10 @@ describe('one decision per waiting deletion run, whoever sends it', () => {
 
   const signIn = async (name: keyof typeof PASSWORDS): Promise<APIRequestContext> => {
     const context = await playwrightRequest.newContext({ baseURL: base, maxRedirects: 0 });
-    const csrf = await csrfOf(context, '/login');
+    const csrf = await csrfIn(context, '/login');
     const answer = await context.post('/login', { form: { _csrf: csrf, name, password: PASSWORDS[name] } });
     expect(answer.status()).toBe(303);
     return context;
-  };
-  const csrfOf = async (context: APIRequestContext, path: string) => {
-    const html = await (await context.get(path)).text();
-    return /name="_csrf" value="([^"]+)"/.exec(html)![1]!;
   };
   /** A decision sent from the console's deletions page, as its form sends it. */
   const decideInConsole = async (who: keyof typeof PASSWORDS, runId: string, decision: 'approve' | 'reject', csrf: string) => {
@@ -97,7 +93,7 @@ describe('one decision per waiting deletion run, whoever sends it', () => {
 
   it('takes the first of two console decisions sent at once and refuses the other, naming who decided', async () => {
     const handle = waiting['shop-a']!;
-    const [anaCsrf, bobCsrf] = await Promise.all([csrfOf(people.ana!, '/deletions'), csrfOf(people.bob!, '/deletions')]);
+    const [anaCsrf, bobCsrf] = await Promise.all([csrfIn(people.ana!, '/deletions'), csrfIn(people.bob!, '/deletions')]);
     const answers = await Promise.all([
       decideInConsole('ana', handle.workflowId, 'approve', anaCsrf),
       decideInConsole('bob', handle.workflowId, 'reject', bobCsrf),
@@ -119,7 +115,7 @@ describe('one decision per waiting deletion run, whoever sends it', () => {
 
   it('takes the first of a console and a CLI decision sent at once', async () => {
     const handle = waiting['shop-b']!;
-    const csrf = await csrfOf(people.ana!, '/deletions');
+    const csrf = await csrfIn(people.ana!, '/deletions');
     const [fromConsole, fromCli] = await Promise.all([
       decideInConsole('ana', handle.workflowId, 'approve', csrf),
       custsync(['deletions', 'reject', handle.workflowId], env),
@@ -158,7 +154,7 @@ describe('one decision per waiting deletion run, whoever sends it', () => {
     expect(page).toContain(handle.workflowId);
     expect(page).toMatch(/Approved by user:ana<\/strong> at \d{4}-\d\d-\d\d \d\d:\d\d:\d\d UTC/);
     expect(page).not.toContain('name="decision"');
-    const refused = await decideInConsole('bob', handle.workflowId, 'reject', await csrfOf(people.bob!, '/deletions'));
+    const refused = await decideInConsole('bob', handle.workflowId, 'reject', await csrfIn(people.bob!, '/deletions'));
     expect(refused.status).toBe(409);
     expect(refused.text).toContain('already approved by user:ana at');
     await handle.signal('approveDeletions', { by: 'user:ana', at: new Date().toISOString() });

@@ -4,10 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApiTokens } from '../../src/server/api-tokens.js';
 import { buildServer } from '../../src/server/build-server.js';
+import { writeFingerprint } from '../support/db-state.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { FUZZ_TIMEOUT_MS, fuzzRuns } from './fuzz-settings.js';
 
@@ -86,13 +86,7 @@ describe('the customer API under generated requests', () => {
   let h: SyncHarness;
   let server: FastifyInstance;
   let base: string;
-  const state = async () =>
-    (
-      await sql<{ state: string }>`select concat_ws('|',
-        (select count(*) from customers), (select coalesce(string_agg(content_hash || coalesce(deleted_at::text, ''), ',' order by id), '') from customers),
-        (select count(*) from change_log), (select count(*) from external_ids), (select count(*) from customer_attributes),
-        (select count(*) from bulk_upload_records), (select count(*) from sync_runs)) as state`.execute(h.db.db)
-    ).rows[0]!.state;
+  const state = () => writeFingerprint(h.db, ['customers', 'change_log', 'external_ids', 'customer_attributes', 'bulk_upload_records', 'sync_runs']);
 
   beforeAll(async () => {
     const file = join(mkdtempSync(join(tmpdir(), 'custsync-api-fuzz-')), 'erp.jsonl');

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApiTokens } from '../../src/server/api-tokens.js';
 import { hashPassword } from '../../src/server/console/password-hash.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
-import { startConsoleServer } from '../support/console-server.js';
+import { csrfIn, startConsoleServer } from '../support/console-server.js';
 import { pushesSettled } from '../support/push-settled.js';
 import { custsync, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
@@ -123,14 +123,13 @@ describe('erasing a customer', () => {
     // In the console, by an admin who confirms with the customer's code.
     const adam = await playwrightRequest.newContext({ baseURL: base, maxRedirects: 0 });
     try {
-      const csrfIn = async (path: string) => /name="_csrf" value="([^"]+)"/.exec(await (await adam.get(path)).text())![1]!;
-      expect((await adam.post('/login', { form: { _csrf: await csrfIn('/login'), name: 'adam', password: PASSWORD } })).status()).toBe(303);
+      expect((await adam.post('/login', { form: { _csrf: await csrfIn(adam, '/login'), name: 'adam', password: PASSWORD } })).status()).toBe(303);
       const page = await adam.get(`/customers/${ids.sigrid}`);
       expect(await page.text()).toContain('Erase this customer');
-      const unconfirmed = await adam.post('/customers/erase', { form: { _csrf: await csrfIn(`/customers/${ids.sigrid}`), id: ids.sigrid, code: PEOPLE.sigrid.code, confirm: 'yes' }, headers: { accept: 'text/html' } });
+      const unconfirmed = await adam.post('/customers/erase', { form: { _csrf: await csrfIn(adam, `/customers/${ids.sigrid}`), id: ids.sigrid, code: PEOPLE.sigrid.code, confirm: 'yes' }, headers: { accept: 'text/html' } });
       expect(unconfirmed.status()).toBe(422);
       expect((await traces(PEOPLE.sigrid)).length).toBeGreaterThan(0);
-      const confirmed = await adam.post('/customers/erase', { form: { _csrf: await csrfIn(`/customers/${ids.sigrid}`), id: ids.sigrid, code: PEOPLE.sigrid.code, confirm: PEOPLE.sigrid.code } });
+      const confirmed = await adam.post('/customers/erase', { form: { _csrf: await csrfIn(adam, `/customers/${ids.sigrid}`), id: ids.sigrid, code: PEOPLE.sigrid.code, confirm: PEOPLE.sigrid.code } });
       expect(confirmed.status()).toBe(303);
     } finally {
       await adam.dispose();

@@ -5,12 +5,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { resolveApiTokens } from '../../src/server/api-tokens.js';
 import { buildServer } from '../../src/server/build-server.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
 import { openApiValidator } from '../support/openapi-validator.js';
+import { writeFingerprint } from '../support/db-state.js';
 import { pushesSettled } from '../support/push-settled.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -48,13 +48,7 @@ describe('the customer API', () => {
     return { status: response.status, headers: response.headers, body: parsed };
   };
   /** What a request that is refused must leave exactly as it was. */
-  const databaseState = async () =>
-    (
-      await sql<{ state: string }>`select concat_ws('|',
-        (select count(*) from customers), (select coalesce(string_agg(content_hash || coalesce(deleted_at::text, ''), ',' order by id), '') from customers),
-        (select count(*) from change_log), (select count(*) from external_ids), (select count(*) from customer_pushes),
-        (select count(*) from customer_attributes), (select count(*) from idempotent_requests)) as state`.execute(h.db.db)
-    ).rows[0]!.state;
+  const databaseState = () => writeFingerprint(h.db, ['customers', 'change_log', 'external_ids', 'customer_pushes', 'customer_attributes', 'idempotent_requests']);
   const settled = () => pushesSettled(h.db, h.client, 'oms', h.temporal.taskQueue);
 
   beforeAll(async () => {

@@ -3,13 +3,13 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
-import { sql } from 'kysely';
 import { request as playwrightRequest } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { TEXT_LIMITS } from '../../src/domain/text-limits.js';
 import { resolveApiTokens } from '../../src/server/api-tokens.js';
 import { hashPassword } from '../../src/server/console/password-hash.js';
-import { startConsoleServer } from '../support/console-server.js';
+import { csrfIn, startConsoleServer } from '../support/console-server.js';
+import { writeFingerprint } from '../support/db-state.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
@@ -33,11 +33,7 @@ describe('the server against hostile input', () => {
     const response = await fetch(`${base}${path}`, { method, headers, redirect: 'manual', ...(options.body !== undefined ? { body: options.body } : {}) });
     return { status: response.status, headers: response.headers, text: await response.text() };
   };
-  const databaseState = async () =>
-    (
-      await sql<{ state: string }>`select concat_ws('|', (select count(*) from customers), (select count(*) from change_log),
-        (select count(*) from customer_attributes), (select count(*) from customer_contact_details)) as state`.execute(h.db.db)
-    ).rows[0]!.state;
+  const databaseState = () => writeFingerprint(h.db, ['customers', 'change_log', 'customer_attributes', 'customer_contact_details']);
 
   beforeAll(async () => {
     const erpFile = join(mkdtempSync(join(tmpdir(), 'custsync-hostile-')), 'erp.jsonl');
@@ -131,15 +127,14 @@ describe('the server against hostile input', () => {
     const context = await playwrightRequest.newContext({ baseURL: base, maxRedirects: 0 });
     try {
       for (const [next, expected] of cases) {
-        const page = await context.get(`/login?next=${encodeURIComponent(next)}`);
-        expect(page.status(), next).toBe(200);
-        const csrf = /name="_csrf" value="([^"]+)"/.exec(await page.text())![1]!;
+        expect((await context.get(`/login?next=${encodeURIComponent(next)}`)).status(), next).toBe(200);
+        const csrf = await csrfIn(context, `/login?next=${encodeURIComponent(next)}`);
         const signedIn = await context.post('/login', { form: { _csrf: csrf, name: 'ana', password: PASSWORD, next } });
         expect(signedIn.status(), next).toBe(303);
         const location = signedIn.headers().location!;
         expect(location.startsWith(expected.split('Location')[0]!), `${next} → ${location}`).toBe(true);
         expect(new URL(location, base).origin).toBe(base);
-        await context.post('/logout', { form: { _csrf: /name="_csrf" value="([^"]+)"/.exec(await (await context.get('/')).text())![1]! } });
+        await context.post('/logout', { form: { _csrf: await csrfIn(context, '/') } });
       }
       for (const raw of ['%E3%80%82', '%0D%0A', '%00', '%FF', '%u0041']) expect((await context.get(`/login?next=${raw}`)).status(), raw).toBeLessThan(500);
     } finally {
@@ -150,7 +145,7 @@ describe('the server against hostile input', () => {
   it('ends a session at sign-out and at a password change: a copy of its cookie no longer signs in', async () => {
     const signIn = async (url: string) => {
       const context = await playwrightRequest.newContext({ baseURL: url, maxRedirects: 0 });
-      const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await context.get('/login')).text())![1]!;
+      const csrf = await csrfIn(context, '/login');
       expect((await context.post('/login', { form: { _csrf: csrf, name: 'ana', password: PASSWORD } })).status()).toBe(303);
       return context;
     };
@@ -160,7 +155,7 @@ describe('the server against hostile input', () => {
     const ana = await signIn(base);
     const copy = await cookieOf(ana);
     expect((await withCookie(base, copy)).status).toBe(200);
-    const csrf = /name="_csrf" value="([^"]+)"/.exec(await (await ana.get('/')).text())![1]!;
+    const csrf = await csrfIn(ana, '/');
     expect((await ana.post('/logout', { form: { _csrf: csrf } })).status()).toBe(303);
     const replayed = await withCookie(base, copy);
     expect(replayed.status).toBe(303);

@@ -23,3 +23,11 @@ export async function startConsoleServer(
   });
   return { app, url: await app.listen({ host: '127.0.0.1', port: 0 }) };
 }
+
+/** The CSRF token in the first form of a console page, as a browser would send it back. */
+export async function csrfIn(context: { get(path: string): Promise<{ text(): Promise<string> }> }, path: string): Promise<string> {
+  const html = await (await context.get(path)).text();
+  const token = /name="_csrf" value="([^"]+)"/.exec(html)?.[1];
+  if (!token) throw new Error(`no form with a CSRF token on ${path}`);
+  return token;
+}

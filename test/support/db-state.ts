@@ -50,3 +50,14 @@ export async function customerIdOf(db: DatabaseHandle, connector: string, extern
     .executeTakeFirstOrThrow();
   return row.customer_id;
 }
+
+/**
+ * What a refused request must leave exactly as it was: every customer's content hash and
+ * deletion, and the row count of each of `tables`.
+ */
+export async function writeFingerprint(db: DatabaseHandle, tables: readonly string[]): Promise<string> {
+  const customers = await sql<{ state: string }>`select coalesce(string_agg(content_hash || coalesce(deleted_at::text, ''), ',' order by id), '') as state from customers`.execute(db.db);
+  const counts: string[] = [];
+  for (const table of tables) counts.push(`${table}=${(await sql<{ n: number }>`select count(*)::int as n from ${sql.table(table)}`.execute(db.db)).rows[0]!.n}`);
+  return `${customers.rows[0]!.state}|${counts.join('|')}`;
+}

@@ -31,7 +31,7 @@ export async function deleteCustomer(
     const erased = await eraseCustomerData({ db }, customerId, {
       by: actorOf(writer),
       writeId,
-      ifMatch: (customer) => {
+      precondition: (customer) => {
         if (options.ifMatch !== undefined && !etagMatches(options.ifMatch, customer)) {
           throw new OperationError('precondition-failed', `customer ${customerId} has changed since it was read (If-Match ${options.ifMatch}); read it again and retry`);
         }
