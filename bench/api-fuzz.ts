@@ -6,9 +6,11 @@ import { startApiSandbox } from './api-sandbox.js';
  * `/api/v1/openapi.json` and checks every answer — no 5xx, every answer as documented, nothing
  * accepted that the schema forbids — against a sandboxed API on 127.0.0.1, bounded in examples
  * per operation (`CUSTSYNC_API_FUZZ_EXAMPLES`, default 25) and in time (`CUSTSYNC_API_FUZZ_SECONDS`, default 240).
+ * `CUSTSYNC_API_FUZZ_CHECKS=all` runs every Schemathesis check (the stateful phase is on by default).
  */
 const examples = Number(process.env.CUSTSYNC_API_FUZZ_EXAMPLES ?? 25);
 const seconds = Number(process.env.CUSTSYNC_API_FUZZ_SECONDS ?? 240);
+const checks = process.env.CUSTSYNC_API_FUZZ_CHECKS ?? 'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection';
 const log = (line: string) => process.stderr.write(`[api-fuzz] ${line}\n`);
 
 const install = spawnSync('bash', ['scripts/install-schemathesis.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });
@@ -18,17 +20,19 @@ const st = install.stdout.trim();
 const sandbox = await startApiSandbox({ tokens: { fuzz: { system: 'fuzz', scopes: ['read', 'write', 'admin'] } }, log });
 let status: number;
 try {
-  log(`schemathesis: up to ${examples} examples per operation, at most ${seconds} s`);
+  log(`schemathesis: checks ${checks}; up to ${examples} examples per operation, at most ${seconds} s`);
   // Asynchronous: the API answers from this very process.
   const child = spawn(
     st,
     [
+      '--config-file',
+      'bench/schemathesis.toml',
       'run',
       `${sandbox.baseUrl}/api/v1/openapi.json`,
       '--header',
       `Authorization: Bearer ${sandbox.tokens.fuzz}`,
       '--checks',
-      'not_a_server_error,status_code_conformance,content_type_conformance,response_schema_conformance,negative_data_rejection',
+      checks,
       '--max-examples',
       String(examples),
       '--max-time',

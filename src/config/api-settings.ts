@@ -27,6 +27,21 @@ export const apiTokenSchema = z
     message: 'give either sha256 (the token’s hex SHA-256) or tokenEnv (the variable holding it), not both and not neither',
   });
 
+/** An origin as a browser sends it: scheme, host and port, nothing after. */
+const origin = z
+  .string()
+  .refine((v) => URL.canParse(v) && new URL(v).origin === v && /^https?:$/.test(new URL(v).protocol), {
+    message: 'an origin such as https://app.example.com (scheme, host and optional port; no path, no trailing slash)',
+  });
+
+/** Cross-origin access for browser applications; without it the API sends no CORS headers and browsers on other origins are refused. */
+export const apiCorsSchema = z.strictObject({
+  /** Origins whose pages may call the API (exactly as the browser sends `Origin`). */
+  origins: z.array(origin).min(1),
+  /** How long a browser may cache a preflight answer, in seconds; default 600. */
+  maxAge: z.number().int().min(0).max(86_400).default(600),
+});
+
 /** The customer API (`custsync serve`). */
 export const apiSettingsSchema = z.strictObject({
   /** Bearer tokens by name; without any, the customer API refuses every request (401). */
@@ -41,6 +56,8 @@ export const apiSettingsSchema = z.strictObject({
   bulkMaxRecords: z.number().int().min(1).default(100_000),
   /** How long answers to requests with an `Idempotency-Key` are kept, in days; default 1. */
   idempotencyDays: z.number().int().min(1).default(1),
+  /** Browser pages on other origins allowed to call the API; default none (CORS off). */
+  cors: apiCorsSchema.optional(),
 });
 
 export type ApiSettings = z.infer<typeof apiSettingsSchema>;

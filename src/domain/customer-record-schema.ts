@@ -1,9 +1,15 @@
 import { z } from 'zod';
 import type { CustomerRecord } from './customer-record.js';
+import { STORABLE_TEXT_PATTERN } from './storable-values.js';
 import { ATTRIBUTE_LIST_MAX_ITEMS, ATTRIBUTE_VALUE_MAX_BYTES, TEXT_LIMITS } from './text-limits.js';
 
+/**
+ * Text the database can store (documented as a `pattern`; refused, naming where, before any
+ * validation: see storable-values.ts), bounded by a length limit. Derived schemas keep the pattern.
+ */
+export const storableText = (maxLength: number) => z.string().max(maxLength).meta({ pattern: STORABLE_TEXT_PATTERN });
 /** Text of at most the limit of its kind (see {@link TEXT_LIMITS}). */
-const text = (kind: keyof typeof TEXT_LIMITS) => z.string().max(TEXT_LIMITS[kind]);
+const text = (kind: keyof typeof TEXT_LIMITS) => storableText(TEXT_LIMITS[kind]);
 const required = (kind: keyof typeof TEXT_LIMITS) => text(kind).min(1);
 const attributeValue = z
   .union([text('attributeText'), z.number(), z.boolean(), z.array(text('attributeText')).max(ATTRIBUTE_LIST_MAX_ITEMS)])

@@ -4,6 +4,12 @@
  * where it is found, never stored altered.
  */
 
+/**
+ * Text the database can store, as a JSON Schema `pattern` (ECMA-262 and Python read it alike):
+ * no NUL, no unpaired surrogate. Documents what {@link unstorableTextReason} refuses.
+ */
+export const STORABLE_TEXT_PATTERN = '^(?:[^\\u0000\\ud800-\\udfff]|[\\ud800-\\udbff][\\udc00-\\udfff])*$';
+
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 const ANY_SURROGATE = /[\uD800-\uDFFF]/;

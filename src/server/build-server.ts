@@ -7,14 +7,18 @@ import type { ApiSettings } from '../config/api-settings.js';
 import { findUnstorableValue } from '../domain/storable-values.js';
 import { forgetExpiredAnswers } from '../operations/customer-api/idempotent-answers.js';
 import type { OperationDeps } from '../operations/operation-deps.js';
+import { allowConfiguredOrigins } from './api-cors.js';
 import { bearerOf, matchToken, type ApiToken } from './api-tokens.js';
 import { consolePlugin, type ConsoleOptions } from './console/console-plugin.js';
+import { methodsNotAllowed } from './method-not-allowed.js';
+import { withOperationExamples } from './openapi-examples.js';
 import { orderWebhookRoutes, type OrderWebhookOptions } from './order-webhook/order-webhook-routes.js';
 import { HttpProblem, problemErrorHandler, sendProblem } from './problem-details.js';
 import './request-context.js';
 import { bulkAndRunRoutes } from './routes/bulk-and-run-routes.js';
 import { customerReadRoutes } from './routes/customer-read-routes.js';
 import { customerWriteRoutes } from './routes/customer-write-routes.js';
+import { API_EXAMPLES } from './schemas/api-examples.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { answerWithRequestIds, loggerOptions, requestIdOf } from './request-ids.js';
 import { useStrictJsonParser } from './strict-json-parser.js';
@@ -80,10 +84,14 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
       security: [{ bearer: [] }],
     },
     transform: createJsonSchemaTransform({ skipList: [OPENAPI_PATH] }),
-    transformObject: jsonSchemaTransformObject,
+    transformObject: (input) => withOperationExamples(jsonSchemaTransformObject(input), API_EXAMPLES),
   });
 
-  await app.register(healthRoutes(options.api?.deps));
+  await app.register(async (scope) => {
+    const otherMethods = methodsNotAllowed(scope);
+    await scope.register(healthRoutes(options.api?.deps));
+    otherMethods.answer();
+  });
   if (options.console) await app.register(consolePlugin(options.console));
   if (options.webhook) await app.register(orderWebhookRoutes(options.webhook));
   const api = options.api;
@@ -93,6 +101,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     await app.register(
       async (scope) => {
         const typed = scope.withTypeProvider<ZodTypeProvider>();
+        await allowConfiguredOrigins(scope, api.settings);
         await typed.register(rateLimit, {
           timeWindow: 60_000,
           max: (request: FastifyRequest) => tokenOf(request, api.tokens)?.rateLimit ?? api.settings.rateLimit,
@@ -120,16 +129,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         typed.addHook('preValidation', (request, _reply, done) => {
           done(unstorableInUrl(request.params, 'path') ?? unstorableInUrl(request.query, 'query'));
         });
-        const methodsByPath = new Map<string, Set<string>>();
-        scope.addHook('onRoute', (route) => {
-          const methods = methodsByPath.get(route.url) ?? new Set<string>();
-          for (const method of [route.method].flat()) methods.add(method);
-          methodsByPath.set(route.url, methods);
-        });
+        const otherMethods = methodsNotAllowed(scope, { keepOptions: api.settings.cors !== undefined });
         await typed.register(customerReadRoutes(api.deps));
         await typed.register(customerWriteRoutes(api.deps));
         await typed.register(bulkAndRunRoutes(api.deps, api.settings));
-        answerOtherMethodsWith405(scope, methodsByPath);
+        otherMethods.answer();
         // Answers kept for idempotency keys expire after api.idempotencyDays.
         const forget = () => void forgetExpiredAnswers(api.deps).catch((error: unknown) => scope.log.warn({ err: error }, 'idempotency answers not forgotten'));
         const timer = setInterval(forget, 3_600_000).unref();
@@ -146,27 +150,6 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
   }
   return app;
-}
-
-const API_METHODS = ['GET', 'PUT', 'POST', 'PATCH', 'DELETE'] as const;
-
-/** A method a path does not take gets 405 with `Allow` naming those it does (RFC 9110 §15.5.6), not 404. */
-function answerOtherMethodsWith405(scope: FastifyInstance, methodsByPath: ReadonlyMap<string, ReadonlySet<string>>): void {
-  for (const [url, methods] of [...methodsByPath]) {
-    const allowed = API_METHODS.filter((m) => methods.has(m));
-    const missing = API_METHODS.filter((m) => !methods.has(m));
-    if (allowed.length === 0 || missing.length === 0) continue;
-    const allow = [...allowed, ...(methods.has('GET') ? ['HEAD'] : [])].join(', ');
-    scope.route({
-      method: missing,
-      url: url.startsWith(API_PREFIX) ? url.slice(API_PREFIX.length) : url,
-      schema: { hide: true },
-      handler: (request, reply) => {
-        reply.header('allow', allow);
-        return sendProblem(reply, 405, `${request.method} is not a method of ${request.url.split('?')[0]}; it takes ${allow}`);
-      },
-    });
-  }
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

@@ -3,11 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { WorkflowHandle } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
-import { request as playwrightRequest, type APIRequestContext } from 'playwright-core';
+import type { APIRequestContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { hashPassword } from '../../src/server/console/password-hash.js';
 import type { customerSyncWorkflow } from '../../src/workflows/customer-sync-workflow.js';
-import { csrfIn, startConsoleServer } from '../support/console-server.js';
+import { csrfIn, postDecision, reviewersSignedInWith, signedInContext, startConsoleServer } from '../support/console-server.js';
 import { custsync, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { waitForPhase } from '../support/wait-for-phase.js';
@@ -26,18 +25,9 @@ describe('one decision per waiting deletion run, whoever sends it', () => {
   const waiting: Partial<Record<(typeof FLOWS)[number], WorkflowHandle<typeof customerSyncWorkflow>>> = {};
   const people: Partial<Record<keyof typeof PASSWORDS, APIRequestContext>> = {};
 
-  const signIn = async (name: keyof typeof PASSWORDS): Promise<APIRequestContext> => {
-    const context = await playwrightRequest.newContext({ baseURL: base, maxRedirects: 0 });
-    const csrf = await csrfIn(context, '/login');
-    const answer = await context.post('/login', { form: { _csrf: csrf, name, password: PASSWORDS[name] } });
-    expect(answer.status()).toBe(303);
-    return context;
-  };
-  /** A decision sent from the console's deletions page, as its form sends it. */
-  const decideInConsole = async (who: keyof typeof PASSWORDS, runId: string, decision: 'approve' | 'reject', csrf: string) => {
-    const answer = await people[who]!.post('/deletions/decide', { form: { _csrf: csrf, runId, decision }, headers: { accept: 'text/html' } });
-    return { status: answer.status(), text: await answer.text() };
-  };
+  const signIn = (name: keyof typeof PASSWORDS) => signedInContext(base, name, PASSWORDS[name]);
+  /** A decision sent from the console's page, as its form sends it. */
+  const decideInConsole = (who: keyof typeof PASSWORDS, runId: string, decision: 'approve' | 'reject', csrf: string) => postDecision(people[who]!, '/deletions/decide', { _csrf: csrf, runId, decision });
   const signalsIn = async (handle: WorkflowHandle) =>
     ((await handle.fetchHistory()).events ?? []).filter((e) => e.workflowExecutionSignaledEventAttributes).map((e) => e.workflowExecutionSignaledEventAttributes!.signalName);
   const decisionOf = (runId: string) =>
@@ -58,13 +48,7 @@ describe('one decision per waiting deletion run, whoever sends it', () => {
         'shop-c': { type: 'jsonl-file', path: join(dir, 'shop-c.jsonl') },
       },
       flows: { 'shop-a': shopFlow('shop-a'), 'shop-b': shopFlow('shop-b'), 'shop-c': shopFlow('shop-c') },
-      console: {
-        loginRateLimit: 20,
-        users: {
-          ana: { role: 'reviewer', passwordHash: await hashPassword(PASSWORDS.ana) },
-          bob: { role: 'reviewer', passwordHash: await hashPassword(PASSWORDS.bob) },
-        },
-      },
+      console: await reviewersSignedInWith(PASSWORDS),
     };
     h = await startSyncHarness(config);
     for (const flow of FLOWS) {
@@ -144,6 +128,11 @@ describe('one decision per waiting deletion run, whoever sends it', () => {
     const before = await (await people.bob!.get('/deletions')).text();
     expect(before).toContain(handle.workflowId);
     expect(before).toContain('name="decision"');
+    const listed = await custsync(['runs', 'list', '--flow', 'shop-c', '--json'], env);
+    expect((JSON.parse(listed.stdout) as { id: string; mode: string; deletion_status: string }[]).find((r) => r.id === handle.workflowId)).toMatchObject({
+      mode: 'full',
+      deletion_status: 'awaiting-approval',
+    });
     // The moment between a decision and the run acting on it, held open: the decision is claimed, its signal not yet read.
     await h.db.db
       .updateTable('sync_runs')

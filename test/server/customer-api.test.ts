@@ -96,6 +96,28 @@ describe('the customer API', () => {
     expect(Object.keys(document.paths)).toEqual(
       expect.arrayContaining(['/api/v1/customers', '/api/v1/customers/{id}', '/api/v1/customers/{connector}/{externalId}', '/api/v1/customers/bulk', '/api/v1/customers/attributes/bulk', '/api/v1/customers/{id}/activities', '/api/v1/runs', '/api/v1/runs/{id}']),
     );
+    const missing: string[] = [];
+    const wrong: string[] = [];
+    type Media = { schema?: unknown; example?: unknown };
+    type Operation = { requestBody?: { content: Record<string, Media> }; responses: Record<string, { content?: Record<string, Media> }> };
+    for (const [path, item] of Object.entries(document.paths as Record<string, Record<string, Operation>>)) {
+      for (const [method, operation] of Object.entries(item)) {
+        for (const [type, media] of Object.entries(operation.requestBody?.content ?? {})) {
+          if (media.example === undefined) missing.push(`${method} ${path} request ${type}`);
+          else wrong.push(...validator.requestProblems(method, path, type, media.example));
+        }
+        for (const [status, answer] of Object.entries(operation.responses).filter(([code]) => code.startsWith('2'))) {
+          const media = answer.content?.['application/json'];
+          if (!media) continue;
+          if (media.example === undefined) missing.push(`${method} ${path} ${status}`);
+          else wrong.push(...validator.problems(method, path, Number(status), 'application/json', media.example));
+        }
+      }
+    }
+    expect(missing, 'operations without an example').toEqual([]);
+    expect(wrong, 'examples that do not conform to their schema').toEqual([]);
+    const preflight = await fetch(`${base}/api/v1/customers`, { method: 'OPTIONS', headers: { origin: 'https://app.example.com', 'access-control-request-method': 'GET' } });
+    expect(preflight.headers.get('access-control-allow-origin'), 'CORS is off unless api.cors names origins').toBeNull();
     const docs = await fetch(`${base}/api/docs/`);
     expect(docs.status).toBe(200);
     expect(await docs.text()).toMatch(/swagger/i);

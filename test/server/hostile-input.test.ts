@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import { mkdtempSync, writeFileSync } from 'node:fs';
+import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { FastifyInstance } from 'fastify';
@@ -41,7 +42,7 @@ describe('the server against hostile input', () => {
     h = await startSyncHarness({
       connectors: { erp: { type: 'jsonl-file', path: erpFile } },
       flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'customerAttributes'] }, schedule: false } },
-      api: { rateLimit: 100_000, tokens: { crm: { system: 'crm', scopes: ['read', 'write', 'admin'], sha256: sha256(TOKEN) } } },
+      api: { rateLimit: 100_000, cors: { origins: ['https://app.example.com'] }, tokens: { crm: { system: 'crm', scopes: ['read', 'write', 'admin'], sha256: sha256(TOKEN) } } },
       console: { loginRateLimit: 100 },
     });
     ({ app: server, url: base } = await consoleOf(await hashPassword(PASSWORD)));
@@ -220,6 +221,26 @@ describe('the server against hostile input', () => {
     expect(injected.text).not.toContain('<script>');
   });
 
+  it('lets only the configured origins call the API from a browser, preflight before the token', async () => {
+    const preflight = (origin: string) =>
+      send('OPTIONS', '/api/v1/customers/crm/K1', { token: false, headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'authorization, content-type, if-match' } });
+    const allowed = await preflight('https://app.example.com');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(allowed.headers.get('access-control-allow-methods')).toContain('PUT');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('if-match');
+    expect(allowed.headers.get('access-control-allow-credentials')).toBeNull();
+    expect((await preflight('https://evil.example')).headers.get('access-control-allow-origin')).toBeNull();
+
+    const read = await send('GET', '/api/v1/customers?limit=1', { headers: { origin: 'https://app.example.com' } });
+    expect(read.status).toBe(200);
+    expect(read.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(read.headers.get('access-control-expose-headers')).toContain('etag');
+    const other = await send('GET', '/api/v1/customers?limit=1', { headers: { origin: 'https://evil.example' } });
+    expect(other.headers.get('access-control-allow-origin')).toBeNull();
+    expect((await send('GET', '/api/v1/customers?limit=1', { token: false, headers: { origin: 'https://app.example.com' } })).status).toBe(401);
+  });
+
   it('answers a method a path does not take with 405 and the methods it does', async () => {
     const answer = await send('POST', '/api/v1/customers/crm/C1', { body: '{}' });
     expect(answer.status).toBe(405);
@@ -229,6 +250,19 @@ describe('the server against hostile input', () => {
     expect(runs.status).toBe(405);
     expect(runs.headers.get('allow')).toBe('GET, HEAD');
     expect((await send('GET', '/api/v1/customers/crm/C1')).status).toBe(200);
+    // Methods a browser's fetch will not send: TRACE, and QUERY without the content type it requires.
+    const raw = (method: string, path: string) =>
+      new Promise<{ status: number; allow: string | undefined }>((resolve, reject) => {
+        const req = httpRequest(`${base}${path}`, { method, headers: { authorization: `Bearer ${TOKEN}` } }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode!, allow: res.headers.allow }));
+        });
+        req.on('error', reject);
+        req.end();
+      });
+    expect(await raw('TRACE', '/api/v1/runs')).toEqual({ status: 405, allow: 'GET, HEAD' });
+    expect(await raw('QUERY', '/api/v1/customers/crm/C1')).toEqual({ status: 405, allow: 'GET, PUT, HEAD' });
+    expect(await raw('TRACE', '/healthz')).toEqual({ status: 405, allow: 'GET, HEAD' });
   });
 
   it('creates only with If-None-Match: * and answers 304 to a GET whose ETag still matches', async () => {

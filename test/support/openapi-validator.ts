@@ -1,8 +1,12 @@
 import { Ajv2020 } from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
+interface MediaType {
+  schema?: unknown;
+  example?: unknown;
+}
 interface OpenApiDocument {
-  paths: Record<string, Record<string, { responses?: Record<string, { content?: Record<string, { schema?: unknown }> }> }>>;
+  paths: Record<string, Record<string, { requestBody?: { content: Record<string, MediaType> }; responses?: Record<string, { content?: Record<string, MediaType> }> }>>;
 }
 
 /**
@@ -38,6 +42,14 @@ export function openApiValidator(document: OpenApiDocument) {
       if (!validate) throw new Error(`no schema at ${ref}`);
       if (validate(body)) return [];
       return (validate.errors ?? []).map((e) => `${method} ${match.template} ${status}: ${e.instancePath || '(body)'} ${e.message}`);
+    },
+    /** Problems of a request body for an operation named as the document names it (`/api/v1/customers/{id}`). */
+    requestProblems(method: string, template: string, contentType: string, body: unknown): string[] {
+      const ref = `openapi.json#/${pointer('paths', template, method.toLowerCase(), 'requestBody', 'content', contentType, 'schema')}`;
+      const validate = ajv.getSchema(ref);
+      if (!validate) return [`${method} ${template}: no request schema for ${contentType}`];
+      if (validate(body)) return [];
+      return (validate.errors ?? []).map((e) => `${method} ${template} request: ${e.instancePath || '(body)'} ${e.message}`);
     },
   };
 }

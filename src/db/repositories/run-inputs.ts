@@ -48,6 +48,8 @@ export async function recordSelectedInputs(
       .where('run_id', '=', runId)
       .where('step_index', '=', stepIndex)
       .execute();
+    // What the run reads is known from here on: a run that waits (for a deletion decision) shows it.
+    await trx.updateTable('sync_runs').set({ mode: sourceMode(runId) }).where('id', '=', runId).execute();
   });
 }
 
@@ -191,4 +193,14 @@ export async function storeConnectorCursors(db: Kysely<Database>, runId: string)
     select r.flow, i.connector, i.next_cursor, r.id, now() from sync_run_inputs i join sync_runs r on r.id = i.run_id
     where i.run_id = ${runId} and i.next_cursor is not null and i.status = 'applied'
     on conflict (flow, connector) do update set cursor = excluded.cursor, run_id = excluded.run_id, updated_at = excluded.updated_at`.execute(db);
+}
+
+/**
+ * What the run's source read: `full` if any full snapshot, `delta` if only deltas,
+ * `none` if nothing (or the flow's source is the current data).
+ */
+export function sourceMode(runId: string) {
+  return sql<string>`coalesce((select case when bool_or(i.kind = 'full') then 'full' else 'delta' end
+    from sync_run_inputs i join sync_run_steps st on st.run_id = i.run_id and st.step_index = i.step_index
+    where i.run_id = ${runId} and st.role = 'source' and i.status = 'applied'), 'none')`;
 }

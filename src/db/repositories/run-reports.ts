@@ -86,13 +86,3 @@ export async function runTotals(db: Kysely<Database>, runId: string): Promise<Ru
 export function plannedUnchanged(runId: string) {
   return sql<number>`coalesce((select unchanged from sync_run_plans where run_id = ${runId}), 0)`;
 }
-
-/**
- * What the run's source read: `full` if any full snapshot, `delta` if only deltas,
- * `none` if nothing (or the flow's source is the current data).
- */
-export function sourceMode(runId: string) {
-  return sql<string>`coalesce((select case when bool_or(i.kind = 'full') then 'full' else 'delta' end
-    from sync_run_inputs i join sync_run_steps st on st.run_id = i.run_id and st.step_index = i.step_index
-    where i.run_id = ${runId} and st.role = 'source' and i.status = 'applied'), 'none')`;
-}

@@ -1,7 +1,7 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ConsumedInput, FlowStepPlan, RunTotals, RunTrigger, StepStats } from '../../domain/run-types.js';
 import type { Database, SyncRunsTable } from '../database.js';
-import { sourceMode } from './run-reports.js';
+import { sourceMode } from './run-inputs.js';
 
 /** A run as `beginRun` records it. */
 export interface BegunRun {

@@ -1,6 +1,7 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import type { ApiSettings } from '../../config/api-settings.js';
+import { storableText } from '../../domain/customer-record-schema.js';
 import { isoTime } from '../../domain/iso-time.js';
 import { startBulkUpsert } from '../../operations/customer-api/bulk-upsert.js';
 import type { OperationDeps } from '../../operations/operation-deps.js';
@@ -97,7 +98,7 @@ export function bulkAndRunRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 'te
           summary: "A run's report: status, totals, inputs, rejected records",
           description: 'Run ids contain slashes (import/api/20261130T120000000Z-1a2b3c): URL-encode them (import%2Fapi%2F…).',
           tags: ['runs'],
-          params: z.strictObject({ id: z.string().min(1).max(300) }),
+          params: z.strictObject({ id: storableText(300).min(1) }),
           querystring: runQuerySchema,
           response: { 200: runReportSchema, ...problemResponses(400, 401, 403, 404, 429) },
         },

@@ -1,6 +1,7 @@
 import type { FastifyReply } from 'fastify';
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { storableText } from '../../domain/customer-record-schema.js';
 import { customerApiView } from '../../operations/customer-api/customer-view.js';
 import { customerEtag } from '../../operations/customer-api/customer-etag.js';
 import { getCustomer, listCustomerActivities, listCustomers } from '../../operations/customer-api/read-customers.js';
@@ -97,9 +98,12 @@ export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPlug
         config: { scope: 'read' },
         schema: {
           summary: "A customer's activities (its change log), newest first",
+          description:
+            'Each change with what it changed (old → new). After a permanent delete the customer answers 404, while its activities stay readable ' +
+            'as an audit trail ending in `purged`, their values erased.',
           tags: ['customers'],
           params: z.strictObject({ id: z.guid() }),
-          querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: z.string().max(100).optional() }),
+          querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: storableText(100).optional().describe('nextCursor of the page before, as it came (anything else: 400)') }),
           response: { 200: activityPageSchema, ...problemResponses(400, 401, 403, 404, 429) },
         },
       },
@@ -120,7 +124,7 @@ export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPlug
         schema: {
           summary: "Get a customer by a connector's id for it (its source id, or an enrichment's id)",
           tags: ['customers'],
-          params: z.strictObject({ connector: z.string().min(1).max(200), externalId: z.string().min(1).max(1_000) }),
+          params: z.strictObject({ connector: storableText(200).min(1), externalId: storableText(1_000).min(1) }),
           querystring: provenanceQuery,
           headers: conditionalHeaders,
           response: { 200: customerSchema, 304: z.null().describe('Not modified: the ETag in If-None-Match still matches'), ...problemResponses(400, 401, 403, 404, 429) },

@@ -1,4 +1,5 @@
 import type { FastifyPluginCallbackZod } from 'fastify-type-provider-zod';
+import { storableText } from '../../domain/customer-record-schema.js';
 import { TEXT_LIMITS } from '../../domain/text-limits.js';
 import { z } from 'zod';
 import { createCustomer } from '../../operations/customer-api/create-customer.js';
@@ -64,7 +65,7 @@ export function customerWriteRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 
             'a record that changes no value writes nothing (change: unchanged). Only the aspects the record has are written. ' +
             "The path's connector must be the token's system (admin tokens may name any).",
           tags: ['customers'],
-          params: z.strictObject({ connector: z.string().min(1).max(200), externalId: z.string().min(1).max(TEXT_LIMITS.identifier) }),
+          params: z.strictObject({ connector: storableText(200).min(1), externalId: storableText(TEXT_LIMITS.identifier).min(1) }),
           headers: ifMatchHeaders.extend({
             'if-none-match': z.literal('*').optional().describe('*: create the customer only; 412 when it exists'),
           }),

@@ -1,9 +1,9 @@
 import { z } from 'zod';
-import { customerRecordSchema } from '../../domain/customer-record-schema.js';
+import { customerRecordSchema, storableText } from '../../domain/customer-record-schema.js';
 import { MULTIPLE_ASPECTS } from '../../domain/customer-record.js';
 import { TEXT_LIMITS } from '../../domain/text-limits.js';
 
-const identifier = z.string().min(1).max(TEXT_LIMITS.identifier);
+const identifier = storableText(TEXT_LIMITS.identifier).min(1);
 
 const aspectShape = customerRecordSchema.shape;
 
@@ -117,9 +117,9 @@ export const listQuerySchema = z.strictObject({
     .regex(/^[^=]+=.*$/, 'use key=value')
     .optional()
     .describe('a customer attribute and its value: key=value'),
-  q: z.string().min(1).max(200).optional().describe('text in the name, or exactly a code, an email or a VAT number'),
+  q: storableText(200).min(1).optional().describe('text in the name, or exactly a code, an email or a VAT number'),
   limit: z.coerce.number().int().min(1).max(500).default(50),
-  cursor: z.string().max(100).optional(),
+  cursor: storableText(100).optional().describe('nextCursor of the page before, as it came (anything else: 400)'),
 });
 
 /** Set or remove one attribute on many customers. */
@@ -130,12 +130,13 @@ export const attributeBulkBodySchema = z
     value: aspectShape.customerAttributes.unwrap().element.shape.value.optional(),
     remove: z.literal(true).optional(),
     customers: z
-      .array(z.union([z.strictObject({ id: z.guid() }), z.strictObject({ connector: z.string().min(1).max(200), externalId: identifier })]))
+      .array(z.union([z.strictObject({ id: z.guid() }), z.strictObject({ connector: storableText(200).min(1), externalId: identifier })]))
       .min(1)
       .max(1_000),
   })
   .refine((b) => (b.value === undefined) === (b.remove === true), { message: 'give either value (to set) or remove: true, not both', path: ['value'] })
-  .meta({ id: 'AttributeBulkUpdate' });
+  // The refinement above, as JSON Schema says it: exactly one of value and remove.
+  .meta({ id: 'AttributeBulkUpdate', oneOf: [{ required: ['value'] }, { required: ['remove'] }] });
 
 export const attributeBulkResultSchema = z.object({
   items: z.array(

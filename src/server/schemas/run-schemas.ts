@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { storableText } from '../../domain/customer-record-schema.js';
 import type { RunReport } from '../../domain/run-types.js';
 
 const count = z.number().int().min(0);
@@ -82,7 +83,7 @@ export const runSummarySchema = z
   .meta({ id: 'RunSummary' });
 
 export const runListQuerySchema = z.strictObject({
-  flow: z.string().max(100).optional(),
+  flow: storableText(100).optional(),
   limit: z.coerce.number().int().min(1).max(500).default(20),
 });
 
