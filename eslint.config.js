@@ -40,18 +40,22 @@ const WORKFLOW_TYPE_ONLY_MESSAGE =
   'Workflows may only `import type` from activities, connectors and db; call activities through proxyActivities().';
 
 /**
- * Imports run down the layers: cli, server → operations → worker → activities → connectors, db → merge → domain,
- * with config between cli and connectors. Each layer lists the layers it must not import.
+ * Imports run down the layers: cli, server → operations → temporal, worker → activities → connectors, db → merge → domain,
+ * with config between cli and connectors; tooling (dev servers, demo systems) serves only the cli.
+ * Each layer lists the layers it must not import; `db/repositories` names the SQL no entry point may run itself.
  */
 const LAYERS = {
-  domain: ['activities', 'cli', 'config', 'connectors', 'db', 'merge', 'operations', 'server', 'workflows', 'worker'],
-  merge: ['activities', 'cli', 'config', 'connectors', 'db', 'operations', 'server', 'workflows', 'worker'],
-  db: ['activities', 'cli', 'config', 'connectors', 'operations', 'server', 'workflows', 'worker'],
-  connectors: ['activities', 'cli', 'config', 'db', 'operations', 'server', 'workflows', 'worker'],
-  config: ['activities', 'cli', 'db', 'operations', 'server', 'workflows', 'worker'],
-  activities: ['cli', 'operations', 'server', 'workflows', 'worker'],
-  operations: ['cli', 'server'],
-  server: ['cli'],
+  domain: ['activities', 'cli', 'config', 'connectors', 'db', 'merge', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
+  merge: ['activities', 'cli', 'config', 'connectors', 'db', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
+  db: ['activities', 'cli', 'config', 'connectors', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
+  connectors: ['activities', 'cli', 'config', 'db', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
+  config: ['activities', 'cli', 'db', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
+  activities: ['cli', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
+  temporal: ['activities', 'cli', 'connectors', 'db', 'operations', 'server', 'tooling', 'worker'],
+  operations: ['cli', 'server', 'tooling', 'worker'],
+  server: ['cli', 'db/repositories', 'tooling', 'worker'],
+  tooling: ['activities', 'cli', 'operations', 'server', 'worker', 'workflows'],
+  cli: ['db/repositories'],
 };
 
 const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({
@@ -64,13 +68,25 @@ const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({
         patterns: [
           {
             regex: `^(\\.\\./)+(${forbidden.join('|')})([./-].*)?$`,
-            message: `src/${layer} must not import ${forbidden.join(', ')}: imports run down the layers (cli, server → operations → worker → activities → connectors, db → merge → domain).`,
+            message: `src/${layer} must not import ${forbidden.join(', ')}: imports run down the layers (cli, server → operations → temporal, worker → activities → connectors, db → merge → domain).`,
           },
         ],
       },
     ],
   },
 }));
+
+/** `src/worker.ts` wires the worker's dependencies: nothing above it. */
+const workerRule = {
+  files: ['src/worker.ts'],
+  rules: {
+    'no-restricted-imports': 'off',
+    '@typescript-eslint/no-restricted-imports': [
+      'error',
+      { patterns: [{ regex: '^\\./(cli|operations|server|tooling)([./-].*)?$', message: 'src/worker.ts must not import cli, operations, server or tooling: they sit above the worker.' }] },
+    ],
+  },
+};
 
 export default defineConfig(
   {
@@ -104,6 +120,7 @@ export default defineConfig(
     rules: { '@typescript-eslint/no-explicit-any': 'off' },
   },
   ...layerRules,
+  workerRule,
   {
     // SQL lives in repositories: outside src/db, code calls repository functions.
     files: ['src/**/*.ts'],

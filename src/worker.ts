@@ -5,17 +5,14 @@ import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { flowFingerprint } from './config/config-fingerprint.js';
-import type { CustsyncConfig, PushSettings } from './config/config-schema.js';
+import type { CustsyncConfig } from './config/config-schema.js';
 import type { TemporalSettings } from './config/temporal-settings.js';
 import { createConnectorFactory } from './connectors/create-connector.js';
 import type { DatabaseHandle } from './db/connect.js';
 import { createNotifier } from './activities/notifications/notifier.js';
 import { resolveNotificationTargets } from './config/notification-settings.js';
 import { consoleLinks, DEFAULT_CONSOLE_URL } from './domain/console-links.js';
-import { NOTIFICATION_QUEUED_SIGNAL, notificationWorkflowId } from './domain/notification-queue.js';
-import { PUSH_QUEUED_SIGNAL, pushWorkflowId } from './domain/push-target.js';
-import type { notificationWorkflow } from './workflows/notification-workflow.js';
-import type { pushTargetWorkflow } from './workflows/push-target-workflow.js';
+import { wakeNotifier, wakePushTarget } from './temporal/wake-workflows.js';
 
 /** Path of the workflow bundle's entry point, next to this file (`.ts` in development, `.js` when built). */
 export const workflowsPath = fileURLToPath(
@@ -32,33 +29,6 @@ export function installWorkerRuntime(level: LogLevel = (process.env.CUSTSYNC_LOG
   if (runtimeInstalled) return;
   runtimeInstalled = true;
   Runtime.install({ logger: new DefaultLogger(level) });
-}
-
-/**
- * Wakes the push workflow of a target, starting it when it is not running (signal-with-start):
- * it pushes whatever is queued for the target.
- */
-export async function wakePushTarget(client: Client, taskQueue: string, target: string, settings: PushSettings): Promise<void> {
-  await client.workflow.signalWithStart<typeof pushTargetWorkflow>('pushTargetWorkflow', {
-    workflowId: pushWorkflowId(target, taskQueue),
-    taskQueue,
-    args: [{ target, coalesceMs: settings.coalesce, idleMs: settings.idle, maxAttempts: settings.maxAttempts, concurrency: settings.concurrency }],
-    signal: PUSH_QUEUED_SIGNAL,
-    signalArgs: [],
-    staticSummary: `pushes customers to ${target}`,
-  });
-}
-
-/** Wakes (or starts) the workflow delivering queued notifications. */
-export async function wakeNotifier(client: Client, taskQueue: string): Promise<void> {
-  await client.workflow.signalWithStart<typeof notificationWorkflow>('notificationWorkflow', {
-    workflowId: notificationWorkflowId(taskQueue),
-    taskQueue,
-    args: [{}],
-    signal: NOTIFICATION_QUEUED_SIGNAL,
-    signalArgs: [],
-    staticSummary: 'delivers notifications',
-  });
 }
 
 /** Where `npm run build` puts the prebuilt workflow bundle (used only by the compiled worker). */

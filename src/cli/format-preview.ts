@@ -1,8 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
-import { missingCandidates } from '../db/repositories/deletions.js';
-import { loadPreviews } from '../db/repositories/run-previews.js';
 import type { CustomerDiff } from '../merge/index.js';
+import { dryRunPreview } from '../operations/runs.js';
 
 /** Keys that repeat an item's identity; the item's key already says them. */
 const IDENTITY_KEYS = new Set(['key', 'addressKey', 'contactKey']);
@@ -35,8 +34,7 @@ export function diffLines(d: CustomerDiff): string[] {
 
 /** What a dry run would do: each creation, hold for review and update field by field, and the customers it would mark missing. */
 export async function formatPreview(db: Kysely<Database>, runId: string): Promise<string> {
-  const previews = await loadPreviews(db, runId);
-  const missing = await missingCandidates(db, runId, 1_000_000);
+  const { previews, missing } = await dryRunPreview({ db }, runId);
   const lines: string[] = ['', 'would change (nothing was written):'];
   if (previews.length === 0 && missing.length === 0) lines.push('  nothing');
   for (const p of previews) {

@@ -5,10 +5,11 @@
  */
 
 /**
- * Text the database can store, as a JSON Schema `pattern` (ECMA-262 and Python read it alike):
- * no NUL, no unpaired surrogate. Documents what {@link unstorableTextReason} refuses.
+ * Text the database can store, as a JSON Schema `pattern` every regex dialect reads alike: no NUL.
+ * (Unpaired surrogates, refused too, cannot be written in a pattern that Rust and Python
+ * validators compile; {@link unstorableTextReason} names both.)
  */
-export const STORABLE_TEXT_PATTERN = '^(?:[^\\u0000\\ud800-\\udfff]|[\\ud800-\\udbff][\\udc00-\\udfff])*$';
+export const STORABLE_TEXT_PATTERN = '^[^\\u0000]*$';
 
 const UNPAIRED_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 

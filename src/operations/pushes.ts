@@ -1,5 +1,5 @@
-import { customerPushStates, pushStatus, queuePushes, retryFailedPushes, type PushProblem, type PushSummary } from '../db/repositories/customer-pushes.js';
-import { wakePushTarget } from '../worker.js';
+import { customerPushStates, pendingPushCount, pushStatus, queuePushes, retryFailedPushes, type PushProblem, type PushSummary } from '../db/repositories/customer-pushes.js';
+import { wakePushTarget } from '../temporal/wake-workflows.js';
 import type { OperationDeps } from './operation-deps.js';
 
 /** Pushes per target, and the pending and failed ones with their errors. */
@@ -40,4 +40,9 @@ export async function pushForFlow(
 /** Where one customer's pushes stand, per target. */
 export async function customerPushes({ db }: Pick<OperationDeps, 'db'>, customerId: string): Promise<Awaited<ReturnType<typeof customerPushStates>>> {
   return customerPushStates(db, customerId);
+}
+
+/** How many customer pushes are queued or being retried, over all targets. */
+export async function pendingPushes({ db }: Pick<OperationDeps, 'db'>): Promise<number> {
+  return pendingPushCount(db);
 }

@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { rejectedRecordsOf, type RejectedRecordWithOutcome } from '../db/repositories/rejected-records.js';
+import { missingCandidates } from '../db/repositories/deletions.js';
 import { loadRunReport } from '../db/repositories/run-reports.js';
+import { loadPreviews } from '../db/repositories/run-previews.js';
 import { latestRunPerFlow, latestRuns, runExists, type RunFilter, type RunRow } from '../db/repositories/sync-runs.js';
 import type { RunReport } from '../domain/run-types.js';
 import { OperationError } from './operation-error.js';
@@ -72,4 +74,10 @@ export async function retryRun({ client, temporal }: Pick<OperationDeps, 'client
     requestId: randomUUID(),
   });
   return { executionId: response.runId ?? '' };
+}
+
+/** What a dry run would have done: each customer it would create, hold or update (with its diff), and those it would mark missing. */
+export async function dryRunPreview({ db }: Pick<OperationDeps, 'db'>, runId: string) {
+  const [previews, missing] = await Promise.all([loadPreviews(db, runId), missingCandidates(db, runId, 1_000_000)]);
+  return { previews, missing };
 }

@@ -5,7 +5,7 @@ import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { queuePushes } from '../../src/db/repositories/customer-pushes.js';
 import { pushWorkflowId } from '../../src/domain/push-target.js';
-import { wakePushTarget } from '../../src/worker.js';
+import { wakePushTarget } from '../../src/temporal/wake-workflows.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
 import { custsync, writeConfig } from '../support/run-cli.js';
 import { pushesSettled } from '../support/push-settled.js';

@@ -3,6 +3,7 @@ import { spreadsheetSafe } from '../../src/domain/spreadsheet-cell.js';
 import { passwordFingerprint, sessionVerdict } from '../../src/operations/console-sessions.js';
 import { safeNext } from '../../src/server/console/safe-next.js';
 import { loggedUrl } from '../../src/server/request-ids.js';
+import { queryInteger } from '../../src/server/schemas/query-integer.js';
 import { nestingDepth } from '../../src/server/strict-json-parser.js';
 
 describe('where signing in leads', () => {
@@ -52,5 +53,14 @@ describe('URLs in the server log', () => {
   it('keep the path and the names of query parameters, never their values', () => {
     expect(loggedUrl('/api/v1/customers?q=kari%40example.no&limit=5')).toBe('/api/v1/customers?q=…&limit=…');
     expect(loggedUrl('/api/v1/customers/crm/K1')).toBe('/api/v1/customers/crm/K1');
+  });
+});
+
+describe('whole numbers in a query string', () => {
+  it('reads digits, falls back when absent, and refuses an empty value instead of reading 0', () => {
+    const rejected = queryInteger(0, 10_000, 50);
+    expect(rejected.parse('7')).toBe(7);
+    expect(rejected.parse(undefined)).toBe(50);
+    for (const bad of ['', '-1', '1.5', 'x', '10001']) expect(rejected.safeParse(bad).success, JSON.stringify(bad)).toBe(false);
   });
 });

@@ -7,13 +7,11 @@ import type { LoadedConfig } from '../../config/load-config.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import type { CliContext } from '../cli-context.js';
 import { openDatabase } from '../../db/open-database.js';
-import { startTemporalDevServer } from '../../tooling/dev-server.js';
 import { showCustomer } from '../../operations/customers.js';
-import { showPushStatus } from '../../operations/pushes.js';
+import { pendingPushes, showPushStatus } from '../../operations/pushes.js';
 import { formatCustomer } from './customers.js';
 import { syncOrderAndReport } from './order.js';
 import { formatPushStatus } from './push.js';
-import { pendingPushCount } from '../../db/repositories/customer-pushes.js';
 import { startLocalOms, type LocalOms } from '../../tooling/local-oms.js';
 import type { DatabaseHandle } from '../../db/connect.js';
 import { createConnectorFactory } from '../../connectors/create-connector.js';
@@ -80,6 +78,7 @@ async function runDemo(
     }
   }
   say('starting the Temporal dev server …');
+  const { startTemporalDevServer } = await import('../../tooling/dev-server.js');
   const server = await startTemporalDevServer({ port: Number(temporal.address.split(':').pop()) || 7233 });
   cleanups.push(() => server.stop());
   say(`Temporal ${server.address}, Web UI ${server.uiUrl}`);
@@ -233,7 +232,7 @@ async function waitForPushes(db: DatabaseHandle['db'], timeoutMs: number): Promi
   const deadline = Date.now() + timeoutMs;
   await new Promise((r) => setTimeout(r, 500));
   while (Date.now() < deadline) {
-    if ((await pendingPushCount(db)) === 0) return;
+    if ((await pendingPushes({ db })) === 0) return;
     await new Promise((r) => setTimeout(r, 250));
   }
 }

@@ -3,7 +3,6 @@ import type { CustsyncConfig } from '../../config/config-schema.js';
 import type { TemporalSettings } from '../../config/temporal-settings.js';
 import { redactUrl } from '../../db/connect.js';
 import { openDatabase } from '../../db/open-database.js';
-import { createCustsyncWorker, installWorkerRuntime } from '../../worker.js';
 import { CliError } from '../cli-error.js';
 import { reachabilityProblems } from '../../config/reachability-problems.js';
 import type { CliContext } from '../cli-context.js';
@@ -35,6 +34,8 @@ async function runWorker(config: CustsyncConfig, temporal: TemporalSettings): Pr
         '\n(fix them, then check with: custsync config check)',
     );
   }
+  // Loaded here, not with the CLI: every other command (serve among them) runs without the worker SDK.
+  const { createCustsyncWorker, installWorkerRuntime } = await import('../../worker.js');
   installWorkerRuntime();
   const database = await openDatabase({ serveEmbedded: true, max: 6 });
   try {

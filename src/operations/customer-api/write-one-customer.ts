@@ -9,7 +9,7 @@ import { addCustomerWrite, changedChildTables, emptyCustomerWrites, writeCustome
 import type { CustomerRow } from '../../db/repositories/customers.js';
 import type { Aspect, CustomerRecord } from '../../domain/customer-record.js';
 import { contentHash, diffCustomers, mergeCustomer, MergeConflictError, type MergedCustomer } from '../../merge/index.js';
-import { wakePushTarget } from '../../worker.js';
+import { wakePushTarget } from '../../temporal/wake-workflows.js';
 import { OperationError } from '../operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
 import { actorOf, newWriteId, type ApiWriter } from './api-writer.js';

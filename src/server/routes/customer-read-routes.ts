@@ -9,6 +9,7 @@ import type { OperationDeps } from '../../operations/operation-deps.js';
 import { HttpProblem } from '../problem-details.js';
 import { activityPageSchema, customerPageSchema, customerSchema, listQuerySchema } from '../schemas/customer-schemas.js';
 import { problemResponses } from '../schemas/problem-schema.js';
+import { queryInteger } from '../schemas/query-integer.js';
 
 const provenanceQuery = z.strictObject({
   provenance: z
@@ -103,7 +104,7 @@ export function customerReadRoutes(deps: Pick<OperationDeps, 'db'>): FastifyPlug
             'as an audit trail ending in `purged`, their values erased.',
           tags: ['customers'],
           params: z.strictObject({ id: z.guid() }),
-          querystring: z.strictObject({ limit: z.coerce.number().int().min(1).max(500).default(50), cursor: storableText(100).optional().describe('nextCursor of the page before, as it came (anything else: 400)') }),
+          querystring: z.strictObject({ limit: queryInteger(1, 500, 50), cursor: storableText(100).optional().describe('nextCursor of the page before, as it came (anything else: 400)') }),
           response: { 200: activityPageSchema, ...problemResponses(400, 401, 403, 404, 429) },
         },
       },

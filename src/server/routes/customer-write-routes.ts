@@ -138,7 +138,9 @@ export function customerWriteRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 
         config: { scope: 'write' },
         schema: {
           summary: 'Delete a customer',
-          description: 'Marks the customer deleted (an upsert brings it back); permanent=true (admin scope) removes it and its values for good. Both are in its change log.',
+          description:
+            'Marks the customer deleted: it stays readable with state `deleted` (lists leave it out unless ?state= asks), and an upsert brings it back. ' +
+            'permanent=true (admin scope) erases it and its values everywhere: it answers 404 from then on. Both are in its change log.',
           tags: ['customers'],
           params: z.strictObject({ id: z.guid() }),
           querystring: z.strictObject({ permanent: z.enum(['true', 'false']).default('false').transform((v) => v === 'true') }),

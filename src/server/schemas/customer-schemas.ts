@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { customerRecordSchema, storableText } from '../../domain/customer-record-schema.js';
 import { MULTIPLE_ASPECTS } from '../../domain/customer-record.js';
 import { TEXT_LIMITS } from '../../domain/text-limits.js';
+import { queryInteger } from './query-integer.js';
 
 const identifier = storableText(TEXT_LIMITS.identifier).min(1);
 
@@ -118,7 +119,7 @@ export const listQuerySchema = z.strictObject({
     .optional()
     .describe('a customer attribute and its value: key=value'),
   q: storableText(200).min(1).optional().describe('text in the name, or exactly a code, an email or a VAT number'),
-  limit: z.coerce.number().int().min(1).max(500).default(50),
+  limit: queryInteger(1, 500, 50),
   cursor: storableText(100).optional().describe('nextCursor of the page before, as it came (anything else: 400)'),
 });
 

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { storableText } from '../../domain/customer-record-schema.js';
 import type { RunReport } from '../../domain/run-types.js';
+import { queryInteger } from './query-integer.js';
 
 const count = z.number().int().min(0);
 
@@ -84,9 +85,9 @@ export const runSummarySchema = z
 
 export const runListQuerySchema = z.strictObject({
   flow: storableText(100).optional(),
-  limit: z.coerce.number().int().min(1).max(500).default(20),
+  limit: queryInteger(1, 500, 20),
 });
 
 export const runQuerySchema = z.strictObject({
-  rejected: z.coerce.number().int().min(0).max(10_000).default(50).describe('how many rejected records to include'),
+  rejected: queryInteger(0, 10_000, 50).describe('how many rejected records to include'),
 });
