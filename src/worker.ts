@@ -6,7 +6,7 @@ import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type W
 import { createActivities } from './activities/index.js';
 import { flowFingerprint } from './config/config-fingerprint.js';
 import type { CustsyncConfig } from './config/config-schema.js';
-import type { TemporalSettings } from './config/temporal-settings.js';
+import { connectionOptionsOf, type TemporalSettings } from './config/temporal-settings.js';
 import { createConnectorFactory } from './connectors/create-connector.js';
 import type { DatabaseHandle } from './db/connect.js';
 import { createNotifier } from './activities/notifications/notifier.js';
@@ -56,7 +56,7 @@ export interface CustsyncWorkerOptions {
 export async function createCustsyncWorker(options: CustsyncWorkerOptions): Promise<Worker> {
   installWorkerRuntime();
   const connectors = createConnectorFactory(options.config.connectors);
-  const connection = options.connection ?? (await NativeConnection.connect({ address: options.temporal.address }));
+  const connection = options.connection ?? (await NativeConnection.connect(connectionOptionsOf(options.temporal)));
   const client = new Client({ connection, namespace: options.temporal.namespace });
   const { config } = options;
   const notifier = createNotifier({

@@ -1,7 +1,9 @@
 import { Client, type Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
-import type { TemporalSettings } from '../config/temporal-settings.js';
+import { existsSync } from 'node:fs';
+import { DEFAULT_CONFIG_FILE } from '../config/load-config.js';
+import { resolveTemporalSettings, type TemporalSettings } from '../config/temporal-settings.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import { openDatabase } from '../db/open-database.js';
 import type { OperationDeps } from '../operations/operation-deps.js';
@@ -9,7 +11,8 @@ import { connectTemporal } from './connect-temporal.js';
 
 /** What every command may use, each part opened only when a command asks for it. */
 export interface CliContext {
-  temporal: TemporalSettings;
+  /** Temporal's connection settings (environment, `--profile`, the config's `temporal:` section), resolved on first use. */
+  readonly temporal: TemporalSettings;
   /** The config named by --config (or CUSTSYNC_CONFIG, or custsync.config.yaml). */
   config(): LoadedConfig;
   /** One connection to Temporal for the command; it stays open until the process exits. */
@@ -21,14 +24,24 @@ export interface CliContext {
   withOperations<T>(fn: (deps: OperationDeps) => Promise<T>, options?: { pool?: number }): Promise<T>;
 }
 
-/** The context of a program whose global `--config` option names the config file. */
-export function cliContext(program: Command, temporal: TemporalSettings): CliContext {
+/** The context of a program whose global options name the config file (`--config`) and Temporal profile (`--profile`). */
+export function cliContext(program: Command): CliContext {
   let connecting: Promise<Connection> | undefined;
+  let temporal: TemporalSettings | undefined;
+  const options = () => program.opts<{ config?: string; profile?: string }>();
+  /** The config's `temporal:` section, when there is a config file (a named one that cannot be read is an error). */
+  const configuredTemporal = () => {
+    const named = options().config ?? process.env.CUSTSYNC_CONFIG;
+    if (!named && !existsSync(DEFAULT_CONFIG_FILE)) return undefined;
+    return loadConfig(named).config.temporal;
+  };
   const context: CliContext = {
-    temporal,
-    config: () => loadConfig(program.opts<{ config?: string }>().config),
-    connection: () => (connecting ??= connectTemporal(temporal)),
-    client: async () => new Client({ connection: await context.connection(), namespace: temporal.namespace }),
+    get temporal() {
+      return (temporal ??= resolveTemporalSettings({ ...(options().profile ? { profile: options().profile } : {}), section: configuredTemporal() }));
+    },
+    config: () => loadConfig(options().config),
+    connection: () => (connecting ??= connectTemporal(context.temporal)),
+    client: async () => new Client({ connection: await context.connection(), namespace: context.temporal.namespace }),
     async withDatabase(fn, options = {}) {
       const database = await openDatabase({ serveEmbedded: true, max: options.pool ?? 2 });
       try {
@@ -40,7 +53,7 @@ export function cliContext(program: Command, temporal: TemporalSettings): CliCon
     async withOperations(fn, options = {}) {
       const config = context.config().config;
       const client = await context.client();
-      return context.withDatabase((database) => fn({ db: database.db, client, temporal, config }), options);
+      return context.withDatabase((database) => fn({ db: database.db, client, temporal: context.temporal, config }), options);
     },
   };
   return context;

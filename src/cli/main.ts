@@ -30,11 +30,26 @@ function endQuietlyOnClosedPipe(): void {
 }
 
 /**
+ * gRPC's TLS names the server by the address's host even when it is an IP address, and Node
+ * warns about that (DEP0123) on every TLS connection to one: harmless, and nothing the user can
+ * change, so it is not shown. Every other warning is.
+ */
+function withoutIpServerNameWarning(): void {
+  const emit = process.emitWarning.bind(process);
+  const quieted = (warning: string | Error, ...rest: unknown[]): void => {
+    if (rest.some((r) => r === 'DEP0123' || (typeof r === 'object' && r !== null && (r as { code?: string }).code === 'DEP0123'))) return;
+    Reflect.apply(emit, process, [warning, ...rest]);
+  };
+  process.emitWarning = quieted;
+}
+
+/**
  * Runs a command and exits with its code once output is flushed (open Temporal
  * connections and their pending retries do not keep the process alive).
  */
 export async function runCli(argv: string[]): Promise<void> {
   endQuietlyOnClosedPipe();
+  withoutIpServerNameWarning();
   try {
     process.exitCode = await main(argv);
   } catch (error) {

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { temporalSettingsFromEnv } from '../config/temporal-settings.js';
 import { cliContext } from './cli-context.js';
 import { configCommand } from './commands/config-check.js';
 import { consoleCommand } from './commands/console.js';
@@ -22,6 +21,11 @@ Environment:
   DATABASE_URL         PostgreSQL; unset: the embedded database on 127.0.0.1:5433
   TEMPORAL_ADDRESS     default 127.0.0.1:7233
   TEMPORAL_NAMESPACE   default "default"
+  TEMPORAL_API_KEY     an API key (Temporal Cloud); implies TLS
+  TEMPORAL_TLS, TEMPORAL_TLS_SERVER_CA_CERT_PATH, TEMPORAL_TLS_CLIENT_CERT_PATH,
+  TEMPORAL_TLS_CLIENT_KEY_PATH, TEMPORAL_TLS_SERVER_NAME   TLS and mTLS
+  TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE   Temporal's TOML client config and its profile
+                       (each over the config file's temporal: section)
   CUSTSYNC_TASK_QUEUE  default custsync
   CUSTSYNC_CONFIG      config file, instead of --config`;
 
@@ -30,8 +34,9 @@ export function buildProgram(): Command {
   const program = new Command('custsync')
     .description('durable customer synchronization on Temporal')
     .option('--config <file>', 'config file (default custsync.config.yaml, or CUSTSYNC_CONFIG)')
+    .option('--profile <name>', "profile of Temporal's TOML client config to connect with (or TEMPORAL_PROFILE)")
     .addHelpText('after', ENVIRONMENT_HELP);
-  const ctx = cliContext(program, temporalSettingsFromEnv());
+  const ctx = cliContext(program);
   for (const command of [
     demoCommand(ctx),
     workerCommand(ctx),

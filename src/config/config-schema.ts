@@ -7,6 +7,7 @@ import { consoleSettingsSchema } from './console-settings.js';
 import { notificationSettingsSchema, notificationTargetProblems } from './notification-settings.js';
 import { durationSchema } from './duration.js';
 import { isMatchBy, MATCH_BY_NAMES, type MatchBy } from '../merge/match-by.js';
+import { temporalConfigSchema } from './temporal-settings.js';
 
 export { flatFileConnectorSchema, type FlatFileConnectorConfig } from '../connectors/flat-file/flat-file-config.js';
 export { jsonlFileConnectorSchema, type JsonlFileConnectorConfig } from '../connectors/jsonl-file/jsonl-file-config.js';
@@ -119,6 +120,8 @@ export const configSchema = z.strictObject({
   console: consoleSettingsSchema.default(consoleSettingsSchema.parse({})),
   /** Messages to whoever is on call: run failed, deletions waiting for approval, customers held, pushes failing. */
   notifications: notificationSettingsSchema.default(notificationSettingsSchema.parse({})),
+  /** How to reach Temporal where the environment (TEMPORAL_*) and a TOML profile do not say. */
+  temporal: temporalConfigSchema.optional(),
 });
 
 /** What a step asks of its connector that the connector's type cannot do: read records, supply each aspect. */
