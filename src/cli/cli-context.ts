@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { existsSync } from 'node:fs';
 import { DEFAULT_CONFIG_FILE } from '../config/load-config.js';
-import { resolveTemporalSettings, type TemporalSettings } from '../config/temporal-settings.js';
+import { resolveTemporalSettings, type TemporalConfig, type TemporalSettings } from '../config/temporal-settings.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import { openDatabase } from '../db/open-database.js';
 import type { OperationDeps } from '../operations/operation-deps.js';
@@ -13,6 +13,8 @@ import { connectTemporal } from './connect-temporal.js';
 export interface CliContext {
   /** Temporal's connection settings (environment, `--profile`, the config's `temporal:` section), resolved on first use. */
   readonly temporal: TemporalSettings;
+  /** Temporal's connection settings over a given `temporal:` section (for a config already loaded, or none). */
+  temporalWith(section: TemporalConfig | undefined): TemporalSettings;
   /** The config named by --config (or CUSTSYNC_CONFIG, or custsync.config.yaml). */
   config(): LoadedConfig;
   /** One connection to Temporal for the command; it stays open until the process exits. */
@@ -37,8 +39,9 @@ export function cliContext(program: Command): CliContext {
   };
   const context: CliContext = {
     get temporal() {
-      return (temporal ??= resolveTemporalSettings({ ...(options().profile ? { profile: options().profile } : {}), section: configuredTemporal() }));
+      return (temporal ??= context.temporalWith(configuredTemporal()));
     },
+    temporalWith: (section) => resolveTemporalSettings({ ...(options().profile ? { profile: options().profile } : {}), section }),
     config: () => loadConfig(options().config),
     connection: () => (connecting ??= connectTemporal(context.temporal)),
     client: async () => new Client({ connection: await context.connection(), namespace: context.temporal.namespace }),

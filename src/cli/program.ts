@@ -4,6 +4,7 @@ import { configCommand } from './commands/config-check.js';
 import { consoleCommand } from './commands/console.js';
 import { customersCommand } from './commands/customers.js';
 import { dbCommand } from './commands/db.js';
+import { doctorCommand } from './commands/doctor.js';
 import { deletionsCommand } from './commands/deletions.js';
 import { demoCommand } from './commands/demo.js';
 import { importCommand } from './commands/import-customers.js';
@@ -52,6 +53,7 @@ export function buildProgram(): Command {
     reviewCommand(ctx),
     schedulesCommand(ctx),
     configCommand(ctx),
+    doctorCommand(ctx),
     dbCommand(),
   ]) {
     program.addCommand(command);

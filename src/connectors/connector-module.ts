@@ -41,6 +41,8 @@ export interface ConnectorModule<Schema extends z.ZodType = z.ZodType> {
    * with `network`, remote servers answer. Unset environment variables are checked for every type.
    */
   checkReachable?(name: string, config: z.output<Schema>, options: { network: boolean }): Promise<ConnectorConfigProblem[]>;
+  /** Folders on this machine the connector writes to (downloads), with the config field naming each; default none. */
+  localFolders?(name: string, config: z.output<Schema>): { field: string; path: string }[];
   create(name: string, config: z.output<Schema>): Connector;
 }
 

@@ -1,5 +1,6 @@
 import { sql } from 'kysely';
 import { connectDatabase, EMBEDDED_DATABASE_URL, redactUrl, type DatabaseHandle } from './connect.js';
+import { connectionProblemHint } from './connection-problem.js';
 import { migrateToLatest } from './migrate.js';
 import { startPgliteServer, type PgliteServer } from './pglite-server.js';
 
@@ -38,7 +39,8 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
   } catch (error) {
     await handle.destroy();
     await embedded?.stop();
-    const reason = (error as Error).message;
+    const hint = connectionProblemHint(error);
+    const reason = `${(error as Error).message}${hint ? `; ${hint}` : ''}`;
     throw new Error(
       url
         ? `cannot connect to DATABASE_URL ${redactUrl(url)}: ${reason}`

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { chownSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, copyFileSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -29,20 +29,34 @@ async function asPostgres(command: string, args: string[]): Promise<void> {
   else await run(command, args);
 }
 
-/** Creates and starts a throw-away cluster on a free loopback port. */
-export async function startPrivatePostgres(): Promise<PrivatePostgres> {
+async function postgresUser(): Promise<{ uid: number; gid: number }> {
+  const [{ stdout: uid }, { stdout: gid }] = await Promise.all([run('id', ['-u', 'postgres']), run('id', ['-g', 'postgres'])]);
+  return { uid: Number(uid.trim()), gid: Number(gid.trim()) };
+}
+
+/**
+ * Creates and starts a throw-away cluster on a free loopback port; with `tls`, it also accepts
+ * TLS connections with that certificate (PEM files).
+ */
+export async function startPrivatePostgres(options: { tls?: { cert: string; key: string } } = {}): Promise<PrivatePostgres> {
   const bin = binaries();
   const dir = mkdtempSync(join(tmpdir(), 'custsync-pg-'));
-  if (process.getuid?.() === 0) {
-    const { stdout } = await run('id', ['-u', 'postgres']);
-    const { stdout: gid } = await run('id', ['-g', 'postgres']);
-    chownSync(dir, Number(stdout.trim()), Number(gid.trim()));
+  const owner = process.getuid?.() === 0 ? await postgresUser() : undefined;
+  if (owner) chownSync(dir, owner.uid, owner.gid);
+  let tlsOptions = '';
+  if (options.tls) {
+    const [cert, key] = [join(dir, 'server.crt'), join(dir, 'server.key')];
+    copyFileSync(options.tls.cert, cert);
+    copyFileSync(options.tls.key, key);
+    chmodSync(key, 0o600);
+    if (owner) for (const file of [cert, key]) chownSync(file, owner.uid, owner.gid);
+    tlsOptions = ` -c ssl=on -c ssl_cert_file=${cert} -c ssl_key_file=${key}`;
   }
   const data = join(dir, 'data');
   const port = await freePort();
   await asPostgres(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
-  const options = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off`;
-  const start = () => asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-o', options, '-l', join(dir, 'log'), '-w', 'start']);
+  const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off${tlsOptions}`;
+  const start = () => asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-o', serverOptions, '-l', join(dir, 'log'), '-w', 'start']);
   const stop = (mode: 'immediate' | 'fast') => asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-m', mode, '-w', 'stop']);
   await start();
   return {

@@ -13,8 +13,12 @@ export interface ScheduleChange {
  * Makes Temporal's schedules match the config: one per flow with a schedule, created,
  * updated (spec, policies, action; a pause set by an operator stays) or removed,
  * including schedules of flows no longer in the config that start runs on this task queue. Running it twice changes nothing.
+ * @param options.dryRun only say what would change (default false)
  */
-export async function applySchedules(client: Client, config: CustsyncConfig, temporal: TemporalSettings): Promise<ScheduleChange[]> {
+export async function applySchedules(client: Client, config: CustsyncConfig, temporal: TemporalSettings, options: { dryRun?: boolean } = {}): Promise<ScheduleChange[]> {
+  const act = async (change: () => Promise<unknown>) => {
+    if (!options.dryRun) await change();
+  };
   const changes: ScheduleChange[] = [];
   for (const flow of Object.keys(config.flows).sort()) {
     const scheduleId = scheduleIdOf(flow);
@@ -28,23 +32,25 @@ export async function applySchedules(client: Client, config: CustsyncConfig, tem
     }
     if (!wanted) {
       if (current) {
-        await handle.delete();
+        await act(() => handle.delete());
         changes.push({ flow, scheduleId, change: 'removed' });
       }
       continue;
     }
     if (!current) {
-      await client.schedule.create(wanted);
+      await act(() => client.schedule.create(wanted));
       changes.push({ flow, scheduleId, change: 'created' });
     } else if (fingerprintOf(current) === fingerprintOf(wanted)) {
       changes.push({ flow, scheduleId, change: 'unchanged' });
     } else {
-      await handle.update((previous) => ({
-        spec: wanted.spec,
-        action: wanted.action,
-        policies: wanted.policies,
-        state: { paused: previous.state.paused, note: previous.state.note },
-      }));
+      await act(() =>
+        handle.update((previous) => ({
+          spec: wanted.spec,
+          action: wanted.action,
+          policies: wanted.policies,
+          state: { paused: previous.state.paused, note: previous.state.note },
+        })),
+      );
       changes.push({ flow, scheduleId, change: 'updated' });
     }
   }
@@ -57,7 +63,7 @@ export async function applySchedules(client: Client, config: CustsyncConfig, tem
       // Another deployment's schedule (another task queue in the same namespace) is not ours to remove.
       const action = (await handle.describe()).action;
       if (action.type !== 'startWorkflow' || action.taskQueue !== temporal.taskQueue) continue;
-      await handle.delete();
+      await act(() => handle.delete());
       changes.push({ flow, scheduleId: listed.scheduleId, change: 'removed' });
     } catch (error) {
       if (!(error instanceof ScheduleNotFoundError)) throw error;
