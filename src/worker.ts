@@ -99,6 +99,9 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
         : { workflowsPath }),
     activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 4,
+    // Drain: activities in flight finish within the grace time; past it they are cancelled and retried elsewhere.
+    shutdownGraceTime: config.worker.shutdownGraceSeconds * 1_000,
+    shutdownForceTime: (config.worker.shutdownGraceSeconds + 15) * 1_000,
     ...(options.interceptors ? { interceptors: options.interceptors } : {}),
   });
 }

@@ -89,7 +89,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
 
     // The next page is parsed while the previous one is written; pages commit in order.
     let writing: Promise<void> | undefined;
-    const readOptions = { cursor: resume?.cursor, pageSize: input.pageSize };
+    const readOptions = { cursor: resume?.cursor, pageSize: input.pageSize, signal: ctx.cancellationSignal };
     const pages = input.input.importUpload !== undefined
       ? readBulkUpload(db, input.input.importUpload, readOptions)
       : readInput(() => connectors(input.connector), input.input, readOptions);

@@ -110,6 +110,15 @@ export const pushSettingsSchema = z.strictObject({
   concurrency: z.number().int().min(1).max(64).default(4),
 });
 
+/** How `custsync worker` runs. */
+export const workerSettingsSchema = z.strictObject({
+  /**
+   * On SIGTERM or Ctrl-C the worker stops taking tasks and lets activities in flight finish for
+   * this long (long ones heartbeat their position, so one cut off resumes on another worker); default 30.
+   */
+  shutdownGraceSeconds: z.number().int().min(0).max(3_600).default(30),
+});
+
 export const configSchema = z.strictObject({
   connectors: z.record(name, connectorSchema),
   flows: z.record(name, flowSchema),
@@ -122,6 +131,8 @@ export const configSchema = z.strictObject({
   notifications: notificationSettingsSchema.default(notificationSettingsSchema.parse({})),
   /** How to reach Temporal where the environment (TEMPORAL_*) and a TOML profile do not say. */
   temporal: temporalConfigSchema.optional(),
+  /** How workers run: their drain on shutdown. */
+  worker: workerSettingsSchema.default(workerSettingsSchema.parse({})),
 });
 
 /** What a step asks of its connector that the connector's type cannot do: read records, supply each aspect. */

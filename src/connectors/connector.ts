@@ -32,6 +32,8 @@ export interface ReadOptions {
   cursor?: string;
   /** Fragments per page. */
   pageSize: number;
+  /** Aborted when the read is cancelled (a run cancelled, a worker draining past its grace time): requests in flight stop. */
+  signal?: AbortSignal;
 }
 
 /** A configured connector instance. Implementations live in `src/connectors/<type>`. */

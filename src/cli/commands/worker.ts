@@ -11,7 +11,9 @@ import { connectTemporal } from '../connect-temporal.js';
 const workerHelp = `Runs the worker: polls the task queue (CUSTSYNC_TASK_QUEUE, default custsync) on
 TEMPORAL_ADDRESS (default 127.0.0.1:7233) and writes to DATABASE_URL. Without
 DATABASE_URL it serves the embedded database (PGlite under .data/pglite) on
-127.0.0.1:5433 for the other custsync commands. Stops cleanly on Ctrl-C.
+127.0.0.1:5433 for the other custsync commands. On Ctrl-C or SIGTERM it drains: takes no
+new tasks, lets activities in flight finish for up to worker.shutdownGraceSeconds (default
+30), then exits 0.
 Refuses to start while the config has a problem "custsync config check" finds without the
 network (an unset variable named by passwordEnv, tokenEnv, valueEnv, …; a missing folder
 or file), naming each.`;
@@ -45,6 +47,10 @@ async function runWorker(config: CustsyncConfig, temporal: TemporalSettings): Pr
       `worker polling task queue "${temporal.taskQueue}" on ${temporal.address}; database ${redactUrl(database.url)}` +
         (database.embedded ? ' (embedded)' : ''),
     );
+    const grace = config.worker.shutdownGraceSeconds;
+    const draining = () => console.error(`worker stopping: no new tasks; activities in flight may finish for up to ${grace} s`);
+    process.once('SIGTERM', draining);
+    process.once('SIGINT', draining);
     await worker.run();
     console.error('worker stopped');
   } finally {

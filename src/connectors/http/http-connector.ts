@@ -40,7 +40,7 @@ export function createHttpConnector(name: string, config: HttpConnectorConfig): 
         {
           inputName: input.name,
           config: input.since !== undefined && config.incremental ? { ...config, extraQuery: { [config.incremental.sinceParam]: input.since } } : config,
-          request: { connector: name, headers, secrets, timeoutMs: config.timeout },
+          request: { connector: name, headers, secrets, timeoutMs: config.timeout, ...(options.signal ? { signal: options.signal } : {}) },
           mapItem: (item) => recordOrProblem(mapItem(item, config.fields)),
         },
         options.cursor,

@@ -8,6 +8,8 @@ export interface HttpRequestOptions {
   /** Values that must never appear in a message (an API echoing a token in an error body, say). */
   secrets: string[];
   timeoutMs: number;
+  /** Stops the request when aborted (the activity was cancelled). */
+  signal?: AbortSignal;
 }
 
 function redact(text: string, secrets: readonly string[]): string {
@@ -57,7 +59,7 @@ export async function requestJson(
         ...options.headers,
       },
       ...(options.body === undefined ? {} : { body: JSON.stringify(options.body) }),
-      signal: AbortSignal.timeout(options.timeoutMs),
+      signal: options.signal ? AbortSignal.any([options.signal, AbortSignal.timeout(options.timeoutMs)]) : AbortSignal.timeout(options.timeoutMs),
     });
   } catch (error) {
     const reason =
