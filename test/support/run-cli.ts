@@ -44,5 +44,5 @@ export function startCustsync(args: string[], env: NodeJS.ProcessEnv = {}) {
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));
   child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString('utf8')));
   const done = new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => child.once('close', (code) => resolve({ code: code ?? 1, stdout, stderr })));
-  return { stderr: () => stderr, done, kill: () => child.kill() };
+  return { stdout: () => stdout, stderr: () => stderr, done, kill: () => child.kill() };
 }

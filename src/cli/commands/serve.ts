@@ -20,7 +20,8 @@ const serveHelp = `Serves the platform's HTTP API and the console:
                        environment variable --secret-env (served when it is set)
   GET /healthz         200 while the process is up
   GET /readyz          200 when the database and Temporal answer, else 503 naming which
-Errors are application/problem+json. Stops on Ctrl-C or SIGTERM.`;
+Errors are application/problem+json. On Ctrl-C or SIGTERM it stops accepting connections,
+finishes the requests in flight, and exits 0.`;
 
 export interface ServeOptions {
   host: string;
