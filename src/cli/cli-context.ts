@@ -1,8 +1,7 @@
 import { Client, type Connection } from '@temporalio/client';
 import type { Command } from 'commander';
-import { loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { existsSync } from 'node:fs';
-import { DEFAULT_CONFIG_FILE } from '../config/load-config.js';
+import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { resolveTemporalSettings, type TemporalConfig, type TemporalSettings } from '../config/temporal-settings.js';
 import type { DatabaseHandle } from '../db/connect.js';
 import { openDatabase } from '../db/open-database.js';
@@ -15,7 +14,7 @@ export interface CliContext {
   readonly temporal: TemporalSettings;
   /** Temporal's connection settings over a given `temporal:` section (for a config already loaded, or none). */
   temporalWith(section: TemporalConfig | undefined): TemporalSettings;
-  /** The config named by --config (or CUSTSYNC_CONFIG, or custsync.config.yaml). */
+  /** The config named by --config (or CUSTSYNC_CONFIG, or custsync.config.yaml), read once per command. */
   config(): LoadedConfig;
   /** One connection to Temporal for the command; it stays open until the process exits. */
   connection(): Promise<Connection>;
@@ -30,19 +29,19 @@ export interface CliContext {
 export function cliContext(program: Command): CliContext {
   let connecting: Promise<Connection> | undefined;
   let temporal: TemporalSettings | undefined;
+  let loaded: LoadedConfig | undefined;
   const options = () => program.opts<{ config?: string; profile?: string }>();
   /** The config's `temporal:` section, when there is a config file (a named one that cannot be read is an error). */
   const configuredTemporal = () => {
-    const named = options().config ?? process.env.CUSTSYNC_CONFIG;
-    if (!named && !existsSync(DEFAULT_CONFIG_FILE)) return undefined;
-    return loadConfig(named).config.temporal;
+    if (!options().config && !process.env.CUSTSYNC_CONFIG && !existsSync(DEFAULT_CONFIG_FILE)) return undefined;
+    return context.config().config.temporal;
   };
   const context: CliContext = {
     get temporal() {
       return (temporal ??= context.temporalWith(configuredTemporal()));
     },
     temporalWith: (section) => resolveTemporalSettings({ ...(options().profile ? { profile: options().profile } : {}), section }),
-    config: () => loadConfig(options().config),
+    config: () => (loaded ??= loadConfig(options().config)),
     connection: () => (connecting ??= connectTemporal(context.temporal)),
     client: async () => new Client({ connection: await context.connection(), namespace: context.temporal.namespace }),
     async withDatabase(fn, options = {}) {

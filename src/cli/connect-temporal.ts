@@ -21,7 +21,7 @@ export async function connectTemporal(settings: TemporalSettings, options: { qui
 }
 
 /** Why Temporal could not be reached, naming the setting to fix; never the API key. */
-export async function temporalUnreachable(settings: TemporalSettings, error: unknown): Promise<string> {
+async function temporalUnreachable(settings: TemporalSettings, error: unknown): Promise<string> {
   const reason = (error as Error).message ?? String(error);
   const tlsProblem = await diagnoseTemporalTls(settings);
   const said = `cannot reach Temporal at ${settings.address} (${describeTemporalSecurity(settings)}${settings.source ? `, from ${settings.source}` : ''}): ${tlsProblem ?? reason}`;

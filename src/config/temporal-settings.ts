@@ -60,20 +60,6 @@ export class TemporalSettingsError extends Error {
   override readonly name = 'TemporalSettingsError';
 }
 
-/** The environment variables, in Temporal's names, that configure the connection. */
-export const TEMPORAL_ENVIRONMENT = [
-  'TEMPORAL_ADDRESS',
-  'TEMPORAL_NAMESPACE',
-  'TEMPORAL_API_KEY',
-  'TEMPORAL_TLS',
-  'TEMPORAL_TLS_SERVER_CA_CERT_PATH',
-  'TEMPORAL_TLS_CLIENT_CERT_PATH',
-  'TEMPORAL_TLS_CLIENT_KEY_PATH',
-  'TEMPORAL_TLS_SERVER_NAME',
-  'TEMPORAL_CONFIG_FILE',
-  'TEMPORAL_PROFILE',
-] as const;
-
 function readPem(file: string, setting: string): Buffer {
   try {
     return readFileSync(file);

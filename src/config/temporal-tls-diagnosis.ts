@@ -1,4 +1,5 @@
 import { connect, type ConnectionOptions } from 'node:tls';
+import { TLS_CERTIFICATE_ERRORS } from '../domain/tls-certificate-errors.js';
 import type { TemporalSettings } from './temporal-settings.js';
 
 /**
@@ -12,14 +13,14 @@ const HTTP2_PREFACE = 'PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n';
 /** What a handshake error code means, and the setting that fixes it. */
 const TLS_PROBLEMS: { codes: RegExp; say: (host: string) => string }[] = [
   {
-    codes: /SELF_SIGNED|UNABLE_TO_VERIFY|UNABLE_TO_GET_ISSUER|CERT_SIGNATURE_FAILURE|CERT_UNTRUSTED/,
+    codes: TLS_CERTIFICATE_ERRORS.untrusted,
     say: () => "the server's certificate is not signed by a CA this client trusts: set TEMPORAL_TLS_SERVER_CA_CERT_PATH (or temporal.tls.serverCaCertFile) to the CA that signed it",
   },
   {
-    codes: /ALTNAME_INVALID|HOSTNAME_MISMATCH/,
+    codes: TLS_CERTIFICATE_ERRORS.wrongName,
     say: (host) => `the server's certificate is not for ${host}: set TEMPORAL_TLS_SERVER_NAME (or temporal.tls.serverName) to a name the certificate holds`,
   },
-  { codes: /CERT_HAS_EXPIRED|CERT_NOT_YET_VALID/, say: () => "the server's certificate is outside its validity period: renew it" },
+  { codes: TLS_CERTIFICATE_ERRORS.outOfDate, say: () => "the server's certificate is outside its validity period: renew it" },
   {
     codes: /CERTIFICATE_REQUIRED|HANDSHAKE_FAILURE/,
     say: () => 'the server requires a client certificate: set TEMPORAL_TLS_CLIENT_CERT_PATH and TEMPORAL_TLS_CLIENT_KEY_PATH (or temporal.tls.clientCertFile and clientKeyFile)',

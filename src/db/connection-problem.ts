@@ -1,11 +1,13 @@
+import { TLS_CERTIFICATE_ERRORS } from '../domain/tls-certificate-errors.js';
+
 /** What to do about a database connection that fails, by what the driver said: rules as data. */
 const HINTS: { test: (code: string, message: string) => boolean; hint: string }[] = [
   {
-    test: (code) => /UNABLE_TO_VERIFY|SELF_SIGNED|UNABLE_TO_GET_ISSUER|CERT_SIGNATURE_FAILURE|CERT_UNTRUSTED/.test(code),
+    test: (code) => TLS_CERTIFICATE_ERRORS.untrusted.test(code),
     hint: "the server's certificate is not signed by a CA this client trusts: add sslrootcert=<the CA's PEM file> to DATABASE_URL",
   },
-  { test: (code) => code === 'ERR_TLS_CERT_ALTNAME_INVALID', hint: "the server's certificate is not for this host: connect by a name the certificate holds" },
-  { test: (code) => /CERT_HAS_EXPIRED|CERT_NOT_YET_VALID/.test(code), hint: "the server's certificate is outside its validity period: renew it" },
+  { test: (code) => TLS_CERTIFICATE_ERRORS.wrongName.test(code), hint: "the server's certificate is not for this host: connect by a name the certificate holds" },
+  { test: (code) => TLS_CERTIFICATE_ERRORS.outOfDate.test(code), hint: "the server's certificate is outside its validity period: renew it" },
   { test: (_code, message) => message.includes('does not support SSL'), hint: 'the server does not accept TLS: turn ssl on in postgresql.conf, or drop sslmode from DATABASE_URL' },
   { test: (code, message) => code === 'ENOENT' && /ssl|\.pem|\.crt|\.key/i.test(message), hint: 'a file named by sslrootcert, sslcert or sslkey in DATABASE_URL does not exist' },
   { test: (_code, message) => /no encryption/.test(message), hint: 'the server accepts this user only over TLS: add sslmode=verify-full&sslrootcert=<CA file> to DATABASE_URL' },
