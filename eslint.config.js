@@ -45,7 +45,7 @@ const WORKFLOW_TYPE_ONLY_MESSAGE =
  * Each layer lists the layers it must not import; `db/repositories` names the SQL no entry point may run itself.
  */
 const LAYERS = {
-  domain: ['activities', 'cli', 'config', 'connectors', 'db', 'merge', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
+  domain: ['activities', 'cli', 'config', 'connectors', 'db', 'merge', 'operations', 'server', 'telemetry', 'temporal', 'tooling', 'workflows', 'worker'],
   merge: ['activities', 'cli', 'config', 'connectors', 'db', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
   db: ['activities', 'cli', 'config', 'connectors', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
   connectors: ['activities', 'cli', 'config', 'db', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
@@ -56,6 +56,7 @@ const LAYERS = {
   server: ['cli', 'db/repositories', 'tooling', 'worker'],
   tooling: ['activities', 'cli', 'operations', 'server', 'worker', 'workflows'],
   cli: ['db/repositories'],
+  telemetry: ['activities', 'cli', 'config', 'connectors', 'db', 'merge', 'operations', 'server', 'temporal', 'tooling', 'workflows', 'worker'],
 };
 
 const layerRules = Object.entries(LAYERS).map(([layer, forbidden]) => ({

@@ -20,10 +20,10 @@ const log = (line: string) => process.stderr.write(`[api-fuzz] ${line}\n`);
  * the closing one as a line of this script's own.
  */
 function relayed(line: string): string {
-  const banner = /^=+ (.+?) =+$/.exec(line.trim());
-  if (!banner) return line;
-  const closing = /^(.*) in ([\d.]+)s$/.exec(banner[1]);
-  return closing ? `[api-fuzz] schemathesis finished after ${closing[2]} s (${closing[1]})` : `--- ${banner[1]} ---`;
+  const title = /^=+ (.+?) =+$/.exec(line.trim())?.[1];
+  if (title === undefined) return line;
+  const closing = /^(.*) in ([\d.]+)s$/.exec(title);
+  return closing ? `[api-fuzz] schemathesis finished after ${closing[2]} s (${closing[1]})` : `--- ${title} ---`;
 }
 
 const install = spawnSync('bash', ['scripts/install-schemathesis.sh'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] });

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The test suite on a fresh machine: PostgreSQL (installed from apt and started if
 # missing), OpenSSH's sshd and an sftp-only account for the SFTP tests, chromium for the
-# console's browser tests, the temporal
+# console's browser tests, Prometheus and promtool for the monitoring tests, the temporal
 # CLI (into .tools/), npm packages from the lockfile, then
 # `npm test` against a real PostgreSQL and a real Temporal dev server.
 # Extra arguments go to vitest (e.g. a test file).
@@ -17,6 +17,9 @@ if [[ ! -x /usr/sbin/sshd ]] || ! id -u custsync-sftp >/dev/null 2>&1; then
 fi
 if [[ ! -x /usr/bin/chromium ]]; then
   scripts/ensure-chromium.sh >/dev/null
+fi
+if ! command -v prometheus >/dev/null 2>&1 || ! command -v promtool >/dev/null 2>&1; then
+  scripts/ensure-prometheus.sh >/dev/null
 fi
 if [[ -z "${TEMPORAL_CLI:-}" ]] && ! command -v temporal >/dev/null 2>&1; then
   TEMPORAL_CLI="$(scripts/install-temporal-cli.sh)"

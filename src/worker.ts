@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
+import type { Logger } from '@temporalio/common';
 import { DefaultLogger, NativeConnection, Runtime, Worker, type LogLevel, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from './activities/index.js';
 import { flowFingerprint } from './config/config-fingerprint.js';
@@ -13,6 +14,8 @@ import { createNotifier } from './activities/notifications/notifier.js';
 import { resolveNotificationTargets } from './config/notification-settings.js';
 import { consoleLinks, DEFAULT_CONSOLE_URL } from './domain/console-links.js';
 import { wakeNotifier, wakePushTarget } from './temporal/wake-workflows.js';
+import { createWorkerMetrics } from './telemetry/worker-metrics.js';
+import type { Registry } from 'prom-client';
 
 /** Path of the workflow bundle's entry point, next to this file (`.ts` in development, `.js` when built). */
 export const workflowsPath = fileURLToPath(
@@ -21,14 +24,30 @@ export const workflowsPath = fileURLToPath(
 
 let runtimeInstalled = false;
 
-/**
- * Sets the SDK's log level for this process (`CUSTSYNC_LOG_LEVEL`, default WARN).
- * Takes effect only before the first worker or connection is created.
- */
-export function installWorkerRuntime(level: LogLevel = (process.env.CUSTSYNC_LOG_LEVEL as LogLevel) || 'WARN'): void {
+/** Options for {@link installWorkerRuntime}. */
+export interface WorkerRuntimeOptions {
+  /** Where the SDK's messages go (workflow, activity, worker and core); default the SDK's text logger at `CUSTSYNC_LOG_LEVEL`, else WARN. */
+  logger?: Logger;
+  /** Lowest level of the SDK's native core forwarded to `logger`; default WARN. */
+  coreLevel?: LogLevel;
+  /** `host:port` the SDK's own Prometheus exporter binds to; default none (no SDK metrics). */
+  sdkMetricsAddress?: string;
+}
+
+/** Sets up the SDK for this process. Takes effect only before the first worker or connection is created. */
+export function installWorkerRuntime(options: WorkerRuntimeOptions = {}): void {
   if (runtimeInstalled) return;
   runtimeInstalled = true;
-  Runtime.install({ logger: new DefaultLogger(level) });
+  const logger = options.logger ?? new DefaultLogger((process.env.CUSTSYNC_LOG_LEVEL?.toUpperCase() as LogLevel) || 'WARN');
+  Runtime.install({
+    logger,
+    telemetryOptions: {
+      ...(options.logger ? { logging: { filter: { core: options.coreLevel ?? 'WARN', other: 'ERROR' }, forward: {} } } : {}),
+      ...(options.sdkMetricsAddress
+        ? { metrics: { prometheus: { bindAddress: options.sdkMetricsAddress, countersTotalSuffix: true, unitSuffix: true, useSecondsForDurations: true } } }
+        : {}),
+    },
+  });
 }
 
 /** Where `npm run build` puts the prebuilt workflow bundle (used only by the compiled worker). */
@@ -45,6 +64,8 @@ export interface CustsyncWorkerOptions {
   maxConcurrentActivityTaskExecutions?: number;
   /** Worker interceptors (e.g. tracing, or fault injection in tests); default none. */
   interceptors?: WorkerOptions['interceptors'];
+  /** The registry runs, pushes and notifications are counted in (`custsync worker --metrics` serves it); default one of the worker's own, not served. */
+  metricsRegistry?: Registry;
   /** A workflow bundle made beforehand (a test run makes one for all its workers); default the prebuilt one when compiled, else bundled at start. */
   workflowBundlePath?: string;
 }
@@ -77,6 +98,10 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
     notifier,
     notificationTargets: resolveNotificationTargets(config.notifications),
     notificationMaxAttempts: config.notifications.maxAttempts,
+    metrics: createWorkerMetrics(options.metricsRegistry, {
+      flows: Object.keys(config.flows),
+      pushTargets: [...new Set(Object.values(config.flows).flatMap((flow) => flow.pushTo))],
+    }),
     isRunActive: async (runId) => {
       try {
         return (await client.workflow.getHandle(runId).describe()).status.name === 'RUNNING';

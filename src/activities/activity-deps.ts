@@ -1,6 +1,7 @@
 import type { Kysely } from 'kysely';
 import type { ConnectorFactory } from '../connectors/connector.js';
 import type { Database } from '../db/database.js';
+import type { WorkerMetrics } from '../telemetry/worker-metrics.js';
 import type { Notifier } from './notifications/notifier.js';
 
 /** What activities are built over; wired once in `src/worker.ts`. */
@@ -19,4 +20,6 @@ export interface ActivityDeps {
   notificationTargets: ReadonlyMap<string, { type: 'webhook' | 'slack'; url: string }>;
   /** Attempts to deliver a message before it is marked failed. */
   notificationMaxAttempts: number;
+  /** Where runs, pushes and notifications are counted as they happen. */
+  metrics: WorkerMetrics;
 }

@@ -1,4 +1,5 @@
 import { purgeDeleted, softDelete, stillMissing } from '../db/repositories/deletions.js';
+import { flowOfRunId } from '../domain/run-flow.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 export interface DeleteMissingInput {
@@ -20,7 +21,7 @@ export interface DeleteMissingResult {
  * that are still missing. Where the source connector can look a customer up, only
  * those the lookup confirms gone are deleted. Idempotent.
  */
-export function deleteMissingActivity({ db, connectors }: ActivityDeps) {
+export function deleteMissingActivity({ db, connectors, metrics }: ActivityDeps) {
   return async function deleteMissing(input: DeleteMissingInput): Promise<DeleteMissingResult> {
     const missing = await stillMissing(db, input.markRunId);
     const gone: string[] = [];
@@ -32,6 +33,7 @@ export function deleteMissingActivity({ db, connectors }: ActivityDeps) {
     }
     const reason = `missing from a full snapshot of ${missing[0]?.source_connector ?? 'its source'} (run ${input.markRunId}) for the grace period of ${input.gracePeriod}`;
     const deleted = await softDelete(db, gone, input.markRunId, input.changeRunId, reason);
+    metrics.customersDeleted(flowOfRunId(input.markRunId), deleted);
     return { deleted, foundByLookup };
   };
 }

@@ -24,7 +24,7 @@ export const REPORT_REJECT_SAMPLE = 50;
  * recorded (superseded ones included), staging rows removed. Idempotent; returns the
  * run's report.
  */
-export function finishRunActivity({ db, connectors, notifier }: ActivityDeps) {
+export function finishRunActivity({ db, connectors, notifier, metrics }: ActivityDeps) {
   return async function finishRun(input: FinishRunInput): Promise<RunReport> {
     const { runId } = input;
     const applied = await db.transaction().execute(async (trx) => {
@@ -53,6 +53,11 @@ export function finishRunActivity({ db, connectors, notifier }: ActivityDeps) {
     });
     if (applied) await afterProcessing(db, connectors, runId);
     const report = await loadRunReport(db, runId, REPORT_REJECT_SAMPLE);
+    metrics.runFinished(report);
+    const { created, updated, unchanged, rejected } = report.totals;
+    const fields = { flow: report.flow, status: report.status, trigger: report.trigger, durationMs: report.durationMs, created, updated, unchanged, rejected };
+    if (report.status === 'failed') Context.current().log.warn(`run failed: ${report.error ?? 'see its report'}`, fields);
+    else Context.current().log.info('run finished', fields);
     await notifier.runFinished(report);
     return report;
   };

@@ -1,4 +1,5 @@
 import { markMissing, setDeletionStatus } from '../db/repositories/deletions.js';
+import { flowOfRunId } from '../domain/run-flow.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 export interface MarkMissingInput {
@@ -8,9 +9,11 @@ export interface MarkMissingInput {
 }
 
 /** Marks the customers the run found missing; returns how many it marked. Idempotent. */
-export function markMissingActivity({ db }: ActivityDeps) {
+export function markMissingActivity({ db, metrics }: ActivityDeps) {
   return async function markMissingCustomers(input: MarkMissingInput): Promise<number> {
-    return markMissing(db, input.runId, input.status);
+    const marked = await markMissing(db, input.runId, input.status);
+    metrics.customersMarkedMissing(flowOfRunId(input.runId), marked);
+    return marked;
   };
 }
 

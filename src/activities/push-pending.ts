@@ -42,7 +42,7 @@ export function pushBackoffMs(attempts: number): number {
  * name it whatever order they were pushed in. Idempotent: a
  * customer is pushed until its latest change is recorded as pushed.
  */
-export function pushPendingActivity({ db, connectors, notifier }: ActivityDeps) {
+export function pushPendingActivity({ db, connectors, notifier, metrics }: ActivityDeps) {
   return async function pushPending(input: PushPendingInput): Promise<PushPendingResult> {
     const connector = connectors(input.target);
     if (!connector.push) throw new InputError(`connector ${input.target} (${connector.type}) cannot push customers`);
@@ -53,6 +53,7 @@ export function pushPendingActivity({ db, connectors, notifier }: ActivityDeps) 
     let lastError = '';
     const pushOne = async (due: DuePush) => {
       let outcome: PushOutcome;
+      const started = performance.now();
       const customer = await loadOutboundCustomer(db, due.customer_id, input.target);
       if (!customer) {
         outcome = { kind: 'skipped', reason: 'deleted before it was pushed' };
@@ -74,6 +75,7 @@ export function pushPendingActivity({ db, connectors, notifier }: ActivityDeps) 
         }
       }
       await settlePush(db, input.target, due, outcome, runId);
+      metrics.pushSettled(input.target, outcome.kind, (performance.now() - started) / 1_000);
       if (outcome.kind === 'pushed' && outcome.action === 'created') {
         // Relatives pushed before this customer existed in the target get their relation to it now.
         await queuePushes(db, input.target, await relativesKnownTo(db, input.target, due.customer_id), runId);

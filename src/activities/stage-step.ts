@@ -24,6 +24,7 @@ import { findUnstorableValue } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { matcherOf } from '../merge/index.js';
 import { SEQ_STRIDE } from '../db/staging-positions.js';
+import { flowOfRunId } from '../domain/run-flow.js';
 
 export interface StageStepInput {
   runId: string;
@@ -57,7 +58,7 @@ interface StageHeartbeat {
  * the cursor after each committed page; a retry resumes from the last cursor.
  * Rewriting a page is harmless (keyed upserts), so the activity is idempotent.
  */
-export function stageStepActivity({ db, connectors }: ActivityDeps) {
+export function stageStepActivity({ db, connectors, metrics }: ActivityDeps) {
   return async function stageStep(input: StageStepInput): Promise<StageStepResult> {
     const ctx = Context.current();
     const last = ctx.info.heartbeatDetails as StageHeartbeat | undefined;
@@ -103,6 +104,7 @@ export function stageStepActivity({ db, connectors }: ActivityDeps) {
     await withholdRejectedCustomers(db, { ...withholdScope(input), seqFrom, seqTo: seqFrom + SEQ_STRIDE });
     if (input.inputIndex > 0) await supersedeEarlierRecords(db, { runId: input.runId, stepIndex: input.stepIndex, seqFrom });
     await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { read, rejected: rejectedHere });
+    metrics.rowsRejected(flowOfRunId(input.runId), input.connector, rejectedHere);
     if (input.maxRejectedPercent !== undefined && read > 0 && rejectedHere * 100 > input.maxRejectedPercent * read) {
       throw new InputError(
         `${input.input.name}: ${rejectedHere} of ${read} rows rejected (${((100 * rejectedHere) / read).toFixed(1)}%), ` +

@@ -1,6 +1,7 @@
 import { InvalidArgumentError, Option } from 'commander';
 import { durationSchema } from '../config/duration.js';
 import { DEFAULT_RECONNECT_FOR_MS } from '../operations/follow-run.js';
+import { parseListenAddress, type ListenAddress } from '../telemetry/listen-address.js';
 
 /** A positive whole number argument. */
 export function positiveInt(value: string): number {
@@ -25,4 +26,13 @@ export function reconnectForOption(): Option {
       if (!parsed.success) throw new InvalidArgumentError('must be a duration such as 30s, 5m or 1h');
       return parsed.data;
     });
+}
+
+/** A `[host]:port`, `host:port` or `:port` argument (where a metrics endpoint listens). */
+export function listenAddress(value: string): ListenAddress {
+  try {
+    return parseListenAddress(value);
+  } catch (error) {
+    throw new InvalidArgumentError((error as Error).message);
+  }
 }

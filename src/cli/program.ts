@@ -28,7 +28,10 @@ Environment:
   TEMPORAL_CONFIG_FILE, TEMPORAL_PROFILE   Temporal's TOML client config and its profile
                        (each over the config file's temporal: section)
   CUSTSYNC_TASK_QUEUE  default custsync
-  CUSTSYNC_CONFIG      config file, instead of --config`;
+  CUSTSYNC_CONFIG      config file, instead of --config
+  CUSTSYNC_LOG_FORMAT  json or pretty (default pretty on a terminal, else json); logs go to stderr
+  CUSTSYNC_LOG_LEVEL   debug, info (default), warn or error
+  CUSTSYNC_WORKER_METRICS   [host:]port of the worker's Prometheus metrics (worker --metrics)`;
 
 /** The custsync command tree: each command is built in its own file. Usage errors (unknown command or option, missing argument) exit with 2. */
 export function buildProgram(): Command {

@@ -10,12 +10,17 @@ export interface UnsetEnvironmentReference {
  * Connectors read secrets through such settings only when they connect; this finds them all
  * at startup instead.
  */
-export function unsetEnvironmentReferences(config: unknown, env: NodeJS.ProcessEnv = process.env, path = ''): UnsetEnvironmentReference[] {
-  if (Array.isArray(config)) return config.flatMap((item, i) => unsetEnvironmentReferences(item, env, `${path}.${i}`));
+export function unsetEnvironmentReferences(config: unknown, env: NodeJS.ProcessEnv = process.env): UnsetEnvironmentReference[] {
+  return environmentReferences(config).filter((reference) => reference.path.endsWith('Env') && !env[reference.variable]);
+}
+
+/** Every setting of the config that names an environment variable: those ending in `Env` or `Variable` (`console.sessionKeyVariable`). */
+export function environmentReferences(config: unknown, path = ''): UnsetEnvironmentReference[] {
+  if (Array.isArray(config)) return config.flatMap((item, i) => environmentReferences(item, `${path}.${i}`));
   if (config === null || typeof config !== 'object') return [];
   return Object.entries(config).flatMap(([key, value]) => {
     const at = path === '' ? key : `${path}.${key}`;
-    if (key.endsWith('Env') && typeof value === 'string') return env[value] ? [] : [{ path: at, variable: value }];
-    return unsetEnvironmentReferences(value, env, at);
+    if (/(Env|Variable)$/.test(key) && typeof value === 'string') return [{ path: at, variable: value }];
+    return environmentReferences(value, at);
   });
 }

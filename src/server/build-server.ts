@@ -1,7 +1,7 @@
 import rateLimit from '@fastify/rate-limit';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
-import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
+import Fastify, { LogController, type FastifyBaseLogger, type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { createJsonSchemaTransform, jsonSchemaTransformObject, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { ApiSettings } from '../config/api-settings.js';
 import { findUnstorableValue } from '../domain/storable-values.js';
@@ -20,7 +20,9 @@ import { customerReadRoutes } from './routes/customer-read-routes.js';
 import { customerWriteRoutes } from './routes/customer-write-routes.js';
 import { API_EXAMPLES } from './schemas/api-examples.js';
 import { healthRoutes } from './routes/health-routes.js';
-import { answerWithRequestIds, loggerOptions, requestIdOf } from './request-ids.js';
+import { answerWithRequestIds, loggerOptions, requestIdOf, requestSerializers } from './request-ids.js';
+import { metricsPage, recordHttpMetrics, type ServerMetricsOptions } from './http-metrics.js';
+import type { Logger } from 'pino';
 import { useStrictJsonParser } from './strict-json-parser.js';
 
 /** What `custsync serve` serves. */
@@ -35,8 +37,10 @@ export interface ServerOptions {
   };
   /** The console at `/`; absent: not served. */
   console?: ConsoleOptions;
-  /** Request logging (pino); default off. */
-  logger?: boolean;
+  /** Request logging: the process's pino logger, or true for Fastify's own; default off. */
+  logger?: boolean | Logger;
+  /** Prometheus metrics of the server's requests (and the page, when `path` is set); default none. */
+  metrics?: ServerMetricsOptions;
 }
 
 export const API_PREFIX = '/api/v1';
@@ -49,7 +53,10 @@ const OPENAPI_PATH = `${API_PREFIX}/openapi.json`;
  */
 export async function buildServer(options: ServerOptions): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: loggerOptions(options.logger ?? false),
+    ...(typeof options.logger === 'object'
+      ? { loggerInstance: fastifyLogger(options.logger) }
+      : { logger: loggerOptions(options.logger ?? false) }),
+    logController: new LogController({ requestIdLogLabel: 'requestId' }),
     genReqId: requestIdOf,
     bodyLimit: options.api?.settings.bodyLimit ?? 1_048_576,
     // Path parameters are bounded by their schemas (400 beyond), not by the router.
@@ -59,6 +66,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     frameworkErrors: (error, _request, reply) => void sendProblem(reply, 400, `the request cannot be read: ${error.message}`),
   });
   answerWithRequestIds(app);
+  if (options.metrics) recordHttpMetrics(app, options.metrics);
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.setErrorHandler(problemErrorHandler);
@@ -90,6 +98,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
   await app.register(async (scope) => {
     const otherMethods = methodsNotAllowed(scope);
     await scope.register(healthRoutes(options.api?.deps));
+    const metrics = options.metrics;
+    if (metrics?.path) {
+      const page = metricsPage(metrics);
+      scope.get(metrics.path, { schema: { hide: true } }, async (_request, reply) => reply.type(metrics.registry.contentType).send(await page()));
+    }
     otherMethods.answer();
   });
   if (options.console) await app.register(consolePlugin(options.console));
@@ -150,6 +163,11 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
     );
   }
   return app;
+}
+
+/** The process's logger as Fastify's: requests logged as {@link requestSerializers} says. */
+function fastifyLogger(logger: Logger): FastifyBaseLogger {
+  return logger.child({}, { serializers: requestSerializers });
 }
 
 const escapeHtml = (text: string) => text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);

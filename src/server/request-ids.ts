@@ -23,14 +23,15 @@ export function loggedUrl(url: string): string {
   return `${url.slice(0, at)}?${names.join('&')}`;
 }
 
+/** How a request is logged: method, URL without query values, and its id (no headers: they carry credentials). */
+export const requestSerializers = {
+  req: (request: { method: string; url: string; id: string }) => ({ method: request.method, url: loggedUrl(request.url), requestId: request.id }),
+};
+
 /** Fastify's logger options: every line names the request id; URLs are logged without query values. */
 export function loggerOptions(enabled: boolean): FastifyServerOptions['logger'] {
   if (!enabled) return false;
-  return {
-    serializers: {
-      req: (request: { method: string; url: string; id: string }) => ({ method: request.method, url: loggedUrl(request.url), requestId: request.id }),
-    },
-  };
+  return { serializers: requestSerializers };
 }
 
 /** Answers every request with its `X-Request-Id`. */

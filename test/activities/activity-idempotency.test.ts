@@ -3,6 +3,7 @@ import { MockActivityEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createActivities, type Activities } from '../../src/activities/index.js';
+import { createWorkerMetrics } from '../../src/telemetry/worker-metrics.js';
 import { configSchema } from '../../src/config/config-schema.js';
 import { flowFingerprint } from '../../src/config/config-fingerprint.js';
 import { planFlow } from '../../src/config/flow-plan.js';
@@ -52,6 +53,7 @@ describe('activities are idempotent and resume from their heartbeat', () => {
       notifier: { runFinished: () => Promise.resolve(), deletionsAwaitApproval: () => Promise.resolve(), pushesFailed: () => Promise.resolve() },
       notificationTargets: new Map(),
       notificationMaxAttempts: 1,
+      metrics: createWorkerMetrics(),
     });
     for (const runId of ['run-a', 'run-b']) {
       await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan_.steps });

@@ -65,7 +65,7 @@ describe('custsync serve stopped with SIGTERM', () => {
     );
     inFlight.write(body.slice(0, 10));
     // The server has the request (its log says so) but not yet its whole body.
-    await expect.poll(() => serve.stdout(), { timeout: 30_000, interval: 100 }).toContain('/api/v1/customers/crm/S1');
+    await expect.poll(() => serve.stderr(), { timeout: 30_000, interval: 100 }).toContain('/api/v1/customers/crm/S1');
 
     serve.kill();
     await expect.poll(() => refused(port), { timeout: 30_000, interval: 100 }).toBe(true);

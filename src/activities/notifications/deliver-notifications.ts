@@ -27,7 +27,7 @@ const REQUEST_TIMEOUT_MS = 10_000;
  * A reminder of deletions already decided is skipped. Errors name the target, never its URL
  * (a secret). Idempotent: only pending messages are sent and settled.
  */
-export function deliverNotificationsActivity({ db, notificationTargets, notificationMaxAttempts }: ActivityDeps) {
+export function deliverNotificationsActivity({ db, notificationTargets, notificationMaxAttempts, metrics }: ActivityDeps) {
   return async function deliverNotifications(): Promise<DeliverNotificationsResult> {
     let sent = 0;
     let failed = 0;
@@ -59,6 +59,7 @@ export function deliverNotificationsActivity({ db, notificationTargets, notifica
     for (const n of due) {
       const outcome = await deliverOne(n);
       await settleNotification(db, n.id, outcome);
+      metrics.notificationSettled(outcome.kind);
       if (outcome.kind === 'sent') sent++;
       if (outcome.kind === 'failed') failed++;
       Context.current().heartbeat({ sent, failed });
