@@ -1,6 +1,10 @@
-# custsync worker image.
-#   build stage:   all dependencies, TypeScript compiled to dist/
-#   runtime stage: production dependencies and dist/ only; `custsync worker` by default.
+# custsync image: one image for every process (worker, serve, the CLI, the migration one-shot).
+#   build stage:   all dependencies, TypeScript compiled to dist/ (with the prebuilt workflow bundle)
+#   runtime stage: production dependencies and dist/ only, as the unprivileged user node
+#
+#   docker build -t custsync .
+#   docker run custsync worker            (the default; metrics on :9464)
+#   docker run -p 8787:8787 -e CUSTSYNC_HEALTHCHECK_URL=http://127.0.0.1:8787/healthz custsync serve --host 0.0.0.0
 
 FROM node:20-slim AS build
 WORKDIR /app
@@ -15,12 +19,17 @@ RUN npm run build
 FROM node:20-slim AS runtime
 WORKDIR /app
 ENV NODE_ENV=production \
-    CUSTSYNC_CONFIG=/app/custsync.config.yaml
+    CUSTSYNC_CONFIG=/app/config/custsync.config.yaml \
+    CUSTSYNC_LOG_FORMAT=json \
+    CUSTSYNC_WORKER_METRICS=:9464
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 COPY --from=build /app/dist ./dist
 COPY bin ./bin
 USER node
+EXPOSE 8787 9464
+# serve: set CUSTSYNC_HEALTHCHECK_URL to its /healthz; a worker answers on its metrics port.
+HEALTHCHECK --interval=30s --timeout=5s --start-period=60s --retries=3 CMD ["node", "bin/healthcheck.js"]
 # bin/custsync.js runs dist/ when tsx (a dev dependency) is absent.
 ENTRYPOINT ["node", "bin/custsync.js"]
 CMD ["worker"]
