@@ -68,6 +68,17 @@ describe('docker-compose.yml', () => {
     }
   });
 
+  it('waits only on services that exist, and on health only where a health check says it', () => {
+    for (const [name, service] of Object.entries(services)) {
+      for (const [dependency, { condition }] of Object.entries(service.depends_on ?? {})) {
+        expect(services[dependency], `${name} depends on ${dependency}`).toBeDefined();
+        if (condition === 'service_healthy') expect((services[dependency] as { healthcheck?: unknown }).healthcheck, `${dependency} (for ${name})`).toBeDefined();
+        if (condition === 'service_completed_successfully') expect((services[dependency] as { restart?: string }).restart, dependency).toMatch(/^(no|on-failure(:\d+)?)$/);
+      }
+      for (const port of service.ports ?? []) expect(port, name).toMatch(/^"?\d+:\d+"?$/);
+    }
+  });
+
   it('migrates before any worker or serve starts, runs several workers and serve, and drains workers on stop', () => {
     expect(services.migrate!.command).toEqual(['db', 'migrate']);
     for (const name of ['worker', 'serve']) {
