@@ -1,9 +1,8 @@
 import { Context } from '@temporalio/activity';
-import type { CustomerRecord } from '../domain/customer-record.js';
 import { InputError } from '../connectors/input-error.js';
 import { isDataException } from '../db/data-exception.js';
 import { addCustomerWrite, customerWritesFor, emptyCustomerWrites, writeCustomers, type CustomerWrites } from '../db/repositories/customer-writes.js';
-import { holdCustomers, type HeldCustomer } from '../db/repositories/pending-customers.js';
+import { holdCustomers } from '../db/repositories/pending-customers.js';
 import {
   chunkStartOf,
   currentCustomersOf,
@@ -17,19 +16,10 @@ import {
   type CurrentCustomer,
   type StagedRecord,
 } from '../db/repositories/merge-chunks.js';
-import { inputHashesOf } from '../db/repositories/merge-plans.js';
+import { chunkStartAt, inputHashesOf } from '../db/repositories/merge-plans.js';
 import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
-import { insertPreviews, type PreviewRow } from '../db/repositories/run-previews.js';
-import {
-  combineFragments,
-  contentHash,
-  diffCustomers,
-  mergeCustomer,
-  MergeConflictError,
-  type MergedCustomer,
-  type StepContribution,
-  valuesHash,
-} from '../merge/index.js';
+import { insertPreviews } from '../db/repositories/run-previews.js';
+import { planChunkMerge, type ChunkMergeInput, type ChunkMergePlan, type ChunkReject, type StagedFragment, type StoredCustomerState } from '../merge/index.js';
 import type { FlowStepPlan, RunTotals } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
@@ -37,11 +27,11 @@ export interface MergeChunkInput {
   runId: string;
   steps: FlowStepPlan[];
   source: 'connector' | 'current';
-  /** Customers with an id greater than this are merged; '' for the first chunk. */
-  afterCustomerId: string;
+  /** The chunk of the run's stored merge plan (see `planMerge`). */
+  chunkIndex?: number;
+  /** Runs planned before chunk boundaries were kept with the plan only: the id the chunk starts after ('' for the first). */
+  afterCustomerId?: string;
   limit: number;
-  /** Always true: a chunk's customers come from the run's merge set (see `planMerge`). */
-  fromMergeSet?: true;
   /** Record what would be written as previews and write no customer. */
   dryRun?: boolean;
   /** Hold customers that would be created for review (flows with `reviewNewCustomers`) instead of creating them. */
@@ -49,196 +39,38 @@ export interface MergeChunkInput {
 }
 
 export interface MergeChunkResult {
-  /** The last customer id of this chunk; absent when there was nothing left. */
-  lastCustomerId?: string;
   totals: RunTotals;
 }
 
 /**
- * Merges and persists the next chunk of the run's customers (ordered by id) in one
- * transaction. A chunk's outcome is stored with it, so a retry after commit returns
- * the stored outcome instead of merging again.
+ * Merges and persists the next chunk of the run's merge set (ordered by id) in one
+ * transaction: loads the chunk, plans it with {@link planChunkMerge}, writes the plan.
+ * A chunk's outcome is stored with it, so a retry after commit returns the stored
+ * outcome instead of merging again.
  */
 export function mergeChunkActivity({ db }: ActivityDeps) {
   return async function mergeChunk(input: MergeChunkInput): Promise<MergeChunkResult> {
-    const { runId, steps } = input;
-    const chunkStart = chunkStartOf(input.afterCustomerId);
+    const { runId } = input;
+    const after = input.chunkIndex === undefined ? input.afterCustomerId : await chunkStartAt(db, runId, input.chunkIndex);
+    if (after === undefined) return { totals: { customers: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 } };
+    const chunkStart = chunkStartOf(after);
     const done = await storedChunkOutcome(db, runId, chunkStart);
-    if (done) return done;
+    if (done) return { totals: done.totals };
+    const ids = await mergeSetChunk(db, runId, chunkStart, input.limit);
+    if (ids.length === 0) return { totals: { customers: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 } };
+    const loaded = await loadChunk(db, input, ids);
 
     const attempt = async (refused: ReadonlyMap<string, string>): Promise<MergeChunkResult> => {
-      const ids = await mergeSetChunk(db, runId, chunkStart, input.limit);
-      const totals: RunTotals = { customers: ids.length, created: 0, updated: 0, unchanged: 0, rejected: 0 };
-      if (ids.length === 0) return { totals };
-
-      // Customers whose contributions hash to what their stored state was merged from are unchanged:
-      // merging is idempotent, so they are neither loaded nor merged again.
-      const inputHashes = new Map<string, string>();
-      const toMerge: string[] = [];
-      for (const row of await inputHashesOf(db, runId, steps, ids)) {
-        if (row.stored_input_hash === row.input_hash) totals.unchanged++;
-        else {
-          toMerge.push(row.customer_id);
-          inputHashes.set(row.customer_id, row.input_hash);
-        }
-      }
-
-      const [staged, currentRows, knownIds] = await Promise.all([
-        toMerge.length === 0 ? [] : stagedRecordsOf(db, runId, toMerge),
-        currentCustomersOf(db, toMerge),
-        externalIdsOf(db, toMerge),
-      ]);
-      const current = new Map(currentRows.map((c) => [c.id, c]));
-      for (const [id, adopted] of await createdMeanwhile(db, input, toMerge, current, staged)) current.set(id, adopted);
-      const known = new Set(knownIds.map((k) => `${k.connector}\u0000${k.external_id}`));
-      const byCustomer = new Map<string, StagedRecord[]>();
-      for (const row of staged) {
-        let list = byCustomer.get(row.customer_id);
-        if (!list) byCustomer.set(row.customer_id, (list = []));
-        list.push(row);
-      }
-
-      const writes = emptyCustomerWrites();
-      const held: HeldCustomer[] = [];
-      const rejects: RejectedRecordRow[] = [];
-      const previews: PreviewRow[] = [];
-      const writtenSourceIds: string[] = [];
-      const readStates: { id: string; contentHash: string }[] = [];
-      const sourceConnector = input.source === 'connector' ? steps[0]!.connector : undefined;
-
-      for (const id of toMerge) {
-        let rows = byCustomer.get(id) ?? [];
-        const existing = current.get(id);
-        const refusal = refused.get(id);
-        if (refusal) {
-          // The database refuses a value of this customer: it is left as it was, the rest of the chunk is written.
-          const externalId = rows.find((r) => r.step_index === 0)?.external_id ?? existing?.source_id ?? rows[0]?.external_id ?? id;
-          totals.rejected++;
-          rejects.push({ run_id: runId, step_index: 0, source: `customer ${externalId}`, line: 0, external_id: externalId, field: null, reason: refusal });
-          continue;
-        }
-        let sourceConflict = false;
-        const contributions: StepContribution[] = steps.map((step, index) => {
-          const fragments = rows.filter((r) => r.step_index === index).map((r) => r.record);
-          let record: CustomerRecord | undefined;
-          try {
-            record = fragments.length > 0 ? combineFragments(fragments) : undefined;
-          } catch (error) {
-            if (!(error instanceof MergeConflictError)) throw error;
-            // One id as a person and a company in one step: rejected, never merged.
-            totals.rejected++;
-            rejects.push({ run_id: runId, step_index: index, source: `customer ${error.externalId}`, line: 0, external_id: error.externalId, field: error.field, reason: error.message });
-            if (index === 0 && sourceConnector) sourceConflict = true;
-            rows = rows.filter((r) => r.step_index !== index);
-          }
-          return { connector: step.connector, aspects: step.aspects, record };
-        });
-        if (sourceConflict) continue;
-        const sourceRecord = sourceConnector ? contributions[0]!.record : undefined;
-        if (!existing && !sourceRecord) continue;
-
-        let merged: MergedCustomer | undefined;
-        while (!merged) {
-          try {
-            merged = mergeCustomer(existing?.merged, contributions, runId);
-          } catch (error) {
-            if (!(error instanceof MergeConflictError)) throw error;
-            // An enrichment record that contradicts the customer is rejected; the rest still merges.
-            const culprit = contributions.findIndex(
-              (c, i) => c.record && c.connector === error.connector && steps[i]!.role === 'enrichment',
-            );
-            const row = rows.find((r) => r.step_index === (culprit >= 0 ? culprit : 0)) ?? rows[0]!;
-            totals.rejected++;
-            rejects.push({
-              run_id: runId,
-              step_index: row.step_index,
-              source: `customer ${row.external_id}`,
-              line: 0,
-              external_id: row.external_id,
-              field: error.field,
-              reason: error.message,
-            });
-            if (culprit < 0) break;
-            contributions[culprit] = { ...contributions[culprit]!, record: undefined };
-            rows = rows.filter((r) => r.step_index !== culprit);
-          }
-        }
-        if (!merged) continue;
-
-        if (!existing && input.holdNew) {
-          // A new customer waits for the data team's review instead of being created.
-          totals.held = (totals.held ?? 0) + 1;
-          const sourceId = sourceRecord!.externalId;
-          held.push({
-            flow: input.holdNew.flow,
-            sourceConnector: sourceConnector!,
-            sourceId,
-            merged,
-            contentHash: contentHash(merged),
-            valuesHash: valuesHash(merged),
-            inputHash: inputHashes.get(id)!,
-            runId,
-          });
-          if (input.dryRun) previews.push({ run_id: runId, customer_id: id, source_id: sourceId, change: 'hold', diff: diffCustomers(undefined, merged) });
-          continue;
-        }
-
-        // A customer another run created meanwhile (an order run, say) is updated under its id.
-        const target = existing?.id ?? id;
-        for (const row of rows) {
-          const connector = steps[row.step_index]!.connector;
-          const key = `${connector}\u0000${row.external_id}`;
-          if (!known.has(key)) {
-            known.add(key);
-            writes.externalIds.push({ connector, external_id: row.external_id, customer_id: target, run_id: runId });
-          }
-        }
-
-        const hash = contentHash(merged);
-        if (existing && existing.content_hash === hash) {
-          totals.unchanged++;
-          continue;
-        }
-        if (existing) {
-          totals.updated++;
-          writes.updatedIds.push(target);
-          readStates.push({ id: target, contentHash: existing.content_hash });
-        } else {
-          totals.created++;
-        }
-        writtenSourceIds.push(existing?.source_id ?? sourceRecord!.externalId);
-        addCustomerWrite(writes, target, merged, {
-          sourceConnector: existing?.source_connector ?? sourceConnector!,
-          sourceId: existing?.source_id ?? sourceRecord!.externalId,
-          contentHash: hash,
-          inputHash: inputHashes.get(id)!,
-          runId,
-          createdRunId: existing?.created_run_id ?? runId,
-        });
-        if (input.dryRun) {
-          previews.push({
-            run_id: runId,
-            customer_id: target,
-            source_id: existing?.source_id ?? sourceRecord!.externalId,
-            change: existing ? 'update' : 'create',
-            diff: diffCustomers(existing?.merged, merged),
-          });
-        }
-        writes.changes.push({
-          run_id: runId,
-          customer_id: target,
-          change: existing ? 'updated' : 'created',
-          // A created customer's content is the customer itself; only updates carry a field diff.
-          diff: existing ? diffCustomers(existing.merged, merged) : [],
-        });
-      }
-
+      const plan = planChunkMerge({ ...loaded, refused, ...(input.holdNew ? { holdNew: true } : {}), ...(input.dryRun ? { previews: true } : {}) });
+      const totals: RunTotals = { customers: ids.length, ...plan.totals, unchanged: plan.totals.unchanged + loaded.unchanged };
+      const writes = customerWritesOf(runId, plan);
       // A cancelled chunk (another lane failed) writes nothing.
       Context.current().cancellationSignal.throwIfAborted();
       try {
         await db.transaction().execute(async (trx) => {
-          if (input.dryRun) await insertPreviews(trx, previews);
+          if (input.dryRun) await insertPreviews(trx, plan.previews.map((p) => ({ run_id: runId, customer_id: p.customerId, source_id: p.sourceId, change: p.change, diff: p.diff })));
           else {
+            const readStates = plan.changes.flatMap((c) => (c.mergedFromHash ? [{ id: c.id, contentHash: c.mergedFromHash }] : []));
             const changed = await lockAndFindChanged(trx, readStates);
             if (changed.length > 0) {
               // Retried, the chunk merges from the customers as they are now.
@@ -247,9 +79,9 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
               );
             }
             await writeCustomers(trx, writes);
-            await holdCustomers(trx, held);
+            await holdCustomers(trx, plan.held.map((h) => ({ ...h, flow: input.holdNew!.flow, sourceConnector: loaded.sourceConnector!, runId })));
           }
-          await insertRejectedRecords(trx, rejects);
+          await insertRejectedRecords(trx, plan.rejects.map((r) => rejectedRow(runId, r)));
           await recordChunkOutcome(trx, runId, { start: chunkStart, end: ids[ids.length - 1]!, totals });
         });
       } catch (error) {
@@ -258,16 +90,90 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
           const found = await refusedCustomers(db, writes);
           if (found.size > 0) return attempt(found);
         }
-        const named = writtenSourceIds.slice(0, 10).join(', ') + (writtenSourceIds.length > 10 ? `, … (${writtenSourceIds.length} in all)` : '');
+        const sourceIds = plan.changes.map((c) => c.sourceId);
+        const named = sourceIds.slice(0, 10).join(', ') + (sourceIds.length > 10 ? `, … (${sourceIds.length} in all)` : '');
         throw new InputError(
           `the database refused a value of one of the customers ${named}: ${(error as Error).message} ` +
             `(SQLSTATE ${(error as { code: string }).code}); nothing of these customers was written`,
         );
       }
-      return { lastCustomerId: ids[ids.length - 1]!, totals };
+      return { totals };
     };
     return attempt(new Map());
   };
+}
+
+/** What planning a chunk needs, read from the database, and how many of its customers are unchanged. */
+type LoadedChunk = Omit<ChunkMergeInput, 'refused' | 'holdNew' | 'previews'> & { unchanged: number };
+
+/**
+ * Reads a chunk: customers whose contributions hash to what their stored state was merged from
+ * are unchanged (merging is idempotent, so they are neither loaded nor merged again); the others
+ * come with their staged fragments, stored state and external ids.
+ */
+async function loadChunk(db: ActivityDeps['db'], input: MergeChunkInput, ids: readonly string[]): Promise<LoadedChunk> {
+  const { runId, steps } = input;
+  const inputHashes = new Map<string, string>();
+  const customerIds: string[] = [];
+  let unchanged = 0;
+  for (const row of await inputHashesOf(db, runId, steps, ids)) {
+    if (row.stored_input_hash === row.input_hash) unchanged++;
+    else {
+      customerIds.push(row.customer_id);
+      inputHashes.set(row.customer_id, row.input_hash);
+    }
+  }
+  const [staged, currentRows, knownIds] = await Promise.all([
+    customerIds.length === 0 ? [] : stagedRecordsOf(db, runId, customerIds),
+    currentCustomersOf(db, customerIds),
+    externalIdsOf(db, customerIds),
+  ]);
+  const current = new Map(currentRows.map((c) => [c.id, c]));
+  for (const [id, adopted] of await createdMeanwhile(db, input, customerIds, current, staged)) current.set(id, adopted);
+  const byCustomer = new Map<string, StagedFragment[]>();
+  for (const row of staged) {
+    let list = byCustomer.get(row.customer_id);
+    if (!list) byCustomer.set(row.customer_id, (list = []));
+    list.push({ stepIndex: row.step_index, externalId: row.external_id, record: row.record });
+  }
+  return {
+    runId,
+    steps,
+    ...(input.source === 'connector' ? { sourceConnector: steps[0]!.connector } : {}),
+    customerIds,
+    staged: byCustomer,
+    current: new Map([...current].map(([id, c]) => [id, storedState(c)])),
+    knownExternalIds: new Set(knownIds.map((k) => `${k.connector}\u0000${k.external_id}`)),
+    inputHashes,
+    unchanged,
+  };
+}
+
+function storedState(c: CurrentCustomer): StoredCustomerState {
+  return { id: c.id, merged: c.merged, contentHash: c.content_hash, sourceConnector: c.source_connector, sourceId: c.source_id, createdRunId: c.created_run_id };
+}
+
+/** A chunk plan's customers as the rows that write them. */
+function customerWritesOf(runId: string, plan: ChunkMergePlan): CustomerWrites {
+  const writes = emptyCustomerWrites();
+  writes.externalIds = plan.externalIds.map((e) => ({ connector: e.connector, external_id: e.externalId, customer_id: e.customerId, run_id: runId }));
+  for (const c of plan.changes) {
+    if (c.change === 'updated') writes.updatedIds.push(c.id);
+    addCustomerWrite(writes, c.id, c.merged, {
+      sourceConnector: c.sourceConnector,
+      sourceId: c.sourceId,
+      contentHash: c.contentHash,
+      inputHash: c.inputHash,
+      runId,
+      createdRunId: c.createdRunId,
+    });
+    writes.changes.push({ run_id: runId, customer_id: c.id, change: c.change, diff: c.diff });
+  }
+  return writes;
+}
+
+function rejectedRow(runId: string, r: ChunkReject): RejectedRecordRow {
+  return { run_id: runId, step_index: r.stepIndex, source: `customer ${r.externalId}`, line: 0, external_id: r.externalId, field: r.field, reason: r.reason };
 }
 
 /**

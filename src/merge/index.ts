@@ -18,3 +18,14 @@ export { mergedValues } from './merged-values.js';
 export { isMatchBy, matcherOf, MATCH_BY_NAMES, MATCHERS, type Matcher, type MatchBy, type MatchLookup } from './match-by.js';
 export { patchedAspects, recordFromPatch, type AspectPatch } from './patch-aspects.js';
 export { connectorAttributesWith } from './connector-attributes.js';
+export {
+  planChunkMerge,
+  type ChunkMergeInput,
+  type ChunkMergePlan,
+  type ChunkPreview,
+  type ChunkReject,
+  type CustomerChange,
+  type HeldNewCustomer,
+  type StagedFragment,
+  type StoredCustomerState,
+} from './chunk-merge-plan.js';

@@ -1,7 +1,7 @@
-import { ContinueAsNew } from '@temporalio/workflow';
+import { ContinueAsNew, continueAsNew } from '@temporalio/workflow';
 import type { CustomerSyncInput, RunReport } from '../domain/run-types.js';
 import { begin, finish, finishFailed } from './customer-sync/begin-and-finish.js';
-import { mergeInLanes } from './customer-sync/merge-in-lanes.js';
+import { mergeInLanes, resumeFrom } from './customer-sync/merge-in-lanes.js';
 import { propagateDeletions } from './customer-sync/propagate-deletions.js';
 import { queueOutboundPushes } from './customer-sync/queue-outbound-pushes.js';
 import { trackRun } from './customer-sync/run-state.js';
@@ -14,7 +14,8 @@ export { DEFAULT_CHUNKS_PER_EXECUTION, MERGE_LANES } from './customer-sync/merge
  * One run of a flow, in the README's phases: stage and match each step, plan and merge
  * in lanes, propagate deletions, queue pushes, finish. Only counts, cursors and ids pass
  * through the history; customer data stays in the database. A long merge continues as
- * new between batches of chunks; the next execution starts at the merge.
+ * new between batches of chunks (as Temporal's continue-as-new sample does, here in the
+ * workflow itself); the next execution starts at the merge where the last one stopped.
  */
 export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<RunReport> {
   const run = trackRun(input);
@@ -24,7 +25,8 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
       for (const [index, step] of input.steps.entries()) await stageAndMatch(run, step, index);
       run.progress.currentStep = undefined;
     }
-    await mergeInLanes(run);
+    const stoppedAt = await mergeInLanes(run);
+    if (stoppedAt !== undefined) return await continueAsNew<typeof customerSyncWorkflow>(resumeFrom(run, stoppedAt));
     await propagateDeletions(run);
     await queueOutboundPushes(run);
     return await finish(run);

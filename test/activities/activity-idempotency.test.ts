@@ -100,8 +100,8 @@ describe('activities are idempotent and resume from their heartbeat', () => {
   it('planning the merge twice gives the same plan, even after chunks were written', async () => {
     await run(acts.matchStep, { runId: 'run-b', stepIndex: 0, connector: 'erp', role: 'source' });
     const plan = await run(acts.planMerge, { runId: 'run-b', steps: plan_.steps, chunkSize: 3 });
-    expect(plan).toEqual({ chunkStarts: ['', expect.any(String) as unknown as string], toMerge: 4, unchanged: 0 });
-    await run(acts.mergeChunk, { runId: 'run-b', steps: plan_.steps, source: 'connector', afterCustomerId: '', limit: 3, fromMergeSet: true });
+    expect(plan).toEqual({ chunks: 2, toMerge: 4, unchanged: 0 });
+    await run(acts.mergeChunk, { runId: 'run-b', steps: plan_.steps, source: 'connector', chunkIndex: 0, limit: 3 });
     expect(await run(acts.planMerge, { runId: 'run-b', steps: plan_.steps, chunkSize: 3 })).toEqual(plan);
     await db.db.deleteFrom('customers').execute();
     await db.db.deleteFrom('sync_run_chunks').execute();
@@ -109,19 +109,19 @@ describe('activities are idempotent and resume from their heartbeat', () => {
 
   it('merging a chunk twice writes once and reports the stored outcome', async () => {
     const plan = await run(acts.planMerge, { runId: 'run-a', steps: plan_.steps, chunkSize: 3 });
-    expect(plan.chunkStarts).toHaveLength(2);
-    const chunk = { runId: 'run-a', steps: plan_.steps, source: 'connector' as const, afterCustomerId: plan.chunkStarts[0]!, limit: 3, fromMergeSet: true as const };
+    expect(plan.chunks).toBe(2);
+    const chunk = { runId: 'run-a', steps: plan_.steps, source: 'connector' as const, chunkIndex: 0, limit: 3 };
     const first = await run(acts.mergeChunk, chunk);
     expect(first.totals).toEqual({ customers: 3, created: 3, updated: 0, unchanged: 0, rejected: 0 });
     const state = await dumpCustomerTables(db);
     const second = await run(acts.mergeChunk, chunk);
     expect(second).toEqual(first);
     expect(await dumpCustomerTables(db)).toEqual(state);
-    expect(first.lastCustomerId).toBe(plan.chunkStarts[1]);
-    const next = await run(acts.mergeChunk, { ...chunk, afterCustomerId: plan.chunkStarts[1]! });
-    expect(next.totals.created).toBe(1);
-    const done = await run(acts.mergeChunk, { ...chunk, afterCustomerId: next.lastCustomerId! });
-    expect(done.lastCustomerId).toBeUndefined();
+    const next = await run(acts.mergeChunk, { ...chunk, chunkIndex: 1 });
+    expect(next.totals).toMatchObject({ customers: 1, created: 1 });
+    const past = await run(acts.mergeChunk, { ...chunk, chunkIndex: 2 });
+    expect(past.totals.customers).toBe(0);
+    expect((await dumpCustomerTables(db)).customers).toHaveLength(4);
   });
 
   it('finishing twice gives the same report and records the file as processed once', async () => {
@@ -143,7 +143,7 @@ describe('activities are idempotent and resume from their heartbeat', () => {
   it('merges into a customer another run created meanwhile, never creating it twice', async () => {
     // run-b matched the four customers as new before run-a created them; run-b merges only now.
     const before = await db.db.selectFrom('customers').select(['id', 'source_id']).orderBy('source_id').execute();
-    const late = await run(acts.mergeChunk, { runId: 'run-b', steps: plan_.steps, source: 'connector', afterCustomerId: '', limit: 10, fromMergeSet: true });
+    const late = await run(acts.mergeChunk, { runId: 'run-b', steps: plan_.steps, source: 'connector', afterCustomerId: '', limit: 10 });
     expect(late.totals).toMatchObject({ customers: 4, created: 0 });
     expect(late.totals.updated + late.totals.unchanged).toBe(4);
     expect(await db.db.selectFrom('customers').select(['id', 'source_id']).orderBy('source_id').execute()).toEqual(before);

@@ -2,7 +2,7 @@ import { sql, type Kysely, type Selectable, type Transaction } from 'kysely';
 import type { RunTotals } from '../../domain/run-types.js';
 import type { CustomersTable, Database, StagingRecordsTable } from '../database.js';
 
-/** Where the first chunk of a run starts (`afterCustomerId` ''). */
+/** Where the first chunk of a run starts (its plan's chunk start ''). */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
 /** The id a chunk starts after, as stored. */
@@ -17,11 +17,11 @@ export type StagedRecord = Pick<Selectable<StagingRecordsTable>, 'step_index' | 
 const CURRENT_COLUMNS = ['id', 'merged', 'content_hash', 'source_connector', 'source_id', 'created_run_id'] as const;
 
 /** The outcome stored with a chunk that has committed, so a retry returns it instead of merging again. */
-export async function storedChunkOutcome(db: Kysely<Database>, runId: string, chunkStart: string): Promise<{ lastCustomerId: string; totals: RunTotals } | undefined> {
+export async function storedChunkOutcome(db: Kysely<Database>, runId: string, chunkStart: string): Promise<{ totals: RunTotals } | undefined> {
   const done = await db.selectFrom('sync_run_chunks').selectAll().where('run_id', '=', runId).where('chunk_start', '=', chunkStart).executeTakeFirst();
   if (!done) return undefined;
   const { customers, created, updated, unchanged, rejected, held } = done;
-  return { lastCustomerId: done.chunk_end, totals: { customers, created, updated, unchanged, rejected, ...(held > 0 ? { held } : {}) } };
+  return { totals: { customers, created, updated, unchanged, rejected, ...(held > 0 ? { held } : {}) } };
 }
 
 /** The ids of a chunk: up to `limit` customers of the run's merge set after `chunkStart`, in order. */

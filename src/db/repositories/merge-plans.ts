@@ -3,10 +3,10 @@ import type { FlowStepPlan } from '../../domain/run-types.js';
 import { stepsSignature } from '../../merge/steps-signature.js';
 import type { Database } from '../database.js';
 
-/** Which customers a run merges, cut into chunks; small enough for workflow history. */
+/** Which customers a run merges, cut into chunks; its size does not grow with the run's. */
 export interface MergePlan {
-  /** `afterCustomerId` of each chunk, in order ('' for the first). */
-  chunkStarts: string[];
+  /** How many chunks the merge set is cut into; each is merged by its index. */
+  chunks: number;
   /** Customers whose inputs changed (or are new): the ones the chunks merge. */
   toMerge: number;
   /** Customers whose inputs are what their stored state was merged from. */
@@ -41,7 +41,13 @@ export async function inputHashesOf(db: Kysely<Database>, runId: string, steps: 
 /** The run's stored merge plan, if it has one. */
 export async function loadMergePlan(db: Kysely<Database>, runId: string): Promise<MergePlan | undefined> {
   const row = await db.selectFrom('sync_run_plans').selectAll().where('run_id', '=', runId).executeTakeFirst();
-  return row && { chunkStarts: row.chunk_starts, toMerge: row.to_merge, unchanged: row.unchanged };
+  return row && { chunks: row.chunk_starts.length, toMerge: row.to_merge, unchanged: row.unchanged };
+}
+
+/** Where a chunk of the run's stored plan starts (`''` for the first); undefined past the last chunk. */
+export async function chunkStartAt(db: Kysely<Database>, runId: string, chunkIndex: number): Promise<string | undefined> {
+  const row = await sql<{ start: string | null }>`select chunk_starts->>${chunkIndex}::int as start from sync_run_plans where run_id = ${runId}`.execute(db);
+  return row.rows[0]?.start ?? undefined;
 }
 
 /**

@@ -1,5 +1,6 @@
-import { CancellationScope, continueAsNew, workflowInfo } from '@temporalio/workflow';
-import type { customerSyncWorkflow } from '../customer-sync-workflow.js';
+import { CancellationScope, workflowInfo } from '@temporalio/workflow';
+import type { CustomerSyncInput } from '../../domain/run-types.js';
+import type { MergePlan } from '../../activities/plan-merge.js';
 import { addTotals, type RunState } from './run-state.js';
 import { mergeChunk, syncActivities } from './sync-activities.js';
 
@@ -11,16 +12,23 @@ export const MERGE_LANES = 2;
 /** Chunks merged in one execution before the run continues as new, keeping histories short. */
 export const DEFAULT_CHUNKS_PER_EXECUTION = 400;
 
+/** Runs planned before the plan kept its chunk boundaries to itself recorded them in history. */
+type RecordedMergePlan = Omit<MergePlan, 'chunks'> & { chunks?: number; chunkStarts?: string[] };
+
 /**
- * Plans the merge (unchanged customers set aside in one pass, the rest cut into chunks),
- * then merges the chunks in {@link MERGE_LANES} lanes. The first failing chunk cancels the
- * other lanes. After `chunksPerExecution` chunks the run continues as new where it stopped.
+ * Plans the merge (unchanged customers set aside in one pass, the rest cut into chunks, their
+ * boundaries kept with the plan in the database), then merges the chunks by index in
+ * {@link MERGE_LANES} lanes. The first failing chunk cancels the other lanes.
+ *
+ * @returns the chunk to continue from in a new execution, once `chunksPerExecution` chunks
+ *   (or the history's suggested size) are done here; undefined when every chunk is merged
  */
-export async function mergeInLanes(run: RunState): Promise<void> {
+export async function mergeInLanes(run: RunState): Promise<number | undefined> {
   const { input, runId, progress } = run;
   const resume = input.resume;
   progress.phase = 'merging';
-  const plan = await planMerge({ runId, steps: input.steps, chunkSize: input.chunkSize });
+  const plan: RecordedMergePlan = await planMerge({ runId, steps: input.steps, chunkSize: input.chunkSize });
+  const chunks = plan.chunks ?? plan.chunkStarts?.length ?? 0;
   if (!resume) addTotals(run, { customers: plan.unchanged, created: 0, updated: 0, unchanged: plan.unchanged, rejected: 0 });
   progress.customersToMerge = plan.toMerge + plan.unchanged;
 
@@ -30,16 +38,15 @@ export async function mergeInLanes(run: RunState): Promise<void> {
   let laneFailure: unknown;
   const lanes = new CancellationScope();
   const lane = async () => {
-    while (laneFailure === undefined && next < plan.chunkStarts.length && startedHere < chunkLimit && !workflowInfo().continueAsNewSuggested) {
+    while (laneFailure === undefined && next < chunks && startedHere < chunkLimit && !workflowInfo().continueAsNewSuggested) {
       const index = next++;
       startedHere++;
       const chunk = await mergeChunk({
         runId,
         steps: input.steps,
         source: input.source,
-        afterCustomerId: plan.chunkStarts[index]!,
+        chunkIndex: index,
         limit: input.chunkSize,
-        fromMergeSet: true,
         ...(input.dryRun ? { dryRun: true } : {}),
         ...(input.reviewNewCustomers ? { holdNew: { flow: input.flow } } : {}),
       });
@@ -55,13 +62,13 @@ export async function mergeInLanes(run: RunState): Promise<void> {
   };
   await lanes.run(() => Promise.all(Array.from({ length: MERGE_LANES }, () => lane().catch(failFast))));
   if (laneFailure !== undefined) throw laneFailure as Error;
-  if (next < plan.chunkStarts.length) await continueWhereStopped(run, next);
+  return next < chunks ? next : undefined;
 }
 
-/** Continues the run as a new execution that merges from chunk `chunkIndex` on. */
-async function continueWhereStopped(run: RunState, chunkIndex: number): Promise<never> {
+/** The input of the execution that merges a run on from chunk `chunkIndex`. */
+export function resumeFrom(run: RunState, chunkIndex: number): CustomerSyncInput {
   const { input } = run;
-  return continueAsNew<typeof customerSyncWorkflow>({
+  return {
     ...input,
     resume: {
       steps: run.steps,
@@ -72,5 +79,5 @@ async function continueWhereStopped(run: RunState, chunkIndex: number): Promise<
       startedAt: input.resume?.startedAt ?? workflowInfo().startTime.getTime(),
       sourceFull: run.sourceFull,
     },
-  });
+  };
 }
