@@ -15,11 +15,10 @@ import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow } from '../src/db/customer-
 import type { ColumnSpec } from '../src/db/json-rows.js';
 import type { Connector } from '../src/connectors/connector.js';
 import type { CustomerRecord } from '../src/domain/customer-record.js';
-import { combineFragments, contentHash, mergeCustomer } from '../src/merge/index.js';
+import { combineFragments, contentHash, inputHashOf, mergeCustomer, recordHash } from '../src/merge/index.js';
 import type { FlowStepPlan } from '../src/domain/run-types.js';
 import { customerUuid } from './customer-generator.js';
 import { TARGET_TABLES, type TargetTable } from './bench-database.js';
-import { sourceInputHash } from './input-hash.js';
 
 const EXTERNAL_ID_COLUMNS: ColumnSpec = { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text' };
 
@@ -123,7 +122,7 @@ export async function prepareCopyFiles(options: PrepareCopyOptions): Promise<Cop
         sourceConnector: connector,
         sourceId: record.externalId,
         contentHash: contentHash(merged),
-        inputHash: sourceInputHash(steps, record),
+        inputHash: inputHashOf(steps, [{ stepIndex: 0, recordHash: recordHash(record) }]),
         runId,
         createdRunId: runId,
       }),

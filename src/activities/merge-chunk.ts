@@ -132,6 +132,7 @@ async function loadChunk(db: ActivityDeps['db'], input: MergeChunkInput, ids: re
   for (const [id, adopted] of await createdMeanwhile(db, input, customerIds, current, staged)) current.set(id, adopted);
   const byCustomer = new Map<string, StagedFragment[]>();
   for (const row of staged) {
+    if (row.record === null) throw new Error(`customer ${row.external_id} was staged as unchanged, yet its input changed; staging it again`);
     let list = byCustomer.get(row.customer_id);
     if (!list) byCustomer.set(row.customer_id, (list = []));
     list.push({ stepIndex: row.step_index, externalId: row.external_id, record: row.record });

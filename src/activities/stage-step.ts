@@ -12,17 +12,21 @@ import {
   recordWithheldCustomers,
   stageFragments,
   stepStagingCounts,
+  storedInputHashes,
   supersedeEarlierRecords,
+  unstagedCustomersNamedAgain,
+  unstageInput,
   withholdRejectedCustomers,
   type StagingRow,
   type WithholdScope,
 } from '../db/repositories/staging-records.js';
 import type { RejectedRecord } from '../domain/customer-record.js';
 import type { MatchBy } from '../domain/match-by.js';
+import type { FlowStepPlan } from '../domain/run-types.js';
 import { setStepStageCounts } from '../db/repositories/sync-runs.js';
 import { findUnstorableValue } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
-import { matcherOf } from '../merge/index.js';
+import { inputHashOf, matcherOf, recordHash } from '../merge/index.js';
 import { SEQ_STRIDE } from '../db/staging-positions.js';
 import { flowOfRunId } from '../domain/run-flow.js';
 
@@ -38,6 +42,15 @@ export interface StageStepInput {
   matchBy?: MatchBy;
   /** Fail (non-retryably) when more than this percent of the input's rows are rejected. */
   maxRejectedPercent?: number;
+  /**
+   * Leave unstaged the records of customers whose source supplies what their stored state was
+   * merged from (their input hash is the stored one), keeping only their hash: for flows of one
+   * source step, where such a customer is unchanged. Default false.
+   */
+  skipUnchanged?: {
+    /** The flow's steps (one source step): their signature is part of every input hash. */
+    steps: FlowStepPlan[];
+  };
 }
 
 export interface StageStepResult {
@@ -51,6 +64,8 @@ interface StageHeartbeat {
   cursor: string;
   read: number;
   rejected?: number;
+  /** Staging the input again, whole: it named a customer left unstaged more than once. */
+  whole?: true;
 }
 
 /**
@@ -58,49 +73,23 @@ interface StageHeartbeat {
  * the cursor after each committed page; a retry resumes from the last cursor.
  * Rewriting a page is harmless (keyed upserts), so the activity is idempotent.
  */
-export function stageStepActivity({ db, connectors, metrics }: ActivityDeps) {
+export function stageStepActivity(deps: ActivityDeps) {
+  const { db, metrics } = deps;
   return async function stageStep(input: StageStepInput): Promise<StageStepResult> {
     const ctx = Context.current();
     const last = ctx.info.heartbeatDetails as StageHeartbeat | undefined;
     const resume = last && last.input === input.input.name ? last : undefined;
-    let read = resume?.read ?? 0;
-    let rejectedHere = resume?.rejected ?? 0;
-
-    const writePage = async (page: ConnectorPage) => {
-      if (page.warnings && page.warnings.length > 0) {
-        await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
-      }
-      const { rows, rejects } = screenFragments(input, page);
-      let rejectedCount: number;
-      try {
-        await db.transaction().execute(async (trx) => {
-          await stageFragments(trx, input.runId, input.stepIndex, rows);
-          await recordRejects(trx, input, rejects);
-        });
-        rejectedCount = rejects.length;
-      } catch (error) {
-        if (!isDataException(error)) throw error;
-        // Something the screening did not foresee: find the records the database refuses, one by one.
-        rejectedCount = await stageOneByOne(db, input, rows, rejects);
-      }
-      read += page.read;
-      rejectedHere += rejectedCount;
-      ctx.heartbeat({ input: input.input.name, cursor: page.cursor, read, rejected: rejectedHere } satisfies StageHeartbeat);
-    };
-
-    // The next page is parsed while the previous one is written; pages commit in order.
-    let writing: Promise<void> | undefined;
-    const readOptions = { cursor: resume?.cursor, pageSize: input.pageSize, signal: ctx.cancellationSignal };
-    const pages = input.input.importUpload !== undefined
-      ? readBulkUpload(db, input.input.importUpload, readOptions)
-      : readInput(() => connectors(input.connector), input.input, readOptions);
-    for await (const page of pages) {
-      if (writing) await writing;
-      writing = writePage(page);
-      writing.catch(() => undefined);
-    }
-    if (writing) await writing;
     const seqFrom = input.inputIndex * SEQ_STRIDE;
+    const range = { runId: input.runId, stepIndex: input.stepIndex, seqFrom, seqTo: seqFrom + SEQ_STRIDE };
+    const skip = input.skipUnchanged !== undefined && resume?.whole !== true;
+    let passed = await stagePass(deps, input, resume, skip);
+    if (skip && (await unstagedCustomersNamedAgain(db, range)) > 0) {
+      // A customer named twice (rows apart in a file, a repeated record) may be unchanged in one and not in the other.
+      await unstageInput(db, range);
+      ctx.heartbeat({ input: input.input.name, cursor: '', read: 0, whole: true } satisfies StageHeartbeat);
+      passed = await stagePass(deps, input, undefined, false);
+    }
+    const { read, rejected: rejectedHere } = passed;
     await withholdRejectedCustomers(db, { ...withholdScope(input), seqFrom, seqTo: seqFrom + SEQ_STRIDE });
     if (input.inputIndex > 0) await supersedeEarlierRecords(db, { runId: input.runId, stepIndex: input.stepIndex, seqFrom });
     await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { read, rejected: rejectedHere });
@@ -117,6 +106,70 @@ export function stageStepActivity({ db, connectors, metrics }: ActivityDeps) {
     await setStepStageCounts(db, input.runId, input.stepIndex, { read, staged, rejected });
     return { read, staged, rejected };
   };
+}
+
+/**
+ * Reads the input from `resume`'s cursor (or its start) and stages it page by page, each page
+ * committed before its cursor is heartbeated; the next page is parsed while one is written.
+ * With `skip`, customers whose input hash is the stored one are staged without their record.
+ */
+async function stagePass(deps: ActivityDeps, input: StageStepInput, resume: StageHeartbeat | undefined, skip: boolean): Promise<{ read: number; rejected: number }> {
+  const { db, connectors } = deps;
+  const ctx = Context.current();
+  let read = resume?.read ?? 0;
+  let rejected = resume?.rejected ?? 0;
+
+  const writePage = async (page: ConnectorPage) => {
+    if (page.warnings && page.warnings.length > 0) {
+      await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
+    }
+    const { rows, rejects } = screenFragments(input, page);
+    if (skip && input.skipUnchanged) await leaveUnchangedUnstaged(db, input, input.skipUnchanged.steps, rows);
+    let rejectedCount: number;
+    try {
+      await db.transaction().execute(async (trx) => {
+        await stageFragments(trx, input.runId, input.stepIndex, rows);
+        await recordRejects(trx, input, rejects);
+      });
+      rejectedCount = rejects.length;
+    } catch (error) {
+      if (!isDataException(error)) throw error;
+      // Something the screening did not foresee: find the records the database refuses, one by one.
+      rejectedCount = await stageOneByOne(db, input, rows, rejects);
+    }
+    read += page.read;
+    rejected += rejectedCount;
+    ctx.heartbeat({ input: input.input.name, cursor: page.cursor, read, rejected, ...(skip ? {} : { whole: true as const }) } satisfies StageHeartbeat);
+  };
+
+  let writing: Promise<void> | undefined;
+  const readOptions = { cursor: resume?.cursor || undefined, pageSize: input.pageSize, signal: ctx.cancellationSignal };
+  const pages =
+    input.input.importUpload !== undefined
+      ? readBulkUpload(db, input.input.importUpload, readOptions)
+      : readInput(() => connectors(input.connector), input.input, readOptions);
+  for await (const page of pages) {
+    if (writing) await writing;
+    writing = writePage(page);
+    writing.catch(() => undefined);
+  }
+  if (writing) await writing;
+  return { read, rejected };
+}
+
+/**
+ * Rows of customers whose input hash (this record alone) is the one their stored state was merged
+ * from lose their record and get their customer: merging them again would change nothing.
+ */
+async function leaveUnchangedUnstaged(db: ActivityDeps['db'], input: StageStepInput, steps: readonly FlowStepPlan[], rows: StagingRow[]): Promise<void> {
+  const stored = await storedInputHashes(db, input.connector, rows.map((r) => r.external_id));
+  for (const row of rows) {
+    const customer = stored.get(row.external_id);
+    if (customer && customer.inputHash === inputHashOf(steps, [{ stepIndex: input.stepIndex, recordHash: row.record_hash }])) {
+      row.record = null;
+      row.customer_id = customer.customerId;
+    }
+  }
 }
 
 /**
@@ -138,6 +191,7 @@ function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: St
       external_id: f.record.externalId,
       seq: input.inputIndex * SEQ_STRIDE + f.seq,
       record: f.record,
+      record_hash: recordHash(f.record),
       match_key: matcher ? (matcher.keyOf(f.record) ?? null) : null,
     });
   }

@@ -29,3 +29,4 @@ export {
   type StagedFragment,
   type StoredCustomerState,
 } from './chunk-merge-plan.js';
+export { inputHashOf, jsonbText, recordHash } from './record-hash.js';

@@ -2,14 +2,12 @@ import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createActivities, type Activities } from '../../src/activities/index.js';
-import { createWorkerMetrics } from '../../src/telemetry/worker-metrics.js';
+import type { Activities } from '../../src/activities/index.js';
+import { createTestActivities } from '../support/test-activities.js';
 import { configSchema } from '../../src/config/config-schema.js';
-import { flowFingerprint } from '../../src/config/config-fingerprint.js';
 import { planFlow } from '../../src/config/flow-plan.js';
 import type { StageStepResult } from '../../src/activities/stage-step.js';
 import type { ConnectorInput } from '../../src/connectors/connector.js';
-import { createConnectorFactory } from '../../src/connectors/create-connector.js';
 import { dumpCustomerTables } from '../support/db-state.js';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
@@ -41,20 +39,7 @@ describe('activities are idempotent and resume from their heartbeat', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    acts = createActivities({
-      db: db.db,
-      connectors: createConnectorFactory(config.connectors),
-      flowFingerprint: (flow) => flowFingerprint(config, flow),
-      // One activity at a time here: no other run of the flow is ever running.
-      isRunActive: () => Promise.resolve(false),
-      // No flow here pushes anywhere.
-      wakePushTarget: () => Promise.reject(new Error('no push targets in this test')),
-      // Nothing here is configured to notify anyone.
-      notifier: { runFinished: () => Promise.resolve(), deletionsAwaitApproval: () => Promise.resolve(), pushesFailed: () => Promise.resolve() },
-      notificationTargets: new Map(),
-      notificationMaxAttempts: 1,
-      metrics: createWorkerMetrics(),
-    });
+    acts = createTestActivities(db.db, config);
     for (const runId of ['run-a', 'run-b']) {
       await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan_.steps });
     }

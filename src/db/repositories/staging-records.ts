@@ -8,11 +8,20 @@ import { SEQ_STRIDE } from '../staging-positions.js';
 export interface StagingRow {
   external_id: string;
   seq: number;
+  /** The record; null for a customer left unstaged because its source supplies what it supplied last time. */
   record: unknown;
+  /** See `recordHash`. */
+  record_hash: string;
   match_key: string | null;
+  /** The customer, when it is known at staging (an unstaged unchanged customer's); else the match assigns it. */
+  customer_id?: string;
 }
 
-/** Stages fragments of a run's step; a fragment already staged at the same position is replaced (retries are harmless). */
+/**
+ * Stages fragments of a run's step; a fragment already staged at the same position is replaced
+ * (retries are harmless). An unchanged customer's row keeps its record hash and customer but no
+ * record (a jsonb `null`): enough for the plan to count it unchanged and for deletions to see it.
+ */
 export async function stageFragments(
   db: Kysely<Database> | Transaction<Database>,
   runId: string,
@@ -20,11 +29,46 @@ export async function stageFragments(
   rows: readonly StagingRow[],
 ): Promise<void> {
   if (rows.length === 0) return;
-  await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key)
-    select ${runId}, ${stepIndex}, x.external_id, x.seq, x.record, md5(x.record::text), x.match_key
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb) as x(external_id text, seq bigint, record jsonb, match_key text)
+  await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key, customer_id)
+    select ${runId}, ${stepIndex}, x.external_id, x.seq, coalesce(x.record, 'null'::jsonb), x.record_hash, x.match_key, x.customer_id
+    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+      as x(external_id text, seq bigint, record jsonb, record_hash text, match_key text, customer_id uuid)
     on conflict (run_id, step_index, external_id, seq)
-    do update set record = excluded.record, record_hash = excluded.record_hash, match_key = excluded.match_key`.execute(db);
+    do update set record = excluded.record, record_hash = excluded.record_hash, match_key = excluded.match_key, customer_id = excluded.customer_id`.execute(db);
+}
+
+/** The stored customer of each of these external ids of a connector, with the input hash it was last merged from. */
+export async function storedInputHashes(
+  db: Kysely<Database> | Transaction<Database>,
+  connector: string,
+  externalIds: readonly string[],
+): Promise<Map<string, { customerId: string; inputHash: string }>> {
+  if (externalIds.length === 0) return new Map();
+  const { rows } = await sql<{ external_id: string; customer_id: string; input_hash: string }>`
+    select e.external_id, c.id as customer_id, c.input_hash from external_ids e join customers c on c.id = e.customer_id
+    where e.connector = ${connector} and e.external_id = any(${externalIds}::text[]) and c.input_hash is not null`.execute(db);
+  return new Map(rows.map((r) => [r.external_id, { customerId: r.customer_id, inputHash: r.input_hash }]));
+}
+
+/**
+ * Customers of an input (staging positions `[seqFrom, seqTo)`) left unstaged as unchanged that the
+ * input names more than once: their other record says they are not unchanged after all, and the
+ * input must be staged whole.
+ */
+export async function unstagedCustomersNamedAgain(db: Kysely<Database>, scope: { runId: string; stepIndex: number; seqFrom: number; seqTo: number }): Promise<number> {
+  const { runId, stepIndex, seqFrom, seqTo } = scope;
+  // One pass, grouped: staging has no fresh statistics yet, and a correlated lookup could be planned as a nested scan.
+  const { rows } = await sql<{ n: number }>`select count(*)::int as n from (
+      select external_id from staging_records
+      where run_id = ${runId} and step_index = ${stepIndex} and seq >= ${seqFrom} and seq < ${seqTo}
+      group by external_id having count(*) > 1 and bool_or(record = 'null'::jsonb)) again`.execute(db);
+  return rows[0]!.n;
+}
+
+/** Takes an input's staged rows (positions `[seqFrom, seqTo)`) out, to stage it again. */
+export async function unstageInput(db: Kysely<Database>, scope: { runId: string; stepIndex: number; seqFrom: number; seqTo: number }): Promise<void> {
+  const { runId, stepIndex, seqFrom, seqTo } = scope;
+  await sql`delete from staging_records where run_id = ${runId} and step_index = ${stepIndex} and seq >= ${seqFrom} and seq < ${seqTo}`.execute(db);
 }
 
 /** Where rejected rows of an input were found: the run's step, its connector and the input. */

@@ -35,6 +35,8 @@ export async function stageAndMatch(run: RunState, step: FlowStepPlan, index: nu
       pageSize: input.pageSize,
       matchBy: step.role === 'enrichment' ? (step.matchBy ?? 'sourceId') : undefined,
       ...(isSource && input.maxRejectedPercent !== undefined ? { maxRejectedPercent: input.maxRejectedPercent } : {}),
+      // With one source step, a customer whose record is what it was merged from is unchanged: it need not be staged.
+      ...(isSource && input.source === 'connector' && input.steps.length === 1 ? { skipUnchanged: { steps: input.steps } } : {}),
     });
     stats.read += staged.read;
     stats.staged = staged.staged;

@@ -1,0 +1,66 @@
+/**
+ * What a staged record hashes to, computed where the record is read, so that a customer whose
+ * source supplies what it supplied last time is recognized before it is staged. The text hashed
+ * is the one PostgreSQL prints for the record stored as `jsonb` (`record::text`): hashes staged
+ * before they were computed here stay valid. Written by hand: no library prints jsonb's text.
+ */
+import { createHash } from 'node:crypto';
+import type { FlowStepPlan } from '../domain/run-types.js';
+import { stepsSignature } from './steps-signature.js';
+
+/**
+ * The text PostgreSQL prints for a value stored as `jsonb`: object keys sorted shorter first,
+ * then bytewise; `", "` and `": "` as separators. Covers what customer records hold (strings,
+ * finite numbers, booleans, null, arrays, objects).
+ */
+export function jsonbText(value: unknown): string {
+  if (value === null) return 'null';
+  if (typeof value === 'string') return jsonbString(value);
+  if (typeof value === 'number') {
+    if (!Number.isFinite(value)) throw new Error(`jsonb has no text for ${value}`);
+    return JSON.stringify(value);
+  }
+  if (typeof value === 'boolean') return value ? 'true' : 'false';
+  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : jsonbText(v))).join(', ')}]`;
+  if (typeof value === 'object') {
+    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
+    entries.sort(([a], [b]) => compareJsonbKeys(a, b));
+    return `{${entries.map(([k, v]) => `${jsonbString(k)}: ${jsonbText(v)}`).join(', ')}}`;
+  }
+  throw new Error(`jsonb has no text for a ${typeof value}`);
+}
+
+function compareJsonbKeys(a: string, b: string): number {
+  const ab = Buffer.from(a, 'utf8');
+  const bb = Buffer.from(b, 'utf8');
+  return ab.length !== bb.length ? ab.length - bb.length : Buffer.compare(ab, bb);
+}
+
+const ESCAPES: Record<string, string> = { '"': '\\"', '\\': '\\\\', '\b': '\\b', '\f': '\\f', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
+
+function jsonbString(text: string): string {
+  // eslint-disable-next-line no-control-regex
+  if (!/["\\\u0000-\u001f]/.test(text)) return `"${text}"`;
+  let out = '"';
+  for (const ch of text) {
+    const code = ch.codePointAt(0)!;
+    out += ESCAPES[ch] ?? (code < 0x20 ? `\\u${code.toString(16).padStart(4, '0')}` : ch);
+  }
+  return `${out}"`;
+}
+
+const md5 = (text: string): string => createHash('md5').update(text).digest('hex');
+
+/** A staged record's hash: the md5 of its jsonb text. */
+export function recordHash(record: unknown): string {
+  return md5(jsonbText(record));
+}
+
+/**
+ * A customer's input hash (stored as `customers.input_hash` when it is merged): the flow's
+ * step signature, then `<step index>:<record hash>` of each of its staged records in step and
+ * input order — what the merge plan computes in SQL.
+ */
+export function inputHashOf(steps: readonly FlowStepPlan[], records: readonly { stepIndex: number; recordHash: string }[]): string {
+  return md5(stepsSignature(steps) + records.map((r) => `${r.stepIndex}:${r.recordHash}`).join(','));
+}

@@ -1,0 +1,102 @@
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { sql } from 'kysely';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Activities } from '../../src/activities/index.js';
+import { createTestActivities } from '../support/test-activities.js';
+import { configSchema } from '../../src/config/config-schema.js';
+import { planFlow } from '../../src/config/flow-plan.js';
+import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+
+const inbox = inboxWith(SNAPSHOT);
+const config = configSchema.parse({
+  connectors: { erp: { type: 'flat-file', folder: inbox, referenceData: join(SHARED_DATA, 'reference-data.json') } },
+  flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'addresses', 'contactPersons', 'customerAttributes'] } } },
+});
+const { steps } = planFlow(config, 'erp', { trigger: 'test' });
+
+/** The snapshot again, with one more shipping address of C1002 at the end, rows away from its others. */
+function snapshotWithC1002AddressApart(): string {
+  const lines = readFileSync(join(SHARED_DATA, SNAPSHOT), 'utf8').split('\n');
+  const c1002 = lines.find((l) => l.split('|')[1] === 'C1002' && l.split('|')[25] === 'S')!.split('|');
+  c1002[26] = 'S-1002-09';
+  c1002[27] = 'Nordic Style Malmö';
+  c1002[30] = 'Malmö';
+  const body = lines.filter((l) => l !== '');
+  return [...body, c1002.join('|'), ''].join('\n');
+}
+
+describe('customers whose source supplies what it supplied last time', () => {
+  let db: TestDatabase;
+  let acts: Activities;
+  const run = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, ...args: A): Promise<R> => new MockActivityEnvironment().run(fn, ...args);
+
+  const staged = async (runId: string) =>
+    (
+      await sql<{ external_id: string; unstaged: boolean; has_customer: boolean }>`select external_id, record = 'null'::jsonb as unstaged,
+        customer_id is not null as has_customer from staging_records where run_id = ${runId} order by external_id, seq`.execute(db.db)
+    ).rows;
+
+  async function stage(runId: string) {
+    await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps });
+    const [input] = await run(acts.selectInputs, { runId, stepIndex: 0, connector: 'erp' });
+    const result = await run(acts.stageStep, { runId, stepIndex: 0, connector: 'erp', input: input!, inputIndex: 0, pageSize: 2, skipUnchanged: { steps } });
+    await run(acts.matchStep, { runId, stepIndex: 0, connector: 'erp', role: 'source' });
+    return { input: input!, result };
+  }
+
+  async function merge(runId: string) {
+    const plan = await run(acts.planMerge, { runId, steps, chunkSize: 10 });
+    const chunks = [];
+    for (let i = 0; i < plan.chunks; i++) chunks.push(await run(acts.mergeChunk, { runId, steps, source: 'connector', chunkIndex: i, limit: 10 }));
+    return { plan, chunks };
+  }
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    acts = createTestActivities(db.db, config);
+    await stage('first');
+    await merge('first');
+  });
+  afterAll(async () => db?.drop());
+
+  it('stages every record the first time: no customer is stored yet', async () => {
+    const rows = await staged('first');
+    expect(rows).toHaveLength(4);
+    expect(rows.every((r) => !r.unstaged)).toBe(true);
+    expect(await db.db.selectFrom('customers').select('source_id').execute()).toHaveLength(4);
+  });
+
+  it('leaves an unchanged customer unstaged, keeping its customer and hash, and plans nothing to merge', async () => {
+    const { result } = await stage('again');
+    expect(result).toEqual({ read: 8, staged: 4, rejected: 0 });
+    expect(await staged('again')).toEqual(['C1001', 'C1002', 'C1003', 'C1004'].map((id) => ({ external_id: id, unstaged: true, has_customer: true })));
+    const { plan } = await merge('again');
+    expect(plan).toEqual({ chunks: 0, toMerge: 0, unchanged: 4 });
+  });
+
+  it('stages the input whole when it names an unchanged customer again further on, and merges what the second record adds', async () => {
+    const codesOfC1002 = async () =>
+      (
+        await sql<{ code: string }>`select a.code from addresses a join customers c on c.id = a.customer_id
+          where c.source_id = 'C1002' order by a.code`.execute(db.db)
+      ).rows.map((r) => r.code);
+    const before = await codesOfC1002();
+    expect(before.length).toBeGreaterThan(0);
+    writeFileSync(join(inbox, 'customer_20261102T020000.txt'), snapshotWithC1002AddressApart());
+    const { input, result } = await stage('apart');
+    expect(input.name).toBe('customer_20261102T020000.txt');
+    expect(result).toEqual({ read: 9, staged: 4, rejected: 0 });
+    const rows = await staged('apart');
+    expect(rows.filter((r) => r.external_id === 'C1002')).toEqual([
+      { external_id: 'C1002', unstaged: false, has_customer: true },
+      { external_id: 'C1002', unstaged: false, has_customer: true },
+    ]);
+    const { plan, chunks } = await merge('apart');
+    expect(plan).toEqual({ chunks: 1, toMerge: 1, unchanged: 3 });
+    expect(chunks[0]!.totals).toMatchObject({ customers: 1, updated: 1, rejected: 0 });
+    expect(await codesOfC1002()).toEqual([...before, 'S-1002-09'].sort());
+  });
+});
