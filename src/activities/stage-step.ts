@@ -26,7 +26,7 @@ import type { FlowStepPlan } from '../domain/run-types.js';
 import { setStepStageCounts } from '../db/repositories/sync-runs.js';
 import { findUnstorableValue } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
-import { inputHashOf, matcherOf, recordHash } from '../merge/index.js';
+import { inputHashOf, matcherOf, recordHash, stepsSignature } from '../merge/index.js';
 import { SEQ_STRIDE } from '../db/staging-positions.js';
 import { flowOfRunId } from '../domain/run-flow.js';
 
@@ -163,9 +163,10 @@ async function stagePass(deps: ActivityDeps, input: StageStepInput, resume: Stag
  */
 async function leaveUnchangedUnstaged(db: ActivityDeps['db'], input: StageStepInput, steps: readonly FlowStepPlan[], rows: StagingRow[]): Promise<void> {
   const stored = await storedInputHashes(db, input.connector, rows.map((r) => r.external_id));
+  const signature = stepsSignature(steps);
   for (const row of rows) {
     const customer = stored.get(row.external_id);
-    if (customer && customer.inputHash === inputHashOf(steps, [{ stepIndex: input.stepIndex, recordHash: row.record_hash }])) {
+    if (customer && customer.inputHash === inputHashOf({ signature }, [{ stepIndex: input.stepIndex, recordHash: row.record_hash }])) {
       row.record = null;
       row.customer_id = customer.customerId;
     }

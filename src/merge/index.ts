@@ -30,3 +30,4 @@ export {
   type StoredCustomerState,
 } from './chunk-merge-plan.js';
 export { inputHashOf, jsonbText, recordHash } from './record-hash.js';
+export { stepsSignature } from './steps-signature.js';

@@ -23,11 +23,31 @@ export function jsonbText(value: unknown): string {
   if (typeof value === 'boolean') return value ? 'true' : 'false';
   if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : jsonbText(v))).join(', ')}]`;
   if (typeof value === 'object') {
-    const entries = Object.entries(value as Record<string, unknown>).filter(([, v]) => v !== undefined);
-    entries.sort(([a], [b]) => compareJsonbKeys(a, b));
-    return `{${entries.map(([k, v]) => `${jsonbString(k)}: ${jsonbText(v)}`).join(', ')}}`;
+    const object = value as Record<string, unknown>;
+    let out = '';
+    for (const key of keysInJsonbOrder(object)) {
+      const v = object[key];
+      if (v === undefined) continue;
+      out += `${out === '' ? '' : ', '}${jsonbString(key)}: ${jsonbText(v)}`;
+    }
+    return `{${out}}`;
   }
   throw new Error(`jsonb has no text for a ${typeof value}`);
+}
+
+/** Records repeat a few shapes of object: each shape's key order is sorted once (at most this many shapes are kept). */
+const KEY_ORDERS_KEPT = 10_000;
+const keyOrders = new Map<string, string[]>();
+
+function keysInJsonbOrder(object: Record<string, unknown>): string[] {
+  const keys = Object.keys(object);
+  const shape = `${keys.length}:${keys.join('\u0000')}`;
+  let sorted = keyOrders.get(shape);
+  if (!sorted) {
+    sorted = keys.sort(compareJsonbKeys);
+    if (keyOrders.size < KEY_ORDERS_KEPT) keyOrders.set(shape, sorted);
+  }
+  return sorted;
 }
 
 function compareJsonbKeys(a: string, b: string): number {
@@ -61,6 +81,7 @@ export function recordHash(record: unknown): string {
  * step signature, then `<step index>:<record hash>` of each of its staged records in step and
  * input order — what the merge plan computes in SQL.
  */
-export function inputHashOf(steps: readonly FlowStepPlan[], records: readonly { stepIndex: number; recordHash: string }[]): string {
-  return md5(stepsSignature(steps) + records.map((r) => `${r.stepIndex}:${r.recordHash}`).join(','));
+export function inputHashOf(steps: readonly FlowStepPlan[] | { signature: string }, records: readonly { stepIndex: number; recordHash: string }[]): string {
+  const signature = 'signature' in steps ? steps.signature : stepsSignature(steps);
+  return md5(signature + records.map((r) => `${r.stepIndex}:${r.recordHash}`).join(','));
 }
