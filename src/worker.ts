@@ -60,7 +60,7 @@ export interface CustsyncWorkerOptions {
   temporal: TemporalSettings;
   /** An open connection to reuse (tests); otherwise one is opened to `temporal.address`. */
   connection?: NativeConnection;
-  /** Concurrent activities; default 4. */
+  /** Concurrent activities; default the config's `worker.maxConcurrentActivities` (4). */
   maxConcurrentActivityTaskExecutions?: number;
   /** Worker interceptors (e.g. tracing, or fault injection in tests); default none. */
   interceptors?: WorkerOptions['interceptors'];
@@ -123,7 +123,7 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
         ? { workflowBundle: { codePath: fileURLToPath(prebuiltBundlePath) } }
         : { workflowsPath }),
     activities,
-    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? 4,
+    maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? config.worker.maxConcurrentActivities,
     // Drain: activities in flight finish within the grace time; past it they are cancelled and retried elsewhere.
     shutdownGraceTime: config.worker.shutdownGraceSeconds * 1_000,
     shutdownForceTime: (config.worker.shutdownGraceSeconds + 15) * 1_000,

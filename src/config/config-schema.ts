@@ -117,6 +117,11 @@ export const workerSettingsSchema = z.strictObject({
    * this long (long ones heartbeat their position, so one cut off resumes on another worker); default 30.
    */
   shutdownGraceSeconds: z.number().int().min(0).max(3_600).default(30),
+  /**
+   * Activities one worker runs at a time (chunks of a run's merge, stagings, pushes); default 4.
+   * A run merges at most two chunks at a time, whatever the number of workers.
+   */
+  maxConcurrentActivities: z.number().int().min(1).max(200).default(4),
 });
 
 export const configSchema = z.strictObject({
