@@ -14,6 +14,8 @@ export interface BenchOptions {
   traceSql: boolean;
   /** Write V8 CPU profiles of the worker process under `.data/bench-cpu-prof/`; default false. */
   cpuProf: boolean;
+  /** Bundle the workflows before the worker starts (as the image's compiled worker loads its prebuilt bundle) instead of in the worker; default false. */
+  prebuiltBundle: boolean;
   /** Limit for each sync run, minutes; default max(10, customers / 2,000). */
   timeoutMinutes: number;
 }
@@ -32,6 +34,8 @@ PostgreSQL: DATABASE_URL, else postgres://custsync:custsync@127.0.0.1:5432/.
   --keep                 keep the databases and the temporary folder
   --trace-sql            time each SQL statement in the worker and print the totals
   --cpu-prof             write CPU profiles of the worker under .data/bench-cpu-prof/
+  --prebuilt-bundle      give the worker a workflow bundle made beforehand, as the image's
+                         compiled worker has, instead of bundling at its start
   --timeout-minutes <n>  limit per sync run (default max(10, customers / 2000))
   --help                 show this help`;
 
@@ -56,12 +60,13 @@ function positiveInteger(flag: string, value: string | undefined, max: number): 
  * @throws BenchUsageError on an unknown flag or an invalid value
  */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
-  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean } = {
+  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean; prebuiltBundle: boolean } = {
     customers: 10_000,
     keep: false,
     seed: 1,
     traceSql: false,
     cpuProf: false,
+    prebuiltBundle: false,
   };
   let timeoutMinutes: number | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -96,6 +101,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--cpu-prof':
         options.cpuProf = true;
+        break;
+      case '--prebuilt-bundle':
+        options.prebuiltBundle = true;
         break;
       default:
         throw new BenchUsageError(`unknown option ${arg}`);

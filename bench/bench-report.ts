@@ -31,7 +31,8 @@ export interface BenchResult {
   sync: SyncRunResult;
   resync: SyncRunResult;
   copy: { seconds: number; rowsPerSecond: number; perTableSeconds: Record<TargetTable, number>; prepareSeconds: number };
-  worker: { peakRssMb: number; startupPeakRssMb: number; maxRssMb: number };
+  /** `prebuiltBundle`: the worker was given its workflow bundle instead of bundling at start. */
+  worker: { peakRssMb: number; startupPeakRssMb: number; maxRssMb: number; prebuiltBundle: boolean };
   /** Target tables on disk (with indexes) after the sync and after the COPY, MB. */
   diskMb: { sync: number; copy: number };
   verification: { countsMatch: boolean; contentMatches: boolean; problems: string[] };
@@ -88,7 +89,7 @@ export function formatBenchReport(r: BenchResult): string {
     ['re-sync × COPY', ratio(r.resync.timesCopy)],
     ['COPY seconds (the bound)', `${fmt(r.copy.seconds, 2)} (${int(r.copy.rowsPerSecond)} rows/s)`],
     ['worker peak RSS MB (runs)', fmt(r.worker.peakRssMb)],
-    ['worker peak RSS MB (startup, bundling)', fmt(r.worker.startupPeakRssMb)],
+    [`worker peak RSS MB (startup, ${r.worker.prebuiltBundle ? 'prebuilt bundle' : 'bundling'})`, fmt(r.worker.startupPeakRssMb)],
     ['history events, sync', executions(r.sync)],
     ['history events, re-sync', executions(r.resync)],
     ['largest payload (bytes)', int(Math.max(r.sync.largestPayloadBytes, r.resync.largestPayloadBytes))],

@@ -8,6 +8,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode } from '@temporalio/worker';
+import { workflowsPath } from '../src/worker.js';
 import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
 import { createConnectorFactory } from '../src/connectors/create-connector.js';
@@ -193,8 +195,15 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
     cpuProfileDir = join(REPO_ROOT, '.data', 'bench-cpu-prof', suffix);
     mkdirSync(cpuProfileDir, { recursive: true });
   }
-  log('starting the worker process (bundling workflows)');
+  let workflowBundlePath: string | undefined;
+  if (options.prebuiltBundle) {
+    workflowBundlePath = join(workDir, 'workflow-bundle.js');
+    const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } });
+    writeFileSync(workflowBundlePath, code);
+  }
+  log(`starting the worker process (${workflowBundlePath ? 'with a prebuilt workflow bundle' : 'bundling workflows'})`);
   const worker: WorkerProcess = await startWorkerProcess({
+    ...(workflowBundlePath ? { workflowBundlePath } : {}),
     databaseUrl: syncUrl,
     temporalAddress: server.address,
     taskQueue,
@@ -303,6 +312,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
     worker: {
       peakRssMb: stopped.peakBytes / MB,
       startupPeakRssMb: worker.startupPeakBytes / MB,
+      prebuiltBundle: options.prebuiltBundle,
       maxRssMb: stopped.maxRssBytes / MB,
     },
     diskMb: { sync: syncSnapshot.bytes / MB, copy: copySnapshot.bytes / MB },
