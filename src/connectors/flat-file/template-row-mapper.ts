@@ -3,7 +3,6 @@ import type {
   AddressAttribute,
   AddressContactDetail,
   Attribute,
-  ContactDetail,
   ContactPerson,
   CustomerRecord,
   RejectedRecord,
@@ -264,37 +263,89 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
   const fields = markers ? row.fields.map((f) => (markers.has(f.trim().toLowerCase()) ? '' : f)) : row.fields;
   const plan = planFor(header);
   const customerCode = cell(fields, plan.customerCode);
-
-  if (fields.length !== header.columnCount) {
-    return rejectRow(row, ctx, customerCode, undefined, `row has ${fields.length} columns where the header has ${header.columnCount}`);
-  }
-  if (row.undecodable) {
-    const index = row.undecodable.field;
-    const column = [...header.columns].find(([, i]) => i === index)?.[0] ?? `column ${index + 1}`;
-    return rejectRow(row, ctx, customerCode, column, `${column} (column ${index + 1}) cannot be read: ${row.undecodable.reason}`);
-  }
-
-  const unstorable = firstUnstorableField(fields);
-  if (unstorable >= 0) {
-    const column = [...header.columns].find(([, i]) => i === unstorable)?.[0] ?? `column ${unstorable + 1}`;
-    return rejectRow(row, ctx, customerCode, column, `${column} (column ${unstorable + 1}) ${unstorableTextReason(fields[unstorable]!)!}`);
-  }
+  const unreadable = unreadableCell(row, header, fields);
+  if (unreadable) return rejectRow(row, ctx, customerCode, unreadable.column, unreadable.reason);
 
   const problems: Problem[] = [];
-  const problem = (field: string, reason: string) => problems.push({ field, reason });
-
+  const scope: RowScope = { fields, plan, spellings, problem: (field, reason) => problems.push({ field, reason }) };
   const profileName = cell(fields, plan.profileName);
-  if (profileName === '') problem('profile_name', 'profile_name is required');
-  if (customerCode === '') problem('customer_code', 'customer_code is required');
+  if (profileName === '') scope.problem('profile_name', 'profile_name is required');
+  if (customerCode === '') scope.problem('customer_code', 'customer_code is required');
+  const type = addressTypeOf(scope);
+  checkCells(scope, type);
+  const priceTypes = priceTypesOf(scope, problems);
+  const addressItems = addressesOf(scope, type, profileName);
+  const contactPersons = contactPersonsOf(scope);
+  const codes = referenceCodesOf(scope, ctx.referenceData && buildReferenceLookups(ctx.referenceData), priceTypes);
+  if (problems.length > 0) {
+    return rejectRow(row, ctx, customerCode, unique(problems.map((p) => p.field)).join(', '), problems.map((p) => p.reason).join('; '));
+  }
 
+  const website = cell(fields, plan.website);
+  return {
+    ok: true,
+    record: {
+      externalId: customerCode,
+      type: 'COMPANY',
+      name: { companyName: profileName },
+      addresses: addressItems.addresses,
+      contactPersons,
+      customerAttributes: customerAttributesOf(scope, codes, priceTypes),
+      customerContactDetails: website !== '' ? [{ kind: 'website', value: website }] : [],
+      addressContactDetails: addressItems.addressContactDetails,
+      addressAttributes: addressItems.addressAttributes,
+    },
+  };
+}
+
+/** A row being mapped: its cells, the header's plan, the file's spellings, and where its problems go. */
+interface RowScope {
+  fields: readonly string[];
+  plan: HeaderPlan;
+  spellings: CompiledSpellings;
+  problem: (field: string, reason: string) => void;
+}
+
+/** A row that cannot be read as cells of the header: a wrong column count, undecodable bytes, a value PostgreSQL cannot store. */
+function unreadableCell(row: DelimitedRow, header: TemplateHeader, fields: readonly string[]): { column?: string; reason: string } | undefined {
+  if (fields.length !== header.columnCount) return { reason: `row has ${fields.length} columns where the header has ${header.columnCount}` };
+  const columnName = (index: number) => [...header.columns].find(([, i]) => i === index)?.[0] ?? `column ${index + 1}`;
+  if (row.undecodable) {
+    const index = row.undecodable.field;
+    const column = columnName(index);
+    return { column, reason: `${column} (column ${index + 1}) cannot be read: ${row.undecodable.reason}` };
+  }
+  const unstorable = firstUnstorableField(fields);
+  if (unstorable >= 0) {
+    const column = columnName(unstorable);
+    return { column, reason: `${column} (column ${unstorable + 1}) ${unstorableTextReason(fields[unstorable]!)!}` };
+  }
+  return undefined;
+}
+
+/** The row's address type and which address columns it ignores. */
+interface AddressTypeOfRow {
+  addressType: string;
+  /** B or S. */
+  knownType: boolean;
+  shipping: boolean;
+  /** The other type's group of columns (none when the type is unknown). */
+  ignoredGroup: TemplateGroup | undefined;
+}
+
+function addressTypeOf({ fields, plan, problem }: RowScope): AddressTypeOfRow {
   const addressTypeValue = cell(fields, plan.addressType);
   const addressType = addressTypeValue.toUpperCase();
   if (addressTypeValue === '') problem('address_type', 'address_type is required (B for billing or S for shipping)');
   else if (addressType !== 'B' && addressType !== 'S') problem('address_type', `address_type must be B or S, got ${addressTypeValue}`);
   const knownType = addressType === 'B' || addressType === 'S';
   const shipping = addressType === 'S';
-  const ignoredGroup: TemplateGroup | undefined = !knownType ? undefined : shipping ? 'billingAddress' : 'shippingAddress';
+  return { addressType, knownType, shipping, ignoredGroup: !knownType ? undefined : shipping ? 'billingAddress' : 'shippingAddress' };
+}
 
+/** Each cell against its field's kind and length, then the template's rules. */
+function checkCells({ fields, plan, spellings, problem }: RowScope, type: AddressTypeOfRow): void {
+  const { knownType, shipping, ignoredGroup } = type;
   for (const { column, index, field } of plan.columns) {
     if (field.group === ignoredGroup || (knownType && !shipping && index === plan.createDoors)) continue;
     const value = cell(fields, index);
@@ -310,13 +361,20 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
       if (count > field.maxLength) problem(column, `${column} is longer than ${field.maxLength} characters (${count})`);
     }
   }
-
   // Address columns count on rows of their address type only (neither, when the type is unknown).
   const skippedGroups = knownType ? [ignoredGroup!] : (['billingAddress', 'shippingAddress'] as const);
   for (const v of ruleViolations(plan.rules, (index) => cell(fields, index), skippedGroups)) problem(v.field, v.reason);
+}
 
-  // Price types: complete pairs (see the rules), at least one.
-  const priceTypes: { currency: string; name: string; n: number }[] = [];
+interface PriceType {
+  currency: string;
+  name: string;
+  n: number;
+}
+
+/** Price types: complete pairs (see the rules), at least one. */
+function priceTypesOf({ fields, plan, problem }: RowScope, problems: readonly Problem[]): PriceType[] {
+  const priceTypes: PriceType[] = [];
   for (const { n, first, second } of plan.priceTypes) {
     const currency = cell(fields, first);
     const name = cell(fields, second);
@@ -326,8 +384,12 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     const n = plan.priceTypes[0]?.n ?? 1;
     problem(`price_type_currency_${n}`, `a price type is required: price_type_currency_${n} and price_type_name_${n} are empty`);
   }
+  return priceTypes;
+}
 
-  // The row's addresses: the first number always, further numbers when any of their columns has a value.
+/** The row's addresses: the first number always, further numbers when any of their columns has a value. */
+function addressesOf({ fields, plan, spellings, problem }: RowScope, type: AddressTypeOfRow, profileName: string) {
+  const { addressType, knownType, shipping } = type;
   const prefix = shipping ? 'shipping' : 'billing';
   const kind = shipping ? 'shipping address' : 'billing address';
   const addressPlans = !knownType ? [] : shipping ? plan.shipping : plan.billing;
@@ -347,10 +409,16 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     const code = cell(fields, columns.code);
     const country = cell(fields, columns.country);
     const state = cell(fields, columns.state);
-    const before = problems.length;
-    if (code === '') problem(`${prefix}_code_${n}`, `${prefix}_code_${n} is required for a ${kind} (address_type ${addressType})`);
-    if (country === '') problem(`${prefix}_country_${n}`, `${prefix}_country_${n} is required for a ${kind} (address_type ${addressType})`);
-    if (problems.length > before) continue;
+    let complete = true;
+    if (code === '') {
+      problem(`${prefix}_code_${n}`, `${prefix}_code_${n} is required for a ${kind} (address_type ${addressType})`);
+      complete = false;
+    }
+    if (country === '') {
+      problem(`${prefix}_country_${n}`, `${prefix}_country_${n} is required for a ${kind} (address_type ${addressType})`);
+      complete = false;
+    }
+    if (!complete) continue;
     const address: Address = { code, type: shipping ? 'shipping' : 'billing', name: cell(fields, columns.name) || profileName };
     const line1 = cell(fields, columns.line1);
     const line2 = cell(fields, columns.line2);
@@ -372,7 +440,11 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
       if (createDoors !== undefined) addressAttributes.push({ addressKey, key: 'createDoors', value: createDoors });
     }
   }
+  return { addresses, addressContactDetails, addressAttributes };
+}
 
+/** Buyers with an email address. */
+function contactPersonsOf({ fields, plan }: RowScope): ContactPerson[] {
   const contactPersons: ContactPerson[] = [];
   for (const { first, second } of plan.buyers) {
     const name = cell(fields, first);
@@ -380,12 +452,20 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     if (email === '') continue;
     contactPersons.push(name === '' ? { email } : { fullName: name, email });
   }
+  return contactPersons;
+}
 
-  const discount = cell(fields, plan.discount);
-  const discountLineItemLevel = cell(fields, plan.discountLineItemLevel);
+/** The row's codes, each checked against the reference data when there is one. */
+interface ReferenceCodes {
+  salesRep: string;
+  paymentTerms: string[];
+  shippingTerms: string[];
+  warehouses: string[];
+  customerGroup: ResolvedCode | undefined;
+  companyNumber: ResolvedCode | undefined;
+}
 
-  // Reference data.
-  const lookups: ReferenceLookups | undefined = ctx.referenceData && buildReferenceLookups(ctx.referenceData);
+function referenceCodesOf({ fields, plan, problem }: RowScope, lookups: ReferenceLookups | undefined, priceTypes: readonly PriceType[]): ReferenceCodes {
   if (lookups) {
     for (const p of priceTypes) {
       if (!lookups.priceTypes.has(priceTypeKey(p.currency, p.name))) {
@@ -400,14 +480,7 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
 
   const paymentTerms: string[] = [];
   for (const { n, first, second } of plan.paymentTerms) {
-    const resolved = resolveCode(
-      `payment_terms_code_${n}`,
-      cell(fields, first),
-      `payment_terms_${n}`,
-      cell(fields, second),
-      lookups?.paymentTermCodes,
-      lookups?.paymentTermCodesByName,
-    );
+    const resolved = resolveCode(`payment_terms_code_${n}`, cell(fields, first), `payment_terms_${n}`, cell(fields, second), lookups?.paymentTermCodes, lookups?.paymentTermCodesByName);
     if (!resolved) continue;
     if (!resolved.known) problem(resolved.column, `payment terms ${resolved.value} is not in the reference data`);
     else paymentTerms.push(resolved.code);
@@ -424,14 +497,7 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
 
   const warehouses: string[] = [];
   for (const { n, first, second } of plan.warehouses) {
-    const resolved = resolveCode(
-      `warehouse_code_${n}`,
-      cell(fields, first),
-      `warehouse_name_${n}`,
-      cell(fields, second),
-      lookups?.warehouseCodes,
-      lookups?.warehouseCodesByName,
-    );
+    const resolved = resolveCode(`warehouse_code_${n}`, cell(fields, first), `warehouse_name_${n}`, cell(fields, second), lookups?.warehouseCodes, lookups?.warehouseCodesByName);
     if (!resolved) continue;
     if (!resolved.known) problem(resolved.column, `warehouse ${resolved.value} is not in the reference data`);
     else warehouses.push(resolved.code);
@@ -445,9 +511,7 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     lookups?.customerGroupCodes,
     lookups?.customerGroupCodesByName,
   );
-  if (customerGroup && !customerGroup.known) {
-    problem(customerGroup.column, `customer group ${customerGroup.value} is not in the reference data`);
-  }
+  if (customerGroup && !customerGroup.known) problem(customerGroup.column, `customer group ${customerGroup.value} is not in the reference data`);
   const companyNumber = resolveCode(
     'company_number_code',
     cell(fields, plan.companyNumberCode),
@@ -456,49 +520,30 @@ export function mapTemplateRow(row: DelimitedRow, header: TemplateHeader, ctx: T
     lookups?.companyNumberCodes,
     lookups?.companyNumberCodesByName,
   );
-  if (companyNumber && !companyNumber.known) {
-    problem(companyNumber.column, `company number ${companyNumber.value} is not in the reference data`);
-  }
-  if (problems.length > 0) {
-    return rejectRow(row, ctx, customerCode, unique(problems.map((p) => p.field)).join(', '), problems.map((p) => p.reason).join('; '));
-  }
+  if (companyNumber && !companyNumber.known) problem(companyNumber.column, `company number ${companyNumber.value} is not in the reference data`);
+  return { salesRep, paymentTerms, shippingTerms, warehouses, customerGroup, companyNumber };
+}
 
-  const customerAttributes: Attribute[] = [];
+/** The customer's attributes from a row without problems. */
+function customerAttributesOf({ fields, plan, spellings }: RowScope, codes: ReferenceCodes, priceTypes: readonly PriceType[]): Attribute[] {
+  const attributes: Attribute[] = [];
   const customerAlias = cell(fields, plan.customerAlias);
   const alternateName = cell(fields, plan.alternateName);
-  if (customerAlias !== '') customerAttributes.push({ key: 'customerAlias', value: customerAlias });
-  if (alternateName !== '') customerAttributes.push({ key: 'alternateName', value: alternateName });
-  if (companyNumber) customerAttributes.push({ key: 'companyNumber', value: companyNumber.code });
-  if (customerGroup) customerAttributes.push({ key: 'customerGroup', value: customerGroup.code });
-  if (discount !== '') customerAttributes.push({ key: 'discount', value: Number(discount) });
-  if (discountLineItemLevel !== '') {
-    customerAttributes.push({ key: 'discountLineItemLevel', value: parseBoolean(discountLineItemLevel, spellings)! });
-  }
-  if (salesRep !== '') customerAttributes.push({ key: 'salesRep', value: salesRep });
+  const discount = cell(fields, plan.discount);
+  const discountLineItemLevel = cell(fields, plan.discountLineItemLevel);
+  if (customerAlias !== '') attributes.push({ key: 'customerAlias', value: customerAlias });
+  if (alternateName !== '') attributes.push({ key: 'alternateName', value: alternateName });
+  if (codes.companyNumber) attributes.push({ key: 'companyNumber', value: codes.companyNumber.code });
+  if (codes.customerGroup) attributes.push({ key: 'customerGroup', value: codes.customerGroup.code });
+  if (discount !== '') attributes.push({ key: 'discount', value: Number(discount) });
+  if (discountLineItemLevel !== '') attributes.push({ key: 'discountLineItemLevel', value: parseBoolean(discountLineItemLevel, spellings)! });
+  if (codes.salesRep !== '') attributes.push({ key: 'salesRep', value: codes.salesRep });
   // Each item of a `_%` group is an attribute of its own, keyed by what identifies it.
-  for (const code of unique(warehouses)) customerAttributes.push({ key: `warehouse:${code}`, value: code });
-  for (const code of unique(paymentTerms)) customerAttributes.push({ key: `paymentTerms:${code}`, value: code });
-  for (const code of unique(shippingTerms)) customerAttributes.push({ key: `shippingTerms:${code}`, value: code });
+  for (const code of unique(codes.warehouses)) attributes.push({ key: `warehouse:${code}`, value: code });
+  for (const code of unique(codes.paymentTerms)) attributes.push({ key: `paymentTerms:${code}`, value: code });
+  for (const code of unique(codes.shippingTerms)) attributes.push({ key: `shippingTerms:${code}`, value: code });
   for (const key of unique(priceTypes.map((p) => `priceType:${p.currency}/${p.name}`))) {
-    customerAttributes.push({ key, value: key.slice(key.indexOf('/') + 1) });
+    attributes.push({ key, value: key.slice(key.indexOf('/') + 1) });
   }
-
-  const customerContactDetails: ContactDetail[] = [];
-  const website = cell(fields, plan.website);
-  if (website !== '') customerContactDetails.push({ kind: 'website', value: website });
-
-  return {
-    ok: true,
-    record: {
-      externalId: customerCode,
-      type: 'COMPANY',
-      name: { companyName: profileName },
-      addresses,
-      contactPersons,
-      customerAttributes,
-      customerContactDetails,
-      addressContactDetails,
-      addressAttributes,
-    },
-  };
+  return attributes;
 }
