@@ -132,7 +132,10 @@ async function loadChunk(db: ActivityDeps['db'], input: MergeChunkInput, ids: re
   for (const [id, adopted] of await createdMeanwhile(db, input, customerIds, current, staged)) current.set(id, adopted);
   const byCustomer = new Map<string, StagedFragment[]>();
   for (const row of staged) {
-    if (row.record === null) throw new Error(`customer ${row.external_id} was staged as unchanged, yet its input changed; staging it again`);
+    if (row.record === null) {
+      // Its stored state changed (another flow merged it) after this run staged it as unchanged: only a new run has its record.
+      throw new InputError(`customer ${row.external_id} changed after this run staged it as unchanged; nothing of this chunk was written: run the flow again`);
+    }
     let list = byCustomer.get(row.customer_id);
     if (!list) byCustomer.set(row.customer_id, (list = []));
     list.push({ stepIndex: row.step_index, externalId: row.external_id, record: row.record });
