@@ -15,7 +15,7 @@ import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow } from '../src/db/customer-
 import type { ColumnSpec } from '../src/db/json-rows.js';
 import type { Connector } from '../src/connectors/connector.js';
 import type { CustomerRecord } from '../src/domain/customer-record.js';
-import { combineFragments, contentHash, inputHashOf, mergeCustomer, recordHash } from '../src/merge/index.js';
+import { combineFragments, contentHash, inputHashOf, mergeCustomer, recordHash, stepsSignature } from '../src/merge/index.js';
 import type { FlowStepPlan } from '../src/domain/run-types.js';
 import { customerUuid } from './customer-generator.js';
 import { TARGET_TABLES, type TargetTable } from './bench-database.js';
@@ -112,6 +112,7 @@ export async function prepareCopyFiles(options: PrepareCopyOptions): Promise<Cop
   const source = steps[0];
   if (!source || source.role !== 'source' || steps.length !== 1) throw new Error('the COPY bound covers a flow with one source step');
   const { connector, aspects } = source;
+  const signature = stepsSignature(steps);
   let written = 0;
   const addCustomer = (record: CustomerRecord): void => {
     const merged = mergeCustomer(undefined, [{ connector, aspects, record }], runId);
@@ -122,7 +123,7 @@ export async function prepareCopyFiles(options: PrepareCopyOptions): Promise<Cop
         sourceConnector: connector,
         sourceId: record.externalId,
         contentHash: contentHash(merged),
-        inputHash: inputHashOf(steps, [{ stepIndex: 0, recordHash: recordHash(record) }]),
+        inputHash: inputHashOf(signature, [{ stepIndex: 0, recordHash: recordHash(record) }]),
         runId,
         createdRunId: runId,
       }),

@@ -81,13 +81,13 @@ export function stageStepActivity(deps: ActivityDeps) {
     const resume = last && last.input === input.input.name ? last : undefined;
     const seqFrom = input.inputIndex * SEQ_STRIDE;
     const range = { runId: input.runId, stepIndex: input.stepIndex, seqFrom, seqTo: seqFrom + SEQ_STRIDE };
-    const skip = input.skipUnchanged !== undefined && resume?.whole !== true;
-    let passed = await stagePass(deps, input, resume, skip);
-    if (skip && (await unstagedCustomersNamedAgain(db, range)) > 0) {
+    const unchangedBy = resume?.whole ? undefined : input.skipUnchanged?.steps;
+    let passed = await stagePass(deps, input, resume, unchangedBy);
+    if (unchangedBy && (await unstagedCustomersNamedAgain(db, range)) > 0) {
       // A customer named twice (rows apart in a file, a repeated record) may be unchanged in one and not in the other.
       await unstageInput(db, range);
       ctx.heartbeat({ input: input.input.name, cursor: '', read: 0, whole: true } satisfies StageHeartbeat);
-      passed = await stagePass(deps, input, undefined, false);
+      passed = await stagePass(deps, input, undefined, undefined);
     }
     const { read, rejected: rejectedHere } = passed;
     await withholdRejectedCustomers(db, { ...withholdScope(input), seqFrom, seqTo: seqFrom + SEQ_STRIDE });
@@ -111,9 +111,15 @@ export function stageStepActivity(deps: ActivityDeps) {
 /**
  * Reads the input from `resume`'s cursor (or its start) and stages it page by page, each page
  * committed before its cursor is heartbeated; the next page is parsed while one is written.
- * With `skip`, customers whose input hash is the stored one are staged without their record.
+ * With `unchangedBy` (the flow's steps), customers whose input hash is the stored one are staged
+ * without their record.
  */
-async function stagePass(deps: ActivityDeps, input: StageStepInput, resume: StageHeartbeat | undefined, skip: boolean): Promise<{ read: number; rejected: number }> {
+async function stagePass(
+  deps: ActivityDeps,
+  input: StageStepInput,
+  resume: StageHeartbeat | undefined,
+  unchangedBy: readonly FlowStepPlan[] | undefined,
+): Promise<{ read: number; rejected: number }> {
   const { db, connectors } = deps;
   const ctx = Context.current();
   let read = resume?.read ?? 0;
@@ -124,7 +130,7 @@ async function stagePass(deps: ActivityDeps, input: StageStepInput, resume: Stag
       await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
     }
     const { rows, rejects } = screenFragments(input, page);
-    if (skip && input.skipUnchanged) await leaveUnchangedUnstaged(db, input, input.skipUnchanged.steps, rows);
+    if (unchangedBy) await leaveUnchangedUnstaged(db, input, unchangedBy, rows);
     let rejectedCount: number;
     try {
       await db.transaction().execute(async (trx) => {
@@ -139,7 +145,8 @@ async function stagePass(deps: ActivityDeps, input: StageStepInput, resume: Stag
     }
     read += page.read;
     rejected += rejectedCount;
-    ctx.heartbeat({ input: input.input.name, cursor: page.cursor, read, rejected, ...(skip ? {} : { whole: true as const }) } satisfies StageHeartbeat);
+    const whole = input.skipUnchanged !== undefined && !unchangedBy;
+    ctx.heartbeat({ input: input.input.name, cursor: page.cursor, read, rejected, ...(whole ? { whole: true as const } : {}) } satisfies StageHeartbeat);
   };
 
   let writing: Promise<void> | undefined;
@@ -166,7 +173,7 @@ async function leaveUnchangedUnstaged(db: ActivityDeps['db'], input: StageStepIn
   const signature = stepsSignature(steps);
   for (const row of rows) {
     const customer = stored.get(row.external_id);
-    if (customer && customer.inputHash === inputHashOf({ signature }, [{ stepIndex: input.stepIndex, recordHash: row.record_hash }])) {
+    if (customer && customer.inputHash === inputHashOf(signature, [{ stepIndex: input.stepIndex, recordHash: row.record_hash }])) {
       row.record = null;
       row.customer_id = customer.customerId;
     }

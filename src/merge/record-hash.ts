@@ -5,8 +5,6 @@
  * before they were computed here stay valid. Written by hand: no library prints jsonb's text.
  */
 import { createHash } from 'node:crypto';
-import type { FlowStepPlan } from '../domain/run-types.js';
-import { stepsSignature } from './steps-signature.js';
 
 /**
  * The text PostgreSQL prints for a value stored as `jsonb`: object keys sorted shorter first,
@@ -78,10 +76,9 @@ export function recordHash(record: unknown): string {
 
 /**
  * A customer's input hash (stored as `customers.input_hash` when it is merged): the flow's
- * step signature, then `<step index>:<record hash>` of each of its staged records in step and
+ * step signature (`stepsSignature`), then `<step index>:<record hash>` of each of its staged records in step and
  * input order — what the merge plan computes in SQL.
  */
-export function inputHashOf(steps: readonly FlowStepPlan[] | { signature: string }, records: readonly { stepIndex: number; recordHash: string }[]): string {
-  const signature = 'signature' in steps ? steps.signature : stepsSignature(steps);
-  return md5(signature + records.map((r) => `${r.stepIndex}:${r.recordHash}`).join(','));
+export function inputHashOf(stepsSignature: string, records: readonly { stepIndex: number; recordHash: string }[]): string {
+  return md5(stepsSignature + records.map((r) => `${r.stepIndex}:${r.recordHash}`).join(','));
 }
