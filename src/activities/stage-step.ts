@@ -2,7 +2,7 @@ import { readBulkUpload } from './read-bulk-upload.js';
 import { Context } from '@temporalio/activity';
 import type { Transaction } from 'kysely';
 import type { Database } from '../db/database.js';
-import type { ConnectorInput, ConnectorPage } from '../connectors/connector.js';
+import type { ConnectorInput, ConnectorPage, SourceDigest } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
 import { readInput } from '../connectors/read-input.js';
 import { isDataException } from '../db/data-exception.js';
@@ -12,7 +12,6 @@ import {
   recordWithheldCustomers,
   stageFragments,
   stepStagingCounts,
-  storedInputHashes,
   supersedeEarlierRecords,
   unstagedCustomersNamedAgain,
   unstageInput,
@@ -24,7 +23,8 @@ import type { RejectedRecord } from '../domain/customer-record.js';
 import type { MatchBy } from '../domain/match-by.js';
 import type { FlowStepPlan } from '../domain/run-types.js';
 import { setStepStageCounts } from '../db/repositories/sync-runs.js';
-import { findUnstorableValue } from '../domain/storable-values.js';
+import { recordSourceDigests, storedSourcesOf, type SourceDigestRow, type StoredSource } from '../db/repositories/source-digests.js';
+import { findUnstorableValue, unstorableTextReason } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { inputHashOf, matcherOf, recordHash, stepsSignature } from '../merge/index.js';
 import { SEQ_STRIDE } from '../db/staging-positions.js';
@@ -125,17 +125,20 @@ async function stagePass(
   let read = resume?.read ?? 0;
   let rejected = resume?.rejected ?? 0;
 
+  const known = unchangedBy ? new KnownSources(db, input, unchangedBy) : undefined;
+
   const writePage = async (page: ConnectorPage) => {
     if (page.warnings && page.warnings.length > 0) {
       await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
     }
-    const { rows, rejects } = screenFragments(input, page);
-    if (unchangedBy) await leaveUnchangedUnstaged(db, input, unchangedBy, rows);
+    const { rows, rejects, digests } = screenFragments(input, page);
+    const newDigests = known ? await known.leaveUnchangedUnstaged(rows, digests, page) : [];
     let rejectedCount: number;
     try {
       await db.transaction().execute(async (trx) => {
         await stageFragments(trx, input.runId, input.stepIndex, rows);
         await recordRejects(trx, input, rejects);
+        await recordSourceDigests(trx, input.connector, newDigests);
       });
       rejectedCount = rejects.length;
     } catch (error) {
@@ -143,6 +146,7 @@ async function stagePass(
       // Something the screening did not foresee: find the records the database refuses, one by one.
       rejectedCount = await stageOneByOne(db, input, rows, rejects);
     }
+    known?.forget(rows);
     read += page.read;
     rejected += rejectedCount;
     const whole = input.skipUnchanged !== undefined && !unchangedBy;
@@ -150,7 +154,12 @@ async function stagePass(
   };
 
   let writing: Promise<void> | undefined;
-  const readOptions = { cursor: resume?.cursor || undefined, pageSize: input.pageSize, signal: ctx.cancellationSignal };
+  const readOptions = {
+    cursor: resume?.cursor || undefined,
+    pageSize: input.pageSize,
+    signal: ctx.cancellationSignal,
+    ...(known ? { recognize: (customers: readonly SourceDigest[]) => known.recognize(customers) } : {}),
+  };
   const pages =
     input.input.importUpload !== undefined
       ? readBulkUpload(db, input.input.importUpload, readOptions)
@@ -165,18 +174,83 @@ async function stagePass(
 }
 
 /**
- * Rows of customers whose input hash (this record alone) is the one their stored state was merged
- * from lose their record and get their customer: merging them again would change nothing.
+ * What is stored of the customers an input names, looked up a page at a time: a customer whose
+ * source supplies the rows it mapped from last time, and whose stored state was merged from the
+ * record those rows map to, is unchanged: it is recognized before mapping (by its rows' hash) or
+ * after (by its record's), and staged without its record.
  */
-async function leaveUnchangedUnstaged(db: ActivityDeps['db'], input: StageStepInput, steps: readonly FlowStepPlan[], rows: StagingRow[]): Promise<void> {
-  const stored = await storedInputHashes(db, input.connector, rows.map((r) => r.external_id));
-  const signature = stepsSignature(steps);
-  for (const row of rows) {
-    const customer = stored.get(row.external_id);
-    if (customer && customer.inputHash === inputHashOf(signature, [{ stepIndex: input.stepIndex, recordHash: row.record_hash }])) {
-      row.record = null;
-      row.customer_id = customer.customerId;
+class KnownSources {
+  private readonly stored = new Map<string, StoredSource>();
+  private readonly signature: string;
+
+  constructor(
+    private readonly db: ActivityDeps['db'],
+    private readonly input: StageStepInput,
+    steps: readonly FlowStepPlan[],
+  ) {
+    this.signature = stepsSignature(steps);
+  }
+
+  private unchanged(source: StoredSource | undefined, recordHash: string | undefined): source is StoredSource & { customerId: string } {
+    return (
+      source?.customerId !== undefined &&
+      recordHash !== undefined &&
+      source.inputHash === inputHashOf(this.signature, [{ stepIndex: this.input.stepIndex, recordHash }])
+    );
+  }
+
+  private async lookUp(externalIds: readonly string[]): Promise<void> {
+    const missing = [...new Set(externalIds.filter((id) => !this.stored.has(id) && id.length <= 512 && unstorableTextReason(id) === undefined))];
+    const found = await storedSourcesOf(this.db, this.input.connector, missing);
+    for (const id of missing) this.stored.set(id, found.get(id) ?? {});
+  }
+
+  /** The customers of a page whose rows are those their stored state was merged from. */
+  async recognize(customers: readonly SourceDigest[]): Promise<ReadonlySet<string>> {
+    await this.lookUp(customers.map((c) => c.externalId));
+    const recognized = new Set<string>();
+    for (const c of customers) {
+      const source = this.stored.get(c.externalId);
+      if (source?.sourceHash === c.sourceHash && this.unchanged(source, source.recordHash)) recognized.add(c.externalId);
     }
+    return recognized;
+  }
+
+  /**
+   * Turns the page's unchanged customers into rows without a record (its recognized ones added);
+   * returns the source digests that are new or changed.
+   */
+  async leaveUnchangedUnstaged(rows: StagingRow[], digests: readonly SourceDigestRow[], page: ConnectorPage): Promise<SourceDigestRow[]> {
+    const recognized = page.recognized ?? [];
+    await this.lookUp([...rows.map((r) => r.external_id), ...recognized.map((r) => r.externalId)]);
+    for (const row of rows) {
+      const source = this.stored.get(row.external_id);
+      if (this.unchanged(source, row.record_hash)) {
+        row.record = null;
+        row.customer_id = source.customerId;
+      }
+    }
+    for (const r of recognized) {
+      const source = this.stored.get(r.externalId);
+      if (!this.unchanged(source, source?.recordHash)) throw new Error(`customer ${r.externalId} was recognized unchanged but its stored state is not known`);
+      rows.push({
+        external_id: r.externalId,
+        seq: this.input.inputIndex * SEQ_STRIDE + r.seq,
+        record: null,
+        record_hash: source.recordHash!,
+        match_key: null,
+        customer_id: source.customerId,
+      });
+    }
+    return digests.filter((d) => {
+      const source = this.stored.get(d.external_id);
+      return source?.sourceHash !== d.source_hash || source.recordHash !== d.record_hash;
+    });
+  }
+
+  /** Drops what was looked up for rows once they are staged. */
+  forget(rows: readonly StagingRow[]): void {
+    for (const row of rows) this.stored.delete(row.external_id);
   }
 }
 
@@ -184,8 +258,9 @@ async function leaveUnchangedUnstaged(db: ActivityDeps['db'], input: StageStepIn
  * Fragments as staging rows; a fragment holding a value the database cannot store (a NUL,
  * an unpaired surrogate, a non-finite number) becomes a reject naming its line and field.
  */
-function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: StagingRow[]; rejects: RejectedRecordRow[] } {
+function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: StagingRow[]; rejects: RejectedRecordRow[]; digests: SourceDigestRow[] } {
   const rows: StagingRow[] = [];
+  const digests: SourceDigestRow[] = [];
   const rejects = page.rejects.map((r) => rejectRow(input, r));
   const matcher = input.matchBy ? matcherOf(input.matchBy) : undefined;
   for (const f of page.fragments) {
@@ -195,15 +270,17 @@ function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: St
       rejects.push(rejectRow(input, { source: input.input.name, line: f.seq, externalId: f.record.externalId, field, reason: `${field} ${unstorable.reason}` }));
       continue;
     }
-    rows.push({
+    const row: StagingRow = {
       external_id: f.record.externalId,
       seq: input.inputIndex * SEQ_STRIDE + f.seq,
       record: f.record,
       record_hash: recordHash(f.record),
       match_key: matcher ? (matcher.keyOf(f.record) ?? null) : null,
-    });
+    };
+    rows.push(row);
+    if (f.sourceHash !== undefined) digests.push({ external_id: row.external_id, source_hash: f.sourceHash, record_hash: row.record_hash });
   }
-  return { rows, rejects };
+  return { rows, rejects, digests };
 }
 
 function withholdScope(input: StageStepInput): WithholdScope {

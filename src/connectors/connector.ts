@@ -9,11 +9,31 @@ export interface StagedFragment {
   /** Ascending position in the input (e.g. first line of the record). */
   seq: number;
   record: CustomerRecord;
+  /** Hash of exactly what the source supplied for this record (see {@link SourceDigest}), when the connector hashes its raw input. */
+  sourceHash?: string;
+}
+
+/**
+ * A customer of an input as its source supplied it, before it is mapped: its external id and a
+ * hash of its raw input (rows, with everything that decides how they map: format, header,
+ * mapping options, reference data), so equal hashes map to equal records.
+ */
+export interface SourceDigest {
+  externalId: string;
+  sourceHash: string;
+}
+
+/** A customer {@link ReadOptions.recognize} recognized: not mapped, only where it is. */
+export interface RecognizedCustomer extends SourceDigest {
+  /** Its position in the input, as a fragment's `seq`. */
+  seq: number;
 }
 
 export interface ConnectorPage {
   fragments: StagedFragment[];
   rejects: RejectedRecord[];
+  /** Customers the read's `recognize` recognized, not mapped. */
+  recognized?: RecognizedCustomer[];
   /** Raw records consumed by this page (rows, lines), accepted or not. */
   read: number;
   /** Opaque cursor after this page: reading again from it yields exactly the rest. */
@@ -32,6 +52,12 @@ export interface ReadOptions {
   cursor?: string;
   /** Fragments per page. */
   pageSize: number;
+  /**
+   * Called (by connectors that hash their raw input) with a page's customers before they are
+   * mapped; those whose external id it returns are not mapped but listed in the page's
+   * `recognized`. Absent: every customer is mapped.
+   */
+  recognize?: (customers: readonly SourceDigest[]) => Promise<ReadonlySet<string>>;
   /** Aborted when the read is cancelled (a run cancelled, a worker draining past its grace time): requests in flight stop. */
   signal?: AbortSignal;
 }

@@ -226,6 +226,14 @@ export interface SyncRunMergeSetTable {
   customer_id: string;
 }
 
+/** What a customer's source supplied last (see migration 0022): a hash of its raw rows and of the record they map to. */
+export interface SourceDigestsTable {
+  connector: string;
+  external_id: string;
+  source_hash: string;
+  record_hash: string;
+}
+
 export interface StagingRecordsTable {
   run_id: string;
   step_index: number;
@@ -445,6 +453,7 @@ export interface Database {
   sync_run_plans: SyncRunPlansTable;
   sync_run_merge_set: SyncRunMergeSetTable;
   staging_records: StagingRecordsTable;
+  source_digests: SourceDigestsTable;
   rejected_records: RejectedRecordsTable;
   withheld_customers: WithheldCustomersTable;
   change_log: ChangeLogTable;

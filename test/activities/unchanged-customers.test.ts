@@ -9,6 +9,7 @@ import { configSchema } from '../../src/config/config-schema.js';
 import { planFlow } from '../../src/config/flow-plan.js';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
+import { inputHashOf, stepsSignature } from '../../src/merge/index.js';
 
 const inbox = inboxWith(SNAPSHOT);
 const config = configSchema.parse({
@@ -75,6 +76,30 @@ describe('customers whose source supplies what it supplied last time', () => {
     expect(await staged('again')).toEqual(['C1001', 'C1002', 'C1003', 'C1004'].map((id) => ({ external_id: id, unstaged: true, has_customer: true })));
     const { plan } = await merge('again');
     expect(plan).toEqual({ chunks: 0, toMerge: 0, unchanged: 4 });
+  });
+
+  it('recognizes unchanged customers by their rows before mapping them, and maps one whose stored state was merged from something else', async () => {
+    const digests = await db.db.selectFrom('source_digests').select(['external_id', 'record_hash']).orderBy('external_id').execute();
+    expect(digests.map((d) => d.external_id)).toEqual(['C1001', 'C1002', 'C1003', 'C1004']);
+    const stored = await db.db.selectFrom('customers').select(['source_id', 'input_hash']).execute();
+    const signature = stepsSignature(steps);
+    try {
+      // C1001's digest and stored state say its rows map to a record hashed "as-recorded": only a read that trusts its rows stages that hash.
+      await db.db.updateTable('source_digests').set({ record_hash: 'as-recorded' }).where('external_id', '=', 'C1001').execute();
+      await db.db.updateTable('customers').set({ input_hash: inputHashOf(signature, [{ stepIndex: 0, recordHash: 'as-recorded' }]) }).where('source_id', '=', 'C1001').execute();
+      await db.db.updateTable('customers').set({ input_hash: 'merged-from-elsewhere' }).where('source_id', '=', 'C1003').execute();
+      await stage('recognized');
+      const rows = (
+        await sql<{ external_id: string; unstaged: boolean; record_hash: string }>`select external_id, record = 'null'::jsonb as unstaged, record_hash
+          from staging_records where run_id = 'recognized' order by external_id`.execute(db.db)
+      ).rows;
+      expect(rows.map((r) => [r.external_id, r.unstaged])).toEqual([['C1001', true], ['C1002', true], ['C1003', false], ['C1004', true]]);
+      expect(rows[0]!.record_hash).toBe('as-recorded');
+      expect(rows[2]!.record_hash).toBe(digests[2]!.record_hash);
+    } finally {
+      for (const c of stored) await db.db.updateTable('customers').set({ input_hash: c.input_hash }).where('source_id', '=', c.source_id).execute();
+      await db.db.updateTable('source_digests').set({ record_hash: digests[0]!.record_hash }).where('external_id', '=', 'C1001').execute();
+    }
   });
 
   it('stages the input whole when it names an unchanged customer again further on, and merges what the second record adds', async () => {

@@ -1,11 +1,10 @@
 import { join, posix } from 'node:path';
 import type { FlatFileConnectorConfig } from './flat-file-config.js';
-import type { CustomerRecord, RejectedRecord } from '../../domain/customer-record.js';
-import { combineFragments } from '../../merge/index.js';
-import type { Connector, ConnectorInput, ConnectorPage, ReadOptions, StagedFragment } from '../connector.js';
+import type { Connector, ConnectorInput, ConnectorPage, ReadOptions } from '../connector.js';
 import type { ListedFile } from '../file-transports/file-transport.js';
 import { InputError } from '../input-error.js';
-import { DelimitedParseError, readDelimitedRows, readHeaderRow, type DelimitedRow } from './delimited-reader.js';
+import { DelimitedParseError, delimitedRowParser, readHeaderRow, readRawDelimitedRows, type RawDelimitedRow } from './delimited-reader.js';
+import { customerCodeOfRow, mapRowGroups, RawRowGrouper, sourceHashSeed, type RawRowGroup } from './customer-row-groups.js';
 import { headerTextProblem, quoteFirstLine } from './header-text.js';
 import { compileFileNamePattern } from './file-name-pattern.js';
 import { compileTimestampPattern, fileNameTimestamp } from './file-name-timestamp.js';
@@ -25,9 +24,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
  * The file's rows; a file the reader cannot go on with (a quote never closed, a row larger
  * than the reader takes) is an input error naming the file and line: no retry can fix it.
  */
-async function* readRowsOf(fileName: string, path: string, options: Parameters<typeof readDelimitedRows>[1]): AsyncIterable<DelimitedRow> {
+async function* readRowsOf(fileName: string, path: string, options: Parameters<typeof readRawDelimitedRows>[1]): AsyncIterable<RawDelimitedRow> {
   try {
-    yield* readDelimitedRows(path, options);
+    yield* readRawDelimitedRows(path, options);
   } catch (error) {
     if (error instanceof DelimitedParseError) throw new InputError(`${fileName}: ${error.message}; the rows before it were read`);
     throw error;
@@ -143,41 +142,53 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
         warned = true;
         return { warnings: header.warnings };
       };
-      let fragments: StagedFragment[] = [];
-      let rejects: RejectedRecord[] = [];
-      let group: CustomerRecord[] = [];
-      let groupSeq = 0;
-      const flushGroup = () => {
-        if (group.length > 0) fragments.push({ seq: groupSeq, record: combineFragments(group) });
-        group = [];
+      const parse = delimitedRowParser(readerOptions);
+      const nullMarkers = config.nullMarkers?.length ? new Set(config.nullMarkers.map((m) => m.trim().toLowerCase())) : undefined;
+      const keyOptions = {
+        codeIndex: header.columns.get('customer_code') ?? -1,
+        delimiter: config.delimiter.charCodeAt(0),
+        quote: config.quote.charCodeAt(0),
+        ...(nullMarkers ? { nullMarkers } : {}),
       };
-      let lastEnd = start.offset;
-      let nextLine = start.line;
+      const seed = sourceHashSeed({
+        options: { ...readerOptions, nullMarkers: config.nullMarkers, booleans: config.booleans, columns: config.columns },
+        referenceData: refData,
+        header: headerRow.row.raw,
+      });
+      const grouper = new RawRowGrouper(seed, (raw) => customerCodeOfRow(raw, keyOptions, parse));
+      const mapRow = (raw: RawDelimitedRow) => mapTemplateRow(parse(raw), header, rowContext);
+      let groups: RawRowGroup[] = [];
       let read = 0;
-      for await (const row of readRowsOf(input.name, path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
-        const mapped = mapTemplateRow(row, header, rowContext);
-        if (mapped.ok && group.length > 0 && group[0]!.externalId !== mapped.record.externalId) {
-          flushGroup();
-          if (fragments.length >= options.pageSize) {
-            const cursor: FlatFileCursor = { offset: lastEnd, line: row.line };
-            yield { fragments, rejects, read, cursor: JSON.stringify(cursor), ...firstPage() };
-            fragments = [];
-            rejects = [];
-            read = 0;
-          }
+      let last: RawDelimitedRow | undefined;
+      const page = async (): Promise<ConnectorPage> => {
+        const digests = groups.flatMap((g) => (g.code !== '' ? [{ externalId: g.code, sourceHash: g.sourceHash }] : []));
+        const recognized = options.recognize && digests.length > 0 ? await options.recognize(digests) : new Set<string>();
+        const mapped = mapRowGroups(groups, recognized, mapRow);
+        const cursor: FlatFileCursor = last ? { offset: last.endOffset, line: last.nextLine } : start;
+        const result: ConnectorPage = {
+          fragments: mapped.fragments,
+          rejects: mapped.rejects,
+          ...(mapped.recognized.length > 0 ? { recognized: mapped.recognized } : {}),
+          read,
+          cursor: JSON.stringify(cursor),
+          ...firstPage(),
+        };
+        groups = [];
+        read = 0;
+        return result;
+      };
+      for await (const raw of readRowsOf(input.name, path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
+        const ended = grouper.add(raw);
+        if (ended) {
+          groups.push(ended);
+          if (groups.length >= options.pageSize) yield await page();
         }
-        if (mapped.ok) {
-          if (group.length === 0) groupSeq = row.line;
-          group.push(mapped.record);
-        } else {
-          rejects.push(mapped.reject);
-        }
-        lastEnd = row.endOffset;
-        nextLine = row.line + (row.raw.match(/\n/g)?.length ?? 0) + 1;
+        last = raw;
         read++;
       }
-      flushGroup();
-      yield { fragments, rejects, read, cursor: JSON.stringify({ offset: lastEnd, line: nextLine } satisfies FlatFileCursor), ...firstPage() };
+      const ended = grouper.finish();
+      if (ended) groups.push(ended);
+      yield await page();
     },
   };
 }

@@ -20,6 +20,7 @@ import * as oneDeletionDecision from './0018-one-deletion-decision.js';
 import * as consoleSessions from './0019-console-sessions.js';
 import * as customerErasures from './0020-customer-erasures.js';
 import * as notificationErrorTimes from './0021-notification-error-times.js';
+import * as sourceDigests from './0022-source-digests.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -44,4 +45,5 @@ export const migrations: Record<string, Migration> = {
   '0019-console-sessions': consoleSessions,
   '0020-customer-erasures': customerErasures,
   '0021-notification-error-times': notificationErrorTimes,
+  '0022-source-digests': sourceDigests,
 };

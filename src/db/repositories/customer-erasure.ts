@@ -33,6 +33,12 @@ export async function eraseCustomer(trx: Transaction<Database>, customerId: stri
       .where('customer_id', '=', customerId)
       .executeTakeFirst(),
   );
+  counts.source_digests = count(
+    await trx
+      .deleteFrom('source_digests')
+      .where((eb) => eb.and([eb('connector', 'in', connectors), eb('external_id', 'in', ids)]))
+      .executeTakeFirst(),
+  );
   counts.staging_records = count(
     await trx
       .deleteFrom('staging_records')

@@ -37,19 +37,6 @@ export async function stageFragments(
     do update set record = excluded.record, record_hash = excluded.record_hash, match_key = excluded.match_key, customer_id = excluded.customer_id`.execute(db);
 }
 
-/** The stored customer of each of these external ids of a connector, with the input hash it was last merged from. */
-export async function storedInputHashes(
-  db: Kysely<Database> | Transaction<Database>,
-  connector: string,
-  externalIds: readonly string[],
-): Promise<Map<string, { customerId: string; inputHash: string }>> {
-  if (externalIds.length === 0) return new Map();
-  const { rows } = await sql<{ external_id: string; customer_id: string; input_hash: string }>`
-    select e.external_id, c.id as customer_id, c.input_hash from external_ids e join customers c on c.id = e.customer_id
-    where e.connector = ${connector} and e.external_id = any(${externalIds}::text[]) and c.input_hash is not null`.execute(db);
-  return new Map(rows.map((r) => [r.external_id, { customerId: r.customer_id, inputHash: r.input_hash }]));
-}
-
 /**
  * Customers of an input (staging positions `[seqFrom, seqTo)`) left unstaged as unchanged that the
  * input names more than once: their other record says they are not unchanged after all, and the

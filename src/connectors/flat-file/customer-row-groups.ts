@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import type { CustomerRecord, RejectedRecord } from '../../domain/customer-record.js';
+import { combineFragments } from '../../merge/index.js';
+import type { RecognizedCustomer, StagedFragment } from '../connector.js';
+import type { DelimitedRow, RawDelimitedRow } from './delimited-reader.js';
+import type { TemplateRowResult } from './template-row-mapper.js';
+
+/** Consecutive rows of a file that name the same customer code, as bytes. */
+export interface RawRowGroup {
+  /** The customer code of its rows, trimmed ('' when a row has none, or it is a null marker). */
+  code: string;
+  rows: RawDelimitedRow[];
+  /** Hash of the file's mapping seed and the group's bytes. */
+  sourceHash: string;
+}
+
+/** Changes whenever the same rows could map to another record: part of every source hash. */
+const SOURCE_HASH_FORMAT = 'template-rows/1';
+
+/**
+ * What decides how a file's rows map, hashed once per file: the hash format, the reader's and
+ * mapper's options, the reference data and the header row.
+ */
+export function sourceHashSeed(parts: { options: unknown; referenceData: unknown; header: string }): string {
+  return createHash('sha256')
+    .update(JSON.stringify([SOURCE_HASH_FORMAT, parts.options ?? null, parts.referenceData ?? null, parts.header]))
+    .digest('base64');
+}
+
+export interface RowKeyOptions {
+  /** Index of `customer_code` in the header (-1: none). */
+  codeIndex: number;
+  delimiter: number;
+  quote: number;
+  /** Null markers, trimmed and lower-cased. */
+  nullMarkers?: ReadonlySet<string>;
+}
+
+/**
+ * The customer code of a raw row, read from its bytes when the row is plain ASCII with no quote
+ * before the code's end; otherwise from its parsed fields. The same value the mapper takes.
+ */
+export function customerCodeOfRow(raw: RawDelimitedRow, options: RowKeyOptions, parse: (raw: RawDelimitedRow) => DelimitedRow): string {
+  const { codeIndex, delimiter, quote } = options;
+  if (codeIndex < 0) return '';
+  const bytes = raw.bytes;
+  let contentEnd = bytes.length;
+  if (contentEnd > 0 && bytes[contentEnd - 1] === 0x0a) contentEnd--;
+  if (contentEnd > 0 && bytes[contentEnd - 1] === 0x0d) contentEnd--;
+  let start = 0;
+  let plain = true;
+  for (let i = 0; i < codeIndex && plain; i++) {
+    const at = bytes.indexOf(delimiter, start);
+    if (at < 0 || at >= contentEnd) plain = false;
+    else start = at + 1;
+  }
+  let end = plain ? bytes.indexOf(delimiter, start) : -1;
+  if (end < 0 || end > contentEnd) end = contentEnd;
+  if (plain) {
+    const quoteAt = bytes.indexOf(quote);
+    if (quoteAt >= 0 && quoteAt < end) plain = false;
+    for (let i = start; i < end && plain; i++) if (bytes[i]! >= 0x80) plain = false;
+  }
+  const code = plain ? bytes.toString('latin1', start, end).trim() : (parse(raw).fields[codeIndex] ?? '').trim();
+  return options.nullMarkers?.has(code.toLowerCase()) ? '' : code;
+}
+
+/** Groups consecutive raw rows by customer code, hashing each group's bytes after the seed. */
+export class RawRowGrouper {
+  private current: { code: string; rows: RawDelimitedRow[]; hash: ReturnType<typeof createHash> } | undefined;
+
+  constructor(
+    private readonly seed: string,
+    private readonly keyOf: (raw: RawDelimitedRow) => string,
+  ) {}
+
+  /** Adds a row; returns the group it ended, if it starts another. */
+  add(raw: RawDelimitedRow): RawRowGroup | undefined {
+    const code = this.keyOf(raw);
+    if (this.current && this.current.code === code) {
+      this.current.rows.push(raw);
+      this.current.hash.update(raw.bytes);
+      return undefined;
+    }
+    const ended = this.finish();
+    this.current = { code, rows: [raw], hash: createHash('sha256').update(this.seed).update(raw.bytes) };
+    return ended;
+  }
+
+  /** Ends the open group. */
+  finish(): RawRowGroup | undefined {
+    const group = this.current;
+    this.current = undefined;
+    return group && { code: group.code, rows: group.rows, sourceHash: group.hash.digest('base64') };
+  }
+}
+
+/** What a page of groups becomes. */
+export interface MappedGroups {
+  fragments: StagedFragment[];
+  rejects: RejectedRecord[];
+  recognized: RecognizedCustomer[];
+}
+
+/**
+ * Maps a page of groups: recognized customers are listed, not mapped; the other rows are mapped
+ * and combined per customer as before (rows of one customer code make one record, rejected rows
+ * in between do not split it). A record gets its group's source hash only when it is exactly that
+ * group's rows, every one of them mapped.
+ */
+export function mapRowGroups(
+  groups: readonly RawRowGroup[],
+  recognized: ReadonlySet<string>,
+  mapRow: (raw: RawDelimitedRow) => TemplateRowResult,
+): MappedGroups {
+  const out: MappedGroups = { fragments: [], rejects: [], recognized: [] };
+  let open: { group: RawRowGroup; seq: number; records: CustomerRecord[]; mixed: boolean } | undefined;
+  const dirty = new Set<RawRowGroup>();
+  const flush = () => {
+    if (!open) return;
+    const whole = !open.mixed && !dirty.has(open.group) && open.records.length === open.group.rows.length;
+    out.fragments.push({ seq: open.seq, record: combineFragments(open.records), ...(whole ? { sourceHash: open.group.sourceHash } : {}) });
+    open = undefined;
+  };
+  for (const group of groups) {
+    if (group.code !== '' && recognized.has(group.code)) {
+      flush();
+      out.recognized.push({ seq: group.rows[0]!.line, externalId: group.code, sourceHash: group.sourceHash });
+      continue;
+    }
+    for (const raw of group.rows) {
+      const mapped = mapRow(raw);
+      if (!mapped.ok) {
+        out.rejects.push(mapped.reject);
+        dirty.add(group);
+        continue;
+      }
+      if (open && open.records[0]!.externalId !== mapped.record.externalId) flush();
+      if (!open) open = { group, seq: raw.line, records: [], mixed: false };
+      else if (open.group !== group) open.mixed = true;
+      if (mapped.record.externalId !== group.code) dirty.add(group);
+      open.records.push(mapped.record);
+    }
+  }
+  flush();
+  return out;
+}

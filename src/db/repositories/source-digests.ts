@@ -1,0 +1,59 @@
+import { sql, type Kysely, type Transaction } from 'kysely';
+import type { Database } from '../database.js';
+
+/** What is stored of a customer a connector names: its customer (with the input hash it was last merged from) and its source digest. */
+export interface StoredSource {
+  customerId?: string;
+  inputHash?: string;
+  /** Hash of the raw rows the source supplied last, and of the record they mapped to. */
+  sourceHash?: string;
+  recordHash?: string;
+}
+
+/** A source digest to keep. */
+export interface SourceDigestRow {
+  external_id: string;
+  source_hash: string;
+  record_hash: string;
+}
+
+/** Longest external id a digest is kept for: the key must fit a btree index row. */
+const MAX_DIGEST_KEY_LENGTH = 512;
+
+/** The stored customer and source digest of each of these external ids of a connector (ids with neither are absent). */
+export async function storedSourcesOf(
+  db: Kysely<Database> | Transaction<Database>,
+  connector: string,
+  externalIds: readonly string[],
+): Promise<Map<string, StoredSource>> {
+  if (externalIds.length === 0) return new Map();
+  const { rows } = await sql<{ external_id: string; customer_id: string | null; input_hash: string | null; source_hash: string | null; record_hash: string | null }>`
+    select x.external_id, c.id as customer_id, c.input_hash, d.source_hash, d.record_hash
+    from unnest(${[...new Set(externalIds)]}::text[]) as x(external_id)
+      left join external_ids e on e.connector = ${connector} and e.external_id = x.external_id
+      left join customers c on c.id = e.customer_id
+      left join source_digests d on d.connector = ${connector} and d.external_id = x.external_id
+    where c.id is not null or d.external_id is not null`.execute(db);
+  const found = new Map<string, StoredSource>();
+  for (const r of rows) {
+    found.set(r.external_id, {
+      ...(r.customer_id !== null ? { customerId: r.customer_id } : {}),
+      ...(r.input_hash !== null ? { inputHash: r.input_hash } : {}),
+      ...(r.source_hash !== null ? { sourceHash: r.source_hash, recordHash: r.record_hash! } : {}),
+    });
+  }
+  return found;
+}
+
+/** Keeps the source digests of a connector's customers (the last one per external id wins). */
+export async function recordSourceDigests(db: Kysely<Database> | Transaction<Database>, connector: string, digests: readonly SourceDigestRow[]): Promise<void> {
+  const byId = new Map<string, SourceDigestRow>();
+  for (const d of digests) if (d.external_id.length <= MAX_DIGEST_KEY_LENGTH) byId.set(d.external_id, d);
+  if (byId.size === 0) return;
+  const rows = [...byId.values()];
+  await sql`insert into source_digests (connector, external_id, source_hash, record_hash)
+    select ${connector}, x.external_id, x.source_hash, x.record_hash
+    from unnest(${rows.map((r) => r.external_id)}::text[], ${rows.map((r) => r.source_hash)}::text[], ${rows.map((r) => r.record_hash)}::text[])
+      as x(external_id, source_hash, record_hash)
+    on conflict (connector, external_id) do update set source_hash = excluded.source_hash, record_hash = excluded.record_hash`.execute(db);
+}
