@@ -47,15 +47,6 @@ const BOM = [0xef, 0xbb, 0xbf] as const;
 const DEFAULT_HIGH_WATER_MARK = 256 * 1024;
 const DEFAULT_MAX_ROW_BYTES = 16 * 1024 * 1024;
 
-/** Parser states; a field starts in FIELD_START. */
-const FIELD_START = 0;
-const UNQUOTED = 1;
-const IN_QUOTES = 2;
-/** A quote seen inside a quoted field: either the closing quote or the first of a doubled quote. */
-const QUOTE_SEEN = 3;
-/** Text after a closing quote and before the next delimiter, kept literally. */
-const AFTER_QUOTES = 4;
-
 function singleAsciiByte(value: string, what: string): number {
   const code = value.charCodeAt(0);
   if (value.length !== 1 || code > 0x7f || code === LF || code === CR) {
@@ -65,257 +56,78 @@ function singleAsciiByte(value: string, what: string): number {
 }
 
 /**
- * Incremental byte-level parser. Field boundaries are tracked as byte offsets into
- * the buffer that holds the current row, so `endOffset` is exact in bytes and a
- * multi-byte character split across chunks is decoded only once the row is complete.
+ * Parses one row found by the splitter into fields. Field boundaries are found on bytes, so a
+ * multi-byte character is decoded once, with its row; a line feed can only be inside quotes.
  */
-class RowParser {
-  private buf: Buffer = Buffer.alloc(0);
-  /** Absolute file offset of `buf[0]`. */
-  private bufOffset: number;
-  /** Next byte of `buf` to scan. */
-  private pos = 0;
-  private rowStart = 0;
-  private rowLine: number;
-  private line: number;
-  private state = FIELD_START;
-  private fieldStart = 0;
-  /** For a quoted field: index of the byte after the opening quote. */
-  private quotedStart = 0;
-  /** For a quoted field: index of the closing quote. */
-  private quotedEnd = 0;
-  private hasEscapedQuote = false;
-  /** Per finished field: start, end, quotedStart (-1 when unquoted), quotedEnd, escaped (0/1). */
-  private readonly spans: number[] = [];
-  private readonly rows: DelimitedRow[] = [];
+function parseRawRow(raw: RawDelimitedRow, o: ResolvedOptions): DelimitedRow {
+  const buf = raw.bytes;
+  const { delimiter, quote, encoding } = o;
+  let contentEnd = buf.length;
+  if (contentEnd > 0 && buf[contentEnd - 1] === LF) contentEnd--;
+  if (contentEnd > 0 && buf[contentEnd - 1] === CR) contentEnd--;
 
-  constructor(
-    private readonly delimiter: number,
-    private readonly quote: number,
-    private readonly encoding: TextEncoding,
-    private readonly quoteString: string,
-    private readonly skipEmptyLines: boolean,
-    private readonly maxRowBytes: number,
-    startOffset: number,
-    startLine: number,
-  ) {
-    this.bufOffset = startOffset;
-    this.line = startLine;
-    this.rowLine = startLine;
-  }
-
-  /** Skips bytes before any data has been pushed (a byte-order mark). */
-  skipBytes(count: number): void {
-    this.bufOffset += count;
-  }
-
-  /** Parses a chunk and returns the rows it completed. */
-  push(chunk: Buffer): DelimitedRow[] {
-    if (this.rowStart >= this.buf.length) {
-      this.bufOffset += this.buf.length;
-      this.shift(this.buf.length);
-      this.buf = chunk;
+  /** Per field: start, end, quotedStart (-1 when unquoted), quotedEnd, escaped (0/1). */
+  const spans: number[] = [];
+  let pos = 0;
+  for (;;) {
+    const start = pos;
+    if (pos < contentEnd && buf[pos] === quote) {
+      const quotedStart = pos + 1;
+      let escaped = 0;
+      let close = buf.indexOf(quote, quotedStart);
+      // The splitter only yields rows whose quoted fields are closed; a last quote of the file may close at the end.
+      while (close >= 0 && close + 1 < contentEnd && buf[close + 1] === quote) {
+        escaped = 1;
+        close = buf.indexOf(quote, close + 2);
+      }
+      if (close < 0 || close >= contentEnd) close = contentEnd;
+      pos = close + 1;
+      while (pos < contentEnd && buf[pos] !== delimiter) pos++;
+      spans.push(start, Math.min(pos, contentEnd), quotedStart, close, escaped);
     } else {
-      const keep = this.buf.subarray(this.rowStart);
-      this.bufOffset += this.rowStart;
-      this.shift(this.rowStart);
-      this.buf = Buffer.concat([keep, chunk]);
+      while (pos < contentEnd && buf[pos] !== delimiter) pos++;
+      spans.push(start, pos, -1, -1, 0);
     }
-    this.scan(false);
-    if (this.buf.length - this.rowStart > this.maxRowBytes) {
-      throw new DelimitedParseError(
-        `row starting on line ${this.rowLine} is longer than ${this.maxRowBytes} bytes; is a quote left unterminated?`,
-        this.rowLine,
-      );
-    }
-    return this.rows.splice(0);
+    if (pos >= contentEnd) break;
+    pos++;
   }
 
-  /** Finishes the input and returns the last row, if the file does not end with a line terminator. */
-  end(): DelimitedRow[] {
-    this.scan(true);
-    return this.rows.splice(0);
+  // Pure ASCII rows map bytes one-to-one onto UTF-16 units: slice the decoded row instead of decoding each field.
+  let text: string;
+  let ascii: boolean;
+  if (encoding === 'utf8') {
+    text = buf.toString('utf8', 0, contentEnd);
+    ascii = text.length === contentEnd && !text.includes('\uFFFD');
+  } else {
+    ascii = true;
+    for (let i = 0; i < contentEnd && ascii; i++) ascii = buf[i]! < 0x80;
+    text = ascii ? buf.toString('latin1', 0, contentEnd) : (decodeBytes(encoding, buf, 0, contentEnd).text ?? buf.toString('latin1', 0, contentEnd));
   }
-
-  /** Moves all buffer-relative positions `by` bytes to the left. */
-  private shift(by: number): void {
-    if (by === 0) return;
-    this.pos -= by;
-    this.rowStart -= by;
-    this.fieldStart -= by;
-    this.quotedStart -= by;
-    this.quotedEnd -= by;
-    const spans = this.spans;
-    for (let i = 0; i < spans.length; i += 5) {
-      spans[i] = spans[i]! - by;
-      spans[i + 1] = spans[i + 1]! - by;
-      if (spans[i + 2]! >= 0) {
-        spans[i + 2] = spans[i + 2]! - by;
-        spans[i + 3] = spans[i + 3]! - by;
-      }
+  const fieldCount = spans.length / 5;
+  const fields = new Array<string>(fieldCount);
+  let undecodable: DelimitedRow['undecodable'];
+  const decode = (f: number, from: number, to: number): string => {
+    if (ascii) return text.slice(from, to);
+    const decoded: Decoded = decodeBytes(encoding, buf, from, to);
+    if (decoded.problem === undefined) return decoded.text;
+    undecodable ??= { field: f, reason: decoded.problem };
+    return '';
+  };
+  for (let f = 0, i = 0; f < fieldCount; f++, i += 5) {
+    const start = spans[i]!;
+    const end = spans[i + 1]!;
+    const qStart = spans[i + 2]!;
+    if (qStart < 0) {
+      fields[f] = decode(f, start, end);
+      continue;
     }
+    const qEnd = spans[i + 3]!;
+    let value = decode(f, qStart, qEnd);
+    if (spans[i + 4] === 1) value = value.replaceAll(o.quoteString + o.quoteString, o.quoteString);
+    if (end > qEnd + 1) value += decode(f, qEnd + 1, end);
+    fields[f] = value;
   }
-
-  private endField(end: number): void {
-    const quoted = this.state === QUOTE_SEEN || this.state === AFTER_QUOTES;
-    this.spans.push(
-      this.fieldStart,
-      end,
-      quoted ? this.quotedStart : -1,
-      quoted ? this.quotedEnd : -1,
-      this.hasEscapedQuote ? 1 : 0,
-    );
-    this.hasEscapedQuote = false;
-    this.state = FIELD_START;
-  }
-
-  private scan(atEof: boolean): void {
-    const buf = this.buf;
-    const len = buf.length;
-    const delimiter = this.delimiter;
-    const quote = this.quote;
-    let pos = this.pos;
-    let state = this.state;
-
-    while (pos < len) {
-      if (state === FIELD_START) {
-        this.fieldStart = pos;
-        if (buf[pos] === quote) {
-          state = IN_QUOTES;
-          this.quotedStart = pos + 1;
-          pos++;
-          continue;
-        }
-        state = UNQUOTED;
-      }
-      if (state === UNQUOTED || state === AFTER_QUOTES) {
-        while (pos < len) {
-          const b = buf[pos]!;
-          if (b === delimiter || b === LF) break;
-          pos++;
-        }
-        if (pos >= len) break;
-        this.state = state;
-        if (buf[pos] === delimiter) {
-          this.endField(pos);
-          state = FIELD_START;
-          pos++;
-          continue;
-        }
-        this.finishRow(pos);
-        state = FIELD_START;
-        pos++;
-        continue;
-      }
-      if (state === IN_QUOTES) {
-        while (pos < len) {
-          const b = buf[pos]!;
-          if (b === quote) break;
-          if (b === LF) this.line++;
-          pos++;
-        }
-        if (pos >= len) break;
-        state = QUOTE_SEEN;
-        this.quotedEnd = pos;
-        pos++;
-        continue;
-      }
-      // QUOTE_SEEN
-      const b = buf[pos]!;
-      if (b === quote) {
-        this.hasEscapedQuote = true;
-        state = IN_QUOTES;
-        pos++;
-        continue;
-      }
-      if (b === delimiter) {
-        this.state = state;
-        this.endField(pos);
-        state = FIELD_START;
-        pos++;
-        continue;
-      }
-      if (b === LF) {
-        this.state = state;
-        this.finishRow(pos);
-        state = FIELD_START;
-        pos++;
-        continue;
-      }
-      state = AFTER_QUOTES;
-    }
-
-    this.pos = pos;
-    this.state = state;
-
-    if (atEof && this.rowStart < len) {
-      if (state === IN_QUOTES) {
-        throw new DelimitedParseError(`quoted field starting on line ${this.rowLine} is not terminated before the end of the file`, this.rowLine);
-      }
-      this.finishRow(len, true);
-    }
-  }
-
-  /** Completes the row whose terminator (LF, or end of file) is at `terminator`. */
-  private finishRow(terminator: number, atEof = false): void {
-    const buf = this.buf;
-    let contentEnd = terminator;
-    if (contentEnd > this.rowStart && buf[contentEnd - 1] === CR) contentEnd--;
-    if (this.state === FIELD_START) this.fieldStart = contentEnd;
-    this.endField(contentEnd);
-
-    const rowStart = this.rowStart;
-    const endIndex = atEof ? terminator : terminator + 1;
-    const line = this.rowLine;
-    this.rowStart = endIndex;
-    this.line++;
-    this.rowLine = this.line;
-
-    const spans = this.spans;
-    if (contentEnd === rowStart && this.skipEmptyLines) {
-      spans.length = 0;
-      return;
-    }
-
-    const encoding = this.encoding;
-    // Pure ASCII rows map bytes one-to-one onto UTF-16 units: slice the decoded row instead of decoding each field.
-    let raw: string;
-    let ascii: boolean;
-    if (encoding === 'utf8') {
-      raw = buf.toString('utf8', rowStart, contentEnd);
-      ascii = raw.length === contentEnd - rowStart && !raw.includes('\uFFFD');
-    } else {
-      ascii = true;
-      for (let i = rowStart; i < contentEnd && ascii; i++) ascii = buf[i]! < 0x80;
-      raw = ascii ? buf.toString('latin1', rowStart, contentEnd) : (decodeBytes(encoding, buf, rowStart, contentEnd).text ?? buf.toString('latin1', rowStart, contentEnd));
-    }
-    const fieldCount = spans.length / 5;
-    const fields = new Array<string>(fieldCount);
-    let undecodable: DelimitedRow['undecodable'];
-    const decode = (f: number, from: number, to: number): string => {
-      if (ascii) return raw.slice(from - rowStart, to - rowStart);
-      const decoded: Decoded = decodeBytes(encoding, buf, from, to);
-      if (decoded.problem === undefined) return decoded.text;
-      undecodable ??= { field: f, reason: decoded.problem };
-      return '';
-    };
-    for (let f = 0, i = 0; f < fieldCount; f++, i += 5) {
-      const start = spans[i]!;
-      const end = spans[i + 1]!;
-      const qStart = spans[i + 2]!;
-      if (qStart < 0) {
-        fields[f] = decode(f, start, end);
-        continue;
-      }
-      const qEnd = spans[i + 3]!;
-      let value = decode(f, qStart, qEnd);
-      if (spans[i + 4] === 1) value = value.replaceAll(this.quoteString + this.quoteString, this.quoteString);
-      if (end > qEnd + 1) value += decode(f, qEnd + 1, end);
-      fields[f] = value;
-    }
-    spans.length = 0;
-    this.rows.push({ fields, line, endOffset: this.bufOffset + endIndex, raw, ...(undecodable ? { undecodable } : {}) });
-  }
+  return { fields, line: raw.line, endOffset: raw.endOffset, raw: text, ...(undecodable ? { undecodable } : {}) };
 }
 
 /** Options checked, with their defaults. */
@@ -428,11 +240,7 @@ export async function* readRawDelimitedRows(
  */
 export function delimitedRowParser(options: DelimitedReaderOptions = {}): (raw: RawDelimitedRow) => DelimitedRow {
   const o = resolveOptions(options);
-  return (raw) => {
-    const parser = new RowParser(o.delimiter, o.quote, o.encoding, o.quoteString, false, Number.MAX_SAFE_INTEGER, raw.endOffset - raw.bytes.length, raw.line);
-    const rows = parser.push(raw.bytes);
-    return rows[0] ?? parser.end()[0]!;
-  };
+  return (raw) => parseRawRow(raw, o);
 }
 
 /** The header row of a file and where its data rows start. */
