@@ -4,7 +4,9 @@
  *
  * - push: a run creates N customers of a flow with `pushTo: [oms]`; measured from the run's
  *   end until every customer is pushed (created in the OMS, its id stored), against a
- *   baseline of the same N create requests sent in a plain sequential loop.
+ *   baseline of the same N create requests sent in a plain sequential loop (with `fetch`, and
+ *   with undici's `request`, the connector's own client). The OMS runs in a process of its
+ *   own, as a remote API does.
  * - orders: M orders for customers the platform does not know, one after another; each
  *   measured from the signed event until its run's report.
  *
@@ -17,6 +19,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
+import { request } from 'undici';
 import { orderRunOutcome, submitOrderEvent } from '../src/operations/orders/submit-order-event.js';
 import { configSchema } from '../src/config/config-schema.js';
 import { planFlow, runKey, runWorkflowId } from '../src/config/flow-plan.js';
@@ -26,8 +29,8 @@ import { pendingPushCount } from '../src/db/repositories/customer-pushes.js';
 import { startTemporalDevServer } from '../src/tooling/dev-server.js';
 import { freePort } from '../src/tooling/free-port.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../src/worker.js';
-import { startLocalOms } from '../src/tooling/local-oms.js';
 import { createBenchDatabase, DEFAULT_BENCH_SERVER_URL, dropBenchDatabase } from './bench-database.js';
+import { startOmsProcess } from './oms-process.js';
 
 const arg = (name: string, fallback: number) => {
   const i = process.argv.indexOf(`--${name}`);
@@ -49,8 +52,8 @@ async function main(): Promise<void> {
   const serverUrl = process.env.DATABASE_URL ? new URL('/', process.env.DATABASE_URL).toString() : DEFAULT_BENCH_SERVER_URL;
   const dbUrl = await createBenchDatabase(serverUrl, dbName);
   const database = connectDatabase({ url: dbUrl, max: 8 });
-  const oms = await startLocalOms();
-  oms.latencyMs = LATENCY_MS;
+  const oms = await startOmsProcess();
+  await oms.setLatency(LATENCY_MS);
   try {
     const crm = join(work, 'crm.jsonl');
     writeFileSync(
@@ -89,26 +92,33 @@ async function main(): Promise<void> {
     });
     const runEnd = performance.now();
     for (;;) {
-      if ((await pendingPushCount(database.db)) === 0 && oms.businessCustomers.size >= CUSTOMERS) break;
+      if ((await pendingPushCount(database.db)) === 0 && (await oms.counts()).business >= CUSTOMERS) break;
       await new Promise((r) => setTimeout(r, 50));
     }
     const pushSeconds = (performance.now() - runEnd) / 1000;
 
-    log('baseline: the same creates in a plain sequential loop');
-    const bodies = [...oms.businessCustomers.values()].map((c) => ({ ...c, customerId: undefined }));
-    oms.businessCustomers.clear();
+    log('baseline: the same creates in a plain sequential loop, with fetch and with the HTTP client the connector uses (undici)');
+    const bodies = (await oms.takeBusinessCustomers()).map((c) => ({ ...c, customerId: undefined }));
+    const createsUrl = `${oms.baseUrl}/Customers/BusinessCustomers`;
     const baseStart = performance.now();
     for (const body of bodies) {
-      const response = await fetch(`${oms.baseUrl}/Customers/BusinessCustomers`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const response = await fetch(createsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       await response.text();
     }
     const baselineSeconds = (performance.now() - baseStart) / 1000;
+    await oms.takeBusinessCustomers();
+    const undiciStart = performance.now();
+    for (const body of bodies) {
+      const response = await request(createsUrl, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      await response.body.text();
+    }
+    const undiciLoopSeconds = (performance.now() - undiciStart) / 1000;
 
     log(`orders: ${ORDERS} orders for customers the platform does not know`);
     const latencies: number[] = [];
     for (let i = 0; i < ORDERS; i++) {
       const id = `ORDER-CUSTOMER-${i + 1}`;
-      oms.privateCustomers.set(id, { customerId: id, firstName: 'Order', lastName: `Customer ${i + 1}` });
+      await oms.addPrivateCustomer({ customerId: id, firstName: 'Order', lastName: `Customer ${i + 1}` });
       const started = performance.now();
       const plan = planOrderSync(config, 'oms', id, { idleMs: 500 });
       await submitOrderEvent(client, database.db, temporal.taskQueue, plan, { eventId: `bench-${i}`, via: 'cli', receivedAt: new Date().toISOString() });
@@ -126,6 +136,8 @@ async function main(): Promise<void> {
       baselineLoopSeconds: +baselineSeconds.toFixed(2),
       baselinePerSecond: Math.round(CUSTOMERS / baselineSeconds),
       pushToBaselineRatio: +(baselineSeconds / pushSeconds).toFixed(2),
+      undiciLoopPerSecond: Math.round(CUSTOMERS / undiciLoopSeconds),
+      pushToUndiciLoopRatio: +(undiciLoopSeconds / pushSeconds).toFixed(2),
       orders: ORDERS,
       orderLatencyP50Ms: Math.round(percentile(latencies, 50)),
       orderLatencyP95Ms: Math.round(percentile(latencies, 95)),
@@ -135,7 +147,7 @@ async function main(): Promise<void> {
     await running;
     await nativeConnection.close();
   } finally {
-    await oms.close();
+    await oms.stop();
     await database.destroy();
     await dropBenchDatabase(serverUrl, dbName);
     await server.stop();

@@ -94,7 +94,8 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
     db: options.database.db,
     connectors,
     flowFingerprint: (flow) => flowFingerprint(options.config, flow),
-    wakePushTarget: (target) => wakePushTarget(client, options.temporal.taskQueue, target, options.config.push),
+    // A run's changes are final: its pushes start at once, without gathering further changes.
+    wakePushTarget: (target) => wakePushTarget(client, options.temporal.taskQueue, target, options.config.push, { coalesce: false }),
     notifier,
     notificationTargets: resolveNotificationTargets(config.notifications),
     notificationMaxAttempts: config.notifications.maxAttempts,

@@ -100,14 +100,14 @@ export const flowSchema = z.strictObject({
 
 /** How outbound pushes are paced (flows' `pushTo`). */
 export const pushSettingsSchema = z.strictObject({
-  /** Changes gathered after a wake-up before pushing, so quick successive changes of a customer become one push; default 2s. */
+  /** Changes gathered after a write wakes the pushes, so quick successive changes of a customer become one push (a run's changes are pushed at once); default 2s. */
   coalesce: durationSchema.default(2_000),
   /** A target's push workflow completes after this long with nothing queued; default 1m. */
   idle: durationSchema.default(60_000),
   /** Attempts of a push failing transiently (5xx, timeouts) before it is marked failed; default 8. */
   maxAttempts: z.number().int().min(1).max(100).default(8),
-  /** Pushes in flight to one target at once; default 4. */
-  concurrency: z.number().int().min(1).max(64).default(4),
+  /** Pushes in flight to one target at once; default 8. */
+  concurrency: z.number().int().min(1).max(64).default(8),
 });
 
 /** How `custsync worker` runs. */

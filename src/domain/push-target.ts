@@ -3,6 +3,15 @@ import { DEFAULT_TASK_QUEUE } from './task-queue.js';
 /** Signal name: customers were queued for the push workflow's target. */
 export const PUSH_QUEUED_SIGNAL = 'pushQueued';
 
+/** What a wake-up of a push workflow says about the customers just queued. */
+export interface PushWake {
+  /**
+   * Gather further changes for `coalesceMs` before pushing, as for API writes that may soon
+   * change the same customer again; default true. A run's changes are final: it wakes with false.
+   */
+  coalesce?: boolean;
+}
+
 /** The one input of `pushTargetWorkflow`. */
 export interface PushTargetInput {
   target: string;
@@ -12,7 +21,7 @@ export interface PushTargetInput {
   idleMs?: number;
   /** Attempts of a transiently failing push before it is marked failed; default 8. */
   maxAttempts?: number;
-  /** Pushes in flight at once; default 4. */
+  /** Pushes in flight at once; default 8 (the config's `push.concurrency`). */
   concurrency?: number;
 }
 

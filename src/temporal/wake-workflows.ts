@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { PushSettings } from '../config/config-schema.js';
 import { NOTIFICATION_QUEUED_SIGNAL, notificationWorkflowId } from '../domain/notification-queue.js';
-import { PUSH_QUEUED_SIGNAL, pushWorkflowId } from '../domain/push-target.js';
+import { PUSH_QUEUED_SIGNAL, pushWorkflowId, type PushWake } from '../domain/push-target.js';
 import type { notificationWorkflow } from '../workflows/notification-workflow.js';
 import type { pushTargetWorkflow } from '../workflows/push-target-workflow.js';
 
@@ -9,13 +9,13 @@ import type { pushTargetWorkflow } from '../workflows/push-target-workflow.js';
  * Wakes the push workflow of a target, starting it when it is not running (signal-with-start):
  * it pushes whatever is queued for the target.
  */
-export async function wakePushTarget(client: Client, taskQueue: string, target: string, settings: PushSettings): Promise<void> {
-  await client.workflow.signalWithStart<typeof pushTargetWorkflow>('pushTargetWorkflow', {
+export async function wakePushTarget(client: Client, taskQueue: string, target: string, settings: PushSettings, wake: PushWake = {}): Promise<void> {
+  await client.workflow.signalWithStart<typeof pushTargetWorkflow, [PushWake]>('pushTargetWorkflow', {
     workflowId: pushWorkflowId(target, taskQueue),
     taskQueue,
     args: [{ target, coalesceMs: settings.coalesce, idleMs: settings.idle, maxAttempts: settings.maxAttempts, concurrency: settings.concurrency }],
     signal: PUSH_QUEUED_SIGNAL,
-    signalArgs: [],
+    signalArgs: [wake],
     staticSummary: `pushes customers to ${target}`,
   });
 }

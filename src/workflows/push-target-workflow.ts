@@ -1,10 +1,10 @@
-import { condition, continueAsNew, defineQuery, defineSignal, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
+import { condition, continueAsNew, defineQuery, defineSignal, patched, proxyActivities, setHandler, sleep, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities/index.js';
-import { PUSH_QUEUED_SIGNAL, type PushTargetInput } from '../domain/push-target.js';
+import { PUSH_QUEUED_SIGNAL, type PushTargetInput, type PushWake } from '../domain/push-target.js';
 import { ACTIVITY_HEARTBEAT_TIMEOUT, ACTIVITY_RETRY } from './activity-retry.js';
 
 /** Customers were queued for this target. */
-export const pushQueuedSignal = defineSignal(PUSH_QUEUED_SIGNAL);
+export const pushQueuedSignal = defineSignal<[PushWake?]>(PUSH_QUEUED_SIGNAL);
 
 export interface PushTargetState {
   target: string;
@@ -26,22 +26,31 @@ const { pushPending } = proxyActivities<Activities>({
 
 /**
  * Pushes the customers queued for one target (`push/<target>`), woken by signal-with-start
- * whenever a run queues some. It waits `coalesceMs` after a wake-up so that quick
- * successive changes of a customer become one push of its latest state, pushes until
+ * whenever a run or a write queues some. It waits `coalesceMs` after a wake-up that asks
+ * for it (a write's) so that quick successive changes of a customer become one push of its
+ * latest state; a run's wake-up pushes at once, as does a new execution. It pushes until
  * nothing is due, sleeps until the next backed-off push is due, and completes when
  * nothing has been queued for `idleMs`. Customer data never passes through it: the
  * activity reads the queue and the customers from the database.
  */
 export async function pushTargetWorkflow(input: PushTargetInput): Promise<PushTargetState> {
   const state: PushTargetState = { target: input.target, pushed: 0, failed: 0, due: 0 };
+  // Executions recorded before a wake-up could say whether to gather waited after every wake-up.
+  const gatherOnRequest = patched('push-gathers-on-request');
   let woken = true;
-  setHandler(pushQueuedSignal, () => void (woken = true));
+  let gather = false;
+  setHandler(pushQueuedSignal, (wake) => {
+    woken = true;
+    if (wake?.coalesce !== false) gather = true;
+  });
   setHandler(pushStateQuery, () => state);
   let passes = 0;
   for (;;) {
     if (woken) {
       woken = false;
-      await sleep(input.coalesceMs ?? 2_000);
+      const wait = gather || !gatherOnRequest;
+      gather = false;
+      if (wait) await sleep(input.coalesceMs ?? 2_000);
     }
     const result = await pushPending({
       target: input.target,

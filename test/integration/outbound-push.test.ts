@@ -142,6 +142,13 @@ describe('outbound push to an OMS', () => {
     expect(omsIds.find((i) => i.customer_id === kariId)!.external_id).toMatch(/^OMS-\d$/);
     const status = await custsync(['push', 'status', '--json', '--config', writeConfig(JSON.stringify(rawConfig))], { DATABASE_URL: h.db.url });
     expect(JSON.parse(status.stdout)).toMatchObject({ summary: [{ target: 'oms', pushed: 3, pending: 0, failed: 0 }], problems: [] });
+    // A run's changes are final: its pushes start at once, with no gathering wait before the first pass.
+    const history = await h.client.workflow.getHandle(pushWorkflowId('oms', h.temporal.taskQueue)).fetchHistory();
+    const kinds = (history.events ?? []).map((e) => Object.keys(e).find((k) => k.endsWith('EventAttributes')));
+    expect(kinds.indexOf('activityTaskScheduledEventAttributes')).toBeGreaterThan(0);
+    expect(kinds.slice(0, kinds.indexOf('activityTaskScheduledEventAttributes'))).not.toContain('timerStartedEventAttributes');
+    const recordTo = process.env.CUSTSYNC_RECORD_HISTORIES;
+    if (recordTo) writeFileSync(join(recordTo, 'push-target-run-wake-v2.json'), historyToJSON(history));
   });
 
   it('updates a customer the OMS has (PUT with its OMS id); an unchanged run pushes nothing', async () => {

@@ -49,20 +49,6 @@ export async function duePushes(db: Kysely<Database>, target: string, limit: num
     .execute();
 }
 
-/**
- * The parent and sub-departments of a customer that the target already has: pushed before
- * the customer existed there, their relations could not name it.
- */
-export async function relativesKnownTo(db: Kysely<Database>, target: string, customerId: string): Promise<string[]> {
-  const rows = await sql<{ id: string }>`select r.id from (
-        select parent_customer_id as id from customers where id = ${customerId} and parent_customer_id is not null
-        union
-        select id from customers where parent_customer_id = ${customerId} and deleted_at is null
-      ) r
-    where exists (select 1 from external_ids e where e.connector = ${target} and e.customer_id = r.id)`.execute(db);
-  return rows.rows.map((r) => r.id);
-}
-
 /** How a push ended. */
 export type PushOutcome =
   | { kind: 'pushed'; externalId: string; action: 'created' | 'updated' }
@@ -70,62 +56,91 @@ export type PushOutcome =
   | { kind: 'failed'; error: string }
   | { kind: 'skipped'; reason: string };
 
+/** A push and how it ended. */
+export interface SettledPush {
+  due: DuePush;
+  outcome: PushOutcome;
+}
+
 /**
- * Records a push's outcome. A customer changed again while it was pushed (its version
- * moved on) stays pending for another push. A created customer's id in the target is
- * stored as its external id there.
+ * Records pushes' outcomes, in one transaction of at most six statements however many
+ * there are. A customer changed again while it was pushed (its version moved on) stays
+ * pending for another push. A created customer's id in the target is stored as its
+ * external id there; an id that is another customer's there is not stored, and that push
+ * fails saying so.
  */
-export async function settlePush(db: Kysely<Database>, target: string, due: DuePush, outcome: PushOutcome, runId: string): Promise<void> {
+export async function settlePushes(db: Kysely<Database>, target: string, settled: readonly SettledPush[], runId: string): Promise<void> {
+  if (settled.length === 0) return;
+  const of = <K extends PushOutcome['kind']>(kind: K) =>
+    settled.filter((s): s is { due: DuePush; outcome: Extract<PushOutcome, { kind: K }> } => s.outcome.kind === kind);
   await db.transaction().execute(async (trx) => {
-    const row = trx.updateTable('customer_pushes').where('target', '=', target).where('customer_id', '=', due.customer_id);
-    switch (outcome.kind) {
-      case 'pushed': {
-        await trx
-          .insertInto('external_ids')
-          .values({ connector: target, external_id: outcome.externalId, customer_id: due.customer_id, run_id: runId })
-          .onConflict((oc) => oc.columns(['connector', 'external_id']).doNothing())
-          .execute();
-        const owner = await trx
-          .selectFrom('external_ids')
-          .select('customer_id')
-          .where('connector', '=', target)
-          .where('external_id', '=', outcome.externalId)
-          .executeTakeFirstOrThrow();
-        if (owner.customer_id !== due.customer_id) {
-          const error = `${target} answered with id ${outcome.externalId}, which is customer ${owner.customer_id}'s id there: not stored`;
-          await row.set({ status: 'failed', attempts: due.attempts + 1, last_error: error }).execute();
-          return;
-        }
-        await row
-          .set({
-            status: sql`case when version = ${due.version} then 'pushed' else 'pending' end`,
-            attempts: 0,
-            last_error: null,
-            last_action: outcome.action,
-            pushed_at: sql`now()`,
-            pushes: sql`pushes + 1`,
-          })
-          .execute();
-        return;
+    const pushed = of('pushed');
+    let stored = pushed;
+    if (pushed.length > 0) {
+      const externalIds = pushed.map((p) => p.outcome.externalId);
+      await sql`insert into external_ids (connector, external_id, customer_id, run_id)
+          select ${target}, e.external_id, e.customer_id, ${runId}
+          from unnest(${externalIds}::text[], ${pushed.map((p) => p.due.customer_id)}::uuid[]) as e(external_id, customer_id)
+        on conflict (connector, external_id) do nothing`.execute(trx);
+      const owners = await trx
+        .selectFrom('external_ids')
+        .select(['external_id', 'customer_id'])
+        .where('connector', '=', target)
+        .where('external_id', 'in', externalIds)
+        .execute();
+      const ownerOf = new Map(owners.map((o) => [o.external_id, o.customer_id]));
+      const taken = pushed.filter((p) => ownerOf.get(p.outcome.externalId) !== p.due.customer_id);
+      stored = pushed.filter((p) => ownerOf.get(p.outcome.externalId) === p.due.customer_id);
+      if (taken.length > 0) {
+        await sql`update customer_pushes p set status = 'failed', attempts = u.attempts, last_error = u.error
+          from unnest(${taken.map((t) => t.due.customer_id)}::uuid[], ${taken.map((t) => t.due.attempts + 1)}::int[],
+            ${taken.map((t) => `${target} answered with id ${t.outcome.externalId}, which is customer ${ownerOf.get(t.outcome.externalId)}'s id there: not stored`)}::text[])
+            as u(customer_id, attempts, error)
+          where p.target = ${target} and p.customer_id = u.customer_id`.execute(trx);
       }
-      case 'retry':
-        await row
-          .set({
-            attempts: due.attempts + 1,
-            last_error: outcome.error,
-            next_attempt_at: sql`now() + ${`${Math.ceil(outcome.afterMs)} milliseconds`}::interval`,
-          })
-          .where('version', '=', due.version)
-          .execute();
-        return;
-      case 'failed':
-        await row.set({ status: 'failed', attempts: due.attempts + 1, last_error: outcome.error }).where('version', '=', due.version).execute();
-        return;
-      case 'skipped':
-        await row.set({ status: 'skipped', last_error: outcome.reason }).where('version', '=', due.version).execute();
-        return;
+    }
+    if (stored.length > 0) {
+      await sql`update customer_pushes p set
+          status = case when p.version = u.version then 'pushed' else 'pending' end,
+          attempts = 0, last_error = null, last_action = u.action, pushed_at = now(), pushes = p.pushes + 1
+        from unnest(${stored.map((p) => p.due.customer_id)}::uuid[], ${stored.map((p) => p.due.version)}::int[], ${stored.map((p) => p.outcome.action)}::text[])
+          as u(customer_id, version, action)
+        where p.target = ${target} and p.customer_id = u.customer_id`.execute(trx);
+    }
+    const retries = of('retry');
+    if (retries.length > 0) {
+      await sql`update customer_pushes p set
+          attempts = u.attempts, last_error = u.error, next_attempt_at = now() + u.after_ms * interval '1 millisecond'
+        from unnest(${retries.map((r) => r.due.customer_id)}::uuid[], ${retries.map((r) => r.due.version)}::int[], ${retries.map((r) => r.due.attempts + 1)}::int[],
+          ${retries.map((r) => r.outcome.error)}::text[], ${retries.map((r) => Math.ceil(r.outcome.afterMs))}::float8[])
+          as u(customer_id, version, attempts, error, after_ms)
+        where p.target = ${target} and p.customer_id = u.customer_id and p.version = u.version`.execute(trx);
+    }
+    const ended = [...of('failed').map((f) => ({ due: f.due, status: 'failed', error: f.outcome.error })), ...of('skipped').map((s) => ({ due: s.due, status: 'skipped', error: s.outcome.reason }))];
+    if (ended.length > 0) {
+      await sql`update customer_pushes p set
+          status = u.status, attempts = case when u.status = 'failed' then u.attempts else p.attempts end, last_error = u.error
+        from unnest(${ended.map((e) => e.due.customer_id)}::uuid[], ${ended.map((e) => e.due.version)}::int[], ${ended.map((e) => e.due.attempts + 1)}::int[],
+          ${ended.map((e) => e.status)}::text[], ${ended.map((e) => e.error)}::text[])
+          as u(customer_id, version, attempts, status, error)
+        where p.target = ${target} and p.customer_id = u.customer_id and p.version = u.version`.execute(trx);
     }
   });
+}
+
+/**
+ * Of the customers given, those whose parent or sub-departments the target already has:
+ * pushed before these customers existed there, their relations could not name them.
+ */
+export async function relativesKnownTo(db: Kysely<Database>, target: string, customerIds: readonly string[]): Promise<string[]> {
+  if (customerIds.length === 0) return [];
+  const rows = await sql<{ id: string }>`select r.id from (
+        select parent_customer_id as id from customers where id = any(${customerIds}::uuid[]) and parent_customer_id is not null
+        union
+        select id from customers where parent_customer_id = any(${customerIds}::uuid[]) and deleted_at is null
+      ) r
+    where exists (select 1 from external_ids e where e.connector = ${target} and e.customer_id = r.id)`.execute(db);
+  return rows.rows.map((r) => r.id);
 }
 
 /** Pending pushes due now, and when the next one that waits (backing off) is due. */
