@@ -22,6 +22,7 @@ import { insertPreviews } from '../db/repositories/run-previews.js';
 import { planChunkMerge, type ChunkMergeInput, type ChunkMergePlan, type ChunkReject, type StagedFragment, type StoredCustomerState } from '../merge/index.js';
 import type { FlowStepPlan, RunTotals } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
+import { heartbeat } from './heartbeat.js';
 
 export interface MergeChunkInput {
   runId: string;
@@ -188,7 +189,7 @@ function rejectedRow(runId: string, r: ChunkReject): RejectedRecordRow {
 async function refusedCustomers(db: ActivityDeps['db'], writes: CustomerWrites): Promise<Map<string, string>> {
   const refused = new Map<string, string>();
   for (const id of writes.customers.map((c) => c.id as string)) {
-    Context.current().heartbeat();
+    heartbeat();
     try {
       await db.transaction().execute(async (trx) => {
         await writeCustomers(trx, customerWritesFor(writes, id));

@@ -1,4 +1,3 @@
-import { Context } from '@temporalio/activity';
 import { InputError } from '../connectors/input-error.js';
 import { RetryLaterError } from '../connectors/retry-later-error.js';
 import {
@@ -15,6 +14,7 @@ import { loadOutboundCustomers } from '../db/repositories/outbound-customers.js'
 import type { OutboundCustomer } from '../domain/outbound-customer.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { groupCommit } from './group-commit.js';
+import { heartbeat } from './heartbeat.js';
 
 export interface PushPendingInput {
   target: string;
@@ -86,7 +86,7 @@ export function pushPendingActivity({ db, connectors, notifier, metrics }: Activ
         for (const id of related) if (now.has(id) && relationIds(now.get(id)!) !== relationIds(customers.get(id)!)) again.push(id);
       }
       await queuePushes(db, input.target, [...new Set(again)], runId);
-      Context.current().heartbeat({ pushed, failed });
+      heartbeat({ pushed, failed });
     });
     const pushOne = async (due: DuePush) => {
       let outcome: PushOutcome;

@@ -1,9 +1,9 @@
-import { Context } from '@temporalio/activity';
 import { runChangesAfter } from '../db/repositories/change-log.js';
 import { queuePushes } from '../db/repositories/customer-pushes.js';
 import type { FlowStepPlan } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { cameFromTarget } from './echo-filter.js';
+import { heartbeat } from './heartbeat.js';
 
 export interface QueuePushesInput {
   runId: string;
@@ -42,7 +42,7 @@ export function queuePushesActivity({ db, wakePushTarget }: ActivityDeps) {
         }
         queued[target]! += await queuePushes(db, target, [...ids], input.runId);
       }
-      Context.current().heartbeat(after);
+      heartbeat(after);
     }
     for (const target of input.targets) if (queued[target]! > 0) await wakePushTarget(target);
     return { queued, echoes };

@@ -29,6 +29,7 @@ import type { ActivityDeps } from './activity-deps.js';
 import { inputHashOf, matcherOf, recordHash, stepsSignature } from '../merge/index.js';
 import { SEQ_STRIDE } from '../db/staging-positions.js';
 import { flowOfRunId } from '../domain/run-flow.js';
+import { heartbeat } from './heartbeat.js';
 
 export interface StageStepInput {
   runId: string;
@@ -86,7 +87,7 @@ export function stageStepActivity(deps: ActivityDeps) {
     if (unchangedBy && (await unstagedCustomersNamedAgain(db, range)) > 0) {
       // A customer named twice (rows apart in a file, a repeated record) may be unchanged in one and not in the other.
       await unstageInput(db, range);
-      ctx.heartbeat({ input: input.input.name, cursor: '', read: 0, whole: true } satisfies StageHeartbeat);
+      heartbeat({ input: input.input.name, cursor: '', read: 0, whole: true } satisfies StageHeartbeat);
       passed = await stagePass(deps, input, undefined, undefined);
     }
     const { read, rejected: rejectedHere } = passed;
@@ -150,7 +151,7 @@ async function stagePass(
     read += page.read;
     rejected += rejectedCount;
     const whole = input.skipUnchanged !== undefined && !unchangedBy;
-    ctx.heartbeat({ input: input.input.name, cursor: page.cursor, read, rejected, ...(whole ? { whole: true as const } : {}) } satisfies StageHeartbeat);
+    heartbeat({ input: input.input.name, cursor: page.cursor, read, rejected, ...(whole ? { whole: true as const } : {}) } satisfies StageHeartbeat);
   };
 
   let writing: Promise<void> | undefined;

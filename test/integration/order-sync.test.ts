@@ -165,8 +165,8 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     expect(state.runs.flatMap((r) => r.eventIds).sort()).toEqual([...ids].sort());
     const recordTo = process.env.CUSTSYNC_RECORD_HISTORIES;
     if (recordTo) {
-      writeFileSync(join(recordTo, 'order-sync-burst-v1.json'), historyToJSON(await workflow.fetchHistory()));
-      writeFileSync(join(recordTo, 'customer-sync-order-lookup-v2.json'), historyToJSON(await h.client.workflow.getHandle(reports[0]!.runId).fetchHistory()));
+      writeFileSync(join(recordTo, 'order-sync-burst-v2.json'), historyToJSON(await workflow.fetchHistory()));
+      writeFileSync(join(recordTo, 'customer-sync-order-lookup-v3.json'), historyToJSON(await h.client.workflow.getHandle(reports[0]!.runId).fetchHistory()));
     }
   });
 

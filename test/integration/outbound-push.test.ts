@@ -213,7 +213,7 @@ describe('outbound push to an OMS', () => {
     const recordTo = process.env.CUSTSYNC_RECORD_HISTORIES;
     if (recordTo) {
       const history = await h.client.workflow.getHandle(pushWorkflowId('oms', h.temporal.taskQueue)).fetchHistory();
-      writeFileSync(join(recordTo, 'push-target-backoff-v1.json'), historyToJSON(history));
+      writeFileSync(join(recordTo, 'push-target-backoff-v2.json'), historyToJSON(history));
     }
     expect(await h.db.db.selectFrom('customer_pushes').select(['status', 'attempts']).where('customer_id', '=', kariId).executeTakeFirstOrThrow()).toEqual({
       status: 'pushed',

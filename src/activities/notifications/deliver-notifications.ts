@@ -1,8 +1,8 @@
-import { Context } from '@temporalio/activity';
 import { dueNotifications, nextNotificationInMs, settleNotification, type DeliveryOutcome, type DueNotification } from '../../db/repositories/notification-outbox.js';
 import { runAwaitingApproval } from '../../db/repositories/sync-runs.js';
 import type { ActivityDeps } from '../activity-deps.js';
 import { notificationBody } from './notification-body.js';
+import { heartbeat } from '../heartbeat.js';
 
 export interface DeliverNotificationsResult {
   sent: number;
@@ -62,7 +62,7 @@ export function deliverNotificationsActivity({ db, notificationTargets, notifica
       metrics.notificationSettled(outcome.kind);
       if (outcome.kind === 'sent') sent++;
       if (outcome.kind === 'failed') failed++;
-      Context.current().heartbeat({ sent, failed });
+      heartbeat({ sent, failed });
     }
     const nextInMs = await nextNotificationInMs(db);
     return { sent, failed, due: nextInMs === 0 ? 1 : 0, ...(nextInMs !== undefined && nextInMs > 0 ? { nextInMs } : {}) };

@@ -38,13 +38,17 @@ export async function submitOrderEvent(
   return { status: 'accepted', eventId: event.eventId, workflowId };
 }
 
+/** An order's run starts within tens of milliseconds: look again soon, then less and less often. */
+const FIRST_LOOK_AGAIN_MS = 10;
+const LAST_LOOK_AGAIN_MS = 80;
+
 /** Waits until the event has a run (the customer's workflow claimed it); undefined after `timeoutMs`. */
 export async function waitForOrderRun(db: Kysely<Database>, eventId: string, timeoutMs: number): Promise<string | undefined> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let delay = FIRST_LOOK_AGAIN_MS; ; delay = Math.min(delay * 2, LAST_LOOK_AGAIN_MS)) {
     const runId = await orderEventRun(db, eventId);
     if (runId || Date.now() >= deadline) return runId;
-    await new Promise((resolve) => setTimeout(resolve, 250));
+    await new Promise((resolve) => setTimeout(resolve, delay));
   }
 }
 
@@ -70,7 +74,7 @@ export async function orderRunOutcome(
       break;
     } catch (error) {
       if (!(error instanceof WorkflowNotFoundError) || Date.now() >= deadline) throw error;
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      await new Promise((resolve) => setTimeout(resolve, FIRST_LOOK_AGAIN_MS));
     }
   }
   // An order run reads one customer and never deletes: it never waits for an approval.

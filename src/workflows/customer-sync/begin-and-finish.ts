@@ -2,14 +2,11 @@ import { CancellationScope } from '@temporalio/workflow';
 import { rootCauseMessage } from '../../domain/root-cause-message.js';
 import type { RunReport } from '../../domain/run-types.js';
 import type { RunState } from './run-state.js';
-import { syncActivities } from './sync-activities.js';
-
-const { finishRun, beginRun } = syncActivities;
 
 /** Records the run as started: its flow, trigger, steps and config fingerprint (and the import lease). */
 export async function begin(run: RunState): Promise<void> {
   const { input, runId } = run;
-  await beginRun({
+  await run.activities.beginRun({
     runId,
     flow: input.flow,
     trigger: input.trigger,
@@ -24,7 +21,7 @@ export async function begin(run: RunState): Promise<void> {
 /** Records the run as completed (its inputs as processed) and returns its report. */
 export async function finish(run: RunState): Promise<RunReport> {
   run.progress.phase = 'finishing';
-  const report = await finishRun({ runId: run.runId, status: 'completed', steps: run.steps, consumed: run.consumed });
+  const report = await run.activities.finishRun({ runId: run.runId, status: 'completed', steps: run.steps, consumed: run.consumed });
   run.progress.phase = 'completed';
   return report;
 }
@@ -33,6 +30,6 @@ export async function finish(run: RunState): Promise<RunReport> {
 export async function finishFailed(run: RunState, error: unknown): Promise<void> {
   run.progress.phase = 'failed';
   await CancellationScope.nonCancellable(() =>
-    finishRun({ runId: run.runId, status: 'failed', steps: run.steps, consumed: run.consumed, error: rootCauseMessage(error) }),
+    run.activities.finishRun({ runId: run.runId, status: 'failed', steps: run.steps, consumed: run.consumed, error: rootCauseMessage(error) }),
   );
 }

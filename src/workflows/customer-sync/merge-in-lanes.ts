@@ -2,9 +2,6 @@ import { CancellationScope, workflowInfo } from '@temporalio/workflow';
 import type { CustomerSyncInput } from '../../domain/run-types.js';
 import type { MergePlan } from '../../activities/plan-merge.js';
 import { addTotals, type RunState } from './run-state.js';
-import { mergeChunk, syncActivities } from './sync-activities.js';
-
-const { planMerge } = syncActivities;
 
 /** Chunks merged at the same time: the worker's merging overlaps the database's writing. */
 export const MERGE_LANES = 2;
@@ -25,6 +22,7 @@ type RecordedMergePlan = Omit<MergePlan, 'chunks'> & { chunks?: number; chunkSta
  */
 export async function mergeInLanes(run: RunState): Promise<number | undefined> {
   const { input, runId, progress } = run;
+  const { planMerge, mergeChunk } = run.activities;
   const resume = input.resume;
   progress.phase = 'merging';
   const plan: RecordedMergePlan = await planMerge({ runId, steps: input.steps, chunkSize: input.chunkSize });

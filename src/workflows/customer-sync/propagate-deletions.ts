@@ -3,9 +3,6 @@ import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import type { DeletionPlan } from '../../domain/run-types.js';
 import { deletionGraceWorkflow } from '../deletion-grace-workflow.js';
 import type { RunState } from './run-state.js';
-import { syncActivities } from './sync-activities.js';
-
-const { checkMissing, markMissingCustomers, recordDeletionStatus } = syncActivities;
 
 type DeletionOutcome = 'marked' | 'approved' | 'rejected' | 'timed-out';
 
@@ -16,6 +13,7 @@ type DeletionOutcome = 'marked' | 'approved' | 'rejected' | 'timed-out';
  */
 export async function propagateDeletions(run: RunState): Promise<void> {
   const { input, runId, progress } = run;
+  const { checkMissing, markMissingCustomers, recordDeletionStatus } = run.activities;
   if (!input.deletion || input.source !== 'connector') return;
   progress.phase = 'checking-deletions';
   const policy = input.deletion;
@@ -49,7 +47,7 @@ async function awaitApproval(
   policy: DeletionPlan,
 ): Promise<DeletionOutcome> {
   const { progress } = run;
-  await recordDeletionStatus({ runId: run.runId, status: 'awaiting-approval' });
+  await run.activities.recordDeletionStatus({ runId: run.runId, status: 'awaiting-approval' });
   progress.phase = 'awaiting-deletion-approval';
   progress.awaitingApproval = { candidates: check.candidates, sourceCustomers: check.sourceCustomers, thresholdPercent: policy.thresholdPercent };
   upsertMemo({ deletions: 'awaiting approval', wouldMarkMissing: check.candidates, sourceCustomers: check.sourceCustomers });

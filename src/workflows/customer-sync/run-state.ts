@@ -1,5 +1,6 @@
 import { defineQuery, defineSignal, setHandler, workflowInfo } from '@temporalio/workflow';
 import { APPROVE_DELETIONS_SIGNAL, REJECT_DELETIONS_SIGNAL } from '../../domain/deletion-signals.js';
+import { activitiesOf, type SyncActivities } from './sync-activities.js';
 import { emptyTotals, type ConsumedInput, type CustomerSyncInput, type RunProgress, type RunTotals, type StepStats } from '../../domain/run-types.js';
 
 /** Live progress of a run: `custsync run` polls it, the Temporal UI can query it. */
@@ -19,6 +20,8 @@ export interface RunState {
   progress: RunProgress;
   /** The source step read at least one full snapshot: customers it lacks are candidates for deletion. */
   sourceFull: boolean;
+  /** The activities the run's phases call (queued, or in the worker for a small lookup). */
+  activities: SyncActivities;
   /** An operator's answer to a deletion approval, once given. */
   deletionDecision?: 'approved' | 'rejected';
 }
@@ -36,6 +39,7 @@ export function trackRun(input: CustomerSyncInput): RunState {
     steps,
     consumed: resume?.consumed ?? [],
     sourceFull: resume?.sourceFull ?? false,
+    activities: activitiesOf(input),
     progress: {
       runId,
       flow: input.flow,

@@ -1,8 +1,5 @@
 import type { FlowStepPlan } from '../../domain/run-types.js';
 import type { RunState } from './run-state.js';
-import { stageStep, syncActivities } from './sync-activities.js';
-
-const { selectInputs, matchStep } = syncActivities;
 
 /**
  * One step of the flow: choose its inputs, stage each (records into the run's staging,
@@ -10,6 +7,7 @@ const { selectInputs, matchStep } = syncActivities;
  */
 export async function stageAndMatch(run: RunState, step: FlowStepPlan, index: number): Promise<void> {
   const { input, runId, progress } = run;
+  const { selectInputs, stageStep, matchStep } = run.activities;
   const stats = run.steps[index]!;
   const isSource = step.role === 'source';
   progress.phase = 'staging';

@@ -1,6 +1,26 @@
-import { ActivityCancellationType, proxyActivities } from '@temporalio/workflow';
+import { ActivityCancellationType, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { Activities } from '../../activities/index.js';
+import type { CustomerSyncInput } from '../../domain/run-types.js';
 import { ACTIVITY_HEARTBEAT_TIMEOUT, ACTIVITY_RETRY } from '../activity-retry.js';
+
+/** The activities a run's phases call. */
+export type SyncActivities = Pick<
+  Activities,
+  | 'beginRun'
+  | 'selectInputs'
+  | 'stageStep'
+  | 'matchStep'
+  | 'planMerge'
+  | 'mergeChunk'
+  | 'checkMissing'
+  | 'markMissingCustomers'
+  | 'recordDeletionStatus'
+  | 'queuePushes'
+  | 'finishRun'
+>;
+
+/** Customers a lookup run may name and still run its activities inside the worker's workflow task. */
+export const LOCAL_LOOKUP_LIMIT = 20;
 
 // Every activity heartbeats (staging with its read position): one lost with its worker is
 // retried on another within the heartbeat timeout, not after its start-to-close timeout.
@@ -8,15 +28,64 @@ const heartbeatTimeout = ACTIVITY_HEARTBEAT_TIMEOUT;
 const retry = ACTIVITY_RETRY;
 
 /** The activities of a sync run that finish in minutes. */
-export const syncActivities = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry });
+const minutes = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry });
 
 /** Staging reads a whole input: hours for the largest files. */
-export const { stageStep } = proxyActivities<Activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
+const { stageStep } = proxyActivities<Activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
 
-export const { mergeChunk } = proxyActivities<Activities>({
+const { mergeChunk } = proxyActivities<Activities>({
   startToCloseTimeout: '15 minutes',
   heartbeatTimeout,
   retry,
   // A failing lane cancels the others; cleanup waits until their chunks have really stopped.
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
+
+/** Each activity a task of its own: any worker of the task queue may take it. */
+const queued: SyncActivities = {
+  beginRun: minutes.beginRun,
+  selectInputs: minutes.selectInputs,
+  stageStep,
+  matchStep: minutes.matchStep,
+  planMerge: minutes.planMerge,
+  mergeChunk,
+  checkMissing: minutes.checkMissing,
+  markMissingCustomers: minutes.markMissingCustomers,
+  recordDeletionStatus: minutes.recordDeletionStatus,
+  queuePushes: minutes.queuePushes,
+  finishRun: minutes.finishRun,
+};
+
+/**
+ * Local activities: run by the worker that runs the workflow task, each result recorded with
+ * the task's completion: no round trip through the server per activity.
+ */
+const local = proxyLocalActivities<Activities>({
+  startToCloseTimeout: '2 minutes',
+  retry,
+  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+});
+const inWorker: SyncActivities = {
+  beginRun: local.beginRun,
+  selectInputs: local.selectInputs,
+  stageStep: local.stageStep,
+  matchStep: local.matchStep,
+  planMerge: local.planMerge,
+  mergeChunk: local.mergeChunk,
+  checkMissing: local.checkMissing,
+  markMissingCustomers: local.markMissingCustomers,
+  recordDeletionStatus: local.recordDeletionStatus,
+  queuePushes: local.queuePushes,
+  finishRun: local.finishRun,
+};
+
+/**
+ * The activities of one run. A lookup of a few customers (an order's run) is seconds of work
+ * at most: its activities run inside the workflow task (an order's customer is there in a
+ * few hundred milliseconds instead of a second); every other run queues each activity.
+ */
+export function activitiesOf(input: CustomerSyncInput): SyncActivities {
+  const small = input.lookup !== undefined && input.lookup.length <= LOCAL_LOOKUP_LIMIT;
+  // Lookup runs recorded before queued every activity.
+  return small && patched('lookup-runs-in-worker') ? inWorker : queued;
+}
