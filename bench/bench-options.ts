@@ -16,6 +16,10 @@ export interface BenchOptions {
   cpuProf: boolean;
   /** Bundle the workflows before the worker starts (as the image's compiled worker loads its prebuilt bundle) instead of in the worker; default false. */
   prebuiltBundle: boolean;
+  /** Run the compiled worker (`npm run build` first, then plain `node` over `dist/`, with the prebuilt bundle), as the image runs it; default false. */
+  compiled: boolean;
+  /** Node.js options for the worker process (heap limits, say), whitespace-separated; default none. */
+  workerNodeOptions: string[];
   /** Limit for each sync run, minutes; default max(10, customers / 2,000). */
   timeoutMinutes: number;
 }
@@ -36,6 +40,11 @@ PostgreSQL: DATABASE_URL, else postgres://custsync:custsync@127.0.0.1:5432/.
   --cpu-prof             write CPU profiles of the worker under .data/bench-cpu-prof/
   --prebuilt-bundle      give the worker a workflow bundle made beforehand, as the image's
                          compiled worker has, instead of bundling at its start
+  --compiled             build (npm run build) and run the compiled worker with plain node
+                         and its prebuilt bundle, as the image runs it
+  --worker-node-options=<options>
+                         Node.js options for the worker process, e.g.
+                         --worker-node-options="--max-old-space-size=128 --max-semi-space-size=4"
   --timeout-minutes <n>  limit per sync run (default max(10, customers / 2000))
   --help                 show this help`;
 
@@ -60,13 +69,15 @@ function positiveInteger(flag: string, value: string | undefined, max: number): 
  * @throws BenchUsageError on an unknown flag or an invalid value
  */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
-  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean; prebuiltBundle: boolean } = {
+  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean; prebuiltBundle: boolean; compiled: boolean; workerNodeOptions: string[] } = {
     customers: 10_000,
     keep: false,
     seed: 1,
     traceSql: false,
     cpuProf: false,
     prebuiltBundle: false,
+    compiled: false,
+    workerNodeOptions: [],
   };
   let timeoutMinutes: number | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -105,6 +116,15 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       case '--prebuilt-bundle':
         options.prebuiltBundle = true;
         break;
+      case '--compiled':
+        options.compiled = true;
+        break;
+      case '--worker-node-options': {
+        const given = value();
+        if (!given?.trim()) throw new BenchUsageError(`${flag} needs Node.js options, e.g. ${flag}="--max-old-space-size=128"`);
+        options.workerNodeOptions = given.trim().split(/\s+/);
+        break;
+      }
       default:
         throw new BenchUsageError(`unknown option ${arg}`);
     }

@@ -32,7 +32,7 @@ export interface BenchResult {
   resync: SyncRunResult;
   copy: { seconds: number; rowsPerSecond: number; perTableSeconds: Record<TargetTable, number>; prepareSeconds: number };
   /** `prebuiltBundle`: the worker was given its workflow bundle instead of bundling at start. */
-  worker: { peakRssMb: number; startupPeakRssMb: number; maxRssMb: number; prebuiltBundle: boolean };
+  worker: { peakRssMb: number; startupPeakRssMb: number; maxRssMb: number; prebuiltBundle: boolean; compiled: boolean; nodeOptions: string[] };
   /** Target tables on disk (with indexes) after the sync and after the COPY, MB. */
   diskMb: { sync: number; copy: number };
   verification: { countsMatch: boolean; contentMatches: boolean; problems: string[] };
@@ -88,8 +88,8 @@ export function formatBenchReport(r: BenchResult): string {
     ['re-sync seconds (all unchanged)', fmt(r.resync.seconds, 2)],
     ['re-sync × COPY', ratio(r.resync.timesCopy)],
     ['COPY seconds (the bound)', `${fmt(r.copy.seconds, 2)} (${int(r.copy.rowsPerSecond)} rows/s)`],
-    ['worker peak RSS MB (runs)', fmt(r.worker.peakRssMb)],
-    [`worker peak RSS MB (startup, ${r.worker.prebuiltBundle ? 'prebuilt bundle' : 'bundling'})`, fmt(r.worker.startupPeakRssMb)],
+    [`worker peak RSS MB (runs${r.worker.nodeOptions.length > 0 ? `, node ${r.worker.nodeOptions.join(' ')}` : ''})`, fmt(r.worker.peakRssMb)],
+    [`worker peak RSS MB (startup, ${r.worker.compiled ? 'compiled, ' : ''}${r.worker.prebuiltBundle ? 'prebuilt bundle' : 'bundling'})`, fmt(r.worker.startupPeakRssMb)],
     ['history events, sync', executions(r.sync)],
     ['history events, re-sync', executions(r.resync)],
     ['largest payload (bytes)', int(Math.max(r.sync.largestPayloadBytes, r.resync.largestPayloadBytes))],

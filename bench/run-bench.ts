@@ -2,6 +2,7 @@
  * `npm run bench`: end-to-end throughput of a flat-file sync against the database
  * bound. See `BENCH_USAGE` in `bench-options.ts`.
  */
+import { execFileSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
@@ -196,12 +197,15 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
     mkdirSync(cpuProfileDir, { recursive: true });
   }
   let workflowBundlePath: string | undefined;
-  if (options.prebuiltBundle) {
+  if (options.compiled) {
+    log('building the compiled worker (npm run build)');
+    execFileSync('npm', ['run', 'build'], { cwd: REPO_ROOT, stdio: ['ignore', 'ignore', 'inherit'] });
+  } else if (options.prebuiltBundle) {
     workflowBundlePath = join(workDir, 'workflow-bundle.js');
     const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } });
     writeFileSync(workflowBundlePath, code);
   }
-  log(`starting the worker process (${workflowBundlePath ? 'with a prebuilt workflow bundle' : 'bundling workflows'})`);
+  log(`starting the ${options.compiled ? 'compiled ' : ''}worker process (${options.compiled || workflowBundlePath ? 'with a prebuilt workflow bundle' : 'bundling workflows'})`);
   const worker: WorkerProcess = await startWorkerProcess({
     ...(workflowBundlePath ? { workflowBundlePath } : {}),
     databaseUrl: syncUrl,
@@ -209,6 +213,8 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
     taskQueue,
     configFile,
     traceSql: options.traceSql,
+    compiled: options.compiled,
+    nodeOptions: options.workerNodeOptions,
     cpuProfileDir,
   });
   let workerStopped = false;
@@ -312,7 +318,9 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
     worker: {
       peakRssMb: stopped.peakBytes / MB,
       startupPeakRssMb: worker.startupPeakBytes / MB,
-      prebuiltBundle: options.prebuiltBundle,
+      prebuiltBundle: options.prebuiltBundle || options.compiled,
+      compiled: options.compiled,
+      nodeOptions: options.workerNodeOptions,
       maxRssMb: stopped.maxRssBytes / MB,
     },
     diskMb: { sync: syncSnapshot.bytes / MB, copy: copySnapshot.bytes / MB },

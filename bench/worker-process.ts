@@ -4,6 +4,8 @@ import type { SqlTraceEntry } from './sql-trace.js';
 import type { ParentMessage, WorkerMessage } from './worker-messages.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./bench-worker.ts', import.meta.url));
+/** The same worker as `npm run build` compiles it (with `dist/workflow-bundle.js` beside it). */
+export const COMPILED_WORKER_ENTRY = fileURLToPath(new URL('../dist/bench/bench-worker.js', import.meta.url));
 const OUTPUT_TAIL_LINES = 60;
 
 /** Options for {@link startWorkerProcess}. */
@@ -23,6 +25,10 @@ export interface WorkerProcessOptions {
   readyTimeoutMs?: number;
   /** A workflow bundle made beforehand (tests share one); default: the worker bundles its workflows at start. */
   workflowBundlePath?: string;
+  /** Run the compiled worker ({@link COMPILED_WORKER_ENTRY}) with plain node instead of the sources through tsx; default false. */
+  compiled?: boolean;
+  /** Node.js options for the worker process (heap limits, say); default none. */
+  nodeOptions?: readonly string[];
   /** Hold the n-th call (default the first) of this activity type until {@link WorkerProcess.releaseHold}; {@link WorkerProcess.holding} says when. */
   holdActivity?: { type: string; call?: number };
 }
@@ -58,13 +64,13 @@ export interface WorkerProcess {
 }
 
 /**
- * Starts `bench-worker.ts` in a child Node process (`node --import tsx`) and
+ * Starts `bench-worker.ts` in a child Node process (`node --import tsx`, or its compiled form) and
  * resolves once its worker polls the task queue.
  */
 export async function startWorkerProcess(options: WorkerProcessOptions): Promise<WorkerProcess> {
-  const execArgv = ['--import', 'tsx'];
+  const execArgv = [...(options.nodeOptions ?? []), ...(options.compiled ? [] : ['--import', 'tsx'])];
   if (options.cpuProfileDir) execArgv.push('--cpu-prof', `--cpu-prof-dir=${options.cpuProfileDir}`);
-  const child: ChildProcess = fork(WORKER_ENTRY, [], {
+  const child: ChildProcess = fork(options.compiled ? COMPILED_WORKER_ENTRY : WORKER_ENTRY, [], {
     execArgv,
     env: {
       ...process.env,
