@@ -35,6 +35,8 @@ export interface BenchResult {
   worker: { peakRssMb: number; startupPeakRssMb: number; maxRssMb: number; prebuiltBundle: boolean; compiled: boolean; nodeOptions: string[] };
   /** Target tables on disk (with indexes) after the sync and after the COPY, MB. */
   diskMb: { sync: number; copy: number };
+  /** WAL written by the cluster during the sync, the re-sync and the COPY, MB. */
+  walMb: { sync: number; resync: number; copy: number };
   verification: { countsMatch: boolean; contentMatches: boolean; problems: string[] };
   /** Worker SQL timings per run, with `--trace-sql`. */
   sqlTrace?: { sync: SqlTraceEntry[]; resync: SqlTraceEntry[] };
@@ -42,6 +44,8 @@ export interface BenchResult {
 
 const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 const int = (n: number): string => Math.round(n).toLocaleString('en-US');
+/** Bytes in the report's MB. */
+const MB_BYTES = 1024 * 1024;
 
 function table(rows: string[][], rightAlign: (col: number) => boolean): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
@@ -96,6 +100,8 @@ export function formatBenchReport(r: BenchResult): string {
     ['sync outcome', `${int(r.sync.totals.created)} created, ${int(r.sync.totals.updated)} updated, ${int(r.sync.totals.unchanged)} unchanged, ${int(r.sync.totals.rejected)} rejected`],
     ['re-sync outcome', `${int(r.resync.totals.created)} created, ${int(r.resync.totals.updated)} updated, ${int(r.resync.totals.unchanged)} unchanged, ${int(r.resync.totals.rejected)} rejected`],
     ['disk MB (sync / COPY)', `${fmt(r.diskMb.sync)} / ${fmt(r.diskMb.copy)}`],
+    ['disk bytes per customer (sync / COPY)', `${int((r.diskMb.sync * MB_BYTES) / r.customers)} / ${int((r.diskMb.copy * MB_BYTES) / r.customers)}`],
+    ['WAL MB written (sync / re-sync / COPY)', `${fmt(r.walMb.sync)} / ${fmt(r.walMb.resync)} / ${fmt(r.walMb.copy)}`],
     ['same rows as COPY', sameRows ? 'yes (row counts, content and input hashes)' : `NO: ${r.verification.problems.join('; ')}`],
   ];
   const perTable = [['table', 'rows', 'COPY s']];

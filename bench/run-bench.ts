@@ -31,6 +31,7 @@ import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchOptions } from 
 import { formatBenchReport, type BenchResult, type SyncRunResult } from './bench-report.js';
 import { prepareCopyFiles, runCopyLoad } from './copy-bound.js';
 import { writeReferenceData, writeTemplateFile } from './template-file-writer.js';
+import { walBytesSince, walPosition } from './wal-position.js';
 import { runHistoryStats } from './workflow-history.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 import { TEMPLATE_ASPECTS } from '../src/connectors/flat-file/template-aspects.js';
@@ -248,13 +249,17 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
 
   // 4. The sync, timed end to end.
   log(`sync ${syncWorkflowId}`);
+  const beforeSync = await walPosition(syncUrl);
   const sync = await timedRun(syncWorkflowId);
+  const syncWalBytes = await walBytesSince(syncUrl, beforeSync);
   log(`sync done in ${sync.seconds.toFixed(2)} s: ${JSON.stringify(sync.report.totals)}`);
   const syncTrace = options.traceSql ? await worker.takeSqlTrace() : undefined;
 
   // 5. A re-sync of the same file: everything unchanged.
   log(`re-sync ${resyncWorkflowId}`);
+  const beforeResync = await walPosition(syncUrl);
   const resync = await timedRun(resyncWorkflowId, [fileName]);
+  const resyncWalBytes = await walBytesSince(syncUrl, beforeResync);
   log(`re-sync done in ${resync.seconds.toFixed(2)} s: ${JSON.stringify(resync.report.totals)}`);
 
   const stopped = await worker.stop();
@@ -271,7 +276,9 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
 
   // 6. The bound: raw COPY of the same rows into the second database.
   log('COPY of the same rows into the second database');
+  const beforeCopy = await walPosition(copyUrl);
   const copy = await runCopyLoad(copyUrl, copyFiles, runTimeoutMs);
+  const copyWalBytes = await walBytesSince(copyUrl, beforeCopy);
   log(`COPY done in ${copy.seconds.toFixed(2)} s`);
   const copySnapshot = await snapshotTables(copyUrl);
 
@@ -324,6 +331,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
       maxRssMb: stopped.maxRssBytes / MB,
     },
     diskMb: { sync: syncSnapshot.bytes / MB, copy: copySnapshot.bytes / MB },
+    walMb: { sync: syncWalBytes / MB, resync: resyncWalBytes / MB, copy: copyWalBytes / MB },
     verification: {
       countsMatch: TARGET_TABLES.every((t) => syncSnapshot.counts[t] === copySnapshot.counts[t]),
       contentMatches: syncSnapshot.fingerprint === copySnapshot.fingerprint,
