@@ -73,8 +73,7 @@ export async function requestJson(
       signal: options.signal ? AbortSignal.any([options.signal, timeout]) : timeout,
     });
   } catch (error) {
-    const reason = timeout.aborted ? `no response within ${options.timeoutMs} ms` : redact((error as Error).message, options.secrets);
-    throw new Error(`${where}: ${reason}`, { cause: error });
+    throw transportError(where, error, timeout.aborted ? `no response within ${options.timeoutMs} ms` : undefined, options.secrets);
   }
   const status = response.statusCode;
   const statusText = STATUS_CODES[status] ?? '';
@@ -96,8 +95,7 @@ export async function requestJson(
   try {
     text = await response.body.text();
   } catch (error) {
-    const reason = timeout.aborted ? `no complete response within ${options.timeoutMs} ms` : redact((error as Error).message, options.secrets);
-    throw new Error(`${where}: ${reason}`, { cause: error });
+    throw transportError(where, error, timeout.aborted ? `no complete response within ${options.timeoutMs} ms` : undefined, options.secrets);
   }
   if (status < 200 || status > 299) {
     const shown = redact(text.slice(0, 200), options.secrets);
@@ -109,6 +107,11 @@ export async function requestJson(
   } catch {
     throw new InputError(`${where}: the response is not JSON: ${redact(text.slice(0, 100), options.secrets)}`);
   }
+}
+
+/** A request that got no (whole) answer: retried with backoff; the reason given, else the error's message without secrets. */
+function transportError(where: string, error: unknown, reason: string | undefined, secrets: readonly string[]): Error {
+  return new Error(`${where}: ${reason ?? redact((error as Error).message, secrets)}`, { cause: error });
 }
 
 /** undici's header object as a WHATWG `Headers` (a repeated header joined with commas). */

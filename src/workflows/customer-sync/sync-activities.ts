@@ -4,20 +4,23 @@ import type { CustomerSyncInput } from '../../domain/run-types.js';
 import { ACTIVITY_HEARTBEAT_TIMEOUT, ACTIVITY_RETRY } from '../activity-retry.js';
 
 /** The activities a run's phases call. */
-export type SyncActivities = Pick<
-  Activities,
-  | 'beginRun'
-  | 'selectInputs'
-  | 'stageStep'
-  | 'matchStep'
-  | 'planMerge'
-  | 'mergeChunk'
-  | 'checkMissing'
-  | 'markMissingCustomers'
-  | 'recordDeletionStatus'
-  | 'queuePushes'
-  | 'finishRun'
->;
+const SYNC_ACTIVITY_NAMES = [
+  'beginRun',
+  'selectInputs',
+  'stageStep',
+  'matchStep',
+  'planMerge',
+  'mergeChunk',
+  'checkMissing',
+  'markMissingCustomers',
+  'recordDeletionStatus',
+  'queuePushes',
+  'finishRun',
+] as const;
+export type SyncActivities = Pick<Activities, (typeof SYNC_ACTIVITY_NAMES)[number]>;
+
+/** The run's activities from one proxy (a proxy lists none of its own: each is read by name). */
+const pick = (proxy: Activities): SyncActivities => Object.fromEntries(SYNC_ACTIVITY_NAMES.map((name) => [name, proxy[name]])) as SyncActivities;
 
 /** Customers a lookup run may name and still run its activities inside the worker's workflow task. */
 export const LOCAL_LOOKUP_LIMIT = 20;
@@ -42,19 +45,7 @@ const { mergeChunk } = proxyActivities<Activities>({
 });
 
 /** Each activity a task of its own: any worker of the task queue may take it. */
-const queued: SyncActivities = {
-  beginRun: minutes.beginRun,
-  selectInputs: minutes.selectInputs,
-  stageStep,
-  matchStep: minutes.matchStep,
-  planMerge: minutes.planMerge,
-  mergeChunk,
-  checkMissing: minutes.checkMissing,
-  markMissingCustomers: minutes.markMissingCustomers,
-  recordDeletionStatus: minutes.recordDeletionStatus,
-  queuePushes: minutes.queuePushes,
-  finishRun: minutes.finishRun,
-};
+const queued: SyncActivities = { ...pick(minutes), stageStep, mergeChunk };
 
 /**
  * Local activities: run by the worker that runs the workflow task, each result recorded with
@@ -65,19 +56,7 @@ const local = proxyLocalActivities<Activities>({
   retry,
   cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
 });
-const inWorker: SyncActivities = {
-  beginRun: local.beginRun,
-  selectInputs: local.selectInputs,
-  stageStep: local.stageStep,
-  matchStep: local.matchStep,
-  planMerge: local.planMerge,
-  mergeChunk: local.mergeChunk,
-  checkMissing: local.checkMissing,
-  markMissingCustomers: local.markMissingCustomers,
-  recordDeletionStatus: local.recordDeletionStatus,
-  queuePushes: local.queuePushes,
-  finishRun: local.finishRun,
-};
+const inWorker = pick(local);
 
 /**
  * The activities of one run. A lookup of a few customers (an order's run) is seconds of work
