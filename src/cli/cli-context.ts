@@ -1,12 +1,10 @@
-import { Client, type Connection } from '@temporalio/client';
+import type { Client, Connection } from '@temporalio/client';
 import type { Command } from 'commander';
 import { existsSync } from 'node:fs';
 import { DEFAULT_CONFIG_FILE, loadConfig, type LoadedConfig } from '../config/load-config.js';
 import { resolveTemporalSettings, type TemporalConfig, type TemporalSettings } from '../config/temporal-settings.js';
 import type { DatabaseHandle } from '../db/connect.js';
-import { openDatabase } from '../db/open-database.js';
 import type { OperationDeps } from '../operations/operation-deps.js';
-import { connectTemporal } from './connect-temporal.js';
 
 /** What every command may use, each part opened only when a command asks for it. */
 export interface CliContext {
@@ -42,9 +40,13 @@ export function cliContext(program: Command): CliContext {
     },
     temporalWith: (section) => resolveTemporalSettings({ ...(options().profile ? { profile: options().profile } : {}), section }),
     config: () => (loaded ??= loadConfig(options().config)),
-    connection: () => (connecting ??= connectTemporal(context.temporal)),
-    client: async () => new Client({ connection: await context.connection(), namespace: context.temporal.namespace }),
+    connection: () => (connecting ??= import('./connect-temporal.js').then(({ connectTemporal }) => connectTemporal(context.temporal))),
+    client: async () => {
+      const { Client } = await import('@temporalio/client');
+      return new Client({ connection: await context.connection(), namespace: context.temporal.namespace });
+    },
     async withDatabase(fn, options = {}) {
+      const { openDatabase } = await import('../db/open-database.js');
       const database = await openDatabase({ serveEmbedded: true, max: options.pool ?? 2 });
       try {
         return await fn(database);

@@ -7,7 +7,7 @@ import { buildProgram } from './program.js';
 /** Runs the command line; returns the exit code (usage errors 2, failures 1). */
 export async function main(argv: string[]): Promise<number> {
   try {
-    await buildProgram().parseAsync(argv, { from: 'user' });
+    await (await buildProgram(argv)).parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     // Commander has printed its message (or the help) already.

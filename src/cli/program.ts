@@ -1,21 +1,51 @@
 import { Command } from 'commander';
-import { cliContext } from './cli-context.js';
-import { configCommand } from './commands/config-check.js';
-import { consoleCommand } from './commands/console.js';
-import { customersCommand } from './commands/customers.js';
-import { dbCommand } from './commands/db.js';
-import { doctorCommand } from './commands/doctor.js';
-import { deletionsCommand } from './commands/deletions.js';
-import { demoCommand } from './commands/demo.js';
-import { importCommand } from './commands/import-customers.js';
-import { orderCommand } from './commands/order.js';
-import { pushCommand } from './commands/push.js';
-import { reviewCommand } from './commands/review.js';
-import { runCommand } from './commands/run-flow.js';
-import { runsCommand } from './commands/runs.js';
-import { schedulesCommand } from './commands/schedules.js';
-import { serveCommand } from './commands/serve.js';
-import { workerCommand } from './commands/worker.js';
+import { cliContext, type CliContext } from './cli-context.js';
+
+type CommandFactory = (ctx: CliContext) => Command;
+
+/**
+ * Every command, in the order help lists them, each loaded on use: a command needs only its own
+ * modules (the worker's SDK, the server, the embedded database, …), so `custsync runs list`
+ * starts without loading the others.
+ */
+const COMMANDS: readonly (readonly [name: string, load: () => Promise<CommandFactory>])[] = [
+  ['demo', async () => (await import('./commands/demo.js')).demoCommand],
+  ['worker', async () => (await import('./commands/worker.js')).workerCommand],
+  ['run', async () => (await import('./commands/run-flow.js')).runCommand],
+  ['import', async () => (await import('./commands/import-customers.js')).importCommand],
+  ['order', async () => (await import('./commands/order.js')).orderCommand],
+  ['serve', async () => (await import('./commands/serve.js')).serveCommand],
+  ['console', async () => (await import('./commands/console.js')).consoleCommand],
+  ['push', async () => (await import('./commands/push.js')).pushCommand],
+  ['runs', async () => (await import('./commands/runs.js')).runsCommand],
+  ['customers', async () => (await import('./commands/customers.js')).customersCommand],
+  ['deletions', async () => (await import('./commands/deletions.js')).deletionsCommand],
+  ['review', async () => (await import('./commands/review.js')).reviewCommand],
+  ['schedules', async () => (await import('./commands/schedules.js')).schedulesCommand],
+  ['config', async () => (await import('./commands/config-check.js')).configCommand],
+  ['doctor', async () => (await import('./commands/doctor.js')).doctorCommand],
+  ['db', async () => (await import('./commands/db.js')).dbCommand],
+];
+
+/** Global options that take a value (`--config <file>`), skipped when looking for the command's name. */
+const GLOBAL_OPTIONS_WITH_VALUE = new Set(['--config', '--profile']);
+
+/**
+ * The command `argv` names (the first word that is not a global option, or the one after `help`),
+ * or undefined when it names none the program has (top-level help, a usage error): then every
+ * command is loaded, for the full help or commander's suggestion.
+ */
+export function commandNamed(argv: readonly string[]): string | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length && words.length < 2; i++) {
+    const arg = argv[i]!;
+    if (arg === '--') break;
+    if (GLOBAL_OPTIONS_WITH_VALUE.has(arg)) i++;
+    else if (!arg.startsWith('-')) words.push(arg);
+  }
+  const name = words[0] === 'help' ? words[1] : words[0];
+  return COMMANDS.some(([n]) => n === name) ? name : undefined;
+}
 
 const ENVIRONMENT_HELP = `
 Environment:
@@ -34,32 +64,16 @@ Environment:
   CUSTSYNC_WORKER_METRICS   [host:]port of the worker's Prometheus metrics (worker --metrics)`;
 
 /** The custsync command tree: each command is built in its own file. Usage errors (unknown command or option, missing argument) exit with 2. */
-export function buildProgram(): Command {
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command('custsync')
     .description('durable customer synchronization on Temporal')
     .option('--config <file>', 'config file (default custsync.config.yaml, or CUSTSYNC_CONFIG)')
     .option('--profile <name>', "profile of Temporal's TOML client config to connect with (or TEMPORAL_PROFILE)")
     .addHelpText('after', ENVIRONMENT_HELP);
   const ctx = cliContext(program);
-  for (const command of [
-    demoCommand(ctx),
-    workerCommand(ctx),
-    runCommand(ctx),
-    importCommand(ctx),
-    orderCommand(ctx),
-    serveCommand(ctx),
-    consoleCommand(ctx),
-    pushCommand(ctx),
-    runsCommand(ctx),
-    customersCommand(ctx),
-    deletionsCommand(ctx),
-    reviewCommand(ctx),
-    schedulesCommand(ctx),
-    configCommand(ctx),
-    doctorCommand(ctx),
-    dbCommand(),
-  ]) {
-    program.addCommand(command);
+  const named = commandNamed(argv);
+  for (const [name, load] of COMMANDS) {
+    if (named === undefined || name === named) program.addCommand((await load())(ctx));
   }
 
   // Every command and subcommand: usage errors exit 2, help exits 0, global options shown.

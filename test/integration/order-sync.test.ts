@@ -2,7 +2,6 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import type { FastifyInstance } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,11 +14,10 @@ import { freePort } from '../../src/tooling/free-port.js';
 import type { RunReport } from '../../src/domain/run-types.js';
 import type { OrderSyncState } from '../../src/workflows/order-sync-workflow.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
-import { custsync, writeConfig } from '../support/run-cli.js';
+import { custsync, custsyncBin, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const SECRET = 'webhook-secret-31337';
-const BIN = fileURLToPath(new URL('../../bin/custsync.js', import.meta.url));
 const ASPECTS = ['name', 'contactPersons', 'addresses', 'customerAttributes', 'customerContactDetails', 'relations'];
 
 describe('order-triggered sync through the webhook and the CLI', () => {
@@ -204,7 +202,7 @@ describe('order-triggered sync through the webhook and the CLI', () => {
     oms.privateCustomers.set('P3', { customerId: 'P3', firstName: 'Siri', lastName: 'Moe' });
     const file = writeConfig(JSON.stringify(rawConfig));
     const port = await freePort();
-    const child = spawn(process.execPath, [BIN, 'serve', '--port', String(port), '--connector', 'oms', '--config', file], {
+    const child = spawn(process.execPath, [custsyncBin(), 'serve', '--port', String(port), '--connector', 'oms', '--config', file], {
       env: { ...process.env, DATABASE_URL: h.db.url, TEMPORAL_ADDRESS: h.temporal.address, CUSTSYNC_TASK_QUEUE: h.temporal.taskQueue, CUSTSYNC_WEBHOOK_SECRET: SECRET },
       stdio: ['ignore', 'ignore', 'pipe'],
     });

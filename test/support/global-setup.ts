@@ -1,3 +1,4 @@
+import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { bundleWorkflowCode } from '@temporalio/worker';
 import { tmpdir } from 'node:os';
@@ -6,6 +7,7 @@ import type { TestProject } from 'vitest/node';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/tooling/dev-server.js';
 import { freePort } from '../../src/tooling/free-port.js';
 import { workflowsPath } from '../../src/worker.js';
+import { buildCompiledCli } from './compiled-cli.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -14,6 +16,10 @@ declare module 'vitest' {
     temporalUiUrl: string;
     /** The workflow bundle every test worker loads: made once for the run, not once per worker. */
     workflowBundlePath: string;
+    /** `bin/custsync.js` of the product compiled as the image has it (test/support/compiled-cli.ts): what tests spawn. */
+    custsyncBin: string;
+    /** The SFTP test account's password for this run (test/support/sftp-server.ts): the same for every file's server. */
+    sftpPassword: string;
   }
 }
 
@@ -27,6 +33,8 @@ export async function setup(project: TestProject): Promise<void> {
   const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } });
   writeFileSync(bundlePath, code);
   project.provide('workflowBundlePath', bundlePath);
+  project.provide('sftpPassword', randomBytes(18).toString('base64url'));
+  project.provide('custsyncBin', buildCompiledCli(mkdtempSync(join(dir, 'compiled-')), bundlePath));
   const port = await freePort();
   server = await startTemporalDevServer({ port, uiPort: await freePort(), dbFile: join(dir, 'temporal.sqlite') });
   project.provide('temporalAddress', server.address);

@@ -2,16 +2,18 @@ import { execFile, spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
 
-const BIN = fileURLToPath(new URL('../../bin/custsync.js', import.meta.url));
 const exec = promisify(execFile);
+
+/** The `custsync` command the tests run: the product compiled as the image runs it (see compiled-cli.ts). */
+export const custsyncBin = (): string => inject('custsyncBin');
 
 /** Runs the real `custsync` command line in a child process; never throws on a non-zero exit. */
 export async function custsync(args: string[], env: NodeJS.ProcessEnv = {}, timeoutMs = 120_000) {
   try {
-    const { stdout, stderr } = await exec(process.execPath, [BIN, ...args], {
+    const { stdout, stderr } = await exec(process.execPath, [custsyncBin(), ...args], {
       env: { ...process.env, ...env },
       timeout: timeoutMs,
     });
@@ -38,7 +40,7 @@ export async function inBatches<T, R>(items: readonly T[], call: (item: T) => Pr
 
 /** Starts the real `custsync` command line and lets a test watch what it prints while it runs. */
 export function startCustsync(args: string[], env: NodeJS.ProcessEnv = {}) {
-  const child = spawn(process.execPath, [BIN, ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [custsyncBin(), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString('utf8')));

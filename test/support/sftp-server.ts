@@ -1,10 +1,10 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
+import { inject } from 'vitest';
 import { freePort } from '../../src/tooling/free-port.js';
 
 const run = promisify(execFile);
@@ -18,7 +18,7 @@ export interface TestSftpServer {
   host: string;
   port: number;
   username: string;
-  /** The account's password for this server's lifetime. */
+  /** The account's password: one per test run, so that servers of files running at once agree. */
   password: string;
   /** An OpenSSH private key the server accepts. */
   privateKey: string;
@@ -86,7 +86,8 @@ export async function startSftpServer(): Promise<TestSftpServer> {
   chmodSync(join(dir, 'authorized_keys'), 0o644);
   const fingerprint = (await run('ssh-keygen', ['-lf', join(dir, 'host_key.pub')])).stdout.split(' ')[1]!;
 
-  const password = randomBytes(18).toString('base64url');
+  // The account is the machine's, shared by every test file's server: all set the one password of this test run.
+  const password = inject('sftpPassword');
   await new Promise<void>((resolve, reject) => {
     const child = spawn('chpasswd', [], { stdio: ['pipe', 'ignore', 'pipe'] });
     let err = '';

@@ -1,0 +1,40 @@
+/**
+ * The command line as the container image runs it: `src/` compiled to JavaScript and laid out as
+ * the image lays out `dist/` and `bin/`, with the test run's workflow bundle as its prebuilt one.
+ * Tests spawn this instead of the TypeScript sources: a command starts in about half the time
+ * (no tsx to register, no files to transform), and a `custsync worker` does not bundle its
+ * workflows at start. esbuild compiles file by file, as tsx does in development, in well under a
+ * second; `npm run build` (tsc) type-checks as well and takes tens of seconds.
+ */
+import { buildSync } from 'esbuild';
+import { copyFileSync, cpSync, readdirSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = fileURLToPath(new URL('../../', import.meta.url));
+
+function typeScriptFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
+    const path = join(dir, entry.name);
+    if (entry.isDirectory()) return typeScriptFiles(path);
+    return entry.name.endsWith('.ts') ? [path] : [];
+  });
+}
+
+/** Compiles the product into `dir` (which must be empty) and returns the path of its `bin/custsync.js`. */
+export function buildCompiledCli(dir: string, workflowBundlePath: string): string {
+  buildSync({
+    entryPoints: typeScriptFiles(join(ROOT, 'src')),
+    outdir: join(dir, 'dist', 'src'),
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    logLevel: 'error',
+  });
+  for (const folder of ['views', 'assets']) cpSync(join(ROOT, 'src/server/console', folder), join(dir, 'dist/src/server/console', folder), { recursive: true });
+  copyFileSync(workflowBundlePath, join(dir, 'dist', 'workflow-bundle.js'));
+  cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
+  copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
+  symlinkSync(join(ROOT, 'node_modules'), join(dir, 'node_modules'), 'dir');
+  return join(dir, 'bin', 'custsync.js');
+}
