@@ -11,5 +11,9 @@ export default defineConfig({
     fileParallelism: true,
     maxWorkers: 2,
     pool: 'forks',
+    // Files share their worker process's loaded modules (PostgreSQL, Temporal, the server: 1.4 s per file
+    // when each loads its own). Files keep no state of their own in those modules: each opens its own
+    // database, task queue and servers, and puts back any environment variable it sets.
+    isolate: false,
   },
 });

@@ -102,6 +102,7 @@ describe('notifications', () => {
     await h?.close();
     await oms?.close();
     await receiver?.close();
+    for (const name of ['CUSTSYNC_TEST_ONCALL_URL', 'CUSTSYNC_TEST_CHAT_URL', 'CUSTSYNC_TEST_BROKEN_URL']) delete process.env[name];
   });
 
   it('tells of each failed run, and once of a schedule failing three times in a row', async () => {
