@@ -27,13 +27,18 @@ export async function storedSourcesOf(
   externalIds: readonly string[],
 ): Promise<Map<string, StoredSource>> {
   if (externalIds.length === 0) return new Map();
+  // Each id looked up through the indexes (lateral, limit 1): a join would hash the connector's
+  // whole external_ids and source_digests for every page, a cost growing with all stored customers.
   const { rows } = await sql<{ external_id: string; customer_id: string | null; input_hash: string | null; source_hash: string | null; record_hash: string | null }>`
-    select x.external_id, c.id as customer_id, c.input_hash, d.source_hash, d.record_hash
+    select x.external_id, s.customer_id, s.input_hash, d.source_hash, d.record_hash
     from unnest(${[...new Set(externalIds)]}::text[]) as x(external_id)
-      left join external_ids e on e.connector = ${connector} and e.external_id = x.external_id
-      left join customers c on c.id = e.customer_id
-      left join source_digests d on d.connector = ${connector} and d.external_id = x.external_id
-    where c.id is not null or d.external_id is not null`.execute(db);
+      left join lateral (
+        select c.id as customer_id, c.input_hash from external_ids e join customers c on c.id = e.customer_id
+        where e.connector = ${connector} and e.external_id = x.external_id limit 1) s on true
+      left join lateral (
+        select d.source_hash, d.record_hash from source_digests d
+        where d.connector = ${connector} and d.external_id = x.external_id limit 1) d on true
+    where s.customer_id is not null or d.source_hash is not null`.execute(db);
   const found = new Map<string, StoredSource>();
   for (const r of rows) {
     found.set(r.external_id, {
