@@ -7,24 +7,17 @@
  * second; `npm run build` (tsc) type-checks as well and takes tens of seconds.
  */
 import { buildSync } from 'esbuild';
-import { copyFileSync, cpSync, readdirSync, symlinkSync } from 'node:fs';
+import { copyFileSync, cpSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-function typeScriptFiles(dir: string): string[] {
-  return readdirSync(dir, { withFileTypes: true }).flatMap((entry) => {
-    const path = join(dir, entry.name);
-    if (entry.isDirectory()) return typeScriptFiles(path);
-    return entry.name.endsWith('.ts') ? [path] : [];
-  });
-}
-
 /** Compiles the product into `dir` (which must be empty) and returns the path of its `bin/custsync.js`. */
 export function buildCompiledCli(dir: string, workflowBundlePath: string): string {
   buildSync({
-    entryPoints: typeScriptFiles(join(ROOT, 'src')),
+    absWorkingDir: ROOT,
+    entryPoints: ['src/**/*.ts'],
     outdir: join(dir, 'dist', 'src'),
     format: 'esm',
     platform: 'node',
