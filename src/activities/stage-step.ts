@@ -19,14 +19,14 @@ import {
   type StagingRow,
   type WithholdScope,
 } from '../db/repositories/staging-records.js';
-import type { RejectedRecord } from '../domain/customer-record.js';
+import type { CustomerRecord, RejectedRecord } from '../domain/customer-record.js';
 import type { MatchBy } from '../domain/match-by.js';
 import type { FlowStepPlan } from '../domain/run-types.js';
 import { setStepStageCounts } from '../db/repositories/sync-runs.js';
 import { recordSourceDigests, storedSourcesOf, type SourceDigestRow, type StoredSource } from '../db/repositories/source-digests.js';
 import { findUnstorableValue, unstorableTextReason } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
-import { inputHashOf, matcherOf, recordHash, stepsSignature } from '../merge/index.js';
+import { inputHashOf, matcherOf, newCustomerId, recordHash, stepsSignature } from '../merge/index.js';
 import { SEQ_STRIDE } from '../db/staging-positions.js';
 import { flowOfRunId } from '../domain/run-flow.js';
 import { heartbeat } from './heartbeat.js';
@@ -218,8 +218,10 @@ class KnownSources {
   }
 
   /**
-   * Turns the page's unchanged customers into rows without a record (its recognized ones added);
-   * returns the source digests that are new or changed.
+   * Turns the page's unchanged customers into rows without a record (its recognized ones added)
+   * and gives the others the customer the source step's matching would (the stored one, or a new
+   * id derived from the run), unless a record names its customer itself; returns the source
+   * digests that are new or changed.
    */
   async leaveUnchangedUnstaged(rows: StagingRow[], digests: readonly SourceDigestRow[], page: ConnectorPage): Promise<SourceDigestRow[]> {
     const recognized = page.recognized ?? [];
@@ -229,6 +231,9 @@ class KnownSources {
       if (this.unchanged(source, row.record_hash)) {
         row.record = null;
         row.customer_id = source.customerId;
+      } else if (source && (row.record as CustomerRecord).customerId === undefined) {
+        // Its customer, as the matching would assign it: staged with it, the row need not be rewritten there.
+        row.customer_id = source.customerId ?? newCustomerId(this.input.runId, row.external_id);
       }
     }
     for (const r of recognized) {

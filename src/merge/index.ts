@@ -5,6 +5,7 @@ export { emptyItems } from './empty-items.js';
 export { itemKey, normalizeContactValue, normalizeEmail, normalizePhone } from './item-key.js';
 export { MergeConflictError } from './merge-conflict-error.js';
 export { mergeCustomer } from './merge-customer.js';
+export { newCustomerId } from './new-customer-id.js';
 export type {
   MergedCustomer,
   MergedItem,

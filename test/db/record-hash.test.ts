@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { jsonbText, recordHash } from '../../src/merge/index.js';
+import { jsonbText, newCustomerId, recordHash } from '../../src/merge/index.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 
 /** Texts PostgreSQL can store (no NUL, no lone surrogate), with quotes, backslashes, control characters and non-ASCII. */
@@ -19,7 +19,7 @@ const value = fc.letrec<{ value: unknown }>((tie) => ({
   ),
 })).value;
 
-describe('record hashes, computed where records are read', () => {
+describe('record hashes and new customer ids, computed where records are read as PostgreSQL computes them', () => {
   let db: TestDatabase;
   beforeAll(async () => {
     db = await createTestDatabase();
@@ -33,6 +33,17 @@ describe('record hashes, computed where records are read', () => {
           from jsonb_array_elements(${JSON.stringify(values)}::jsonb) with ordinality as e(x, n) order by n`.execute(db.db);
         expect(values.map((v) => jsonbText(v))).toEqual(rows.map((r) => r.text));
         expect(values.map((v) => recordHash(v))).toEqual(rows.map((r) => r.hash));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('give a new customer the id the source step\'s matching derives in SQL from the run and the external id', async () => {
+    await fc.assert(
+      fc.asyncProperty(text, fc.array(text, { minLength: 1, maxLength: 20 }), async (runId, externalIds) => {
+        const { rows } = await sql<{ id: string }>`select md5(${runId} || '/' || x)::uuid::text as id
+          from unnest(${externalIds}::text[]) with ordinality as e(x, n) order by n`.execute(db.db);
+        expect(externalIds.map((x) => newCustomerId(runId, x))).toEqual(rows.map((r) => r.id));
       }),
       { numRuns: 200 },
     );
