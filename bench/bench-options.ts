@@ -20,6 +20,10 @@ export interface BenchOptions {
   compiled: boolean;
   /** Node.js options for the worker process (heap limits, say), whitespace-separated; default none. */
   workerNodeOptions: string[];
+  /** Customers changed in the delta file synced after the re-sync (0: none); default 1,000 (at most all). */
+  delta: number;
+  /** Also sync the file with this many worker processes sharing the run (two merge lanes each), beside the one-worker sync; default 1 (not done). */
+  workers: number;
   /** Limit for each sync run, minutes; default max(10, customers / 2,000). */
   timeoutMinutes: number;
 }
@@ -45,6 +49,11 @@ PostgreSQL: DATABASE_URL, else postgres://custsync:custsync@127.0.0.1:5432/.
   --worker-node-options=<options>
                          Node.js options for the worker process, e.g.
                          --worker-node-options="--max-old-space-size=128 --max-semi-space-size=4"
+  --delta <n>            after the re-sync, sync a delta file renaming n of the customers
+                         (default 1000, at most all; 0: no delta run)
+  --workers <n>          also sync the file into a third database with n worker processes
+                         sharing the run (mergeLanes 2n) and print the speed-up over one
+                         worker and where the CPU went (default 1: not done)
   --timeout-minutes <n>  limit per sync run (default max(10, customers / 2000))
   --help                 show this help`;
 
@@ -69,7 +78,7 @@ function positiveInteger(flag: string, value: string | undefined, max: number): 
  * @throws BenchUsageError on an unknown flag or an invalid value
  */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
-  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean; prebuiltBundle: boolean; compiled: boolean; workerNodeOptions: string[] } = {
+  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean; prebuiltBundle: boolean; compiled: boolean; workerNodeOptions: string[]; workers: number; delta: number } = {
     customers: 10_000,
     keep: false,
     seed: 1,
@@ -78,6 +87,8 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     prebuiltBundle: false,
     compiled: false,
     workerNodeOptions: [],
+    workers: 1,
+    delta: 1_000,
   };
   let timeoutMinutes: number | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -100,6 +111,14 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--seed':
         options.seed = positiveInteger(flag, value(), 2 ** 31);
+        break;
+      case '--delta': {
+        const given = value();
+        options.delta = given === '0' ? 0 : positiveInteger(flag, given, 10_000_000);
+        break;
+      }
+      case '--workers':
+        options.workers = positiveInteger(flag, value(), 32);
         break;
       case '--timeout-minutes':
         timeoutMinutes = positiveInteger(flag, value(), 7 * 24 * 60);
@@ -129,5 +148,5 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         throw new BenchUsageError(`unknown option ${arg}`);
     }
   }
-  return { ...options, timeoutMinutes: timeoutMinutes ?? Math.max(10, Math.ceil(options.customers / 2000)) };
+  return { ...options, delta: Math.min(options.delta, options.customers), timeoutMinutes: timeoutMinutes ?? Math.max(10, Math.ceil(options.customers / 2000)) };
 }

@@ -1,4 +1,5 @@
 import type { TargetTable } from './bench-database.js';
+import type { CpuUsage } from './cpu-usage.js';
 import type { SqlTraceEntry } from './sql-trace.js';
 import type { ActivityStats } from './workflow-history.js';
 
@@ -19,6 +20,30 @@ export interface SyncRunResult {
   activities: ActivityStats[];
 }
 
+/** A delta file changing some customers, synced over all of them stored. */
+export interface DeltaRunResult extends SyncRunResult {
+  changed: number;
+  /** WAL the cluster wrote during the run, MB. */
+  walMb: number;
+}
+
+/** The same sync by several worker processes sharing the run (`--workers N`). */
+export interface ScaleOutResult {
+  workers: number;
+  /** The flow's mergeLanes for that run: two per worker. */
+  mergeLanes: number;
+  seconds: number;
+  /** The one-worker sync's seconds / these. */
+  speedUp: number;
+  /** Workers that merged chunks of the run. */
+  chunkWorkers: number;
+  /** Highest peak RSS of the workers, MB. */
+  peakRssMb: number;
+  cpu: CpuUsage;
+  /** The same rows as the one-worker sync (counts and content). */
+  sameRows: boolean;
+}
+
 /** Everything one benchmark run measured; written as JSON to `.data/bench-latest.json`. */
 export interface BenchResult {
   startedAt: string;
@@ -30,6 +55,10 @@ export interface BenchResult {
   rowsPerTable: Record<TargetTable, number>;
   sync: SyncRunResult;
   resync: SyncRunResult;
+  /** Where the CPU went during each run. */
+  cpu: { sync: CpuUsage; resync: CpuUsage };
+  delta?: DeltaRunResult;
+  scaleOut?: ScaleOutResult;
   copy: { seconds: number; rowsPerSecond: number; perTableSeconds: Record<TargetTable, number>; prepareSeconds: number };
   /** `prebuiltBundle`: the worker was given its workflow bundle instead of bundling at start. */
   worker: { peakRssMb: number; startupPeakRssMb: number; maxRssMb: number; prebuiltBundle: boolean; compiled: boolean; nodeOptions: string[] };
@@ -39,7 +68,7 @@ export interface BenchResult {
   walMb: { sync: number; resync: number; copy: number };
   verification: { countsMatch: boolean; contentMatches: boolean; problems: string[] };
   /** Worker SQL timings per run, with `--trace-sql`. */
-  sqlTrace?: { sync: SqlTraceEntry[]; resync: SqlTraceEntry[] };
+  sqlTrace?: { sync: SqlTraceEntry[]; resync: SqlTraceEntry[]; delta?: SqlTraceEntry[] };
 }
 
 const fmt = (n: number, digits = 1): string => n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
@@ -74,6 +103,18 @@ function activityTable(run: SyncRunResult): string {
   return table(rows, (c) => c > 0);
 }
 
+function cpuLine(cpu: CpuUsage, cpus: number): string {
+  return `${fmt(cpu.machineBusy * 100, 0)}% of ${cpus} cores; ${fmt(cpu.postgresCoreSeconds)} / ${fmt(cpu.workerCoreSeconds)}`;
+}
+
+function scaleOutRows(s: ScaleOutResult, cpus: number): string[][] {
+  return [
+    [`sync by ${s.workers} workers (mergeLanes ${s.mergeLanes}), seconds`, `${fmt(s.seconds, 2)} = ${fmt(s.speedUp, 2)}× one worker's speed; chunks merged by ${s.workers === s.chunkWorkers ? 'all' : s.chunkWorkers} of them`],
+    [`CPU, sync by ${s.workers} workers`, cpuLine(s.cpu, cpus)],
+    [`worker peak RSS MB, ${s.workers} workers (highest)`, fmt(s.peakRssMb)],
+  ];
+}
+
 /** The human-readable report: the headline table, then where each run's time went. */
 export function formatBenchReport(r: BenchResult): string {
   const executions = (run: SyncRunResult): string =>
@@ -91,6 +132,9 @@ export function formatBenchReport(r: BenchResult): string {
     ['× COPY (sync / COPY)', ratio(r.sync.timesCopy)],
     ['re-sync seconds (all unchanged)', fmt(r.resync.seconds, 2)],
     ['re-sync × COPY', ratio(r.resync.timesCopy)],
+    ...(r.delta
+      ? [[`delta of ${int(r.delta.changed)} changed over ${int(r.customers)} stored, seconds`, `${fmt(r.delta.seconds, 2)} (${int(r.delta.totals.updated)} updated; WAL ${fmt(r.delta.walMb)} MB)`]]
+      : []),
     ['COPY seconds (the bound)', `${fmt(r.copy.seconds, 2)} (${int(r.copy.rowsPerSecond)} rows/s)`],
     [`worker peak RSS MB (runs${r.worker.nodeOptions.length > 0 ? `, node ${r.worker.nodeOptions.join(' ')}` : ''})`, fmt(r.worker.peakRssMb)],
     [`worker peak RSS MB (startup, ${r.worker.compiled ? 'compiled, ' : ''}${r.worker.prebuiltBundle ? 'prebuilt bundle' : 'bundling'})`, fmt(r.worker.startupPeakRssMb)],
@@ -102,6 +146,9 @@ export function formatBenchReport(r: BenchResult): string {
     ['disk MB (sync / COPY)', `${fmt(r.diskMb.sync)} / ${fmt(r.diskMb.copy)}`],
     ['disk bytes per customer (sync / COPY)', `${int((r.diskMb.sync * MB_BYTES) / r.customers)} / ${int((r.diskMb.copy * MB_BYTES) / r.customers)}`],
     ['WAL MB written (sync / re-sync / COPY)', `${fmt(r.walMb.sync)} / ${fmt(r.walMb.resync)} / ${fmt(r.walMb.copy)}`],
+    ['CPU, sync (machine busy; PostgreSQL / worker core-s)', cpuLine(r.cpu.sync, r.environment.cpus)],
+    ['CPU, re-sync', cpuLine(r.cpu.resync, r.environment.cpus)],
+    ...(r.scaleOut ? scaleOutRows(r.scaleOut, r.environment.cpus) : []),
     ['same rows as COPY', sameRows ? 'yes (row counts, content and input hashes)' : `NO: ${r.verification.problems.join('; ')}`],
   ];
   const perTable = [['table', 'rows', 'COPY s']];
@@ -118,6 +165,7 @@ export function formatBenchReport(r: BenchResult): string {
     '',
     `Re-sync ${r.resync.workflowId}: where the time went`,
     activityTable(r.resync),
+    ...(r.delta ? ['', `Delta ${r.delta.workflowId}: where the time went`, activityTable(r.delta)] : []),
   ];
   for (const [run, trace] of Object.entries(r.sqlTrace ?? {})) {
     const rows = [[`SQL in the worker, ${run}`, 'calls', 'total s', 'max ms', 'param MB']];

@@ -13,6 +13,7 @@ import { bundleWorkflowCode } from '@temporalio/worker';
 import { workflowsPath } from '../src/worker.js';
 import pg from 'pg';
 import { loadConfig } from '../src/config/load-config.js';
+import type { CustsyncConfig } from '../src/config/config-schema.js';
 import { createConnectorFactory } from '../src/connectors/create-connector.js';
 import { planFlow, runKey, runWorkflowId } from '../src/config/flow-plan.js';
 import { redactUrl } from '../src/db/connect.js';
@@ -28,9 +29,10 @@ import {
   type TableSnapshot,
 } from './bench-database.js';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchOptions } from './bench-options.js';
-import { formatBenchReport, type BenchResult, type SyncRunResult } from './bench-report.js';
+import { formatBenchReport, type BenchResult, type ScaleOutResult, type SyncRunResult } from './bench-report.js';
+import { cpuUsageBetween, sampleCpu } from './cpu-usage.js';
 import { prepareCopyFiles, runCopyLoad } from './copy-bound.js';
-import { writeReferenceData, writeTemplateFile } from './template-file-writer.js';
+import { writeChangedCustomersFile, writeReferenceData, writeTemplateFile } from './template-file-writer.js';
 import { walBytesSince, walPosition } from './wal-position.js';
 import { runHistoryStats } from './workflow-history.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
@@ -87,7 +89,7 @@ class Cleanup {
   }
 }
 
-function configYaml(folder: string, referenceData: string, options: BenchOptions): string {
+function configYaml(folder: string, referenceData: string, options: BenchOptions, mergeLanes?: number): string {
   const lines = [
     'connectors:',
     `  ${CONNECTOR}:`,
@@ -106,6 +108,7 @@ function configYaml(folder: string, referenceData: string, options: BenchOptions
   ];
   if (options.chunkSize !== undefined) lines.push(`    chunkSize: ${options.chunkSize}`);
   if (options.pageSize !== undefined) lines.push(`    pageSize: ${options.pageSize}`);
+  if (mergeLanes !== undefined) lines.push(`    mergeLanes: ${mergeLanes}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -230,11 +233,11 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
   cleanup.add('close the Temporal client', () => connection.close());
   const client = new Client({ connection, namespace: 'default' });
 
-  const timedRun = async (workflowId: string, inputs?: string[]): Promise<TimedRun> => {
-    const input = planFlow(config, FLOW, { trigger: 'bench', inputs });
+  const timedRun = async (workflowId: string, on: { inputs?: string[]; taskQueue?: string; config?: CustsyncConfig } = {}): Promise<TimedRun> => {
+    const input = planFlow(on.config ?? config, FLOW, { trigger: 'bench', inputs: on.inputs });
     const t = performance.now();
     const handle = await client.workflow.start<typeof customerSyncWorkflow>('customerSyncWorkflow', {
-      taskQueue,
+      taskQueue: on.taskQueue ?? taskQueue,
       workflowId,
       args: [input],
       workflowExecutionTimeout: runTimeoutMs,
@@ -250,7 +253,9 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
   // 4. The sync, timed end to end.
   log(`sync ${syncWorkflowId}`);
   const beforeSync = await walPosition(syncUrl);
+  const cpuBeforeSync = sampleCpu([worker.pid]);
   const sync = await timedRun(syncWorkflowId);
+  const syncCpu = cpuUsageBetween(cpuBeforeSync, sampleCpu([worker.pid]));
   const syncWalBytes = await walBytesSince(syncUrl, beforeSync);
   log(`sync done in ${sync.seconds.toFixed(2)} s: ${JSON.stringify(sync.report.totals)}`);
   const syncTrace = options.traceSql ? await worker.takeSqlTrace() : undefined;
@@ -258,23 +263,40 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
   // 5. A re-sync of the same file: everything unchanged.
   log(`re-sync ${resyncWorkflowId}`);
   const beforeResync = await walPosition(syncUrl);
-  const resync = await timedRun(resyncWorkflowId, [fileName]);
+  const cpuBeforeResync = sampleCpu([worker.pid]);
+  const resync = await timedRun(resyncWorkflowId, { inputs: [fileName] });
+  const resyncCpu = cpuUsageBetween(cpuBeforeResync, sampleCpu([worker.pid]));
   const resyncWalBytes = await walBytesSince(syncUrl, beforeResync);
   log(`re-sync done in ${resync.seconds.toFixed(2)} s: ${JSON.stringify(resync.report.totals)}`);
 
+  const resyncTrace = options.traceSql ? await worker.takeSqlTrace() : undefined;
+  const syncSnapshot = await snapshotTables(syncUrl);
+
+  // 6. A delta file changing some of the customers, over all of them stored.
+  let delta: { changed: number; run: TimedRun; walMb: number } | undefined;
+  if (options.delta > 0) {
+    const deltaFile = 'customer_20261101T030000_delta.txt';
+    await writeChangedCustomersFile(join(inbox, deltaFile), options.customers, options.delta, options.seed);
+    log(`delta of ${options.delta.toLocaleString('en-US')} changed customers`);
+    const beforeDelta = await walPosition(syncUrl);
+    const run = await timedRun(`${syncWorkflowId}-delta`, { inputs: [deltaFile] });
+    delta = { changed: options.delta, run, walMb: (await walBytesSince(syncUrl, beforeDelta)) / MB };
+    log(`delta done in ${run.seconds.toFixed(2)} s: ${JSON.stringify(run.report.totals)}`);
+  }
+
   const stopped = await worker.stop();
   workerStopped = true;
-  const [syncHistory, resyncHistory] = await withTimeout(
+  const [syncHistory, resyncHistory, deltaHistory] = await withTimeout(
     'fetching the histories',
     Promise.all([
       runHistoryStats(client, sync.workflowId, sync.firstRunId),
       runHistoryStats(client, resync.workflowId, resync.firstRunId),
+      delta ? runHistoryStats(client, delta.run.workflowId, delta.run.firstRunId) : undefined,
     ]),
     5 * 60_000,
   );
-  const syncSnapshot = await snapshotTables(syncUrl);
 
-  // 6. The bound: raw COPY of the same rows into the second database.
+  // 7. The bound: raw COPY of the same rows into the second database.
   log('COPY of the same rows into the second database');
   const beforeCopy = await walPosition(copyUrl);
   const copy = await runCopyLoad(copyUrl, copyFiles, runTimeoutMs);
@@ -282,10 +304,66 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
   log(`COPY done in ${copy.seconds.toFixed(2)} s`);
   const copySnapshot = await snapshotTables(copyUrl);
 
+  // 8. With --workers N: the same sync by N workers sharing the run, into a third database.
+  let scaleOut: ScaleOutResult | undefined;
+  if (options.workers > 1) {
+    const workers = options.workers;
+    const mergeLanes = 2 * workers;
+    const scaledDb = `${syncDb}_w${workers}`;
+    cleanup.add('drop the scale-out database', () => (options.keep ? Promise.resolve() : dropBenchDatabase(serverUrl, scaledDb)));
+    const scaledUrl = await createBenchDatabase(serverUrl, scaledDb);
+    const scaledConfigFile = join(workDir, `custsync.bench.w${workers}.yaml`);
+    writeFileSync(scaledConfigFile, configYaml(inbox, referenceFile, options, mergeLanes));
+    const scaledQueue = `${taskQueue}-w${workers}`;
+    log(`starting ${workers} worker processes on ${scaledQueue} (mergeLanes ${mergeLanes})`);
+    const scaledWorkers: WorkerProcess[] = [];
+    cleanup.add('stop the scale-out workers', () => {
+      for (const w of scaledWorkers) w.kill();
+      return Promise.resolve();
+    });
+    for (let i = 0; i < workers; i++) {
+      scaledWorkers.push(
+        await startWorkerProcess({
+          ...(workflowBundlePath ? { workflowBundlePath } : {}),
+          databaseUrl: scaledUrl,
+          temporalAddress: server.address,
+          taskQueue: scaledQueue,
+          configFile: scaledConfigFile,
+          compiled: options.compiled,
+          nodeOptions: options.workerNodeOptions,
+        }),
+      );
+    }
+    const pids = scaledWorkers.map((w) => w.pid);
+    log(`sync by ${workers} workers`);
+    const cpuBefore = sampleCpu(pids);
+    const scaled = await timedRun(`${syncWorkflowId}-w${workers}`, { inputs: [fileName], taskQueue: scaledQueue, config: loadConfig(scaledConfigFile).config });
+    const cpu = cpuUsageBetween(cpuBefore, sampleCpu(pids));
+    log(`sync by ${workers} workers done in ${scaled.seconds.toFixed(2)} s`);
+    const peaks = await Promise.all(scaledWorkers.map((w) => w.stop()));
+    const history = await runHistoryStats(client, scaled.workflowId, scaled.firstRunId);
+    const scaledSnapshot = await snapshotTables(scaledUrl);
+    scaleOut = {
+      workers,
+      mergeLanes,
+      seconds: scaled.seconds,
+      speedUp: sync.seconds / scaled.seconds,
+      chunkWorkers: history.activities.find((a) => a.activity === 'mergeChunk')?.workers ?? 0,
+      peakRssMb: Math.max(...peaks.map((p) => p.peakBytes)) / MB,
+      cpu,
+      sameRows: TARGET_TABLES.every((t) => scaledSnapshot.counts[t] === syncSnapshot.counts[t]) && scaledSnapshot.fingerprint === syncSnapshot.fingerprint,
+    };
+  }
+
   const problems = compareSnapshots(syncSnapshot, copySnapshot);
+  if (scaleOut && !scaleOut.sameRows) problems.push(`the sync by ${scaleOut.workers} workers wrote other rows than the sync by one`);
   const expectUnchanged = options.customers;
   if (resync.report.totals.unchanged !== expectUnchanged) {
     problems.push(`re-sync: ${resync.report.totals.unchanged} unchanged, expected ${expectUnchanged}`);
+  }
+  const deltaTotals = delta?.run.report.totals;
+  if (delta && deltaTotals && (deltaTotals.updated !== delta.changed || deltaTotals.created !== 0)) {
+    problems.push(`delta: ${deltaTotals.updated} updated and ${deltaTotals.created} created, expected ${delta.changed} updated`);
   }
   if (sync.report.totals.created !== options.customers) {
     problems.push(`sync: ${sync.report.totals.created} created, expected ${options.customers}`);
@@ -321,6 +399,9 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
     rowsPerTable: syncSnapshot.counts,
     sync: runResult(sync, syncHistory),
     resync: runResult(resync, resyncHistory),
+    cpu: { sync: syncCpu, resync: resyncCpu },
+    ...(delta && deltaHistory ? { delta: { ...runResult(delta.run, deltaHistory), changed: delta.changed, walMb: delta.walMb } } : {}),
+    ...(scaleOut ? { scaleOut } : {}),
     copy: { seconds: copy.seconds, rowsPerSecond: copy.rows / copy.seconds, perTableSeconds: copy.perTable, prepareSeconds },
     worker: {
       peakRssMb: stopped.peakBytes / MB,
@@ -337,7 +418,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
       contentMatches: syncSnapshot.fingerprint === copySnapshot.fingerprint,
       problems,
     },
-    ...(syncTrace ? { sqlTrace: { sync: syncTrace, resync: stopped.sqlTrace ?? [] } } : {}),
+    ...(syncTrace && resyncTrace ? { sqlTrace: { sync: syncTrace, resync: resyncTrace, ...(delta ? { delta: stopped.sqlTrace ?? [] } : {}) } } : {}),
   };
 }
 

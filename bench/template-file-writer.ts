@@ -148,6 +148,23 @@ export async function writeTemplateFile(path: string, count: number, seed = 1): 
   return { customers: count, rows, bytes };
 }
 
+/**
+ * Writes a delta file of `changed` of the `count` customers {@link writeTemplateFile} wrote with
+ * `seed`, spread evenly over them, each renamed (so each is an update).
+ */
+export async function writeChangedCustomersFile(path: string, count: number, changed: number, seed = 1): Promise<TemplateFileStats> {
+  let text = `${TEMPLATE_HEADER.join(DELIMITER)}\n`;
+  let rows = 0;
+  const n = Math.min(changed, count);
+  for (let k = 0; k < n; k++) {
+    const c = generateCustomer(1 + Math.floor(((k + 0.5) * count) / n), seed);
+    rows += c.addresses.length;
+    text += customerRows({ ...c, profileName: `${c.profileName} (renamed)` });
+  }
+  await writeFile(path, text);
+  return { customers: n, rows, bytes: Buffer.byteLength(text) };
+}
+
 /** Writes the reference data every generated customer is valid against. */
 export async function writeReferenceData(path: string): Promise<void> {
   await writeFile(path, `${JSON.stringify(BENCH_REFERENCE_DATA, null, 2)}\n`);

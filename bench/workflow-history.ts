@@ -17,6 +17,8 @@ export interface ActivityStats {
   /** Scheduled → started, summed (queueing). */
   queueMs: number;
   maxMs: number;
+  /** Worker processes (by identity) that ran it. */
+  workers: number;
 }
 
 /** One execution of a run's continue-as-new chain. */
@@ -73,13 +75,14 @@ function largestPayload(value: unknown, depth = 0): number {
 export async function runHistoryStats(client: Client, workflowId: string, firstRunId: string): Promise<RunHistoryStats> {
   const executions: ExecutionStats[] = [];
   const activities = new Map<string, ActivityStats>();
+  const identities = new Map<string, Set<string>>();
   let largestPayloadBytes = 0;
   let runId: string | undefined = firstRunId;
   while (runId && executions.length < 10_000) {
     const history = await client.workflow.getHandle(workflowId, runId).fetchHistory();
     const events = history.events ?? [];
     const scheduled = new Map<number, { activity: string; at: number }>();
-    const started = new Map<number, { at: number; attempt: number }>();
+    const started = new Map<number, { at: number; attempt: number; identity: string }>();
     const workflowTasks = new Map<number, number>();
     let workflowTaskMs = 0;
     let next: string | undefined;
@@ -93,7 +96,7 @@ export async function runHistoryStats(client: Client, workflowId: string, firstR
       const act = event.activityTaskScheduledEventAttributes;
       if (act) scheduled.set(id, { activity: act.activityType?.name ?? '?', at });
       const st = event.activityTaskStartedEventAttributes;
-      if (st) started.set(eventId(st.scheduledEventId), { at, attempt: st.attempt ?? 1 });
+      if (st) started.set(eventId(st.scheduledEventId), { at, attempt: st.attempt ?? 1, identity: st.identity ?? '' });
       const closed =
         event.activityTaskCompletedEventAttributes ??
         event.activityTaskFailedEventAttributes ??
@@ -105,8 +108,10 @@ export async function runHistoryStats(client: Client, workflowId: string, firstR
           const start = started.get(eventId(closed.scheduledEventId));
           let stats = activities.get(s.activity);
           if (!stats) {
-            activities.set(s.activity, (stats = { activity: s.activity, calls: 0, retries: 0, totalMs: 0, runMs: 0, queueMs: 0, maxMs: 0 }));
+            activities.set(s.activity, (stats = { activity: s.activity, calls: 0, retries: 0, totalMs: 0, runMs: 0, queueMs: 0, maxMs: 0, workers: 0 }));
+            identities.set(s.activity, new Set());
           }
+          if (start) stats.workers = identities.get(s.activity)!.add(start.identity).size;
           const total = at - s.at;
           stats.calls++;
           stats.retries += Math.max(0, (start?.attempt ?? 1) - 1);

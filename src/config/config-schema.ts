@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { ASPECTS } from '../domain/customer-record.js';
+import { DEFAULT_MERGE_LANES } from '../domain/run-types.js';
 import type { Capability } from '../connectors/connector-module.js';
 import { CONNECTOR_MODULES, connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
 import { apiSettingsSchema } from './api-settings.js';
@@ -78,6 +79,11 @@ export const flowSchema = z.strictObject({
   pageSize: z.number().int().min(1).max(50_000).default(1000),
   /** Chunks merged before a run continues as a new execution (keeps histories short); default 400. */
   chunksPerExecution: z.number().int().min(1).max(2_000).default(400),
+  /**
+   * Chunks of one run merged at the same time, by whichever workers poll the task queue: with
+   * more workers than one, up to 2 per worker lets each take part. Default 2.
+   */
+  mergeLanes: z.number().int().min(1).max(64).default(DEFAULT_MERGE_LANES),
   /**
    * Percent of a source file's rows that may be rejected; a file with more fails the run
    * before anything of it is merged. Default: no limit (bad rows are rejected, the rest syncs).

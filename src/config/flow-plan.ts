@@ -1,4 +1,4 @@
-import type { CustomerSyncInput, RunTrigger } from '../domain/run-types.js';
+import { DEFAULT_MERGE_LANES, type CustomerSyncInput, type RunTrigger } from '../domain/run-types.js';
 import { flowFingerprint } from './config-fingerprint.js';
 import type { CustsyncConfig } from './config-schema.js';
 
@@ -38,6 +38,7 @@ export function planFlow(
     chunkSize: flow.chunkSize,
     pageSize: flow.pageSize,
     chunksPerExecution: flow.chunksPerExecution,
+    ...(flow.mergeLanes !== DEFAULT_MERGE_LANES ? { mergeLanes: flow.mergeLanes } : {}),
     ...(flow.maxRejectedPercent !== undefined ? { maxRejectedPercent: flow.maxRejectedPercent } : {}),
     configFingerprint: flowFingerprint(config, flowName),
     ...(options.inputs && options.inputs.length > 0 ? { inputs: options.inputs } : {}),

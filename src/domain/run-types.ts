@@ -30,6 +30,8 @@ export interface CustomerSyncInput {
   pageSize: number;
   /** Chunks merged in one execution before the run continues as new; default 400. */
   chunksPerExecution?: number;
+  /** Chunks merged at the same time; default {@link DEFAULT_MERGE_LANES}. */
+  mergeLanes?: number;
   /** A source input with a larger share of rejected rows fails the run before it is merged. */
   maxRejectedPercent?: number;
   /** Source inputs (file names) to read instead of the next unprocessed one; they are read even if processed before. */
@@ -211,5 +213,8 @@ export interface RunReport {
   durationMs: number;
   error?: string;
 }
+
+/** Chunks of one run merged at the same time unless the flow says otherwise. */
+export const DEFAULT_MERGE_LANES = 2;
 
 export const emptyTotals = (): RunTotals => ({ customers: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 });

@@ -8,7 +8,7 @@ import { trackRun } from './customer-sync/run-state.js';
 import { stageAndMatch } from './customer-sync/stage-and-match.js';
 
 export { approveDeletionsSignal, progressQuery, rejectDeletionsSignal } from './customer-sync/run-state.js';
-export { DEFAULT_CHUNKS_PER_EXECUTION, MERGE_LANES } from './customer-sync/merge-in-lanes.js';
+export { DEFAULT_CHUNKS_PER_EXECUTION } from './customer-sync/merge-in-lanes.js';
 
 /**
  * One run of a flow, in the README's phases: stage and match each step, plan and merge

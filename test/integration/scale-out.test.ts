@@ -27,28 +27,37 @@ async function contentBySourceId(db: DatabaseHandle) {
   return rows;
 }
 
-/** The worker that ran each `mergeChunk` of a run, from its history. */
-async function chunkWorkers(client: Client, runId: string): Promise<string[]> {
+/** The worker that ran each `mergeChunk` of a run, and the most chunks scheduled and not yet completed at once, from its history. */
+async function chunkWorkers(client: Client, runId: string): Promise<{ workers: string[]; mostInFlight: number }> {
   const history = (await client.workflow.getHandle(runId).fetchHistory()) as {
     events: {
       eventId?: { toString(): string };
       activityTaskScheduledEventAttributes?: { activityType?: { name?: string } };
       activityTaskStartedEventAttributes?: { scheduledEventId?: { toString(): string }; identity?: string };
+      activityTaskCompletedEventAttributes?: { scheduledEventId?: { toString(): string } };
     }[];
   };
   const chunks = new Set(
     history.events.filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'mergeChunk').map((e) => e.eventId!.toString()),
   );
-  return history.events
+  let inFlight = 0;
+  let mostInFlight = 0;
+  for (const e of history.events) {
+    if (chunks.has(e.eventId?.toString() ?? '')) mostInFlight = Math.max(mostInFlight, ++inFlight);
+    if (chunks.has(e.activityTaskCompletedEventAttributes?.scheduledEventId?.toString() ?? '')) inFlight--;
+  }
+  const workers = history.events
     .filter((e) => chunks.has(e.activityTaskStartedEventAttributes?.scheduledEventId?.toString() ?? ''))
     .map((e) => e.activityTaskStartedEventAttributes!.identity!);
+  return { workers, mostInFlight };
 }
 
 describe('several worker processes on one task queue share one run', () => {
   let alone: SyncHarness;
-  let db: TestDatabase;
-  let env: NodeJS.ProcessEnv;
-  let config: Record<string, unknown>;
+  let one: RunReport;
+  let oneContent: Awaited<ReturnType<typeof contentBySourceId>>;
+  let config: { connectors: Record<string, unknown>; flows: { erp: Record<string, unknown> } };
+  const databases: TestDatabase[] = [];
 
   beforeAll(async () => {
     const inbox = mkdtempSync(join(tmpdir(), 'custsync-scale-'));
@@ -58,41 +67,45 @@ describe('several worker processes on one task queue share one run', () => {
       connectors: { erp: { type: 'flat-file', folder: inbox, pattern: 'customer_*.txt', referenceData: join(inbox, 'reference-data.json') } },
       flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: TEMPLATE_ASPECTS }, chunkSize: CHUNK_SIZE, schedule: false } },
     };
-    db = await createTestDatabase();
-    env = {
+    alone = await startSyncHarness(config);
+    one = await alone.run('erp');
+    oneContent = await contentBySourceId(alone.db);
+  }, 120_000);
+  afterAll(async () => {
+    await alone?.close();
+    for (const db of databases) await db.drop();
+  });
+
+  it.concurrent.each([2, 4])('merges the chunks of one run on all of %i workers, into the customers one worker makes', { timeout: 240_000 }, async (count) => {
+    const db = await createTestDatabase();
+    databases.push(db);
+    const env = {
       DATABASE_URL: db.url,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       CUSTSYNC_TASK_QUEUE: `scale-${randomBytes(4).toString('hex')}`,
-      // One activity at a time each: while one worker merges a chunk, the other lane's chunk can only go to the other worker.
-      CUSTSYNC_CONFIG: writeConfig(JSON.stringify({ ...config, worker: { maxConcurrentActivities: 1 } })),
+      // One activity at a time each, and as many lanes as workers: while a worker merges a chunk, the other lanes' chunks can only go to the others.
+      CUSTSYNC_CONFIG: writeConfig(JSON.stringify({ ...config, flows: { erp: { ...config.flows.erp, mergeLanes: count } }, worker: { maxConcurrentActivities: 1 } })),
     };
-    alone = await startSyncHarness(config);
-  });
-  afterAll(async () => {
-    await alone?.close();
-    await db?.drop();
-  });
-
-  it('merges the chunks of one run on both workers, into the same customers as one worker does', { timeout: 240_000 }, async () => {
-    const workers = [startCustsync(['worker'], env), startCustsync(['worker'], env)];
+    const workers = Array.from({ length: count }, () => startCustsync(['worker'], env));
     try {
       for (const w of workers) await expect.poll(() => w.stderr(), { timeout: 120_000, interval: 200 }).toContain('worker polling task queue');
-      const [run, one] = await Promise.all([custsync(['run', 'erp', '--json'], env, 180_000), alone.run('erp')]);
+      const run = await custsync(['run', 'erp', '--json'], env, 180_000);
       expect(run.code, run.stderr).toBe(0);
-      const two = JSON.parse(run.stdout) as RunReport;
-      expect(two.status).toBe('completed');
-      expect(two.totals).toEqual(one.totals);
-      expect(two.totals).toMatchObject({ customers: CUSTOMERS, created: CUSTOMERS });
+      const shared = JSON.parse(run.stdout) as RunReport;
+      expect(shared.status).toBe('completed');
+      expect(shared.totals).toEqual(one.totals);
+      expect(shared.totals).toMatchObject({ customers: CUSTOMERS, created: CUSTOMERS });
 
-      const ran = await chunkWorkers(alone.client, two.runId);
+      const { workers: ran, mostInFlight } = await chunkWorkers(alone.client, shared.runId);
       expect(ran).toHaveLength(CUSTOMERS / CHUNK_SIZE);
-      expect(new Set(ran).size).toBe(2);
+      expect(new Set(ran).size).toBe(count);
+      expect(mostInFlight).toBe(count);
     } finally {
       for (const w of workers) w.kill();
       await Promise.all(workers.map((w) => w.done));
     }
-    const [a, b] = await Promise.all([contentBySourceId(db), contentBySourceId(alone.db)]);
-    expect(a).toHaveLength(CUSTOMERS);
-    expect(a).toEqual(b);
+    const content = await contentBySourceId(db);
+    expect(content).toHaveLength(CUSTOMERS);
+    expect(content).toEqual(oneContent);
   });
 });

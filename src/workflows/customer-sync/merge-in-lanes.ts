@@ -1,10 +1,7 @@
 import { CancellationScope, workflowInfo } from '@temporalio/workflow';
-import type { CustomerSyncInput } from '../../domain/run-types.js';
+import { DEFAULT_MERGE_LANES, type CustomerSyncInput } from '../../domain/run-types.js';
 import type { MergePlan } from '../../activities/plan-merge.js';
 import { addTotals, type RunState } from './run-state.js';
-
-/** Chunks merged at the same time: the worker's merging overlaps the database's writing. */
-export const MERGE_LANES = 2;
 
 /** Chunks merged in one execution before the run continues as new, keeping histories short. */
 export const DEFAULT_CHUNKS_PER_EXECUTION = 400;
@@ -14,8 +11,9 @@ type RecordedMergePlan = Omit<MergePlan, 'chunks'> & { chunks?: number; chunkSta
 
 /**
  * Plans the merge (unchanged customers set aside in one pass, the rest cut into chunks, their
- * boundaries kept with the plan in the database), then merges the chunks by index in
- * {@link MERGE_LANES} lanes. The first failing chunk cancels the other lanes.
+ * boundaries kept with the plan in the database), then merges the chunks by index in the
+ * flow's lanes (default {@link DEFAULT_MERGE_LANES}: one worker's merging overlaps the
+ * database's writing; more lanes let more workers share the run). The first failing chunk cancels the other lanes.
  *
  * @returns the chunk to continue from in a new execution, once `chunksPerExecution` chunks
  *   (or the history's suggested size) are done here; undefined when every chunk is merged
@@ -58,7 +56,7 @@ export async function mergeInLanes(run: RunState): Promise<number | undefined> {
       lanes.cancel();
     }
   };
-  await lanes.run(() => Promise.all(Array.from({ length: MERGE_LANES }, () => lane().catch(failFast))));
+  await lanes.run(() => Promise.all(Array.from({ length: input.mergeLanes ?? DEFAULT_MERGE_LANES }, () => lane().catch(failFast))));
   if (laneFailure !== undefined) throw laneFailure as Error;
   return next < chunks ? next : undefined;
 }
