@@ -29,8 +29,9 @@ import {
   type TableSnapshot,
 } from './bench-database.js';
 import { BENCH_USAGE, BenchUsageError, parseBenchArgs, type BenchOptions } from './bench-options.js';
-import { formatBenchReport, type BenchResult, type ScaleOutResult, type SyncRunResult } from './bench-report.js';
+import { formatBenchReport, type BenchResult, type SyncRunResult } from './bench-report.js';
 import { cpuUsageBetween, sampleCpu } from './cpu-usage.js';
+import { syncOnWorkers } from './scale-out-sync.js';
 import { prepareCopyFiles, runCopyLoad } from './copy-bound.js';
 import { writeChangedCustomersFile, writeReferenceData, writeTemplateFile } from './template-file-writer.js';
 import { walBytesSince, walPosition } from './wal-position.js';
@@ -305,55 +306,31 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
   const copySnapshot = await snapshotTables(copyUrl);
 
   // 8. With --workers N: the same sync by N workers sharing the run, into a third database.
-  let scaleOut: ScaleOutResult | undefined;
-  if (options.workers > 1) {
-    const workers = options.workers;
-    const mergeLanes = 2 * workers;
-    const scaledDb = `${syncDb}_w${workers}`;
-    cleanup.add('drop the scale-out database', () => (options.keep ? Promise.resolve() : dropBenchDatabase(serverUrl, scaledDb)));
-    const scaledUrl = await createBenchDatabase(serverUrl, scaledDb);
-    const scaledConfigFile = join(workDir, `custsync.bench.w${workers}.yaml`);
-    writeFileSync(scaledConfigFile, configYaml(inbox, referenceFile, options, mergeLanes));
-    const scaledQueue = `${taskQueue}-w${workers}`;
-    log(`starting ${workers} worker processes on ${scaledQueue} (mergeLanes ${mergeLanes})`);
-    const scaledWorkers: WorkerProcess[] = [];
-    cleanup.add('stop the scale-out workers', () => {
-      for (const w of scaledWorkers) w.kill();
-      return Promise.resolve();
-    });
-    for (let i = 0; i < workers; i++) {
-      scaledWorkers.push(
-        await startWorkerProcess({
-          ...(workflowBundlePath ? { workflowBundlePath } : {}),
-          databaseUrl: scaledUrl,
-          temporalAddress: server.address,
-          taskQueue: scaledQueue,
-          configFile: scaledConfigFile,
-          compiled: options.compiled,
-          nodeOptions: options.workerNodeOptions,
-        }),
-      );
-    }
-    const pids = scaledWorkers.map((w) => w.pid);
-    log(`sync by ${workers} workers`);
-    const cpuBefore = sampleCpu(pids);
-    const scaled = await timedRun(`${syncWorkflowId}-w${workers}`, { inputs: [fileName], taskQueue: scaledQueue, config: loadConfig(scaledConfigFile).config });
-    const cpu = cpuUsageBetween(cpuBefore, sampleCpu(pids));
-    log(`sync by ${workers} workers done in ${scaled.seconds.toFixed(2)} s`);
-    const peaks = await Promise.all(scaledWorkers.map((w) => w.stop()));
-    const history = await runHistoryStats(client, scaled.workflowId, scaled.firstRunId);
-    const scaledSnapshot = await snapshotTables(scaledUrl);
-    scaleOut = {
-      workers,
-      mergeLanes,
-      seconds: scaled.seconds,
-      speedUp: sync.seconds / scaled.seconds,
-      chunkWorkers: history.activities.find((a) => a.activity === 'mergeChunk')?.workers ?? 0,
-      peakRssMb: Math.max(...peaks.map((p) => p.peakBytes)) / MB,
-      cpu,
-      sameRows: TARGET_TABLES.every((t) => scaledSnapshot.counts[t] === syncSnapshot.counts[t]) && scaledSnapshot.fingerprint === syncSnapshot.fingerprint,
-    };
-  }
+  const scaleOut =
+    options.workers > 1
+      ? await syncOnWorkers({
+          workers: options.workers,
+          database: { serverUrl, name: `${syncDb}_w${options.workers}`, keep: options.keep },
+          configFileWith: (mergeLanes) => {
+            const path = join(workDir, `custsync.bench.w${options.workers}.yaml`);
+            writeFileSync(path, configYaml(inbox, referenceFile, options, mergeLanes));
+            return path;
+          },
+          worker: {
+            ...(workflowBundlePath ? { workflowBundlePath } : {}),
+            temporalAddress: server.address,
+            taskQueue: `${taskQueue}-w${options.workers}`,
+            compiled: options.compiled,
+            nodeOptions: options.workerNodeOptions,
+          },
+          run: (taskQueueOfRun, runConfig) =>
+            timedRun(`${syncWorkflowId}-w${options.workers}`, { inputs: [fileName], taskQueue: taskQueueOfRun, config: runConfig }),
+          client,
+          oneWorker: { seconds: sync.seconds, snapshot: syncSnapshot },
+          cleanup,
+          log,
+        })
+      : undefined;
 
   const problems = compareSnapshots(syncSnapshot, copySnapshot);
   if (scaleOut && !scaleOut.sameRows) problems.push(`the sync by ${scaleOut.workers} workers wrote other rows than the sync by one`);

@@ -13,7 +13,8 @@ type RecordedMergePlan = Omit<MergePlan, 'chunks'> & { chunks?: number; chunkSta
  * Plans the merge (unchanged customers set aside in one pass, the rest cut into chunks, their
  * boundaries kept with the plan in the database), then merges the chunks by index in the
  * flow's lanes (default {@link DEFAULT_MERGE_LANES}: one worker's merging overlaps the
- * database's writing; more lanes let more workers share the run). The first failing chunk cancels the other lanes.
+ * database's writing; more lanes let more workers share the run). The first failing chunk
+ * cancels the other lanes.
  *
  * @returns the chunk to continue from in a new execution, once `chunksPerExecution` chunks
  *   (or the history's suggested size) are done here; undefined when every chunk is merged
