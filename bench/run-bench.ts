@@ -323,8 +323,9 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
             compiled: options.compiled,
             nodeOptions: options.workerNodeOptions,
           },
+          // The same run id as the one-worker sync: customers' content records the run that wrote it.
           run: (taskQueueOfRun, runConfig) =>
-            timedRun(`${syncWorkflowId}-w${options.workers}`, { inputs: [fileName], taskQueue: taskQueueOfRun, config: runConfig }),
+            timedRun(syncWorkflowId, { inputs: [fileName], taskQueue: taskQueueOfRun, config: runConfig }),
           client,
           oneWorker: { seconds: sync.seconds, snapshot: syncSnapshot },
           cleanup,
