@@ -37,18 +37,18 @@ export interface MatchStepResult {
 export function matchStepActivity({ db }: ActivityDeps) {
   return async function matchStep(input: MatchStepInput): Promise<MatchStepResult> {
     const step = { runId: input.runId, stepIndex: input.stepIndex, connector: input.connector };
-    await analyzeStaging(db);
+    await analyzeStaging(db, input.runId);
     if (input.role === 'source') {
       const refused = await refuseSourceIdChanges(db, step);
       const known = await assignSourceCustomers(db, step);
-      await analyzeStaging(db);
+      await analyzeStaging(db, input.runId);
       await setStepMatchCounts(db, input.runId, input.stepIndex, { matched: known, unmatched: 0 });
       return { matched: known, unmatched: 0, ...(refused > 0 ? { rejected: refused } : {}) };
     }
 
     const { lookup } = matcherOf(input.matchBy ?? 'sourceId');
     await assignEnrichmentCustomers(db, { ...step, lookup, ...(input.sourceConnector ? { sourceConnector: input.sourceConnector } : {}) });
-    await analyzeStaging(db);
+    await analyzeStaging(db, input.runId);
     const counts = await stepMatchCounts(db, input.runId, input.stepIndex);
     await setStepMatchCounts(db, input.runId, input.stepIndex, counts);
     return counts;

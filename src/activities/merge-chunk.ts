@@ -1,7 +1,8 @@
 import { Context } from '@temporalio/activity';
 import { InputError } from '../connectors/input-error.js';
 import { isDataException } from '../db/data-exception.js';
-import { addCustomerWrite, customerWritesFor, emptyCustomerWrites, writeCustomers, type CustomerWrites } from '../db/repositories/customer-writes.js';
+import { addCustomerWrite, changedChildTables, customerWritesFor, emptyCustomerWrites, writeCustomers, type CustomerWrites } from '../db/repositories/customer-writes.js';
+import { CHILD_TABLES, type ChildTable } from '../db/customer-tables.js';
 import { holdCustomers } from '../db/repositories/pending-customers.js';
 import {
   chunkStartOf,
@@ -64,7 +65,7 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     const attempt = async (refused: ReadonlyMap<string, string>): Promise<MergeChunkResult> => {
       const plan = planChunkMerge({ ...loaded, refused, ...(input.holdNew ? { holdNew: true } : {}), ...(input.dryRun ? { previews: true } : {}) });
       const totals: RunTotals = { customers: ids.length, ...plan.totals, unchanged: plan.totals.unchanged + loaded.unchanged };
-      const writes = customerWritesOf(runId, plan);
+      const writes = customerWritesOf(runId, plan, loaded.current);
       // A cancelled chunk (another lane failed) writes nothing.
       Context.current().cancellationSignal.throwIfAborted();
       try {
@@ -158,20 +159,30 @@ function storedState(c: CurrentCustomer): StoredCustomerState {
   return { id: c.id, merged: c.merged, contentHash: c.content_hash, sourceConnector: c.source_connector, sourceId: c.source_id, createdRunId: c.created_run_id };
 }
 
-/** A chunk plan's customers as the rows that write them. */
-function customerWritesOf(runId: string, plan: ChunkMergePlan): CustomerWrites {
+/**
+ * A chunk plan's customers as the rows that write them: an updated customer's rows are replaced
+ * only in the child tables where they changed (a renamed customer keeps its addresses' rows).
+ */
+function customerWritesOf(runId: string, plan: ChunkMergePlan, current: ReadonlyMap<string, StoredCustomerState>): CustomerWrites {
   const writes = emptyCustomerWrites();
+  const replacedRows = new Map<ChildTable, string[]>();
+  writes.replacedRows = replacedRows;
   writes.externalIds = plan.externalIds.map((e) => ({ connector: e.connector, external_id: e.externalId, customer_id: e.customerId, run_id: runId }));
   for (const c of plan.changes) {
-    if (c.change === 'updated') writes.updatedIds.push(c.id);
-    addCustomerWrite(writes, c.id, c.merged, {
-      sourceConnector: c.sourceConnector,
-      sourceId: c.sourceId,
-      contentHash: c.contentHash,
-      inputHash: c.inputHash,
-      runId,
-      createdRunId: c.createdRunId,
-    });
+    let tables: ReadonlySet<ChildTable> | undefined;
+    if (c.change === 'updated') {
+      const before = current.get(c.id);
+      tables = before ? changedChildTables(before.merged, c.merged) : new Set(Object.keys(CHILD_TABLES) as ChildTable[]);
+      writes.updatedIds.push(c.id);
+    }
+    for (const table of tables ?? []) replacedRows.set(table, [...(replacedRows.get(table) ?? []), c.id]);
+    addCustomerWrite(
+      writes,
+      c.id,
+      c.merged,
+      { sourceConnector: c.sourceConnector, sourceId: c.sourceId, contentHash: c.contentHash, inputHash: c.inputHash, runId, createdRunId: c.createdRunId },
+      tables,
+    );
     writes.changes.push({ run_id: runId, customer_id: c.id, change: c.change, diff: c.diff });
   }
   return writes;

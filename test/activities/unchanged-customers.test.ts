@@ -124,4 +124,35 @@ describe('customers whose source supplies what it supplied last time', () => {
     expect(chunks[0]!.totals).toMatchObject({ customers: 1, updated: 1, rejected: 0 });
     expect(await codesOfC1002()).toEqual([...before, 'S-1002-09'].sort());
   });
+
+  it('rewrites an updated customer’s rows only in the tables where they changed: a renamed customer keeps its contact persons and attributes', async () => {
+    const rowVersions = async () =>
+      (
+        await sql<{ table: string; versions: string }>`select 'addresses' as table, string_agg(a.item_key || '@' || a.xmin::text, ',' order by a.item_key) as versions
+            from addresses a join customers c on c.id = a.customer_id where c.source_id = 'C1001'
+          union all select 'contact_persons', string_agg(p.item_key || '@' || p.xmin::text, ',' order by p.item_key)
+            from contact_persons p join customers c on c.id = p.customer_id where c.source_id = 'C1001'
+          union all select 'customer_attributes', string_agg(t.item_key || '@' || t.xmin::text, ',' order by t.item_key)
+            from customer_attributes t join customers c on c.id = t.customer_id where c.source_id = 'C1001'`.execute(db.db)
+      ).rows;
+    const before = await rowVersions();
+    expect(before.every((r) => r.versions)).toBe(true);
+    const renamed = snapshotWithC1002AddressApart()
+      .split('\n')
+      .map((l) => (l.split('|')[1] === 'C1001' ? ['Acme Boutique & Co', ...l.split('|').slice(1)].join('|') : l))
+      .join('\n');
+    writeFileSync(join(inbox, 'customer_20261103T020000.txt'), renamed);
+    await stage('renamed');
+    const { plan, chunks } = await merge('renamed');
+    expect(plan).toEqual({ chunks: 1, toMerge: 1, unchanged: 3 });
+    expect(chunks[0]!.totals).toMatchObject({ customers: 1, updated: 1, rejected: 0 });
+    const c1001 = await db.db.selectFrom('customers').select(['company_name', 'updated_run_id']).where('source_id', '=', 'C1001').executeTakeFirstOrThrow();
+    expect(c1001).toEqual({ company_name: 'Acme Boutique & Co', updated_run_id: 'renamed' });
+    // An address without a name of its own is named after the profile: the addresses changed, the others did not.
+    const after = await rowVersions();
+    expect(after.filter((r) => r.table !== 'addresses')).toEqual(before.filter((r) => r.table !== 'addresses'));
+    expect(after.find((r) => r.table === 'addresses')).not.toEqual(before.find((r) => r.table === 'addresses'));
+    const names = await sql<{ name: string }>`select a.name from addresses a join customers c on c.id = a.customer_id where c.source_id = 'C1001' order by a.item_key`.execute(db.db);
+    expect(names.rows.map((r) => r.name)).toContain('Acme Boutique & Co');
+  });
 });

@@ -18,6 +18,11 @@ export interface CustomerWrites {
   changes: { run_id: string; customer_id: string; change: 'created' | 'updated'; diff: unknown; actor?: string }[];
   /** Only these child tables are rewritten (of updated customers); default all. See `changedChildTables`. */
   changedTables?: ReadonlySet<ChildTable>;
+  /**
+   * Per child table, the updated customers whose rows of it are replaced (`children` holds their
+   * new rows): a table not named keeps every updated customer's rows. Default: `changedTables`.
+   */
+  replacedRows?: ReadonlyMap<ChildTable, readonly string[]>;
   /** Whether parent links are resolved again (a relation or a new customer); default true. */
   relink?: boolean;
   /** Return the written `customers` rows as stored (before parent links are resolved again); default false. */
@@ -37,10 +42,11 @@ export function emptyCustomerWrites(): CustomerWrites {
   return { customers: [], updatedIds: [], children: new Map(), externalIds: [], changes: [] };
 }
 
-/** Adds a merged customer's `customers` row and its child-table rows to `writes`. */
-export function addCustomerWrite(writes: CustomerWrites, id: string, merged: MergedCustomer, meta: Parameters<typeof customerRow>[2]): void {
+/** Adds a merged customer's `customers` row and its child-table rows (of `tables`, default all) to `writes`. */
+export function addCustomerWrite(writes: CustomerWrites, id: string, merged: MergedCustomer, meta: Parameters<typeof customerRow>[2], tables?: ReadonlySet<ChildTable>): void {
   writes.customers.push(customerRow(id, merged, meta));
   for (const [table, spec] of Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][]) {
+    if (tables && !tables.has(table)) continue;
     let list = writes.children.get(table);
     if (!list) writes.children.set(table, (list = []));
     for (const row of spec.rows(merged)) list.push({ ...row, customer_id: id });
@@ -56,6 +62,7 @@ export function customerWritesFor(writes: CustomerWrites, id: string): CustomerW
     children: new Map([...writes.children].map(([table, rows]) => [table, rows.filter((r) => r.customer_id === id)])),
     externalIds: writes.externalIds.filter((e) => e.customer_id === id),
     changes: writes.changes.filter((c) => c.customer_id === id),
+    ...(writes.replacedRows ? { replacedRows: new Map([...writes.replacedRows].map(([table, ids]) => [table, ids.filter((u) => u === id)])) } : {}),
   };
 }
 
@@ -88,17 +95,22 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
       on conflict (id) do update set ${sql.join(updates)}, updated_at = now()${returning}`.execute(trx)
     ).rows;
   }
-  const rewritten = (Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][]).filter(([table]) => writes.changedTables?.has(table) ?? true);
+  const tables = Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][];
+  const replacedIn = (table: ChildTable): readonly string[] =>
+    writes.replacedRows ? (writes.replacedRows.get(table) ?? []) : (writes.changedTables?.has(table) ?? true) ? writes.updatedIds : [];
   if (writes.updatedIds.length === 1 && writes.customers.length === 1) {
     // One customer (an API write): one statement per changed table instead of a delete and an insert.
-    for (const [table, spec] of rewritten) await replaceChildRows(trx, table, spec.columns, writes.updatedIds[0]!, writes.children.get(table) ?? []);
-  } else if (writes.updatedIds.length > 0) {
-    for (const [table] of rewritten) {
-      await sql`delete from ${sql.table(table)} where customer_id = any(${writes.updatedIds}::uuid[])`.execute(trx);
+    for (const [table, spec] of tables) {
+      if (replacedIn(table).length > 0) await replaceChildRows(trx, table, spec.columns, writes.updatedIds[0]!, writes.children.get(table) ?? []);
     }
-  }
-  if (!(writes.updatedIds.length === 1 && writes.customers.length === 1)) {
-    for (const [table, spec] of rewritten) await insertJsonRows(trx, table, spec.columns, writes.children.get(table) ?? []);
+  } else {
+    for (const [table, spec] of tables) {
+      const replaced = replacedIn(table);
+      if (replaced.length > 0) await sql`delete from ${sql.table(table)} where customer_id = any(${replaced}::uuid[])`.execute(trx);
+      if (writes.replacedRows || writes.changedTables === undefined || writes.changedTables.has(table)) {
+        await insertJsonRows(trx, table, spec.columns, writes.children.get(table) ?? []);
+      }
+    }
   }
   await insertJsonRows(
     trx,

@@ -13,12 +13,21 @@ export interface StagedStep {
 
 const pendingOf = (step: StagedStep) => sql`s.run_id = ${step.runId} and s.step_index = ${step.stepIndex} and s.customer_id is null`;
 
+/** Rows a run stages below which it plans well on the statistics there are (a new run id is estimated as few rows). */
+const FEW_STAGED_ROWS = 10_000;
+
 /**
  * Staging grows by a whole file at a time: fresh statistics keep the matching and merge plans
- * on indexes instead of scanning (without them the merge degrades quadratically).
+ * on indexes instead of scanning (without them the merge degrades quadratically). A run that
+ * staged few rows (a delta) does not need them, and sampling a large staging table costs a second.
  */
-export async function analyzeStaging(db: Kysely<Database>): Promise<void> {
-  await sql`analyze staging_records`.execute(db);
+export async function analyzeStaging(db: Kysely<Database>, runId: string): Promise<void> {
+  const { staged } = await db
+    .selectFrom('sync_run_steps')
+    .select(sql<number>`coalesce(sum(staged), 0)::int`.as('staged'))
+    .where('run_id', '=', runId)
+    .executeTakeFirstOrThrow();
+  if (staged >= FEW_STAGED_ROWS) await sql`analyze staging_records`.execute(db);
 }
 
 /**

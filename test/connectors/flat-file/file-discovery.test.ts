@@ -1,4 +1,5 @@
-import { appendFileSync, copyFileSync, mkdtempSync, utimesSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { appendFileSync, copyFileSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it, vi } from 'vitest';
@@ -58,6 +59,24 @@ describe('which files a flat-file connector reads, in which order', () => {
       vi.useRealTimers();
     }
     expect(await names(dir, { stabilityInterval: '200ms' })).toEqual([SNAPSHOT]);
+  });
+
+  it('lists a file left in the folder with the same checksum each time, and a new one when its bytes change, however its times are set', async () => {
+    const dir = inbox({ [SNAPSHOT]: new Date('2026-11-01T02:00:00Z') });
+    const erp = connector(dir);
+    const checksum = async () => (await erp.listInputs()).map((i) => i.checksum);
+    const [first] = await checksum();
+    expect(first).toMatch(/^[0-9a-f]{64}$/);
+    expect(await checksum()).toEqual([first]);
+    // The same size and modification time, other bytes: a copy tool that keeps times, say.
+    const path = join(dir, SNAPSHOT);
+    const bytes = readFileSync(path);
+    bytes[bytes.length - 2] = bytes[bytes.length - 2] === 0x41 ? 0x42 : 0x41;
+    writeFileSync(path, bytes);
+    utimesSync(path, new Date('2026-11-01T02:00:00Z'), new Date('2026-11-01T02:00:00Z'));
+    const [second] = await checksum();
+    expect(second).not.toBe(first);
+    expect(second).toBe(createHash('sha256').update(bytes).digest('hex'));
   });
 
   it('refuses a pattern that does not compile, at config time', () => {
