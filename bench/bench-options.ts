@@ -24,6 +24,8 @@ export interface BenchOptions {
   delta: number;
   /** Also sync the file with this many worker processes sharing the run (two merge lanes each), beside the one-worker sync; default 1 (not done). */
   workers: number;
+  /** The config's `worker.heapGrowthPercent` for the bench's workers; default: the config default (30). */
+  heapGrowthPercent?: number;
   /** Limit for each sync run, minutes; default max(10, customers / 2,000). */
   timeoutMinutes: number;
 }
@@ -43,12 +45,17 @@ PostgreSQL: DATABASE_URL, else postgres://custsync:custsync@127.0.0.1:5432/.
   --trace-sql            time each SQL statement in the worker and print the totals
   --cpu-prof             write CPU profiles of the worker under .data/bench-cpu-prof/
   --prebuilt-bundle      give the worker a workflow bundle made beforehand, as the image's
-                         compiled worker has, instead of bundling at its start
+                         compiled worker has, instead of one made from the sources at its start
   --compiled             build (npm run build) and run the compiled worker with plain node
                          and its prebuilt bundle, as the image runs it
   --worker-node-options=<options>
                          Node.js options for the worker process, e.g.
                          --worker-node-options="--max-old-space-size=128 --max-semi-space-size=4"
+                         (default with --compiled: the NODE_OPTIONS and MALLOC_ARENA_MAX the
+                         Dockerfile's image sets)
+  --heap-growth-percent <n>
+                         the worker's worker.heapGrowthPercent (default: the config default;
+                         0: V8's own heap growth)
   --delta <n>            after the re-sync, sync a delta file renaming n of the customers
                          (default 1000, at most all; 0: no delta run)
   --workers <n>          also sync the file into a third database with n worker processes
@@ -115,6 +122,11 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
       case '--delta': {
         const given = value();
         options.delta = given === '0' ? 0 : positiveInteger(flag, given, 10_000_000);
+        break;
+      }
+      case '--heap-growth-percent': {
+        const given = value();
+        options.heapGrowthPercent = given === '0' ? 0 : positiveInteger(flag, given, 1_000);
         break;
       }
       case '--workers':

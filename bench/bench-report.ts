@@ -60,8 +60,8 @@ export interface BenchResult {
   delta?: DeltaRunResult;
   scaleOut?: ScaleOutResult;
   copy: { seconds: number; rowsPerSecond: number; perTableSeconds: Record<TargetTable, number>; prepareSeconds: number };
-  /** `prebuiltBundle`: the worker was given its workflow bundle instead of bundling at start. */
-  worker: { peakRssMb: number; startupPeakRssMb: number; maxRssMb: number; prebuiltBundle: boolean; compiled: boolean; nodeOptions: string[] };
+  /** `prebuiltBundle`: the worker was given its workflow bundle instead of making one from the sources at start. */
+  worker: { peakRssMb: number; startupPeakRssMb: number; maxRssMb: number; prebuiltBundle: boolean; compiled: boolean; nodeOptions: string[]; env: Record<string, string> };
   /** Target tables on disk (with indexes) after the sync and after the COPY, MB. */
   diskMb: { sync: number; copy: number };
   /** WAL written by the cluster during the sync, the re-sync and the COPY, MB. */
@@ -136,8 +136,8 @@ export function formatBenchReport(r: BenchResult): string {
       ? [[`delta of ${int(r.delta.changed)} changed over ${int(r.customers)} stored, seconds`, `${fmt(r.delta.seconds, 2)} (${int(r.delta.totals.updated)} updated; WAL ${fmt(r.delta.walMb)} MB)`]]
       : []),
     ['COPY seconds (the bound)', `${fmt(r.copy.seconds, 2)} (${int(r.copy.rowsPerSecond)} rows/s)`],
-    [`worker peak RSS MB (runs${r.worker.nodeOptions.length > 0 ? `, node ${r.worker.nodeOptions.join(' ')}` : ''})`, fmt(r.worker.peakRssMb)],
-    [`worker peak RSS MB (startup, ${r.worker.compiled ? 'compiled, ' : ''}${r.worker.prebuiltBundle ? 'prebuilt bundle' : 'bundling'})`, fmt(r.worker.startupPeakRssMb)],
+    [`worker peak RSS MB (runs${workerSettings(r.worker)})`, fmt(r.worker.peakRssMb)],
+    [`worker peak RSS MB (startup, ${r.worker.compiled ? 'compiled, ' : ''}${r.worker.prebuiltBundle ? 'prebuilt bundle' : 'from source, bundle made in a child process'})`, fmt(r.worker.startupPeakRssMb)],
     ['history events, sync', executions(r.sync)],
     ['history events, re-sync', executions(r.resync)],
     ['largest payload (bytes)', int(Math.max(r.sync.largestPayloadBytes, r.resync.largestPayloadBytes))],
@@ -177,4 +177,10 @@ export function formatBenchReport(r: BenchResult): string {
     parts.push('', table(rows, (c) => c > 0));
   }
   return parts.join('\n');
+}
+
+/** How the worker process was started, as the report's label says it: `, node <options>, NAME=value`. */
+function workerSettings(worker: BenchResult['worker']): string {
+  const env = Object.entries(worker.env ?? {}).map(([name, value]) => `${name}=${value}`);
+  return [...(worker.nodeOptions.length > 0 ? [`node ${worker.nodeOptions.join(' ')}`] : []), ...env].map((part) => `, ${part}`).join('');
 }

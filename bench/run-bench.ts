@@ -36,6 +36,7 @@ import { prepareCopyFiles, runCopyLoad } from './copy-bound.js';
 import { writeChangedCustomersFile, writeReferenceData, writeTemplateFile } from './template-file-writer.js';
 import { walBytesSince, walPosition } from './wal-position.js';
 import { runHistoryStats } from './workflow-history.js';
+import { dockerfileProcessEnv } from './dockerfile-env.js';
 import { startWorkerProcess, type WorkerProcess } from './worker-process.js';
 import { TEMPLATE_ASPECTS } from '../src/connectors/flat-file/template-aspects.js';
 import { freePort } from '../src/tooling/free-port.js';
@@ -110,6 +111,7 @@ function configYaml(folder: string, referenceData: string, options: BenchOptions
   if (options.chunkSize !== undefined) lines.push(`    chunkSize: ${options.chunkSize}`);
   if (options.pageSize !== undefined) lines.push(`    pageSize: ${options.pageSize}`);
   if (mergeLanes !== undefined) lines.push(`    mergeLanes: ${mergeLanes}`);
+  if (options.heapGrowthPercent !== undefined) lines.push('worker:', `  heapGrowthPercent: ${options.heapGrowthPercent}`);
   return `${lines.join('\n')}\n`;
 }
 
@@ -210,7 +212,9 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
     const { code } = await bundleWorkflowCode({ workflowsPath, logger: { trace() {}, debug() {}, info() {}, warn: console.warn, error: console.error, log() {} } });
     writeFileSync(workflowBundlePath, code);
   }
-  log(`starting the ${options.compiled ? 'compiled ' : ''}worker process (${options.compiled || workflowBundlePath ? 'with a prebuilt workflow bundle' : 'bundling workflows'})`);
+  // The compiled worker runs with the image's memory settings unless the command line gives its own.
+  const workerEnv = options.compiled && options.workerNodeOptions.length === 0 ? dockerfileProcessEnv(join(REPO_ROOT, 'Dockerfile')) : {};
+  log(`starting the ${options.compiled ? 'compiled ' : ''}worker process (${options.compiled || workflowBundlePath ? 'with a prebuilt workflow bundle' : 'from source: its workflow bundle made in a child process, kept between starts'})`);
   const worker: WorkerProcess = await startWorkerProcess({
     ...(workflowBundlePath ? { workflowBundlePath } : {}),
     databaseUrl: syncUrl,
@@ -220,6 +224,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
     traceSql: options.traceSql,
     compiled: options.compiled,
     nodeOptions: options.workerNodeOptions,
+    env: workerEnv,
     cpuProfileDir,
   });
   let workerStopped = false;
@@ -322,6 +327,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
             taskQueue: `${taskQueue}-w${options.workers}`,
             compiled: options.compiled,
             nodeOptions: options.workerNodeOptions,
+            env: workerEnv,
           },
           // The same run id as the one-worker sync: customers' content records the run that wrote it.
           run: (taskQueueOfRun, runConfig) =>
@@ -387,6 +393,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
       prebuiltBundle: options.prebuiltBundle || options.compiled,
       compiled: options.compiled,
       nodeOptions: options.workerNodeOptions,
+      env: workerEnv,
       maxRssMb: stopped.maxRssBytes / MB,
     },
     diskMb: { sync: syncSnapshot.bytes / MB, copy: copySnapshot.bytes / MB },

@@ -29,6 +29,8 @@ export interface WorkerProcessOptions {
   compiled?: boolean;
   /** Node.js options for the worker process (heap limits, say); default none. */
   nodeOptions?: readonly string[];
+  /** More environment for the worker process (`MALLOC_ARENA_MAX`, say); default none. */
+  env?: Readonly<Record<string, string>>;
   /** Hold the n-th call (default the first) of this activity type until {@link WorkerProcess.releaseHold}; {@link WorkerProcess.holding} says when. */
   holdActivity?: { type: string; call?: number };
 }
@@ -74,6 +76,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
     execArgv,
     env: {
       ...process.env,
+      ...options.env,
       DATABASE_URL: options.databaseUrl,
       TEMPORAL_ADDRESS: options.temporalAddress,
       TEMPORAL_NAMESPACE: 'default',
@@ -93,7 +96,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       if (tail.length > OUTPUT_TAIL_LINES) tail.shift();
     }
   };
-  child.stdout?.on('data', collect);
+  child.stdout?.on("data", collect);
   child.stderr?.on('data', collect);
   const outputTail = (): string => tail.join('\n');
 

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
+import { setFlagsFromString } from 'node:v8';
 import { fileURLToPath } from 'node:url';
 import { Client, WorkflowNotFoundError } from '@temporalio/client';
 import type { Logger } from '@temporalio/common';
@@ -14,6 +15,7 @@ import { createNotifier } from './activities/notifications/notifier.js';
 import { resolveNotificationTargets } from './config/notification-settings.js';
 import { consoleLinks, DEFAULT_CONSOLE_URL } from './domain/console-links.js';
 import { wakeNotifier, wakePushTarget } from './temporal/wake-workflows.js';
+import { cachedWorkflowBundle } from './temporal/workflow-bundle-cache.js';
 import { createWorkerMetrics } from './telemetry/worker-metrics.js';
 import type { Registry } from 'prom-client';
 
@@ -50,8 +52,28 @@ export function installWorkerRuntime(options: WorkerRuntimeOptions = {}): void {
   });
 }
 
+/**
+ * Lets this process's JavaScript heap grow only `percent` past what is live before the next full
+ * collection (V8 reads the flag at every collection); 0 leaves V8's own growth, up to fourfold.
+ */
+function limitHeapGrowth(percent: number): void {
+  setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
 /** Where `npm run build` puts the prebuilt workflow bundle (used only by the compiled worker). */
 export const prebuiltBundlePath = new URL('../workflow-bundle.js', import.meta.url);
+
+/**
+ * The workflow code a worker runs: the bundle given, else the one `npm run build` made (compiled),
+ * else one made from the sources in a child process and kept while they do not change.
+ */
+async function workflowCodeOf(bundlePath: string | undefined): Promise<Pick<WorkerOptions, 'workflowBundle' | 'workflowsPath'>> {
+  if (bundlePath) return { workflowBundle: { codePath: bundlePath } };
+  if (workflowsPath.endsWith('.js')) {
+    return existsSync(prebuiltBundlePath) ? { workflowBundle: { codePath: fileURLToPath(prebuiltBundlePath) } } : { workflowsPath };
+  }
+  return { workflowBundle: { codePath: await cachedWorkflowBundle(workflowsPath) } };
+}
 
 /** Options for {@link createCustsyncWorker}. */
 export interface CustsyncWorkerOptions {
@@ -66,7 +88,7 @@ export interface CustsyncWorkerOptions {
   interceptors?: WorkerOptions['interceptors'];
   /** The registry runs, pushes and notifications are counted in (`custsync worker --metrics` serves it); default one of the worker's own, not served. */
   metricsRegistry?: Registry;
-  /** A workflow bundle made beforehand (a test run makes one for all its workers); default the prebuilt one when compiled, else bundled at start. */
+  /** A workflow bundle made beforehand (a test run makes one for all its workers); default the prebuilt one when compiled, else one made from the sources in a child process and kept under node_modules/.cache/custsync/. */
   workflowBundlePath?: string;
 }
 
@@ -76,6 +98,7 @@ export interface CustsyncWorkerOptions {
  */
 export async function createCustsyncWorker(options: CustsyncWorkerOptions): Promise<Worker> {
   installWorkerRuntime();
+  limitHeapGrowth(options.config.worker.heapGrowthPercent);
   const connectors = createConnectorFactory(options.config.connectors);
   const connection = options.connection ?? (await NativeConnection.connect(connectionOptionsOf(options.temporal)));
   const client = new Client({ connection, namespace: options.temporal.namespace });
@@ -112,17 +135,11 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
       }
     },
   });
-  // The compiled worker loads the bundle made at build time; from source it bundles at start.
-  const prebuilt = workflowsPath.endsWith('.js') && existsSync(prebuiltBundlePath);
   return Worker.create({
     connection,
     namespace: options.temporal.namespace,
     taskQueue: options.temporal.taskQueue,
-    ...(options.workflowBundlePath
-      ? { workflowBundle: { codePath: options.workflowBundlePath } }
-      : prebuilt
-        ? { workflowBundle: { codePath: fileURLToPath(prebuiltBundlePath) } }
-        : { workflowsPath }),
+    ...(await workflowCodeOf(options.workflowBundlePath)),
     activities,
     maxConcurrentActivityTaskExecutions: options.maxConcurrentActivityTaskExecutions ?? config.worker.maxConcurrentActivities,
     // Drain: activities in flight finish within the grace time; past it they are cancelled and retried elsewhere.

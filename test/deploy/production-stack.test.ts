@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { parseConfig } from '../../src/config/load-config.js';
 import { custsync } from '../support/run-cli.js';
+import { dockerfileProcessEnv } from '../../bench/dockerfile-env.js';
 
 const run = promisify(execFile);
 const at = (path: string) => fileURLToPath(new URL(`../../${path}`, import.meta.url));
@@ -125,5 +126,9 @@ describe('the Dockerfile', () => {
     expect(runtime).toMatch(/^USER node$/m);
     expect(runtime).toMatch(/^HEALTHCHECK .*CMD \["node", "bin\/healthcheck.js"\]$/m);
     expect(existsSync(at('bin/healthcheck.js'))).toBe(true);
+  });
+
+  it('sets the memory settings the bench runs its compiled worker with', () => {
+    expect(dockerfileProcessEnv(at('Dockerfile'))).toEqual({ MALLOC_ARENA_MAX: '2' });
   });
 });
