@@ -1,8 +1,7 @@
 import { Context } from '@temporalio/activity';
 import { InputError } from '../connectors/input-error.js';
 import { isDataException } from '../db/data-exception.js';
-import { addCustomerWrite, changedChildTables, customerWritesFor, emptyCustomerWrites, writeCustomers, type CustomerWrites } from '../db/repositories/customer-writes.js';
-import { CHILD_TABLES, type ChildTable } from '../db/customer-tables.js';
+import { addCustomerUpdate, addCustomerWrite, customerWritesFor, emptyCustomerWrites, writeCustomers, type CustomerWrites } from '../db/repositories/customer-writes.js';
 import { holdCustomers } from '../db/repositories/pending-customers.js';
 import {
   chunkStartOf,
@@ -161,28 +160,15 @@ function storedState(c: CurrentCustomer): StoredCustomerState {
 
 /**
  * A chunk plan's customers as the rows that write them: an updated customer's rows are replaced
- * only in the child tables where they changed (a renamed customer keeps its addresses' rows).
+ * only in the child tables where they changed (a renamed customer keeps its contact persons' rows).
  */
 function customerWritesOf(runId: string, plan: ChunkMergePlan, current: ReadonlyMap<string, StoredCustomerState>): CustomerWrites {
   const writes = emptyCustomerWrites();
-  const replacedRows = new Map<ChildTable, string[]>();
-  writes.replacedRows = replacedRows;
   writes.externalIds = plan.externalIds.map((e) => ({ connector: e.connector, external_id: e.externalId, customer_id: e.customerId, run_id: runId }));
   for (const c of plan.changes) {
-    let tables: ReadonlySet<ChildTable> | undefined;
-    if (c.change === 'updated') {
-      const before = current.get(c.id);
-      tables = before ? changedChildTables(before.merged, c.merged) : new Set(Object.keys(CHILD_TABLES) as ChildTable[]);
-      writes.updatedIds.push(c.id);
-    }
-    for (const table of tables ?? []) replacedRows.set(table, [...(replacedRows.get(table) ?? []), c.id]);
-    addCustomerWrite(
-      writes,
-      c.id,
-      c.merged,
-      { sourceConnector: c.sourceConnector, sourceId: c.sourceId, contentHash: c.contentHash, inputHash: c.inputHash, runId, createdRunId: c.createdRunId },
-      tables,
-    );
+    const meta = { sourceConnector: c.sourceConnector, sourceId: c.sourceId, contentHash: c.contentHash, inputHash: c.inputHash, runId, createdRunId: c.createdRunId };
+    if (c.change === 'updated') addCustomerUpdate(writes, c.id, current.get(c.id)?.merged, c.merged, meta);
+    else addCustomerWrite(writes, c.id, c.merged, meta);
     writes.changes.push({ run_id: runId, customer_id: c.id, change: c.change, diff: c.diff });
   }
   return writes;

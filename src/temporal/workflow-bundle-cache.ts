@@ -1,6 +1,6 @@
 /**
  * The workflow bundle of a worker run from its sources, made in a child process and kept per
- * version of the sources. Bundling (webpack) in the worker itself held about 200 MB of its
+ * version of the sources. Bundling (webpack) in the worker itself held about 110 MB of its
  * memory for the rest of its life and took seconds at every start; the compiled worker loads
  * the bundle `npm run build` made instead.
  */

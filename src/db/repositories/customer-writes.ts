@@ -16,13 +16,12 @@ export interface CustomerWrites {
   children: Map<ChildTable, Record<string, unknown>[]>;
   externalIds: { connector: string; external_id: string; customer_id: string; run_id: string }[];
   changes: { run_id: string; customer_id: string; change: 'created' | 'updated'; diff: unknown; actor?: string }[];
-  /** Only these child tables are rewritten (of updated customers); default all. See `changedChildTables`. */
-  changedTables?: ReadonlySet<ChildTable>;
   /**
    * Per child table, the updated customers whose rows of it are replaced (`children` holds their
-   * new rows): a table not named keeps every updated customer's rows. Default: `changedTables`.
+   * new rows): a table not named keeps every updated customer's rows. Set by {@link addCustomerUpdate};
+   * default: every updated customer's rows of every table.
    */
-  replacedRows?: ReadonlyMap<ChildTable, readonly string[]>;
+  replacedRows?: Map<ChildTable, string[]>;
   /** Whether parent links are resolved again (a relation or a new customer); default true. */
   relink?: boolean;
   /** Return the written `customers` rows as stored (before parent links are resolved again); default false. */
@@ -51,6 +50,30 @@ export function addCustomerWrite(writes: CustomerWrites, id: string, merged: Mer
     if (!list) writes.children.set(table, (list = []));
     for (const row of spec.rows(merged)) list.push({ ...row, customer_id: id });
   }
+}
+
+/**
+ * Adds a customer that exists as `before` (undefined: not known, every table is replaced): its
+ * `customers` row, and its child rows only in the tables where they differ, which are replaced;
+ * its rows of the other tables are kept. Returns the replaced tables.
+ */
+export function addCustomerUpdate(
+  writes: CustomerWrites,
+  id: string,
+  before: MergedCustomer | undefined,
+  after: MergedCustomer,
+  meta: Parameters<typeof customerRow>[2],
+): ReadonlySet<ChildTable> {
+  const tables = before ? changedChildTables(before, after) : new Set(Object.keys(CHILD_TABLES) as ChildTable[]);
+  writes.updatedIds.push(id);
+  writes.replacedRows ??= new Map();
+  for (const table of tables) {
+    const ids = writes.replacedRows.get(table);
+    if (ids) ids.push(id);
+    else writes.replacedRows.set(table, [id]);
+  }
+  addCustomerWrite(writes, id, after, meta, tables);
+  return tables;
 }
 
 /** The part of `writes` that writes one customer (its row, items, external ids and change-log entry). */
@@ -96,8 +119,7 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
     ).rows;
   }
   const tables = Object.entries(CHILD_TABLES) as [ChildTable, (typeof CHILD_TABLES)[ChildTable]][];
-  const replacedIn = (table: ChildTable): readonly string[] =>
-    writes.replacedRows ? (writes.replacedRows.get(table) ?? []) : (writes.changedTables?.has(table) ?? true) ? writes.updatedIds : [];
+  const replacedIn = (table: ChildTable): readonly string[] => (writes.replacedRows ? (writes.replacedRows.get(table) ?? []) : writes.updatedIds);
   if (writes.updatedIds.length === 1 && writes.customers.length === 1) {
     // One customer (an API write): one statement per changed table instead of a delete and an insert.
     for (const [table, spec] of tables) {
@@ -107,9 +129,7 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
     for (const [table, spec] of tables) {
       const replaced = replacedIn(table);
       if (replaced.length > 0) await sql`delete from ${sql.table(table)} where customer_id = any(${replaced}::uuid[])`.execute(trx);
-      if (writes.replacedRows || writes.changedTables === undefined || writes.changedTables.has(table)) {
-        await insertJsonRows(trx, table, spec.columns, writes.children.get(table) ?? []);
-      }
+      await insertJsonRows(trx, table, spec.columns, writes.children.get(table) ?? []);
     }
   }
   await insertJsonRows(

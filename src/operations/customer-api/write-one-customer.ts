@@ -5,7 +5,7 @@ import type { Database } from '../../db/database.js';
 import { queuePushes } from '../../db/repositories/customer-pushes.js';
 import { customerForUpdate, customerForUpdateByExternalId, lockCustomerKey } from '../../db/repositories/customer-locks.js';
 import { restoreCustomer } from '../../db/repositories/customer-lifecycle-changes.js';
-import { addCustomerWrite, changedChildTables, emptyCustomerWrites, writeCustomers } from '../../db/repositories/customer-writes.js';
+import { addCustomerUpdate, addCustomerWrite, emptyCustomerWrites, writeCustomers } from '../../db/repositories/customer-writes.js';
 import type { CustomerRow } from '../../db/repositories/customers.js';
 import type { Aspect, CustomerRecord } from '../../domain/customer-record.js';
 import { contentHash, diffCustomers, mergeCustomer, MergeConflictError, type MergedCustomer } from '../../merge/index.js';
@@ -173,20 +173,18 @@ async function persist(
   change: ReturnType<typeof emptyCustomerWrites>['changes'][number] | undefined,
 ): Promise<CustomerRow> {
   const writes = emptyCustomerWrites();
-  addCustomerWrite(writes, customerId, merged, {
+  const meta = {
     sourceConnector: existing?.source_connector ?? connector,
     sourceId,
     contentHash: hash,
     inputHash: existing?.input_hash ?? null,
     runId: change ? writeId : existing!.updated_run_id,
     createdRunId: existing?.created_run_id ?? writeId,
-  });
+  };
   if (existing) {
-    writes.updatedIds.push(customerId);
-    // One customer: only the tables of what changed are rewritten, and links only when its relations did.
-    writes.changedTables = changedChildTables(existing.merged, merged);
-    writes.relink = writes.changedTables.has('customer_relations');
-  }
+    // Only the tables of what changed are rewritten, and links only when its relations did.
+    writes.relink = addCustomerUpdate(writes, customerId, existing.merged, merged, meta).has('customer_relations');
+  } else addCustomerWrite(writes, customerId, merged, meta);
   if (!existing) writes.externalIds.push({ connector, external_id: sourceId, customer_id: customerId, run_id: writeId });
   if (change) writes.changes.push(change);
   writes.returnRows = true;
