@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { ASPECTS } from '../domain/customer-record.js';
-import { DEFAULT_MERGE_LANES } from '../domain/run-types.js';
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_MERGE_LANES } from '../domain/run-types.js';
 import type { Capability } from '../connectors/connector-module.js';
 import { CONNECTOR_MODULES, connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
 import { apiSettingsSchema } from './api-settings.js';
@@ -84,6 +84,14 @@ export const flowSchema = z.strictObject({
    * more workers than one, up to 2 per worker lets each take part. Default 2.
    */
   mergeLanes: z.number().int().min(1).max(64).default(DEFAULT_MERGE_LANES),
+  /**
+   * How long one of a run's activities (a read, a chunk's merge) may go without a sign of life
+   * before Temporal takes it for lost (its worker killed, a source hung) and retries it, on any
+   * worker, from its last position. Between 1s and 10m; default 20s.
+   */
+  heartbeatTimeout: durationSchema
+    .refine((ms) => ms >= 1_000 && ms <= 600_000, 'must be between 1s and 10m')
+    .default(DEFAULT_HEARTBEAT_TIMEOUT_MS),
   /**
    * Percent of a source file's rows that may be rejected; a file with more fails the run
    * before anything of it is merged. Default: no limit (bad rows are rejected, the rest syncs).

@@ -1,4 +1,4 @@
-import { DEFAULT_MERGE_LANES, type CustomerSyncInput, type RunTrigger } from '../domain/run-types.js';
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_MERGE_LANES, type CustomerSyncInput, type RunTrigger } from '../domain/run-types.js';
 import { flowFingerprint } from './config-fingerprint.js';
 import type { CustsyncConfig } from './config-schema.js';
 
@@ -39,6 +39,7 @@ export function planFlow(
     pageSize: flow.pageSize,
     chunksPerExecution: flow.chunksPerExecution,
     ...(flow.mergeLanes !== DEFAULT_MERGE_LANES ? { mergeLanes: flow.mergeLanes } : {}),
+    ...(flow.heartbeatTimeout !== DEFAULT_HEARTBEAT_TIMEOUT_MS ? { heartbeatTimeoutMs: flow.heartbeatTimeout } : {}),
     ...(flow.maxRejectedPercent !== undefined ? { maxRejectedPercent: flow.maxRejectedPercent } : {}),
     configFingerprint: flowFingerprint(config, flowName),
     ...(options.inputs && options.inputs.length > 0 ? { inputs: options.inputs } : {}),

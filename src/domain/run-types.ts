@@ -32,6 +32,8 @@ export interface CustomerSyncInput {
   chunksPerExecution?: number;
   /** Chunks merged at the same time; default {@link DEFAULT_MERGE_LANES}. */
   mergeLanes?: number;
+  /** The run's activities' heartbeat timeout; default {@link DEFAULT_HEARTBEAT_TIMEOUT_MS}. */
+  heartbeatTimeoutMs?: number;
   /** A source input with a larger share of rejected rows fails the run before it is merged. */
   maxRejectedPercent?: number;
   /** Source inputs (file names) to read instead of the next unprocessed one; they are read even if processed before. */
@@ -216,5 +218,8 @@ export interface RunReport {
 
 /** Chunks of one run merged at the same time unless the flow says otherwise. */
 export const DEFAULT_MERGE_LANES = 2;
+
+/** How long a run's activity may go without a sign of life before it is retried elsewhere, unless the flow says otherwise. */
+export const DEFAULT_HEARTBEAT_TIMEOUT_MS = 20_000;
 
 export const emptyTotals = (): RunTotals => ({ customers: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 });

@@ -1,5 +1,6 @@
 import type { ActivityOptions } from '@temporalio/workflow';
 import { NON_RETRYABLE_ERROR_TYPES } from '../domain/failure-types.js';
+import { DEFAULT_HEARTBEAT_TIMEOUT_MS } from '../domain/run-types.js';
 
 /** Attempts of an activity before the run fails with the last attempt's error (about 4 minutes of retrying). */
 export const ACTIVITY_MAX_ATTEMPTS = 10;
@@ -13,5 +14,5 @@ export const ACTIVITY_RETRY: ActivityOptions['retry'] = {
   nonRetryableErrorTypes: NON_RETRYABLE_ERROR_TYPES,
 };
 
-/** Heartbeat timeout of every activity: one lost with its worker is retried elsewhere within it. */
-export const ACTIVITY_HEARTBEAT_TIMEOUT = '20 seconds';
+/** Heartbeat timeout of every activity (a sync run's as its flow says): one lost with its worker is retried elsewhere within it. */
+export const ACTIVITY_HEARTBEAT_TIMEOUT = DEFAULT_HEARTBEAT_TIMEOUT_MS;

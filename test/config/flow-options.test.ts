@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { configProblems } from '../support/config-problems.js';
 import { flowFingerprint } from '../../src/config/config-fingerprint.js';
 import { parseConfig } from '../../src/config/load-config.js';
+import { planFlow } from '../../src/config/flow-plan.js';
 
 const base = `
 connectors:
@@ -30,6 +31,15 @@ describe('flow options', () => {
     expect(configProblems(`${base}    schedule: { every: 1h, cron: ["0 * * * *"] }\n`)).toEqual([
       'flows.erp.schedule: give either "every" or "cron", not both',
     ]);
+  });
+
+  it('gives a run its flow’s heartbeat timeout, only when it is not the default 20 s, and refuses one out of bounds', () => {
+    const plan = (text: string) => planFlow(parseConfig(text, 'c', '/'), 'erp', { trigger: 'test' });
+    expect(parseConfig(base, 'c', '/').flows.erp!.heartbeatTimeout).toBe(20_000);
+    expect(plan(base)).not.toHaveProperty('heartbeatTimeoutMs');
+    expect(plan(`${base}    heartbeatTimeout: 2m\n`).heartbeatTimeoutMs).toBe(120_000);
+    expect(configProblems(`${base}    heartbeatTimeout: 500ms\n`)).toEqual(['flows.erp.heartbeatTimeout: must be between 1s and 10m']);
+    expect(configProblems(`${base}    heartbeatTimeout: 1h\n`)).toEqual(['flows.erp.heartbeatTimeout: must be between 1s and 10m']);
   });
 
   it('explains that mode moved to the connectors', () => {

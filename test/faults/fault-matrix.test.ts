@@ -31,12 +31,12 @@ const SECOND_SNAPSHOT_CUSTOMERS = Math.round(CUSTOMERS * 0.8);
 /** How long one case may take (the suite's size: 3 minutes). */
 const CASE_TIMEOUT_MS = Number(process.env.CUSTSYNC_FAULT_TIMEOUT_MS ?? 180_000);
 /**
- * What a SIGKILL may add to a run: the 20 s heartbeat timeout after which the activity is retried
- * on the other worker, a new worker's start, and room for the kill cases running at once on two
- * cores (+24–28 s seen). Without the heartbeat timeout it would be the activity's start-to-close
- * timeout: 10 minutes, or 4 hours for staging.
+ * What a SIGKILL may add to a run: the flow's 5 s heartbeat timeout after which the activity is
+ * retried on the other worker, a new worker's start, and room for the kill cases running at once
+ * on two cores. Without the heartbeat timeout it would be the activity's start-to-close timeout:
+ * 10 minutes, or 4 hours for staging.
  */
-const MAX_EXTRA_AFTER_KILL_MS = 60_000;
+const MAX_EXTRA_AFTER_KILL_MS = 45_000;
 const ASPECTS = ['name', 'addresses', 'contactPersons', 'customerAttributes', 'customerContactDetails', 'addressAttributes', 'addressContactDetails'];
 
 type Content = Awaited<ReturnType<typeof customerContent>>;
@@ -57,7 +57,7 @@ describe('the fault matrix: every disturbed run ends as the undisturbed one did'
   /** The same config as the file, with its paths made absolute, unparsed (for the in-process harness). */
   const rawConfig = () => ({
     connectors: { erp: { type: 'flat-file', folder: inbox, referenceData: join(dir, 'reference-data.json') } },
-    flows: { faults: { source: { type: 'connector', connector: 'erp', aspects: ASPECTS }, chunkSize: 100, schedule: false } },
+    flows: { faults: { source: { type: 'connector', connector: 'erp', aspects: ASPECTS }, chunkSize: 100, heartbeatTimeout: '5s', schedule: false } },
   });
   const worker = async (database: TestDatabase, taskQueue: string) => {
     const w = await startWorkerProcess({ databaseUrl: database.url, temporalAddress: inject('temporalAddress'), workflowBundlePath: inject('workflowBundlePath'), taskQueue, configFile });
@@ -92,6 +92,7 @@ flows:
   faults:
     source: { type: connector, connector: erp, aspects: [${ASPECTS.join(', ')}] }
     chunkSize: 100
+    heartbeatTimeout: 5s
     schedule: false
 `,
     );

@@ -27,25 +27,25 @@ export const LOCAL_LOOKUP_LIMIT = 20;
 
 // Every activity heartbeats (staging with its read position): one lost with its worker is
 // retried on another within the heartbeat timeout, not after its start-to-close timeout.
-const heartbeatTimeout = ACTIVITY_HEARTBEAT_TIMEOUT;
 const retry = ACTIVITY_RETRY;
 
-/** The activities of a sync run that finish in minutes. */
-const minutes = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry });
+/** The run's queued activities, each a task of its own that any worker of the task queue may take. */
+function queuedActivities(heartbeatTimeout: string | number): SyncActivities {
+  /** The activities of a sync run that finish in minutes. */
+  const minutes = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry });
+  /** Staging reads a whole input: hours for the largest files. */
+  const { stageStep } = proxyActivities<Activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
+  const { mergeChunk } = proxyActivities<Activities>({
+    startToCloseTimeout: '15 minutes',
+    heartbeatTimeout,
+    retry,
+    // A failing lane cancels the others; cleanup waits until their chunks have really stopped.
+    cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
+  });
+  return { ...pick(minutes), stageStep, mergeChunk };
+}
 
-/** Staging reads a whole input: hours for the largest files. */
-const { stageStep } = proxyActivities<Activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
-
-const { mergeChunk } = proxyActivities<Activities>({
-  startToCloseTimeout: '15 minutes',
-  heartbeatTimeout,
-  retry,
-  // A failing lane cancels the others; cleanup waits until their chunks have really stopped.
-  cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
-});
-
-/** Each activity a task of its own: any worker of the task queue may take it. */
-const queued: SyncActivities = { ...pick(minutes), stageStep, mergeChunk };
+const queued = queuedActivities(ACTIVITY_HEARTBEAT_TIMEOUT);
 
 /**
  * Local activities: run by the worker that runs the workflow task, each result recorded with
@@ -66,5 +66,6 @@ const inWorker = pick(local);
 export function activitiesOf(input: CustomerSyncInput): SyncActivities {
   const small = input.lookup !== undefined && input.lookup.length <= LOCAL_LOOKUP_LIMIT;
   // Lookup runs recorded before queued every activity.
-  return small && patched('lookup-runs-in-worker') ? inWorker : queued;
+  if (small && patched('lookup-runs-in-worker')) return inWorker;
+  return input.heartbeatTimeoutMs !== undefined ? queuedActivities(input.heartbeatTimeoutMs) : queued;
 }
