@@ -23,6 +23,7 @@ import type { CustomerRecord, RejectedRecord } from '../domain/customer-record.j
 import type { MatchBy } from '../domain/match-by.js';
 import type { FlowStepPlan } from '../domain/run-types.js';
 import { setStepStageCounts } from '../db/repositories/sync-runs.js';
+import { recordUnchangedPage, type UnchangedPage } from '../db/repositories/unchanged-pages.js';
 import { recordSourceDigests, storedSourcesOf, type SourceDigestRow, type StoredSource } from '../db/repositories/source-digests.js';
 import { findUnstorableValue, unstorableTextReason } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
@@ -84,7 +85,7 @@ export function stageStepActivity(deps: ActivityDeps) {
     const range = { runId: input.runId, stepIndex: input.stepIndex, seqFrom, seqTo: seqFrom + SEQ_STRIDE };
     const unchangedBy = resume?.whole ? undefined : input.skipUnchanged?.steps;
     let passed = await stagePass(deps, input, resume, unchangedBy);
-    if (unchangedBy && (await unstagedCustomersNamedAgain(db, range)) > 0) {
+    if (unchangedBy && (await unstagedCustomersNamedAgain(db, { ...range, input: input.input.name })) > 0) {
       // A customer named twice (rows apart in a file, a repeated record) may be unchanged in one and not in the other.
       await unstageInput(db, range);
       heartbeat({ input: input.input.name, cursor: '', read: 0, whole: true } satisfies StageHeartbeat);
@@ -132,14 +133,16 @@ async function stagePass(
     if (page.warnings && page.warnings.length > 0) {
       await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
     }
-    const { rows, rejects, digests } = screenFragments(input, page);
-    const newDigests = known ? await known.leaveUnchangedUnstaged(rows, digests, page) : [];
+    const screened = screenFragments(input, page);
+    const { rejects } = screened;
+    const { rows, unchanged, digests } = known ? await known.setUnchangedApart(screened, page) : { ...screened, unchanged: undefined };
     let rejectedCount: number;
     try {
       await db.transaction().execute(async (trx) => {
         await stageFragments(trx, input.runId, input.stepIndex, rows);
+        if (unchanged) await recordUnchangedPage(trx, input.runId, input.stepIndex, unchanged);
         await recordRejects(trx, input, rejects);
-        await recordSourceDigests(trx, input.connector, newDigests);
+        if (known) await recordSourceDigests(trx, input.connector, digests);
       });
       rejectedCount = rejects.length;
     } catch (error) {
@@ -147,7 +150,7 @@ async function stagePass(
       // Something the screening did not foresee: find the records the database refuses, one by one.
       rejectedCount = await stageOneByOne(db, input, rows, rejects);
     }
-    known?.forget(rows);
+    known?.forget(rows, unchanged);
     read += page.read;
     rejected += rejectedCount;
     const whole = input.skipUnchanged !== undefined && !unchangedBy;
@@ -193,16 +196,14 @@ class KnownSources {
   }
 
   private unchanged(source: StoredSource | undefined, recordHash: string | undefined): source is StoredSource & { customerId: string } {
-    return (
-      source?.customerId !== undefined &&
-      recordHash !== undefined &&
-      source.inputHash === inputHashOf(this.signature, [{ stepIndex: this.input.stepIndex, recordHash }])
-    );
+    if (source?.customerId === undefined || recordHash === undefined) return false;
+    if (recordHash === source.recordHash) return source.mergedFromDigest === true;
+    return source.inputHash === inputHashOf(this.signature, [{ stepIndex: this.input.stepIndex, recordHash }]);
   }
 
   private async lookUp(externalIds: readonly string[]): Promise<void> {
     const missing = [...new Set(externalIds.filter((id) => !this.stored.has(id) && id.length <= 512 && unstorableTextReason(id) === undefined))];
-    const found = await storedSourcesOf(this.db, this.input.connector, missing);
+    const found = await storedSourcesOf(this.db, this.input.connector, missing, { stepsSignature: this.signature, stepIndex: this.input.stepIndex });
     for (const id of missing) this.stored.set(id, found.get(id) ?? {});
   }
 
@@ -218,45 +219,57 @@ class KnownSources {
   }
 
   /**
-   * Turns the page's unchanged customers into rows without a record (its recognized ones added)
-   * and gives the others the customer the source step's matching would (the stored one, or a new
-   * id derived from the run), unless a record names its customer itself; returns the source
-   * digests that are new or changed.
+   * Sets the page's unchanged customers (its recognized ones among them) apart from its rows, as
+   * the page of unchanged customers to keep; gives the other rows the customer the source step's
+   * matching would (the stored one, or a new id derived from the run), unless a record names its
+   * customer itself; keeps only the source digests that are new or changed.
    */
-  async leaveUnchangedUnstaged(rows: StagingRow[], digests: readonly SourceDigestRow[], page: ConnectorPage): Promise<SourceDigestRow[]> {
+  async setUnchangedApart(
+    screened: { rows: StagingRow[]; digests: readonly SourceDigestRow[] },
+    page: ConnectorPage,
+  ): Promise<{ rows: StagingRow[]; unchanged: UnchangedPage | undefined; digests: SourceDigestRow[] }> {
     const recognized = page.recognized ?? [];
-    await this.lookUp([...rows.map((r) => r.external_id), ...recognized.map((r) => r.externalId)]);
-    for (const row of rows) {
+    await this.lookUp([...screened.rows.map((r) => r.external_id), ...recognized.map((r) => r.externalId)]);
+    const seqOffset = this.input.inputIndex * SEQ_STRIDE;
+    const entries: { seq: number; externalId: string; customerId: string }[] = [];
+    const rows: StagingRow[] = [];
+    for (const row of screened.rows) {
       const source = this.stored.get(row.external_id);
       if (this.unchanged(source, row.record_hash)) {
-        row.record = null;
-        row.customer_id = source.customerId;
-      } else if (source && (row.record as CustomerRecord).customerId === undefined) {
+        entries.push({ seq: row.seq, externalId: row.external_id, customerId: source.customerId });
+        continue;
+      }
+      if (source && (row.record as CustomerRecord).customerId === undefined) {
         // Its customer, as the matching would assign it: staged with it, the row need not be rewritten there.
         row.customer_id = source.customerId ?? newCustomerId(this.input.runId, row.external_id);
       }
+      rows.push(row);
     }
     for (const r of recognized) {
       const source = this.stored.get(r.externalId);
       if (!this.unchanged(source, source?.recordHash)) throw new Error(`customer ${r.externalId} was recognized unchanged but its stored state is not known`);
-      rows.push({
-        external_id: r.externalId,
-        seq: this.input.inputIndex * SEQ_STRIDE + r.seq,
-        record: null,
-        record_hash: source.recordHash!,
-        match_key: null,
-        customer_id: source.customerId,
-      });
+      entries.push({ seq: seqOffset + r.seq, externalId: r.externalId, customerId: source.customerId });
     }
-    return digests.filter((d) => {
+    entries.sort((a, b) => a.seq - b.seq);
+    let seqFrom = Infinity;
+    let seqTo = -Infinity;
+    for (const seq of [...screened.rows.map((r) => r.seq), ...entries.map((e) => e.seq)]) {
+      seqFrom = Math.min(seqFrom, seq);
+      seqTo = Math.max(seqTo, seq);
+    }
+    const unchanged: UnchangedPage | undefined =
+      seqFrom <= seqTo ? { seqFrom, seqTo, externalIds: entries.map((e) => e.externalId), customerIds: entries.map((e) => e.customerId) } : undefined;
+    const digests = screened.digests.filter((d) => {
       const source = this.stored.get(d.external_id);
       return source?.sourceHash !== d.source_hash || source.recordHash !== d.record_hash;
     });
+    return { rows, unchanged, digests };
   }
 
-  /** Drops what was looked up for rows once they are staged. */
-  forget(rows: readonly StagingRow[]): void {
+  /** Drops what was looked up for a page once it is staged. */
+  forget(rows: readonly StagingRow[], unchanged: UnchangedPage | undefined): void {
     for (const row of rows) this.stored.delete(row.external_id);
+    for (const id of unchanged?.externalIds ?? []) this.stored.delete(id);
   }
 }
 

@@ -234,6 +234,26 @@ export interface SourceDigestsTable {
   record_hash: string;
 }
 
+/** Customers a page of an input names unchanged (see `unchanged-pages.ts`): parallel arrays. */
+export interface UnchangedPagesTable {
+  run_id: string;
+  step_index: number;
+  seq_from: ColumnType<string, number | string, number | string>;
+  seq_to: ColumnType<string, number | string, number | string>;
+  external_ids: string[];
+  customer_ids: string[];
+}
+
+/** Every customer a run's step names: its staged records and its unchanged customers (a view). */
+export interface StagedCustomersView {
+  run_id: string;
+  step_index: number;
+  seq: string;
+  external_id: string;
+  customer_id: string | null;
+  unchanged: boolean;
+}
+
 export interface StagingRecordsTable {
   run_id: string;
   step_index: number;
@@ -453,6 +473,8 @@ export interface Database {
   sync_run_plans: SyncRunPlansTable;
   sync_run_merge_set: SyncRunMergeSetTable;
   staging_records: StagingRecordsTable;
+  unchanged_pages: UnchangedPagesTable;
+  staged_customers: StagedCustomersView;
   source_digests: SourceDigestsTable;
   rejected_records: RejectedRecordsTable;
   withheld_customers: WithheldCustomersTable;

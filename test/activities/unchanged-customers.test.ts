@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { MockActivityEnvironment } from '@temporalio/testing';
@@ -10,6 +11,7 @@ import { planFlow } from '../../src/config/flow-plan.js';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { createTestDatabase, type TestDatabase } from '../support/test-database.js';
 import { inputHashOf, stepsSignature } from '../../src/merge/index.js';
+import { eraseFromUnchangedPages } from '../../src/db/repositories/unchanged-pages.js';
 
 const inbox = inboxWith(SNAPSHOT);
 const config = configSchema.parse({
@@ -36,8 +38,8 @@ describe('customers whose source supplies what it supplied last time', () => {
 
   const staged = async (runId: string) =>
     (
-      await sql<{ external_id: string; unstaged: boolean; has_customer: boolean }>`select external_id, record = 'null'::jsonb as unstaged,
-        customer_id is not null as has_customer from staging_records where run_id = ${runId} order by external_id, seq`.execute(db.db)
+      await sql<{ external_id: string; unstaged: boolean; has_customer: boolean }>`select external_id, unchanged as unstaged,
+        customer_id is not null as has_customer from staged_customers where run_id = ${runId} order by external_id, seq`.execute(db.db)
     ).rows;
 
   async function stage(runId: string) {
@@ -89,13 +91,11 @@ describe('customers whose source supplies what it supplied last time', () => {
       await db.db.updateTable('customers').set({ input_hash: inputHashOf(signature, [{ stepIndex: 0, recordHash: 'as-recorded' }]) }).where('source_id', '=', 'C1001').execute();
       await db.db.updateTable('customers').set({ input_hash: 'merged-from-elsewhere' }).where('source_id', '=', 'C1003').execute();
       await stage('recognized');
-      const rows = (
-        await sql<{ external_id: string; unstaged: boolean; record_hash: string }>`select external_id, record = 'null'::jsonb as unstaged, record_hash
-          from staging_records where run_id = 'recognized' order by external_id`.execute(db.db)
-      ).rows;
+      const rows = await staged('recognized');
       expect(rows.map((r) => [r.external_id, r.unstaged])).toEqual([['C1001', true], ['C1002', true], ['C1003', false], ['C1004', true]]);
-      expect(rows[0]!.record_hash).toBe('as-recorded');
-      expect(rows[2]!.record_hash).toBe(digests[2]!.record_hash);
+      const c1003 = await db.db.selectFrom('staging_records').select('record_hash').where('run_id', '=', 'recognized').where('external_id', '=', 'C1003').execute();
+      expect(c1003.map((r) => r.record_hash)).toEqual([digests[2]!.record_hash]);
+      expect((await merge('recognized')).plan).toEqual({ chunks: 1, toMerge: 1, unchanged: 3 });
     } finally {
       for (const c of stored) await db.db.updateTable('customers').set({ input_hash: c.input_hash }).where('source_id', '=', c.source_id).execute();
       await db.db.updateTable('source_digests').set({ record_hash: digests[0]!.record_hash }).where('external_id', '=', 'C1001').execute();
@@ -154,5 +154,68 @@ describe('customers whose source supplies what it supplied last time', () => {
     expect(after.find((r) => r.table === 'addresses')).not.toEqual(before.find((r) => r.table === 'addresses'));
     const names = await sql<{ name: string }>`select a.name from addresses a join customers c on c.id = a.customer_id where c.source_id = 'C1001' order by a.item_key`.execute(db.db);
     expect(names.rows.map((r) => r.name)).toContain('Acme Boutique & Co');
+  });
+});
+
+describe('unchanged customers kept a page at a time', () => {
+  const pagesInbox = inboxWith(SNAPSHOT);
+  const pagesConfig = configSchema.parse({
+    connectors: { erp: { type: 'flat-file', folder: pagesInbox, referenceData: join(SHARED_DATA, 'reference-data.json') } },
+    flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: ['name', 'addresses', 'contactPersons', 'customerAttributes'] } } },
+  });
+  const pagesSteps = planFlow(pagesConfig, 'erp', { trigger: 'test' }).steps;
+  let db: TestDatabase;
+  let acts: Activities;
+  const run = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, ...args: A): Promise<R> => new MockActivityEnvironment().run(fn, ...args);
+  const inputNamed = (name: string) => ({ name, checksum: createHash('sha256').update(readFileSync(join(pagesInbox, name))).digest('hex') });
+  const stageInput = (runId: string, name: string, inputIndex: number, pageSize: number) =>
+    run(acts.stageStep, { runId, stepIndex: 0, connector: 'erp', input: inputNamed(name), inputIndex, pageSize, skipUnchanged: { steps: pagesSteps } });
+  const named = async (runId: string) =>
+    (
+      await sql<{ external_id: string; unchanged: boolean }>`select external_id, unchanged from staged_customers
+        where run_id = ${runId} order by external_id, seq`.execute(db.db)
+    ).rows.map((r) => `${r.external_id}${r.unchanged ? ' unchanged' : ''}`);
+
+  beforeAll(async () => {
+    db = await createTestDatabase();
+    acts = createTestActivities(db.db, pagesConfig);
+    await run(acts.beginRun, { runId: 'first', flow: 'erp', trigger: 'test', mode: 'full', steps: pagesSteps });
+    await stageInput('first', SNAPSHOT, 0, 2);
+    await run(acts.matchStep, { runId: 'first', stepIndex: 0, connector: 'erp', role: 'source' });
+    const plan = await run(acts.planMerge, { runId: 'first', steps: pagesSteps, chunkSize: 10 });
+    for (let i = 0; i < plan.chunks; i++) await run(acts.mergeChunk, { runId: 'first', steps: pagesSteps, source: 'connector', chunkIndex: i, limit: 10 });
+  });
+  afterAll(async () => db?.drop());
+
+  it('counts each customer once when a retried read pages the input otherwise', async () => {
+    await run(acts.beginRun, { runId: 'retried', flow: 'erp', trigger: 'test', mode: 'full', steps: pagesSteps });
+    expect(await stageInput('retried', SNAPSHOT, 0, 3)).toEqual({ read: 8, staged: 4, rejected: 0 });
+    expect(await stageInput('retried', SNAPSHOT, 0, 2)).toEqual({ read: 8, staged: 4, rejected: 0 });
+    expect(await named('retried')).toEqual(['C1001 unchanged', 'C1002 unchanged', 'C1003 unchanged', 'C1004 unchanged']);
+    expect(await run(acts.matchStep, { runId: 'retried', stepIndex: 0, connector: 'erp', role: 'source' })).toEqual({ matched: 4, unmatched: 0 });
+    expect(await run(acts.planMerge, { runId: 'retried', steps: pagesSteps, chunkSize: 10 })).toEqual({ chunks: 0, toMerge: 0, unchanged: 4 });
+  });
+
+  it('lets a later input of the run replace what an earlier one left unchanged: the customer is merged once, from the later record', async () => {
+    const lines = readFileSync(join(pagesInbox, SNAPSHOT), 'utf8').split('\n');
+    const renamedC1004 = lines.filter((l) => l.split('|')[1] === 'C1004').map((l) => ['Renamed Four', ...l.split('|').slice(1)].join('|'));
+    writeFileSync(join(pagesInbox, 'customer_20261101T050000_delta.txt'), [lines[0], ...renamedC1004, ''].join('\n'));
+    await run(acts.beginRun, { runId: 'two-inputs', flow: 'erp', trigger: 'test', mode: 'full', steps: pagesSteps });
+    await stageInput('two-inputs', SNAPSHOT, 0, 2);
+    await stageInput('two-inputs', 'customer_20261101T050000_delta.txt', 1, 2);
+    expect(await named('two-inputs')).toEqual(['C1001 unchanged', 'C1002 unchanged', 'C1003 unchanged', 'C1004']);
+    await run(acts.matchStep, { runId: 'two-inputs', stepIndex: 0, connector: 'erp', role: 'source' });
+    const plan = await run(acts.planMerge, { runId: 'two-inputs', steps: pagesSteps, chunkSize: 10 });
+    expect(plan).toEqual({ chunks: 1, toMerge: 1, unchanged: 3 });
+    await run(acts.mergeChunk, { runId: 'two-inputs', steps: pagesSteps, source: 'connector', chunkIndex: 0, limit: 10 });
+    const c1004 = await db.db.selectFrom('customers').select('company_name').where('source_id', '=', 'C1004').executeTakeFirstOrThrow();
+    expect(c1004.company_name).toBe('Renamed Four');
+  });
+
+  it('takes an erased customer out of every page that names it', async () => {
+    const c1002 = await db.db.selectFrom('customers').select('id').where('source_id', '=', 'C1002').executeTakeFirstOrThrow();
+    expect(await db.db.transaction().execute((trx) => eraseFromUnchangedPages(trx, c1002.id, ['C1002']))).toBe(2);
+    expect(await named('retried')).toEqual(['C1001 unchanged', 'C1003 unchanged', 'C1004 unchanged']);
+    expect(await named('two-inputs')).toEqual(['C1001 unchanged', 'C1003 unchanged', 'C1004']);
   });
 });

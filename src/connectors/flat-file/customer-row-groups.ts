@@ -65,9 +65,14 @@ export function customerCodeOfRow(raw: RawDelimitedRow, options: RowKeyOptions, 
   return options.nullMarkers?.has(code.toLowerCase()) ? '' : code;
 }
 
-/** Groups consecutive raw rows by customer code, hashing each group's bytes after the seed. */
+/**
+ * Groups consecutive raw rows by customer code, hashing each group's bytes after the seed; rows
+ * that lie side by side in one read buffer are hashed as one run of bytes.
+ */
 export class RawRowGrouper {
   private current: { code: string; rows: RawDelimitedRow[]; hash: ReturnType<typeof createHash> } | undefined;
+  /** Bytes of the open group not hashed yet: one contiguous run of a buffer. */
+  private run: { bytes: Buffer; end: number } | undefined;
 
   constructor(
     private readonly seed: string,
@@ -79,19 +84,40 @@ export class RawRowGrouper {
     const code = this.keyOf(raw);
     if (this.current && this.current.code === code) {
       this.current.rows.push(raw);
-      this.current.hash.update(raw.bytes);
+      this.extendRun(raw.bytes);
       return undefined;
     }
     const ended = this.finish();
-    this.current = { code, rows: [raw], hash: createHash('sha256').update(this.seed).update(raw.bytes) };
+    this.current = { code, rows: [raw], hash: createHash('sha256').update(this.seed) };
+    this.run = { bytes: raw.bytes, end: raw.bytes.byteOffset + raw.bytes.length };
     return ended;
   }
 
   /** Ends the open group. */
   finish(): RawRowGroup | undefined {
     const group = this.current;
+    if (!group) return undefined;
+    this.hashRun();
     this.current = undefined;
-    return group && { code: group.code, rows: group.rows, sourceHash: group.hash.digest('base64') };
+    return { code: group.code, rows: group.rows, sourceHash: group.hash.digest('base64') };
+  }
+
+  private extendRun(bytes: Buffer): void {
+    const run = this.run;
+    if (run && run.bytes.buffer === bytes.buffer && run.end === bytes.byteOffset) {
+      run.end += bytes.length;
+      return;
+    }
+    this.hashRun();
+    this.run = { bytes, end: bytes.byteOffset + bytes.length };
+  }
+
+  private hashRun(): void {
+    const run = this.run;
+    if (!run || !this.current) return;
+    const { bytes } = run;
+    this.current.hash.update(run.end === bytes.byteOffset + bytes.length ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, run.end - bytes.byteOffset));
+    this.run = undefined;
   }
 }
 

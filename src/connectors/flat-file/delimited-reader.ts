@@ -205,6 +205,19 @@ export async function* readRawDelimitedRows(
   filePath: string,
   options: DelimitedReaderOptions = {},
 ): AsyncGenerator<RawDelimitedRow, void, undefined> {
+  for await (const rows of readRawDelimitedRowBatches(filePath, options)) yield* rows;
+}
+
+/**
+ * The rows of {@link readRawDelimitedRows}, as many at a time as a read of the file holds: a
+ * reader that loops over each batch pays for one asynchronous step per read, not per row.
+ *
+ * @param options as for {@link readDelimitedRows} (same defaults)
+ */
+export async function* readRawDelimitedRowBatches(
+  filePath: string,
+  options: DelimitedReaderOptions = {},
+): AsyncGenerator<RawDelimitedRow[], void, undefined> {
   const o = resolveOptions(options);
   const splitter = new RowSplitter(o.delimiter, o.quote, o.skipEmptyLines, o.maxRowBytes, o.startOffset, o.startLine);
   const stream = createReadStream(filePath, { start: o.startOffset, highWaterMark: o.highWaterMark });
@@ -224,10 +237,15 @@ export async function* readRawDelimitedRows(
           chunk = chunk.subarray(BOM.length);
         }
       }
-      yield* splitter.push(chunk);
+      const rows = splitter.push(chunk);
+      if (rows.length > 0) yield rows;
     }
-    if (head !== undefined && head.length > 0) yield* splitter.push(head);
-    yield* splitter.end();
+    if (head !== undefined && head.length > 0) {
+      const rows = splitter.push(head);
+      if (rows.length > 0) yield rows;
+    }
+    const last = splitter.end();
+    if (last.length > 0) yield last;
   } finally {
     stream.destroy();
   }

@@ -3,7 +3,7 @@ import type { FlatFileConnectorConfig } from './flat-file-config.js';
 import type { Connector, ConnectorInput, ConnectorPage, ReadOptions } from '../connector.js';
 import type { ListedFile } from '../file-transports/file-transport.js';
 import { InputError } from '../input-error.js';
-import { DelimitedParseError, delimitedRowParser, readHeaderRow, readRawDelimitedRows, type RawDelimitedRow } from './delimited-reader.js';
+import { DelimitedParseError, delimitedRowParser, readHeaderRow, readRawDelimitedRowBatches, type RawDelimitedRow } from './delimited-reader.js';
 import { customerCodeOfRow, mapRowGroups, RawRowGrouper, sourceHashSeed, type RawRowGroup } from './customer-row-groups.js';
 import { headerTextProblem, quoteFirstLine } from './header-text.js';
 import { compileFileNamePattern } from './file-name-pattern.js';
@@ -20,13 +20,22 @@ interface FlatFileCursor {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/** A page whose rows are all read, its customers being recognized. */
+interface PendingPage {
+  groups: RawRowGroup[];
+  read: number;
+  /** Its last row: the page's cursor is past it. */
+  last: RawDelimitedRow | undefined;
+  recognized: Promise<ReadonlySet<string>>;
+}
+
 /**
  * The file's rows; a file the reader cannot go on with (a quote never closed, a row larger
  * than the reader takes) is an input error naming the file and line: no retry can fix it.
  */
-async function* readRowsOf(fileName: string, path: string, options: Parameters<typeof readRawDelimitedRows>[1]): AsyncIterable<RawDelimitedRow> {
+async function* readRowsOf(fileName: string, path: string, options: Parameters<typeof readRawDelimitedRowBatches>[1]): AsyncIterable<RawDelimitedRow[]> {
   try {
-    yield* readRawDelimitedRows(path, options);
+    yield* readRawDelimitedRowBatches(path, options);
   } catch (error) {
     if (error instanceof DelimitedParseError) throw new InputError(`${fileName}: ${error.message}; the rows before it were read`);
     throw error;
@@ -160,35 +169,49 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
       let groups: RawRowGroup[] = [];
       let read = 0;
       let last: RawDelimitedRow | undefined;
-      const page = async (): Promise<ConnectorPage> => {
+      /** Closes the page read so far; its customers are recognized while the next page is read. */
+      const closePage = (): PendingPage => {
         const digests = groups.flatMap((g) => (g.code !== '' ? [{ externalId: g.code, sourceHash: g.sourceHash }] : []));
-        const recognized = options.recognize && digests.length > 0 ? await options.recognize(digests) : new Set<string>();
-        const mapped = mapRowGroups(groups, recognized, mapRow);
-        const cursor: FlatFileCursor = last ? { offset: last.endOffset, line: last.nextLine } : start;
-        const result: ConnectorPage = {
+        const recognized = options.recognize && digests.length > 0 ? options.recognize(digests) : Promise.resolve(new Set<string>());
+        recognized.catch(() => undefined);
+        const closed = { groups, read, last, recognized };
+        groups = [];
+        read = 0;
+        return closed;
+      };
+      const page = async (closed: PendingPage): Promise<ConnectorPage> => {
+        const mapped = mapRowGroups(closed.groups, await closed.recognized, mapRow);
+        const cursor: FlatFileCursor = closed.last ? { offset: closed.last.endOffset, line: closed.last.nextLine } : start;
+        return {
           fragments: mapped.fragments,
           rejects: mapped.rejects,
           ...(mapped.recognized.length > 0 ? { recognized: mapped.recognized } : {}),
-          read,
+          read: closed.read,
           cursor: JSON.stringify(cursor),
           ...firstPage(),
         };
-        groups = [];
-        read = 0;
-        return result;
       };
-      for await (const raw of readRowsOf(input.name, path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
-        const ended = grouper.add(raw);
-        if (ended) {
-          groups.push(ended);
-          if (groups.length >= options.pageSize) yield await page();
+      let pending: PendingPage | undefined;
+      for await (const rows of readRowsOf(input.name, path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
+        for (const raw of rows) {
+          const ended = grouper.add(raw);
+          if (ended) {
+            groups.push(ended);
+            if (groups.length >= options.pageSize) {
+              const closed = closePage();
+              if (pending) yield await page(pending);
+              pending = closed;
+            }
+          }
+          last = raw;
+          read++;
         }
-        last = raw;
-        read++;
       }
       const ended = grouper.finish();
       if (ended) groups.push(ended);
-      yield await page();
+      const closed = closePage();
+      if (pending) yield await page(pending);
+      yield await page(closed);
     },
   };
 }

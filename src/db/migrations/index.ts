@@ -21,6 +21,7 @@ import * as consoleSessions from './0019-console-sessions.js';
 import * as customerErasures from './0020-customer-erasures.js';
 import * as notificationErrorTimes from './0021-notification-error-times.js';
 import * as sourceDigests from './0022-source-digests.js';
+import * as unchangedPages from './0023-unchanged-pages.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -46,4 +47,5 @@ export const migrations: Record<string, Migration> = {
   '0020-customer-erasures': customerErasures,
   '0021-notification-error-times': notificationErrorTimes,
   '0022-source-digests': sourceDigests,
+  '0023-unchanged-pages': unchangedPages,
 };

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { sql, type Transaction } from 'kysely';
 import type { Database } from '../database.js';
 import { purgeCustomer, type ChangeAuthor } from './customer-lifecycle-changes.js';
+import { eraseFromUnchangedPages } from './unchanged-pages.js';
 
 /** What an erasure removed, table by table (rows removed or emptied of personal data). */
 export type ErasureCounts = Record<string, number>;
@@ -45,6 +46,7 @@ export async function eraseCustomer(trx: Transaction<Database>, customerId: stri
       .where((eb) => eb.or([eb('customer_id', '=', customerId), eb('external_id', 'in', ids)]))
       .executeTakeFirst(),
   );
+  counts.unchanged_pages = await eraseFromUnchangedPages(trx, customerId, ids);
   counts.rejected_records = count(
     await trx
       .updateTable('rejected_records')

@@ -15,11 +15,16 @@ export interface MissingCount {
  */
 export async function restoreReappeared(db: Kysely<Database>, runId: string, connector: string): Promise<number> {
   await db.transaction().execute(async (trx) => {
+    // From the few absent customers (a partial index) to the run's staged ones: never the other way round.
     const restored = await sql<{ id: string; missing_run_id: string | null; deleted_at: Date | null }>`
+      with absent as materialized (
+        select id, source_id from customers
+        where source_connector = ${connector} and (missing_since is not null or deleted_at is not null))
       update customers c set missing_since = null, missing_run_id = null, deleted_at = null, deleted_reason = null, deleted_run_id = null
-      from (select distinct external_id from staging_records where run_id = ${runId} and step_index = 0) s
-      where c.source_connector = ${connector} and c.source_id = s.external_id
-        and (c.missing_since is not null or c.deleted_at is not null)
+      from absent a
+      where c.id = a.id
+        and (exists (select 1 from staging_records s where s.run_id = ${runId} and s.step_index = 0 and s.external_id = a.source_id)
+          or a.source_id in (select unnest(p.external_ids) from unchanged_pages p where p.run_id = ${runId} and p.step_index = 0))
       returning c.id, c.missing_run_id, c.deleted_at`.execute(trx);
     if (restored.rows.length > 0) {
       await sql`insert into change_log (run_id, customer_id, change, diff)
@@ -50,7 +55,7 @@ export async function findMissingCustomers(db: Kysely<Database>, runId: string, 
     await sql`insert into sync_run_missing (run_id, customer_id)
       select ${runId}, c.id from customers c
       where c.source_connector = ${connector} and c.deleted_at is null and c.missing_since is null
-        and not exists (select 1 from staging_records s where s.run_id = ${runId} and s.step_index = 0 and s.external_id = c.source_id)
+        and not exists (select 1 from staged_customers s where s.run_id = ${runId} and s.step_index = 0 and s.external_id = c.source_id)
         and not exists (select 1 from rejected_records r where r.run_id = ${runId} and r.external_id = c.source_id)`.execute(trx);
     const counts = await sql<MissingCount>`select
         (select count(*) from sync_run_missing where run_id = ${runId})::int as "candidates",

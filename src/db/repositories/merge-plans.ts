@@ -61,7 +61,7 @@ export async function storeMergePlan(db: Kysely<Database>, runId: string, steps:
       select ${runId}, h.customer_id from (${inputHashesQuery(runId, steps, sql`s.customer_id is not null`)}) h
       where h.stored_input_hash is distinct from h.input_hash`.execute(trx);
     const counts = await sql<{ staged: number; to_merge: number }>`select
-        (select count(distinct customer_id) from staging_records where run_id = ${runId} and customer_id is not null)::int as staged,
+        (select count(distinct customer_id) from staged_customers where run_id = ${runId} and customer_id is not null)::int as staged,
         (select count(*) from sync_run_merge_set where run_id = ${runId})::int as to_merge`.execute(trx);
     const { staged, to_merge } = counts.rows[0]!;
     const starts = await sql<{ customer_id: string }>`select customer_id from (

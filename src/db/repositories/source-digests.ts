@@ -8,6 +8,8 @@ export interface StoredSource {
   /** Hash of the raw rows the source supplied last, and of the record they mapped to. */
   sourceHash?: string;
   recordHash?: string;
+  /** Whether its stored state was merged from the record its digest names (its input hash is that record's). */
+  mergedFromDigest?: boolean;
 }
 
 /** A source digest to keep. */
@@ -20,17 +22,31 @@ export interface SourceDigestRow {
 /** Longest external id a digest is kept for: the key must fit a btree index row. */
 const MAX_DIGEST_KEY_LENGTH = 512;
 
-/** The stored customer and source digest of each of these external ids of a connector (ids with neither are absent). */
+/**
+ * The stored customer and source digest of each of these external ids of a connector (ids with
+ * neither are absent). `inputOf` (the flow's steps signature and the step's index) says how an
+ * input hash is made of one record hash: whether a customer was merged from its digest's record is
+ * then compared in the database (the `inputHashOf` of `merge/record-hash.ts`, in SQL).
+ */
 export async function storedSourcesOf(
   db: Kysely<Database> | Transaction<Database>,
   connector: string,
   externalIds: readonly string[],
+  inputOf: { stepsSignature: string; stepIndex: number },
 ): Promise<Map<string, StoredSource>> {
   if (externalIds.length === 0) return new Map();
   // Each id looked up through the indexes (lateral, limit 1): a join would hash the connector's
   // whole external_ids and source_digests for every page, a cost growing with all stored customers.
-  const { rows } = await sql<{ external_id: string; customer_id: string | null; input_hash: string | null; source_hash: string | null; record_hash: string | null }>`
-    select x.external_id, s.customer_id, s.input_hash, d.source_hash, d.record_hash
+  const { rows } = await sql<{
+    external_id: string;
+    customer_id: string | null;
+    input_hash: string | null;
+    source_hash: string | null;
+    record_hash: string | null;
+    merged_from_digest: boolean | null;
+  }>`
+    select x.external_id, s.customer_id, s.input_hash, d.source_hash, d.record_hash,
+      s.input_hash = md5(${inputOf.stepsSignature} || ${String(inputOf.stepIndex)} || ':' || d.record_hash) as merged_from_digest
     from unnest(${[...new Set(externalIds)]}::text[]) as x(external_id)
       left join lateral (
         select c.id as customer_id, c.input_hash from external_ids e join customers c on c.id = e.customer_id
@@ -41,11 +57,15 @@ export async function storedSourcesOf(
     where s.customer_id is not null or d.source_hash is not null`.execute(db);
   const found = new Map<string, StoredSource>();
   for (const r of rows) {
-    found.set(r.external_id, {
-      ...(r.customer_id !== null ? { customerId: r.customer_id } : {}),
-      ...(r.input_hash !== null ? { inputHash: r.input_hash } : {}),
-      ...(r.source_hash !== null ? { sourceHash: r.source_hash, recordHash: r.record_hash! } : {}),
-    });
+    const source: StoredSource = {};
+    if (r.customer_id !== null) source.customerId = r.customer_id;
+    if (r.input_hash !== null) source.inputHash = r.input_hash;
+    if (r.source_hash !== null) {
+      source.sourceHash = r.source_hash;
+      source.recordHash = r.record_hash!;
+    }
+    if (r.merged_from_digest === true) source.mergedFromDigest = true;
+    found.set(r.external_id, source);
   }
   return found;
 }

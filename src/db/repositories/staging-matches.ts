@@ -3,6 +3,7 @@ import type { MatchLookup } from '../../domain/match-by.js';
 import type { Database } from '../database.js';
 import { SEQ_STRIDE } from '../staging-positions.js';
 import { addStepRejects } from './sync-runs.js';
+import { unchangedCustomerCount } from './unchanged-pages.js';
 
 /** One step of a run whose staged records are being matched to customers. */
 export interface StagedStep {
@@ -82,7 +83,8 @@ export async function assignSourceCustomers(db: Kysely<Database>, step: StagedSt
   const known = await sql<{ n: number }>`select count(distinct s.external_id)::int as n
     from staging_records s join external_ids e on e.connector = ${connector} and e.external_id = s.external_id
     where s.run_id = ${runId} and s.step_index = ${stepIndex}`.execute(db);
-  return known.rows[0]!.n;
+  // An unchanged customer was recognized through its external id: it is known.
+  return known.rows[0]!.n + (await unchangedCustomerCount(db, runId, stepIndex));
 }
 
 /** Customers by a match key, where that key names exactly one customer. */

@@ -3,24 +3,23 @@ import type { WithheldCustomerReport } from '../../domain/run-types.js';
 import { printableText } from '../../domain/storable-values.js';
 import type { Database } from '../database.js';
 import { SEQ_STRIDE } from '../staging-positions.js';
+import { removeFromUnchangedPages, removeUnchangedPagesOf } from './unchanged-pages.js';
 
 /** One customer fragment to stage, at its position in the step. */
 export interface StagingRow {
   external_id: string;
   seq: number;
-  /** The record; null for a customer left unstaged because its source supplies what it supplied last time. */
   record: unknown;
   /** See `recordHash`. */
   record_hash: string;
   match_key: string | null;
-  /** The customer, when it is known at staging (an unstaged unchanged customer's); else the match assigns it. */
+  /** The customer, when it is known at staging (a stored customer's); else the match assigns it. */
   customer_id?: string;
 }
 
 /**
  * Stages fragments of a run's step; a fragment already staged at the same position is replaced
- * (retries are harmless). An unchanged customer's row keeps its record hash and customer but no
- * record (a jsonb `null`): enough for the plan to count it unchanged and for deletions to see it.
+ * (retries are harmless). Unchanged customers are kept apart, a page at a time (`unchanged-pages.ts`).
  */
 export async function stageFragments(
   db: Kysely<Database> | Transaction<Database>,
@@ -30,7 +29,7 @@ export async function stageFragments(
 ): Promise<void> {
   if (rows.length === 0) return;
   await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key, customer_id)
-    select ${runId}, ${stepIndex}, x.external_id, x.seq, coalesce(x.record, 'null'::jsonb), x.record_hash, x.match_key, x.customer_id
+    select ${runId}, ${stepIndex}, x.external_id, x.seq, x.record, x.record_hash, x.match_key, x.customer_id
     from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
       as x(external_id text, seq bigint, record jsonb, record_hash text, match_key text, customer_id uuid)
     on conflict (run_id, step_index, external_id, seq)
@@ -39,16 +38,23 @@ export async function stageFragments(
 
 /**
  * Customers of an input (staging positions `[seqFrom, seqTo)`) left unstaged as unchanged that the
- * input names more than once: their other record says they are not unchanged after all, and the
- * input must be staged whole.
+ * input names more than once, or in a row it rejected: their other row says they are not
+ * unchanged after all, and the input must be staged whole.
  */
-export async function unstagedCustomersNamedAgain(db: Kysely<Database>, scope: { runId: string; stepIndex: number; seqFrom: number; seqTo: number }): Promise<number> {
+export async function unstagedCustomersNamedAgain(
+  db: Kysely<Database>,
+  scope: { runId: string; stepIndex: number; input: string; seqFrom: number; seqTo: number },
+): Promise<number> {
   const { runId, stepIndex, seqFrom, seqTo } = scope;
   // One pass, grouped: staging has no fresh statistics yet, and a correlated lookup could be planned as a nested scan.
   const { rows } = await sql<{ n: number }>`select count(*)::int as n from (
-      select external_id from staging_records
-      where run_id = ${runId} and step_index = ${stepIndex} and seq >= ${seqFrom} and seq < ${seqTo}
-      group by external_id having count(*) > 1 and bool_or(record = 'null'::jsonb)) again`.execute(db);
+      select external_id from (
+        select external_id, unchanged from staged_customers
+        where run_id = ${runId} and step_index = ${stepIndex} and seq >= ${seqFrom} and seq < ${seqTo}
+        union all
+        select external_id, false from withheld_customers where run_id = ${runId} and step_index = ${stepIndex} and source = ${scope.input}
+      ) named
+      group by external_id having count(*) > 1 and bool_or(unchanged)) again`.execute(db);
   return rows[0]!.n;
 }
 
@@ -56,6 +62,7 @@ export async function unstagedCustomersNamedAgain(db: Kysely<Database>, scope: {
 export async function unstageInput(db: Kysely<Database>, scope: { runId: string; stepIndex: number; seqFrom: number; seqTo: number }): Promise<void> {
   const { runId, stepIndex, seqFrom, seqTo } = scope;
   await sql`delete from staging_records where run_id = ${runId} and step_index = ${stepIndex} and seq >= ${seqFrom} and seq < ${seqTo}`.execute(db);
+  await removeUnchangedPagesOf(db, scope);
 }
 
 /** Where rejected rows of an input were found: the run's step, its connector and the input. */
@@ -145,18 +152,18 @@ export async function withheldCustomersOf(
  */
 export async function supersedeEarlierRecords(db: Kysely<Database>, scope: { runId: string; stepIndex: number; seqFrom: number }): Promise<void> {
   const { runId, stepIndex, seqFrom } = scope;
-  await sql`delete from staging_records s using (
-      select distinct external_id from staging_records
-      where run_id = ${runId} and step_index = ${stepIndex} and seq >= ${seqFrom} and seq < ${seqFrom + SEQ_STRIDE}
-    ) later
+  const later = sql<{ external_id: string }>`select distinct external_id from staged_customers
+    where run_id = ${runId} and step_index = ${stepIndex} and seq >= ${seqFrom} and seq < ${seqFrom + SEQ_STRIDE}`;
+  await sql`delete from staging_records s using (${later}) later
     where s.run_id = ${runId} and s.step_index = ${stepIndex} and s.seq < ${seqFrom}
       and s.external_id = later.external_id`.execute(db);
+  await removeFromUnchangedPages(db, { runId, stepIndex, seqBefore: seqFrom }, later);
 }
 
 /** Distinct customers (external ids) staged for a step, and the records it rejected so far. */
 export async function stepStagingCounts(db: Kysely<Database>, runId: string, stepIndex: number): Promise<{ staged: number; rejected: number }> {
   const counts = await sql<{ staged: number; rejected: number }>`select
-      (select count(distinct external_id) from staging_records where run_id = ${runId} and step_index = ${stepIndex})::int as staged,
+      (select count(distinct external_id) from staged_customers where run_id = ${runId} and step_index = ${stepIndex})::int as staged,
       (select count(*) from rejected_records where run_id = ${runId} and step_index = ${stepIndex})::int as rejected`.execute(db);
   return counts.rows[0]!;
 }

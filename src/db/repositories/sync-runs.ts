@@ -80,6 +80,7 @@ export async function recordConsumedByName(db: Kysely<Database>, runId: string, 
 /** Removes the run's staging; a completed run also its merge set (a failed one keeps it for its retry). */
 export async function clearRunWorkspace(db: Kysely<Database>, runId: string, options: { keepMergeSet: boolean }): Promise<void> {
   await db.deleteFrom('staging_records').where('run_id', '=', runId).execute();
+  await db.deleteFrom('unchanged_pages').where('run_id', '=', runId).execute();
   if (!options.keepMergeSet) await db.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
 }
 
