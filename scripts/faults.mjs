@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 
 const { values } = parseArgs({
-  options: { customers: { type: 'string', default: '1500' }, help: { type: 'boolean', short: 'h' } },
+  options: { customers: { type: 'string', default: '1000' }, help: { type: 'boolean', short: 'h' } },
 });
 if (values.help) {
-  console.log('usage: npm run faults -- [--customers N]   (default 1500, as in the suite)');
+  console.log('usage: npm run faults -- [--customers N]   (default 1000, as in the suite)');
   process.exit(0);
 }
 const customers = Number(values.customers);

@@ -2,12 +2,15 @@ import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load-config.js';
 import { OperationError } from '../operations/operation-error.js';
 import { CliError } from './cli-error.js';
-import { buildProgram } from './program.js';
+import { buildProgram, type CliOutput } from './program.js';
 
-/** Runs the command line; returns the exit code (usage errors 2, failures 1). */
-export async function main(argv: string[]): Promise<number> {
+/**
+ * Runs the command line; returns the exit code (usage errors 2, failures 1). `output` takes the
+ * help and usage errors instead of stdout and stderr.
+ */
+export async function main(argv: string[], output?: CliOutput): Promise<number> {
   try {
-    await (await buildProgram(argv)).parseAsync(argv, { from: 'user' });
+    await (await buildProgram(argv, output)).parseAsync(argv, { from: 'user' });
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
     // Commander has printed its message (or the help) already.

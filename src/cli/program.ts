@@ -3,6 +3,12 @@ import { cliContext, type CliContext } from './cli-context.js';
 
 type CommandFactory = (ctx: CliContext) => Command;
 
+/** Where the program's help and usage errors go; default the process's stdout and stderr. */
+export interface CliOutput {
+  writeOut(text: string): void;
+  writeErr(text: string): void;
+}
+
 /**
  * Every command, in the order help lists them, each loaded on use: a command needs only its own
  * modules (the worker's SDK, the server, the embedded database, …), so `custsync runs list`
@@ -64,7 +70,7 @@ Environment:
   CUSTSYNC_WORKER_METRICS   [host:]port of the worker's Prometheus metrics (worker --metrics)`;
 
 /** The custsync command tree: each command is built in its own file. Usage errors (unknown command or option, missing argument) exit with 2. */
-export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
+export async function buildProgram(argv: readonly string[] = [], output?: CliOutput): Promise<Command> {
   const program = new Command('custsync')
     .description('durable customer synchronization on Temporal')
     .option('--config <file>', 'config file (default custsync.config.yaml, or CUSTSYNC_CONFIG)')
@@ -79,6 +85,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
   // Every command and subcommand: usage errors exit 2, help exits 0, global options shown.
   const configure = (command: Command) => {
     command.exitOverride().showHelpAfterError('(add --help for usage)').configureHelp({ showGlobalOptions: true });
+    if (output) command.configureOutput(output);
     command.commands.forEach(configure);
   };
   configure(program);

@@ -8,7 +8,7 @@ import { ScheduleNotFoundError } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
-import { custsync, inBatches, writeConfig } from '../support/run-cli.js';
+import { custsync, custsyncHere, inBatches, writeConfig } from '../support/run-cli.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 import { waitForPhase } from '../support/wait-for-phase.js';
 
@@ -91,7 +91,8 @@ flows:
 
   it('has --help on every command', async () => {
     const commands = [[], ['run'], ['runs'], ['runs', 'retry'], ['deletions'], ['review'], ['review', 'approve'], ['schedules'], ['schedules', 'backfill'], ['customers'], ['worker'], ['demo'], ['config'], ['db']];
-    const results = await inBatches(commands, (command) => custsync([...command, '--help']));
+    // The command line in this process: what its help and usage errors print, and the exit code it ends with.
+    const results = await inBatches(commands, (command) => custsyncHere([...command, '--help']), 1);
     for (const [i, result] of results.entries()) {
       expect(result.code, commands[i]!.join(' ')).toBe(0);
       expect(result.stdout, commands[i]!.join(' ')).toMatch(/Usage: custsync/);
@@ -100,7 +101,7 @@ flows:
 
   it('treats a missing argument, an unknown command or option as a usage error: exit 2', async () => {
     const calls = [['run'], ['runs', 'show'], ['deletions', 'approve'], ['bogus'], ['runs', 'list', '--bogus'], ['runs', 'list', '--limit', 'x']];
-    const results = await inBatches(calls, (args) => custsync(args));
+    const results = await inBatches(calls, (args) => custsyncHere(args), 1);
     for (const [i, result] of results.entries()) {
       expect(result.code, calls[i]!.join(' ')).toBe(2);
       expect(result.stderr, calls[i]!.join(' ')).toMatch(/error: .*\n\(add --help for usage\)/);

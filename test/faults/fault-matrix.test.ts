@@ -25,7 +25,7 @@ import { createTestDatabase, type TestDatabase } from '../support/test-database.
  * ids and times left out), with those of an undisturbed run. Each case prints what the fault cost.
  */
 /** Customers of the first snapshot; `npm run faults -- --customers N` sets another size. */
-const CUSTOMERS = Number(process.env.CUSTSYNC_FAULT_CUSTOMERS ?? 1500);
+const CUSTOMERS = Number(process.env.CUSTSYNC_FAULT_CUSTOMERS ?? 1000);
 /** The second, full snapshot lacks a fifth of the customers: more than the 10% threshold, so the run waits for approval. */
 const SECOND_SNAPSHOT_CUSTOMERS = Math.round(CUSTOMERS * 0.8);
 /** How long one case may take (the suite's size: 3 minutes). */

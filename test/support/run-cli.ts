@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { inject } from 'vitest';
+import { main } from '../../src/cli/main.js';
 
 const exec = promisify(execFile);
 
@@ -22,6 +23,17 @@ export async function custsync(args: string[], env: NodeJS.ProcessEnv = {}, time
     const e = error as { code: number; stdout: string; stderr: string };
     return { code: e.code, stdout: e.stdout, stderr: e.stderr };
   }
+}
+
+/**
+ * Runs the command line in this process (`main`, as `bin/custsync.js` does), for what needs no
+ * process of its own: help and usage errors. Its exit code, and what it printed to stdout and stderr.
+ */
+export async function custsyncHere(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await main(args, { writeOut: (text) => (stdout += text), writeErr: (text) => (stderr += text) });
+  return { code, stdout, stderr };
 }
 
 /** Writes a config file into a fresh temporary folder and returns its path. */
