@@ -149,6 +149,8 @@ async function stagePass(
       if (!isDataException(error)) throw error;
       // Something the screening did not foresee: find the records the database refuses, one by one.
       rejectedCount = await stageOneByOne(db, input, rows, rejects);
+      // The page's unchanged customers went with the rolled-back transaction: without them, a full snapshot would miss them.
+      if (unchanged) await recordUnchangedPage(db, input.runId, input.stepIndex, unchanged);
     }
     known?.forget(rows, unchanged);
     read += page.read;
