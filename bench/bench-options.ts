@@ -14,6 +14,11 @@ export interface BenchOptions {
   traceSql: boolean;
   /** Write V8 CPU profiles of the worker process under `.data/bench-cpu-prof/`; default false. */
   cpuProf: boolean;
+  /**
+   * Write an allocation profile of the worker's main thread (every allocation sampled, collected
+   * or not: where its garbage comes from) to `.data/bench-heap-prof/`; default false.
+   */
+  heapProf: boolean;
   /** Bundle the workflows before the worker starts (as the image's compiled worker loads its prebuilt bundle) instead of in the worker; default false. */
   prebuiltBundle: boolean;
   /** Run the compiled worker (`npm run build` first, then plain `node` over `dist/`, with the prebuilt bundle), as the image runs it; default false. */
@@ -44,6 +49,8 @@ PostgreSQL: DATABASE_URL, else postgres://custsync:custsync@127.0.0.1:5432/.
   --keep                 keep the databases and the temporary folder
   --trace-sql            time each SQL statement in the worker and print the totals
   --cpu-prof             write CPU profiles of the worker under .data/bench-cpu-prof/
+  --heap-prof            write an allocation profile of the worker (garbage included: where
+                         its allocations come from) under .data/bench-heap-prof/
   --prebuilt-bundle      give the worker a workflow bundle made beforehand, as the image's
                          compiled worker has, instead of one made from the sources at its start
   --compiled             build (npm run build) and run the compiled worker with plain node
@@ -85,12 +92,13 @@ function positiveInteger(flag: string, value: string | undefined, max: number): 
  * @throws BenchUsageError on an unknown flag or an invalid value
  */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
-  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean; prebuiltBundle: boolean; compiled: boolean; workerNodeOptions: string[]; workers: number; delta: number } = {
+  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean; heapProf: boolean; prebuiltBundle: boolean; compiled: boolean; workerNodeOptions: string[]; workers: number; delta: number } = {
     customers: 10_000,
     keep: false,
     seed: 1,
     traceSql: false,
     cpuProf: false,
+    heapProf: false,
     prebuiltBundle: false,
     compiled: false,
     workerNodeOptions: [],
@@ -143,6 +151,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--cpu-prof':
         options.cpuProf = true;
+        break;
+      case '--heap-prof':
+        options.heapProf = true;
         break;
       case '--prebuilt-bundle':
         options.prebuiltBundle = true;

@@ -61,7 +61,13 @@ export interface BenchResult {
   scaleOut?: ScaleOutResult;
   copy: { seconds: number; rowsPerSecond: number; perTableSeconds: Record<TargetTable, number>; prepareSeconds: number };
   /** `prebuiltBundle`: the worker was given its workflow bundle instead of making one from the sources at start. */
-  worker: { peakRssMb: number; startupPeakRssMb: number; maxRssMb: number; prebuiltBundle: boolean; compiled: boolean; nodeOptions: string[]; env: Record<string, string> };
+  worker: {
+    peakRssMb: number;
+    startupPeakRssMb: number;
+    maxRssMb: number;
+    /** The worker's memory when its RSS was highest: main heap, buffers, and the rest (RSS less both). */
+    atPeakMb: { heapTotal: number; heapUsed: number; external: number; rest: number };
+    prebuiltBundle: boolean; compiled: boolean; nodeOptions: string[]; env: Record<string, string> };
   /** Target tables on disk (with indexes) after the sync and after the COPY, MB. */
   diskMb: { sync: number; copy: number };
   /** WAL written by the cluster during the sync, the re-sync and the COPY, MB. */
@@ -137,6 +143,10 @@ export function formatBenchReport(r: BenchResult): string {
       : []),
     ['COPY seconds (the bound)', `${fmt(r.copy.seconds, 2)} (${int(r.copy.rowsPerSecond)} rows/s)`],
     [`worker peak RSS MB (runs${workerSettings(r.worker)})`, fmt(r.worker.peakRssMb)],
+    [
+      'worker memory at the peak, MB',
+      `main heap ${fmt(r.worker.atPeakMb.heapTotal)} (in use ${fmt(r.worker.atPeakMb.heapUsed)}), buffers ${fmt(r.worker.atPeakMb.external)}, the rest ${fmt(r.worker.atPeakMb.rest)} (code, workflow thread, Temporal core)`,
+    ],
     [`worker peak RSS MB (startup, ${r.worker.compiled ? 'compiled, ' : ''}${r.worker.prebuiltBundle ? 'prebuilt bundle' : 'from source, bundle made in a child process'})`, fmt(r.worker.startupPeakRssMb)],
     ['history events, sync', executions(r.sync)],
     ['history events, re-sync', executions(r.resync)],

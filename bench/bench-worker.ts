@@ -5,16 +5,18 @@
  *
  * Environment: `DATABASE_URL`, `TEMPORAL_ADDRESS`, `CUSTSYNC_TASK_QUEUE`,
  * `CUSTSYNC_CONFIG`, `BENCH_TRACE_SQL=1` to time every SQL statement, and
+ * `BENCH_HEAP_PROFILE=<file>` to write an allocation profile there on stop,
  * `BENCH_HOLD_ACTIVITY=<type>:<n>` to hold the n-th call of an activity type (reporting it)
  * until told to release it, so a fault test strikes while that call is surely in flight.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector';
 import { loadConfig } from '../src/config/load-config.js';
 import { temporalSettingsFromEnv } from '../src/config/temporal-settings.js';
 import { openDatabase } from '../src/db/open-database.js';
 import { createCustsyncWorker, type CustsyncWorkerOptions } from '../src/worker.js';
 import { installSqlTrace, takeSqlTrace } from './sql-trace.js';
-import type { ParentMessage, WorkerMessage } from './worker-messages.js';
+import type { MemoryAtPeak, ParentMessage, WorkerMessage } from './worker-messages.js';
 
 function send(message: WorkerMessage): void {
   process.send?.(message);
@@ -25,6 +27,42 @@ function memory(): { rssBytes: number; peakBytes: number } {
   const status = readFileSync('/proc/self/status', 'utf8');
   const kb = (field: string): number => Number(new RegExp(`^${field}:\\s+(\\d+) kB`, 'm').exec(status)?.[1] ?? 0) * 1024;
   return { rssBytes: kb('VmRSS'), peakBytes: kb('VmHWM') };
+}
+
+const SAMPLE_EVERY_MS = 100;
+
+/** Samples `process.memoryUsage()` and keeps the sample of the highest RSS since the last reset. */
+function sampleMemoryAtPeak(): { atPeak: () => MemoryAtPeak; reset: () => void } {
+  let peak: MemoryAtPeak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0 };
+  const sample = (): void => {
+    const { rss, heapTotal, heapUsed, external } = process.memoryUsage();
+    if (rss > peak.rss) peak = { rss, heapTotal, heapUsed, external };
+  };
+  setInterval(sample, SAMPLE_EVERY_MS).unref();
+  return {
+    atPeak: () => (sample(), peak),
+    reset: () => (peak = { rss: 0, heapTotal: 0, heapUsed: 0, external: 0 }),
+  };
+}
+
+/** Bytes allocated between two samples of the allocation profile, on average. */
+const ALLOCATION_SAMPLING_INTERVAL = 64 * 1024;
+
+/**
+ * Samples the main thread's allocations through the inspector, keeping the samples of objects
+ * collected since (Node's own `--heap-prof` keeps only the live ones): where the garbage comes from.
+ */
+async function startAllocationSampling(): Promise<{ stop: () => Promise<unknown> }> {
+  const session = new Session();
+  session.connect();
+  const post = <T>(method: string, params?: object): Promise<T> =>
+    new Promise((resolve, reject) => session.post(method, params, (error, result) => (error ? reject(error) : resolve(result as T))));
+  await post('HeapProfiler.startSampling', {
+    samplingInterval: ALLOCATION_SAMPLING_INTERVAL,
+    includeObjectsCollectedByMajorGC: true,
+    includeObjectsCollectedByMinorGC: true,
+  });
+  return { stop: async () => (await post<{ profile: unknown }>('HeapProfiler.stopSampling')).profile };
 }
 
 let releaseHold: () => void = () => undefined;
@@ -69,6 +107,8 @@ async function main(): Promise<void> {
     ...(hold ? { interceptors: holdInterceptors(hold) } : {}),
   });
   const running = worker.run();
+  const heapProfile = process.env.BENCH_HEAP_PROFILE ? await startAllocationSampling() : undefined;
+  const memoryAtPeak = sampleMemoryAtPeak();
 
   let stopping: Promise<void> | undefined;
   const stop = (): Promise<void> =>
@@ -76,11 +116,13 @@ async function main(): Promise<void> {
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await database.close();
+      if (heapProfile) writeFileSync(process.env.BENCH_HEAP_PROFILE!, JSON.stringify(await heapProfile.stop()));
       const peak = memory();
       send({
         type: 'stopped',
         ...peak,
         maxRssBytes: process.resourceUsage().maxRSS * 1024,
+        atPeak: memoryAtPeak.atPeak(),
         sqlTrace: process.env.BENCH_TRACE_SQL === '1' ? takeSqlTrace() : undefined,
       });
     })());
@@ -88,6 +130,7 @@ async function main(): Promise<void> {
   process.on('message', (message: ParentMessage) => {
     if (message.type === 'reset-peak') {
       writeFileSync('/proc/self/clear_refs', '5');
+      memoryAtPeak.reset();
       send({ type: 'peak-reset', ...memory() });
     } else if (message.type === 'take-sql-trace') {
       send({ type: 'sql-trace', entries: takeSqlTrace() });
@@ -100,7 +143,7 @@ async function main(): Promise<void> {
   process.once('disconnect', () => void stop().finally(() => process.exit(0)));
   process.once('SIGTERM', () => void stop().finally(() => process.exit(0)));
 
-  send({ type: 'ready', ...memory() });
+  send({ type: 'ready', ...memory(), atStartup: memoryAtPeak.atPeak() });
   await running;
 }
 

@@ -203,6 +203,11 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
     cpuProfileDir = join(REPO_ROOT, '.data', 'bench-cpu-prof', suffix);
     mkdirSync(cpuProfileDir, { recursive: true });
   }
+  let heapProfilePath: string | undefined;
+  if (options.heapProf) {
+    mkdirSync(join(REPO_ROOT, '.data', 'bench-heap-prof'), { recursive: true });
+    heapProfilePath = join(REPO_ROOT, '.data', 'bench-heap-prof', `worker-${suffix}.heapprofile`);
+  }
   let workflowBundlePath: string | undefined;
   if (options.compiled) {
     log('building the compiled worker (npm run build)');
@@ -226,13 +231,18 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
     nodeOptions: options.workerNodeOptions,
     env: workerEnv,
     cpuProfileDir,
+    ...(heapProfilePath ? { heapProfilePath } : {}),
   });
   let workerStopped = false;
   cleanup.add('stop the worker process', () => {
     if (!workerStopped) worker.kill();
     return Promise.resolve();
   });
-  log(`worker pid ${worker.pid} ready; startup peak RSS ${(worker.startupPeakBytes / MB).toFixed(0)} MB`);
+  const { atStartup } = worker;
+  log(
+    `worker pid ${worker.pid} ready; startup peak RSS ${(worker.startupPeakBytes / MB).toFixed(0)} MB; now RSS ${(atStartup.rss / MB).toFixed(0)} MB, ` +
+      `main heap ${(atStartup.heapTotal / MB).toFixed(0)} MB (in use ${(atStartup.heapUsed / MB).toFixed(0)}), buffers ${(atStartup.external / MB).toFixed(0)} MB`,
+  );
   await worker.resetPeak();
 
   const connection = await Connection.connect({ address: server.address, connectTimeout: '10 seconds' });
@@ -292,6 +302,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
 
   const stopped = await worker.stop();
   workerStopped = true;
+  if (heapProfilePath) log(`allocation profile of the worker: ${heapProfilePath} (open it in Chrome DevTools, Memory tab)`);
   const [syncHistory, resyncHistory, deltaHistory] = await withTimeout(
     'fetching the histories',
     Promise.all([
@@ -395,6 +406,12 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
       nodeOptions: options.workerNodeOptions,
       env: workerEnv,
       maxRssMb: stopped.maxRssBytes / MB,
+      atPeakMb: {
+        heapTotal: stopped.atPeak.heapTotal / MB,
+        heapUsed: stopped.atPeak.heapUsed / MB,
+        external: stopped.atPeak.external / MB,
+        rest: (stopped.atPeak.rss - stopped.atPeak.heapTotal - stopped.atPeak.external) / MB,
+      },
     },
     diskMb: { sync: syncSnapshot.bytes / MB, copy: copySnapshot.bytes / MB },
     walMb: { sync: syncWalBytes / MB, resync: resyncWalBytes / MB, copy: copyWalBytes / MB },

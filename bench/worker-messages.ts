@@ -10,11 +10,21 @@ interface Memory {
   peakBytes: number;
 }
 
+/** The worker's `process.memoryUsage()` when its sampled RSS was highest, bytes. */
+export interface MemoryAtPeak {
+  rss: number;
+  /** The main thread's V8 heap, reserved and in use. */
+  heapTotal: number;
+  heapUsed: number;
+  /** Memory of JS objects held outside the V8 heap (buffers). */
+  external: number;
+}
+
 /** What the worker process reports. */
 export type WorkerMessage =
-  | ({ type: 'ready' } & Memory)
+  | ({ type: 'ready'; atStartup: MemoryAtPeak } & Memory)
   | ({ type: 'peak-reset' } & Memory)
   | { type: 'sql-trace'; entries: SqlTraceEntry[] }
   | { type: 'holding'; activityType: string; call: number }
-  | ({ type: 'stopped'; maxRssBytes: number; sqlTrace?: SqlTraceEntry[] } & Memory)
+  | ({ type: 'stopped'; maxRssBytes: number; atPeak: MemoryAtPeak; sqlTrace?: SqlTraceEntry[] } & Memory)
   | { type: 'failed'; error: string };

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import type { SqlTraceEntry } from './sql-trace.js';
-import type { ParentMessage, WorkerMessage } from './worker-messages.js';
+import type { MemoryAtPeak, ParentMessage, WorkerMessage } from './worker-messages.js';
 
 const WORKER_ENTRY = fileURLToPath(new URL('./bench-worker.ts', import.meta.url));
 /** The same worker as `npm run build` compiles it (with `dist/workflow-bundle.js` beside it). */
@@ -21,6 +21,8 @@ export interface WorkerProcessOptions {
   traceSql?: boolean;
   /** Write V8 CPU profiles of the worker (one per thread) into this folder. */
   cpuProfileDir?: string;
+  /** Write an allocation profile of the worker's main thread, garbage included, to this file when it stops. */
+  heapProfilePath?: string;
   /** How long the worker may take to bundle its workflows and start polling; default 180 s. */
   readyTimeoutMs?: number;
   /** A workflow bundle made beforehand (tests share one); default: the worker bundles its workflows at start. */
@@ -41,12 +43,16 @@ export interface WorkerStopReport {
   peakBytes: number;
   /** getrusage maxrss of the whole life, bytes. */
   maxRssBytes: number;
+  /** What the memory held when the sampled RSS was highest. */
+  atPeak: MemoryAtPeak;
   sqlTrace?: SqlTraceEntry[];
 }
 
 /** The custsync worker running in its own process. */
 export interface WorkerProcess {
   pid: number;
+  /** The memory once started: main heap, buffers. */
+  atStartup: MemoryAtPeak;
   /** Peak RSS while starting (workflow bundling included), bytes. */
   startupPeakBytes: number;
   /** Resets the peak RSS mark, so the next report covers only what follows. */
@@ -84,6 +90,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       CUSTSYNC_CONFIG: options.configFile,
       BENCH_TRACE_SQL: options.traceSql ? '1' : '0',
       BENCH_WORKFLOW_BUNDLE: options.workflowBundlePath ?? '',
+      BENCH_HEAP_PROFILE: options.heapProfilePath ?? '',
       BENCH_HOLD_ACTIVITY: options.holdActivity ? `${options.holdActivity.type}:${options.holdActivity.call ?? 1}` : '',
     },
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
@@ -178,6 +185,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
   return {
     pid: child.pid!,
     startupPeakBytes: ready.peakBytes,
+    atStartup: ready.atStartup,
     async resetPeak() {
       send({ type: 'reset-peak' });
       await waitFor('peak-reset', 10_000);
@@ -191,7 +199,7 @@ export async function startWorkerProcess(options: WorkerProcessOptions): Promise
       try {
         const stopped = await waitFor('stopped', timeoutMs);
         if (!(await waitExit(10_000))) kill();
-        return { peakBytes: stopped.peakBytes, maxRssBytes: stopped.maxRssBytes, sqlTrace: stopped.sqlTrace };
+        return { peakBytes: stopped.peakBytes, maxRssBytes: stopped.maxRssBytes, atPeak: stopped.atPeak, sqlTrace: stopped.sqlTrace };
       } catch (error) {
         kill();
         throw error;

@@ -1,4 +1,5 @@
 import { findMissingCustomers, restoreReappeared } from '../db/repositories/deletions.js';
+import { analyzeIfStale } from '../db/repositories/table-statistics.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 export interface CheckMissingInput {
@@ -28,6 +29,7 @@ export function checkMissingActivity({ db }: ActivityDeps) {
   return async function checkMissing(input: CheckMissingInput): Promise<CheckMissingResult> {
     const restored = input.dryRun ? 0 : await restoreReappeared(db, input.runId, input.connector);
     if (!input.fullSnapshot) return { restored, candidates: 0, sourceCustomers: 0 };
+    await analyzeIfStale(db, 'customers');
     const found = await findMissingCustomers(db, input.runId, input.connector);
     return { restored, ...found };
   };

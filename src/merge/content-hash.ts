@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import type { MergedCustomer } from './merged-customer.js';
 import { mergedValues } from './merged-values.js';
+import { sortedKeys } from './sorted-keys.js';
 
 /**
  * Serializes a value as JSON with every object's keys sorted (by UTF-16 code unit,
@@ -32,12 +33,53 @@ function write(input: unknown): string | undefined {
   }
   if (value === undefined || typeof value === 'function' || typeof value === 'symbol') return undefined;
   if (value === null || typeof value !== 'object') return JSON.stringify(value);
-  if (Array.isArray(value)) return `[${value.map((entry) => write(entry) ?? 'null').join(',')}]`;
-  const record = value as Record<string, unknown>;
-  const members: string[] = [];
-  for (const key of Object.keys(record).sort()) {
-    const text = write(record[key]);
-    if (text !== undefined) members.push(`${JSON.stringify(key)}:${text}`);
+  if (isCanonical(value)) return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ',') + (write(value[i]) ?? 'null');
+    return `${out}]`;
   }
-  return `{${members.join(',')}}`;
+  const record = value as Record<string, unknown>;
+  let out = '';
+  for (const key of sortedKeys(record)) {
+    const text = write(record[key]);
+    if (text !== undefined) out += `${out === '' ? '' : ','}${quotedKey(key)}:${text}`;
+  }
+  return `{${out}}`;
+}
+
+/**
+ * Whether JSON.stringify writes the value's canonical JSON: every object's keys already in
+ * sorted order (JSON.stringify writes them in `Object.keys` order), nothing it would drop or
+ * turn into null, no `toJSON`. Merged values are built so; checking them is cheaper than
+ * writing them piece by piece.
+ */
+function isCanonical(value: unknown): boolean {
+  if (value === null) return true;
+  const type = typeof value;
+  if (type === 'string' || type === 'number' || type === 'boolean') return true;
+  if (type !== 'object' || typeof (value as { toJSON?: unknown }).toJSON === 'function') return false;
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (!isCanonical(value[i])) return false;
+    return true;
+  }
+  const record = value as Record<string, unknown>;
+  const keys = Object.keys(record);
+  for (let i = 0; i < keys.length; i++) {
+    if ((i > 0 && keys[i - 1]! >= keys[i]!) || !isCanonical(record[keys[i]!])) return false;
+  }
+  return true;
+}
+
+/** Objects repeat a few keys: each key's JSON text is made once (at most this many are kept). */
+const QUOTED_KEYS_KEPT = 10_000;
+const quotedKeys = new Map<string, string>();
+
+function quotedKey(key: string): string {
+  let quoted = quotedKeys.get(key);
+  if (quoted === undefined) {
+    quoted = JSON.stringify(key);
+    if (quotedKeys.size < QUOTED_KEYS_KEPT) quotedKeys.set(key, quoted);
+  }
+  return quoted;
 }

@@ -32,7 +32,8 @@ interface SuppliedItem {
  * before but no longer supplies (in a run where that connector supplied the aspect)
  * loses that connector and is removed once no connector supplies it. Provenance is
  * kept when neither the value nor its connector changed, so merging unchanged input
- * again yields a deep-equal customer whatever the run id.
+ * again yields a deep-equal customer whatever the run id. Values and items are built with their
+ * keys in sorted order, so their canonical JSON is their JSON (see `canonicalJson`).
  *
  * @throws MergeConflictError when the records disagree on the customer's type, or no type is known.
  */
@@ -108,7 +109,7 @@ function mergeLatest<A extends LatestConnectorAspect>(
   const value = normalizeValue(winner.value);
   const unchanged =
     current !== undefined && current.provenance.connector === winner.connector && sameValue(current.value, value);
-  return { value, provenance: unchanged ? copyProvenance(current.provenance) : { connector: winner.connector, runId } };
+  return { provenance: unchanged ? copyProvenance(current.provenance) : { connector: winner.connector, runId }, value };
 }
 
 function mergeItems(
@@ -117,6 +118,7 @@ function mergeItems(
   contributions: readonly StepContribution[],
   runId: string,
 ): AnyItem[] {
+  if (currentItems.length === 0 && contributions.every((c) => !(suppliedValue(c, aspect) as readonly unknown[] | undefined)?.length)) return [];
   const stored = new Map<string, AnyItem>();
   for (const item of currentItems) stored.set(item.key, item);
 
@@ -143,30 +145,33 @@ function mergeItems(
   }
 
   const result: AnyItem[] = [];
-  for (const key of new Set([...stored.keys(), ...supplied.keys()])) {
+  const keys = new Set(stored.keys());
+  for (const key of supplied.keys()) keys.add(key);
+  for (const key of keys) {
     const old = stored.get(key);
     const fresh = supplied.get(key);
-    const suppliers = new Set(old?.suppliedBy ?? []);
-    const dropped = new Set<string>();
+    const suppliedBy = old ? [...old.suppliedBy] : [];
+    let dropped: string[] | undefined;
     for (const [connector, connectorKeys] of keysByConnector) {
-      if (!connectorKeys.has(key) && suppliers.delete(connector)) dropped.add(connector);
+      const at = connectorKeys.has(key) ? -1 : suppliedBy.indexOf(connector);
+      if (at >= 0) (dropped ??= []).push(...suppliedBy.splice(at, 1));
     }
-    for (const connector of fresh?.suppliers ?? []) suppliers.add(connector);
-    if (suppliers.size === 0 && dropped.size > 0) continue;
-    const suppliedBy = [...suppliers].sort(compareStrings);
+    for (const connector of fresh?.suppliers ?? []) if (!suppliedBy.includes(connector)) suppliedBy.push(connector);
+    if (suppliedBy.length === 0 && dropped) continue;
+    if (suppliedBy.length > 1) suppliedBy.sort(compareStrings);
 
     if (fresh !== undefined) {
       const value = normalizeValue(fresh.value);
       const unchanged = old !== undefined && old.provenance.connector === fresh.connector && sameValue(old.value, value);
       const provenance = unchanged ? copyProvenance(old.provenance) : { connector: fresh.connector, runId };
-      result.push({ key, value, provenance, suppliedBy });
+      result.push({ key, provenance, suppliedBy, value });
     } else if (old !== undefined) {
       const first = suppliedBy[0];
       const provenance =
-        dropped.has(old.provenance.connector) && first !== undefined
+        dropped?.includes(old.provenance.connector) && first !== undefined
           ? { connector: first, runId: old.provenance.runId }
           : copyProvenance(old.provenance);
-      result.push({ key, value: normalizeValue(old.value), provenance, suppliedBy });
+      result.push({ key, provenance, suppliedBy, value: normalizeValue(old.value) });
     }
   }
   return result.sort((a, b) => compareStrings(a.key, b.key));

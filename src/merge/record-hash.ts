@@ -19,7 +19,11 @@ export function jsonbText(value: unknown): string {
     return JSON.stringify(value);
   }
   if (typeof value === 'boolean') return value ? 'true' : 'false';
-  if (Array.isArray(value)) return `[${value.map((v) => (v === undefined ? 'null' : jsonbText(v))).join(', ')}]`;
+  if (Array.isArray(value)) {
+    let out = '[';
+    for (let i = 0; i < value.length; i++) out += (i === 0 ? '' : ', ') + (value[i] === undefined ? 'null' : jsonbText(value[i]));
+    return `${out}]`;
+  }
   if (typeof value === 'object') {
     const object = value as Record<string, unknown>;
     let out = '';

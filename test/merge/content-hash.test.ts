@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, contentHash, mergeCustomer, type MergedCustomer } from '../../src/merge/index.js';
+import { canonicalJson, contentHash, mergeCustomer, sameValue, type MergedCustomer } from '../../src/merge/index.js';
 import { flowArb, permuteKeys, seededRandom } from './arbitraries.js';
 
 const customer: MergedCustomer = {
@@ -75,6 +75,33 @@ describe('canonical JSON and content hash properties', () => {
         expect(contentHash(a) === contentHash(b)).toBe(canonicalJson(a) === canonicalJson(b));
       }),
       { numRuns: 300 },
+    );
+  });
+
+  it('two values are the same value exactly when their canonical JSON is equal', () => {
+    const valueArb = fc.oneof(fc.jsonValue(), fc.anything({ withNullPrototype: false, withBoxedValues: false, withMap: false, withSet: false, withTypedArray: false }));
+    const pairArb = fc.oneof(
+      fc.tuple(valueArb, valueArb),
+      fc.tuple(fc.jsonValue(), fc.integer()).map(([v, seed]) => [v, permuteKeys(v, seededRandom(seed))] as const),
+      fc.tuple(fc.jsonValue(), fc.jsonValue()).map(([v, w]) => [{ a: v, b: undefined }, { a: v, c: w }] as const),
+      fc.constantFrom<[unknown, unknown]>([[undefined], [null]], [{ a: undefined }, {}], [Number.NaN, null], [0, -0], ['1', 1], [[], {}], [{ a: 1 }, { a: 1, b: 2 }]),
+    );
+    fc.assert(
+      fc.property(pairArb, ([a, b]) => {
+        expect(sameValue(a, b)).toBe(canonicalJson(a) === canonicalJson(b));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it("a merged customer's values and items are built in canonical key order (their JSON is their canonical JSON)", () => {
+    const customerArb = fc.tuple(flowArb, fc.constantFrom('r1', 'r2')).map(([flow, runId]) => mergeCustomer(undefined, flow, runId));
+    fc.assert(
+      fc.property(customerArb, (c) => {
+        if (c.name) expect(JSON.stringify(c.name)).toBe(canonicalJson(c.name));
+        for (const items of Object.values(c.items)) expect(JSON.stringify(items)).toBe(canonicalJson(items));
+      }),
+      { numRuns: 200 },
     );
   });
 });
