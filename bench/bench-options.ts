@@ -29,6 +29,8 @@ export interface BenchOptions {
   delta: number;
   /** Also sync the file with this many worker processes sharing the run (two merge lanes each), beside the one-worker sync; default 1 (not done). */
   workers: number;
+  /** The flow's `mergeLanes` for the one-worker runs; default: the flow default. */
+  mergeLanes?: number;
   /** The config's `worker.heapGrowthPercent` for the bench's workers; default: the config default (30). */
   heapGrowthPercent?: number;
   /** Limit for each sync run, minutes; default max(10, customers / 2,000). */
@@ -45,6 +47,7 @@ PostgreSQL: DATABASE_URL, else postgres://custsync:custsync@127.0.0.1:5432/.
   --customers <n>        customers in the file (default 10000)
   --chunk-size <n>       customers merged per chunk activity (default: flow default)
   --page-size <n>        records staged per page (default: flow default)
+  --merge-lanes <n>      chunks merged at a time in the one-worker runs (default: flow default)
   --seed <n>             data set seed (default 1)
   --keep                 keep the databases and the temporary folder
   --trace-sql            time each SQL statement in the worker and print the totals
@@ -123,6 +126,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--page-size':
         options.pageSize = positiveInteger(flag, value(), 50_000);
+        break;
+      case '--merge-lanes':
+        options.mergeLanes = positiveInteger(flag, value(), 64);
         break;
       case '--seed':
         options.seed = positiveInteger(flag, value(), 2 ** 31);

@@ -146,7 +146,7 @@ async function main(options: BenchOptions, cleanup: Cleanup): Promise<BenchResul
   const generateSeconds = (performance.now() - t0) / 1000;
   log(`file: ${file.rows.toLocaleString('en-US')} rows, ${(file.bytes / MB).toFixed(1)} MB in ${generateSeconds.toFixed(1)} s`);
   const configFile = join(workDir, 'custsync.bench.yaml');
-  writeFileSync(configFile, configYaml(inbox, referenceFile, options));
+  writeFileSync(configFile, configYaml(inbox, referenceFile, options, options.mergeLanes));
   const { config } = loadConfig(configFile);
   const flow = config.flows[FLOW]!;
 

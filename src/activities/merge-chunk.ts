@@ -166,7 +166,7 @@ function customerWritesOf(runId: string, plan: ChunkMergePlan, current: Readonly
   const writes = emptyCustomerWrites();
   writes.externalIds = plan.externalIds.map((e) => ({ connector: e.connector, external_id: e.externalId, customer_id: e.customerId, run_id: runId }));
   for (const c of plan.changes) {
-    const meta = { sourceConnector: c.sourceConnector, sourceId: c.sourceId, contentHash: c.contentHash, inputHash: c.inputHash, runId, createdRunId: c.createdRunId };
+    const meta = { sourceConnector: c.sourceConnector, sourceId: c.sourceId, contentHash: c.contentHash, mergedJson: c.mergedJson, inputHash: c.inputHash, runId, createdRunId: c.createdRunId };
     if (c.change === 'updated') addCustomerUpdate(writes, c.id, current.get(c.id)?.merged, c.merged, meta);
     else addCustomerWrite(writes, c.id, c.merged, meta);
     writes.changes.push({ run_id: runId, customer_id: c.id, change: c.change, diff: c.diff });

@@ -1,4 +1,5 @@
 import type { MergedCustomer, MergedItem, Provenance } from '../merge/merged-customer.js';
+import { JsonText } from './json-text.js';
 import type { ColumnSpec } from './json-rows.js';
 
 type Row = Record<string, unknown>;
@@ -155,6 +156,8 @@ export function customerRow(
     inputHash: string | null;
     runId: string;
     createdRunId: string;
+    /** The merged customer's canonical JSON when already written (for its content hash): sent as it is. */
+    mergedJson?: string;
   },
 ): Row {
   const name = c.name?.value ?? {};
@@ -170,7 +173,7 @@ export function customerRow(
     relation_type: c.relations?.value.relationType,
     content_hash: meta.contentHash,
     input_hash: meta.inputHash,
-    merged: c,
+    merged: meta.mergedJson === undefined ? c : new JsonText(meta.mergedJson),
     created_run_id: meta.createdRunId,
     updated_run_id: meta.runId,
   };

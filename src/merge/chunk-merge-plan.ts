@@ -1,7 +1,7 @@
 import type { CustomerRecord } from '../domain/customer-record.js';
 import type { FlowStepPlan, RunTotals } from '../domain/run-types.js';
 import { combineFragments } from './combine-fragments.js';
-import { contentHash, valuesHash } from './content-hash.js';
+import { canonicalJson, contentHash, hashOfCanonicalJson, valuesHash } from './content-hash.js';
 import { diffCustomers, type CustomerDiff } from './diff-customers.js';
 import { MergeConflictError } from './merge-conflict-error.js';
 import { mergeCustomer } from './merge-customer.js';
@@ -57,6 +57,8 @@ export interface CustomerChange {
   sourceConnector: string;
   sourceId: string;
   contentHash: string;
+  /** The merged customer's canonical JSON, which `contentHash` is the hash of. */
+  mergedJson: string;
   inputHash: string;
   createdRunId: string;
   /** Updates: the content hash the update was merged from (the write is refused if it is no longer so). */
@@ -193,7 +195,8 @@ function planCustomer(input: ChunkMergeInput, plan: ChunkMergePlan, known: Set<s
     }
   }
 
-  const hash = contentHash(merged);
+  const mergedJson = canonicalJson(merged);
+  const hash = hashOfCanonicalJson(mergedJson);
   if (existing && existing.contentHash === hash) {
     plan.totals.unchanged++;
     return;
@@ -209,6 +212,7 @@ function planCustomer(input: ChunkMergeInput, plan: ChunkMergePlan, known: Set<s
     sourceConnector: existing?.sourceConnector ?? sourceConnector!,
     sourceId,
     contentHash: hash,
+    mergedJson,
     inputHash,
     createdRunId: existing?.createdRunId ?? runId,
     ...(existing ? { mergedFromHash: existing.contentHash } : {}),

@@ -23,7 +23,12 @@ export function valuesHash(customer: MergedCustomer): string {
 
 /** SHA-256 (hex) of the customer's canonical JSON: equal exactly when the canonical JSON is equal. */
 export function contentHash(customer: MergedCustomer): string {
-  return createHash('sha256').update(canonicalJson(customer)).digest('hex');
+  return hashOfCanonicalJson(canonicalJson(customer));
+}
+
+/** {@link contentHash} of a customer whose canonical JSON is already written. */
+export function hashOfCanonicalJson(json: string): string {
+  return createHash('sha256').update(json).digest('hex');
 }
 
 function write(input: unknown): string | undefined {

@@ -1,4 +1,4 @@
-export { canonicalJson, contentHash, valuesHash } from './content-hash.js';
+export { canonicalJson, contentHash, hashOfCanonicalJson, valuesHash } from './content-hash.js';
 export { combineFragments } from './combine-fragments.js';
 export { diffCustomers, type CustomerDiff } from './diff-customers.js';
 export { emptyItems } from './empty-items.js';

@@ -50,6 +50,8 @@ describe('planChunkMerge', () => {
     expect(plan.changes[0]).toMatchObject({ change: 'created', id: 'a', sourceConnector: 'erp', sourceId: 'C1', inputHash: 'hash-a', createdRunId: 'r1', diff: [] });
     expect(plan.changes[0]!.mergedFromHash).toBeUndefined();
     expect(plan.changes[0]!.merged.items.customerContactDetails.map((d) => d.value.value)).toEqual(['a@acme.test']);
+    expect(JSON.parse(plan.changes[0]!.mergedJson)).toEqual(plan.changes[0]!.merged);
+    expect(plan.changes[0]!.contentHash).toBe(contentHash(plan.changes[0]!.merged));
     expect(plan.externalIds).toEqual([
       { connector: 'erp', externalId: 'C1', customerId: 'a' },
       { connector: 'crm', externalId: 'C1', customerId: 'a' },

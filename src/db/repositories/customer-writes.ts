@@ -3,6 +3,7 @@ import type { MergedCustomer } from '../../merge/index.js';
 import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow, type ChildTable } from '../customer-tables.js';
 import type { Database } from '../database.js';
 import { insertJsonRows } from '../json-rows.js';
+import { rowsJson } from '../json-text.js';
 import type { CustomerRow } from './customers.js';
 import { relinkParents } from './parent-links.js';
 
@@ -113,7 +114,7 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
         : sql``;
     written = (
       await sql<CustomerRow>`${logged}insert into customers (${sql.join(columns.map((c) => sql.id(c)))})
-      select ${sql.join(columns.map((c) => sql.id(c)))} from jsonb_to_recordset(${JSON.stringify(writes.customers)}::jsonb)
+      select ${sql.join(columns.map((c) => sql.id(c)))} from jsonb_to_recordset(${rowsJson(writes.customers)}::jsonb)
       as x(${sql.join(columns.map((c) => sql`${sql.id(c)} ${sql.raw(CUSTOMER_COLUMNS[c]!)}`))})
       on conflict (id) do update set ${sql.join(updates)}, updated_at = now()${returning}`.execute(trx)
     ).rows;
