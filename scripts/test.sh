@@ -2,7 +2,8 @@
 # The test suite on a fresh machine: PostgreSQL (installed from apt and started if
 # missing), OpenSSH's sshd and an sftp-only account for the SFTP tests, chromium for the
 # console's browser tests, Prometheus and promtool for the monitoring tests, the temporal
-# CLI (into .tools/), npm packages from the lockfile, then
+# CLI (into .tools/), npm packages from the lockfile, the source packages the tests run
+# (scripts/source-packages.txt, into .tools/connectors), then
 # `npm test` against a real PostgreSQL and a real Temporal dev server.
 # Extra arguments go to vitest (e.g. a test file).
 set -euo pipefail
@@ -28,4 +29,6 @@ fi
 if [[ ! -d node_modules/@temporalio/worker || package-lock.json -nt node_modules/.package-lock.json ]]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+# Airbyte sources and Singer taps from PyPI, each in its own virtual environment (kept once installed).
+scripts/install-source-packages.sh >/dev/null
 exec npm test -- "$@"

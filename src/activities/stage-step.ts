@@ -7,7 +7,7 @@ import { InputError } from '../connectors/input-error.js';
 import { readInput } from '../connectors/read-input.js';
 import { isDataException } from '../db/data-exception.js';
 import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
-import { recordInputOutcome } from '../db/repositories/run-inputs.js';
+import { recordInputNextCursor, recordInputOutcome } from '../db/repositories/run-inputs.js';
 import {
   recordWithheldCustomers,
   stageFragments,
@@ -128,11 +128,13 @@ async function stagePass(
   let rejected = resume?.rejected ?? 0;
 
   const known = unchangedBy ? new KnownSources(db, input, unchangedBy) : undefined;
+  let lastBeat: StageHeartbeat | undefined = resume;
 
   const writePage = async (page: ConnectorPage) => {
     if (page.warnings && page.warnings.length > 0) {
       await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
     }
+    if (page.nextCursor !== undefined) await recordInputNextCursor(db, input.runId, input.stepIndex, input.input.name, page.nextCursor);
     const screened = screenFragments(input, page);
     const { rejects } = screened;
     const { rows, unchanged, digests } = known ? await known.setUnchangedApart(screened, page) : { ...screened, unchanged: undefined };
@@ -156,7 +158,8 @@ async function stagePass(
     read += page.read;
     rejected += rejectedCount;
     const whole = input.skipUnchanged !== undefined && !unchangedBy;
-    heartbeat({ input: input.input.name, cursor: page.cursor, read, rejected, ...(whole ? { whole: true as const } : {}) } satisfies StageHeartbeat);
+    lastBeat = { input: input.input.name, cursor: page.cursor, read, rejected, ...(whole ? { whole: true as const } : {}) } satisfies StageHeartbeat;
+    heartbeat(lastBeat);
   };
 
   let writing: Promise<void> | undefined;
@@ -164,6 +167,12 @@ async function stagePass(
     cursor: resume?.cursor || undefined,
     pageSize: input.pageSize,
     signal: ctx.cancellationSignal,
+    onLog: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => {
+      ctx.log[level](message, { connector: input.connector, input: input.input.name });
+    },
+    // A source process that writes anything is alive; one silent past the heartbeat timeout is stopped and the read retried.
+    alive: () => heartbeat(lastBeat),
+    ...(ctx.info.heartbeatTimeoutMs ? { silenceTimeoutMs: ctx.info.heartbeatTimeoutMs } : {}),
     ...(known ? { recognize: (customers: readonly SourceDigest[]) => known.recognize(customers) } : {}),
   };
   const pages =

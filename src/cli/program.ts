@@ -31,6 +31,7 @@ const COMMANDS: readonly (readonly [name: string, load: () => Promise<CommandFac
   ['config', async () => (await import('./commands/config-check.js')).configCommand],
   ['doctor', async () => (await import('./commands/doctor.js')).doctorCommand],
   ['db', async () => (await import('./commands/db.js')).dbCommand],
+  ['connectors', async () => (await import('./commands/connectors.js')).connectorsCommand],
 ];
 
 /** Global options that take a value (`--config <file>`), skipped when looking for the command's name. */

@@ -40,6 +40,11 @@ export interface ConnectorPage {
   cursor: string;
   /** Findings about the input as a whole (e.g. unknown header columns); given with the first page read. */
   warnings?: string[];
+  /**
+   * The input's cursor for the next run, known only once it is read (a source process's last
+   * state): on the last page; stored as the flow's cursor for this connector when the run completes.
+   */
+  nextCursor?: string;
 }
 
 export interface ListOptions {
@@ -58,6 +63,12 @@ export interface ReadOptions {
    * `recognized`. Absent: every customer is mapped.
    */
   recognize?: (customers: readonly SourceDigest[]) => Promise<ReadonlySet<string>>;
+  /** Called whenever a source process shows a sign of life (writes a line): the read is not hung. */
+  alive?: () => void;
+  /** How long a source process may write nothing before it counts as hung and is stopped; default: its connector's setting. */
+  silenceTimeoutMs?: number;
+  /** Called with what a source process logs (its log messages and stderr, secrets masked). */
+  onLog?: (level: 'debug' | 'info' | 'warn' | 'error', message: string) => void;
   /** Aborted when the read is cancelled (a run cancelled, a worker draining past its grace time): requests in flight stop. */
   signal?: AbortSignal;
 }

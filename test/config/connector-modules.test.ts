@@ -10,6 +10,8 @@ describe('connector modules', () => {
       ['jsonl-file', ['list', 'lookup']],
       ['http', ['list', 'changesSince']],
       ['oms', ['list', 'lookup', 'push']],
+      ['airbyte-source', ['list', 'changesSince']],
+      ['singer-tap', ['list', 'changesSince']],
     ]);
     for (const m of CONNECTOR_MODULES) expect(m.configSchema.safeParse({ type: m.type }).success).toBe(false);
   });
@@ -51,7 +53,22 @@ flows:
 
   it('name an unknown connector type with the known ones', () => {
     expect(configProblems(`connectors:\n  api: { type: rest }\nflows: {}\n`)).toEqual([
-      "connectors.api.type: Invalid discriminator value. Expected 'flat-file' | 'jsonl-file' | 'http' | 'oms'",
+      "connectors.api.type: Invalid discriminator value. Expected 'flat-file' | 'jsonl-file' | 'http' | 'oms' | 'airbyte-source' | 'singer-tap'",
+    ]);
+  });
+
+  it('refuse a source process connector that names nothing to run, an unknown preset or a secret that is no JSON pointer', () => {
+    expect(
+      configProblems(`
+connectors:
+  hubspot: { type: airbyte-source, package: airbyte-source-hubspot, stream: contacts, mapping: { preset: hubspot-contact }, secrets: { credentials.access_token: HUBSPOT_TOKEN } }
+  crm: { type: singer-tap, stream: contacts, mapping: { externalId: id, type: PERSON } }
+flows: {}
+`),
+    ).toEqual([
+      'connectors.hubspot.secrets.credentials.access_token: a JSON pointer into config, e.g. /credentials/access_token',
+      'connectors.hubspot.mapping.preset: one of the presets: hubspot-contacts, hubspot-companies, salesforce-accounts, salesforce-contacts, shopify-customers, stripe-customers',
+      'connectors.crm.package: name the source to run: package (installed with custsync connectors install) or executable',
     ]);
   });
 });

@@ -14,8 +14,10 @@ export interface SourceProcessOptions {
   silenceTimeoutMs?: number;
   /** Stops the process (and every process it started) when aborted. */
   signal?: AbortSignal;
-  /** Called with each line the process writes to stderr (its logs). */
+  /** Called with each line the process writes to stderr (its logs), secrets masked. */
   onStderr?: (line: string) => void;
+  /** Values never shown (secrets in the process's config): masked as *** in what is quoted and passed on. */
+  secrets?: readonly string[];
 }
 
 /** Lines of stderr quoted in a failure. */
@@ -65,7 +67,8 @@ export async function* sourceProcessLines(options: SourceProcessOptions): AsyncG
   const onAbort = (): void => stop(options.signal!.reason instanceof Error ? options.signal!.reason : new Error(`${options.label}: cancelled`));
   options.signal?.addEventListener('abort', onAbort, { once: true });
 
-  createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (line) => {
+  createInterface({ input: child.stderr, crlfDelay: Infinity }).on('line', (raw) => {
+    const line = maskSecrets(raw, options.secrets);
     stderr.push(line);
     if (stderr.length > STDERR_LINES_KEPT) stderr.shift();
     options.onStderr?.(line);
@@ -101,6 +104,14 @@ export async function* sourceProcessLines(options: SourceProcessOptions): AsyncG
     options.signal?.removeEventListener('abort', onAbort);
     stopGroup();
   }
+}
+
+/** The text with every occurrence of a secret replaced by ***. */
+export function maskSecrets(text: string, secrets: readonly string[] | undefined): string {
+  if (!secrets) return text;
+  let masked = text;
+  for (const secret of secrets) if (secret !== '') masked = masked.replaceAll(secret, '***');
+  return masked;
 }
 
 function signalGroup(pid: number, signal: NodeJS.Signals): void {

@@ -104,6 +104,20 @@ export async function recordInputOutcome(
     .execute();
 }
 
+/**
+ * Records the cursor an input's read ended with (a source's last state), for the flow's next run:
+ * stored as the connector's cursor only when this run completes.
+ */
+export async function recordInputNextCursor(db: Kysely<Database>, runId: string, stepIndex: number, name: string, nextCursor: string): Promise<void> {
+  await db
+    .updateTable('sync_run_inputs')
+    .set({ next_cursor: nextCursor })
+    .where('run_id', '=', runId)
+    .where('step_index', '=', stepIndex)
+    .where('name', '=', name)
+    .execute();
+}
+
 /** Every input of a run by step, for its report. */
 export async function loadInputReports(db: Kysely<Database>, runId: string): Promise<Map<number, InputReport[]>> {
   const rows = await db
