@@ -29,7 +29,8 @@ export const MAPPING_PRESETS = {
         { kind: 'mobile', value: 'properties.mobilephone' },
       ],
       attributes: { jobTitle: 'properties.jobtitle', lifecycleStage: 'properties.lifecyclestage' },
-      relations: { parentExternalId: { path: 'properties.associatedcompanyid', transform: ['string'] } },
+      // The source lists a contact's associated companies; the first is its company.
+      relations: { parentExternalId: 'companies.0' },
     },
   },
   /** HubSpot `companies`. */

@@ -27,17 +27,28 @@ export interface SourceProtocol {
   events(run: SourceRun, args: readonly string[], stream: string, options: SourceRunOptions): AsyncIterable<SourceEvent>;
 }
 
+/** How long a stream's discovery (its schema, the catalog a read is given) is used for the next reads. */
+const DISCOVERY_KEPT_MS = 10 * 60_000;
+
 /**
  * A source process's stream as customers. Every run reads the stream once (one input): a
  * snapshot read (no state) is a full snapshot; an incremental read passes the state the last
- * completed run ended with and is a delta. The read discovers the stream, then runs the source
- * with its config, its catalog and the state in private files. A retried read runs the source
+ * completed run ended with and is a delta. The read discovers the stream (again after ten minutes),
+ * then runs the source with its config, its catalog and the state in private files. A retried read runs the source
  * again from the same state and skips the records staged before (a source emits the same records
  * in the same order for the same state and data).
  */
 export function createSourceProcessConnector(name: string, config: SourceCommandConfig & { incremental: boolean }, protocol: SourceProtocol): Connector {
   const mapper = recordMapper(mappingOf(config.mapping));
   const listing = `stream ${config.stream}`;
+  // Discovery starts the source once more (seconds for a Python source): its answer serves the reads of the next minutes.
+  let discovered: { at: number; prepared: PreparedRead } | undefined;
+  const prepare = async (run: SourceRun, options: SourceRunOptions): Promise<PreparedRead> => {
+    if (discovered && Date.now() - discovered.at < DISCOVERY_KEPT_MS) return discovered.prepared;
+    const prepared = await protocol.prepare(run, config.stream, options);
+    discovered = { at: Date.now(), prepared };
+    return prepared;
+  };
   return {
     name,
     type: protocol.type,
@@ -55,7 +66,7 @@ export function createSourceProcessConnector(name: string, config: SourceCommand
         ...(options.onLog ? { onLog: options.onLog } : {}),
         ...(options.alive ? { alive: options.alive } : {}),
       };
-      const prepared = await protocol.prepare(run, config.stream, runOptions);
+      const prepared = await prepare(run, runOptions);
       const state = input.since === undefined ? undefined : (JSON.parse(input.since) as unknown);
       const files = await writePrivateFiles({ config: run.config, ...prepared.files, ...(state !== undefined ? { state } : {}) });
       try {

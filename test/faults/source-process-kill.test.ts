@@ -1,0 +1,70 @@
+import { execFileSync } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { RunReport } from '../../src/domain/run-types.js';
+import { customerContent } from '../support/content-tables.js';
+import { sourcePackage } from '../support/source-packages.js';
+import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
+
+const FAKER_CONFIG = { count: 1500, seed: 11, always_updated: false, parallelism: 1, records_per_slice: 100 };
+const MAPPING = { externalId: { path: 'id', transform: ['string'] }, type: 'PERSON', name: { firstName: 'name' }, contactDetails: [{ kind: 'email', value: 'email' }] };
+
+/** The pids of the source's `read` processes running now. */
+function readProcesses(executable: string): number[] {
+  try {
+    return execFileSync('pgrep', ['-f', `${executable} read --config`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+describe('an Airbyte source process killed in the middle of its stream', () => {
+  let executable: string;
+  const harnesses: SyncHarness[] = [];
+
+  beforeAll(async () => {
+    executable = (await sourcePackage('airbyte-source-faker')).executables[0]!;
+  });
+  afterAll(async () => {
+    for (const h of harnesses) await h.close();
+  });
+
+  const harness = async () => {
+    const h = await startSyncHarness({
+      connectors: { faker: { type: 'airbyte-source', executable, config: FAKER_CONFIG, stream: 'users', mapping: MAPPING } },
+      flows: { people: { source: { type: 'connector', connector: 'faker', aspects: ['name', 'customerContactDetails'] }, schedule: false, pageSize: 100 } },
+    });
+    harnesses.push(h);
+    return h;
+  };
+
+  it('is retried: the read runs again, skips what was staged, and the run ends with exactly what an undisturbed run stores', async () => {
+    const undisturbedHarness = await harness();
+    const undisturbed = await undisturbedHarness.run('people');
+
+    const h = await harness();
+    const handle = await h.start('people');
+    // Wait until the read has staged a page, then kill the source process.
+    const deadline = Date.now() + 60_000;
+    let killed: number | undefined;
+    while (killed === undefined && Date.now() < deadline) {
+      const staged = await h.db.db.selectFrom('staging_records').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow();
+      const [pid] = readProcesses(executable);
+      if (Number(staged.n) > 0 && pid !== undefined) {
+        process.kill(pid, 'SIGKILL');
+        killed = pid;
+      } else await new Promise((resolve) => setImmediate(resolve));
+    }
+    expect(killed, 'the source was killed mid-stream').toBeDefined();
+    const report: RunReport = await handle.result();
+    const attempts = (await handle.fetchHistory()).events!.filter((e) => e.activityTaskStartedEventAttributes && e.activityTaskStartedEventAttributes.attempt! > 1);
+    console.log(`fault: airbyte source killed mid-stream: retried ${attempts.length} time(s)`);
+    expect(attempts.length).toBeGreaterThanOrEqual(1);
+    expect(report.status).toBe('completed');
+    expect(report.totals).toEqual(undisturbed.totals);
+    expect(report.totals.created).toBe(1500);
+    expect(await customerContent(h.db)).toEqual(await customerContent(undisturbedHarness.db));
+  });
+});
