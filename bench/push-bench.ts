@@ -29,15 +29,11 @@ import { pendingPushCount } from '../src/db/repositories/customer-pushes.js';
 import { startTemporalDevServer } from '../src/tooling/dev-server.js';
 import { freePort } from '../src/tooling/free-port.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../src/worker.js';
+import { intArg } from './bench-args.js';
 import { createBenchDatabase, DEFAULT_BENCH_SERVER_URL, dropBenchDatabase } from './bench-database.js';
 import { startOmsProcess } from './oms-process.js';
 
-const arg = (name: string, fallback: number) => {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i >= 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isInteger(value) || value <= 0) throw new Error(`--${name} must be a positive whole number`);
-  return value;
-};
+const arg = intArg;
 const CUSTOMERS = arg('customers', 2_000);
 const ORDERS = arg('orders', 20);
 const LATENCY_MS = process.argv.includes('--api-latency-ms') ? arg('api-latency-ms', 0) : 0;

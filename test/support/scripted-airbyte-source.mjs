@@ -1,6 +1,7 @@
 #!/usr/bin/env node
-// An Airbyte source whose behaviour its config scripts (config.behaviour), for the failures a real
-// source cannot be made to show on demand: a config error, a crash mid-stream, garbage, silence.
+// An Airbyte source whose behaviour its config scripts (config.behaviour; config.customersFile: emit
+// those records), for the failures a real source cannot be made to show on demand: a config error,
+// a crash mid-stream, garbage, silence.
 import { readFileSync, statSync } from 'node:fs';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -29,6 +30,10 @@ if (command === 'spec') {
   }
   if (config.behaviour === 'garbage') {
     for (let i = 0; i < 10; i++) process.stdout.write(`garbage line ${i}\n`);
+    process.exit(0);
+  }
+  if (config.customersFile) {
+    for (const customer of JSON.parse(readFileSync(config.customersFile, 'utf8'))) out({ type: 'RECORD', record: { stream: 'companies', data: customer, emitted_at: 0 } });
     process.exit(0);
   }
   for (let i = from; i < from + count; i++) {
