@@ -1,20 +1,26 @@
 #!/usr/bin/env bash
-# Installs the source packages the tests run (scripts/source-packages.txt) into .tools/connectors,
-# each in a virtual environment of its own, through `custsync connectors install` (kept when the
-# pinned version is installed; pip's cache makes a reinstall quick), and downloads the wheels whose
-# stream schemas the mapping presets are checked against into .tools/source-wheels. Needs python3
-# with venv and the npm packages. Prints the connectors folder.
+# Installs the source packages the tests run (scripts/source-packages.txt), each in a virtual
+# environment of its own, through `custsync connectors install` (kept when the pinned version is
+# installed), and downloads the wheels whose stream schemas the mapping presets are checked against.
+# Both are kept outside the clone, so every clone and CI run on this machine reuses them:
+# CUSTSYNC_TEST_SOURCES_DIR, default ~/.cache/custsync/sources (connectors/ and wheels/).
+# Needs python3 with venv and the npm packages. Prints the folder.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
   apt-get update -qq && apt-get install -y -qq --no-install-recommends python3-venv >/dev/null
 fi
-export CUSTSYNC_CONNECTORS_DIR="${CUSTSYNC_CONNECTORS_DIR:-$PWD/.tools/connectors}"
+sources="${CUSTSYNC_TEST_SOURCES_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/custsync/sources}"
+export CUSTSYNC_CONNECTORS_DIR="${sources}/connectors"
 grep -v -E '^\s*(#|$|schemas:)' scripts/source-packages.txt | while read -r spec; do
+  name="${spec%%==*}"; version="${spec##*==}"
+  manifest="${CUSTSYNC_CONNECTORS_DIR}/${name,,}/installed.json"
+  # Installed at this version already (the manifest is written last): nothing to do.
+  if [[ -f "${manifest}" ]] && grep -q "\"version\": \"${version}\"" "${manifest}"; then continue; fi
   node bin/custsync.js connectors install "${spec}" --json >/dev/null
 done
 # Wheels whose stream schemas the mapping presets are checked against: downloaded only.
-wheels="$(dirname "${CUSTSYNC_CONNECTORS_DIR}")/source-wheels"
+wheels="${sources}/wheels"
 mkdir -p "${wheels}"
 sed -n -E 's/^schemas:\s*//p' scripts/source-packages.txt | while read -r spec; do
   name="${spec%%==*}"; version="${spec##*==}"
@@ -22,4 +28,4 @@ sed -n -E 's/^schemas:\s*//p' scripts/source-packages.txt | while read -r spec; 
     python3 -m pip download --quiet --disable-pip-version-check --no-deps --dest "${wheels}" "${spec}"
   fi
 done
-echo "${CUSTSYNC_CONNECTORS_DIR}"
+echo "${sources}"

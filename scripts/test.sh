@@ -3,7 +3,7 @@
 # missing), OpenSSH's sshd and an sftp-only account for the SFTP tests, chromium for the
 # console's browser tests, Prometheus and promtool for the monitoring tests, the temporal
 # CLI (into .tools/), npm packages from the lockfile, the source packages the tests run
-# (scripts/source-packages.txt, into .tools/connectors), then
+# (scripts/source-packages.txt, kept in ~/.cache/custsync/sources), then
 # `npm test` against a real PostgreSQL and a real Temporal dev server.
 # Extra arguments go to vitest (e.g. a test file).
 set -euo pipefail

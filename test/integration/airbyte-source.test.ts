@@ -3,8 +3,6 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { airbyteSourceModule } from '../../src/connectors/airbyte-source/airbyte-source-module.js';
-import { airbyteSourceConnectorSchema } from '../../src/connectors/airbyte-source/airbyte-source-config.js';
 import type { RunReport } from '../../src/domain/run-types.js';
 import { customerIdOf, dumpCustomerTables } from '../support/db-state.js';
 import { sourcePackage } from '../support/source-packages.js';
@@ -98,13 +96,5 @@ describe('an Airbyte source from the package index: airbyte-source-faker, users'
     expect(next.steps[0]).toMatchObject({ read: 0 });
     const { n } = await h.db.db.selectFrom('customers').select(({ fn }) => fn.countAll<string>().as('n')).where('deleted_at', 'is', null).executeTakeFirstOrThrow();
     expect(Number(n)).toBe(60);
-  });
-
-  it('config check runs the source (spec, check, discover) and finds a mapping path its stream does not have', async () => {
-    const config = (extra: Record<string, unknown>) => airbyteSourceConnectorSchema.parse({ type: 'airbyte-source', executable, config: FAKER_CONFIG, stream: 'users', mapping: USERS_MAPPING, ...extra });
-    const typo = await airbyteSourceModule.checkReachable!('faker', config({ mapping: { ...USERS_MAPPING, attributes: { occupation: 'ocupation' } } }), { network: true });
-    expect(typo).toHaveLength(1);
-    expect(typo[0]!.field).toBe('mapping.attributes.occupation');
-    expect(typo[0]!.message).toMatch(/^stream users has no 'ocupation' in ocupation \(there: id, created_at, updated_at, name, /);
   });
 });

@@ -6,9 +6,9 @@ import { recordMapper } from '../../../src/connectors/record-mapping/map-record.
 import { mappingPathProblems } from '../../../src/connectors/record-mapping/mapping-schema-check.js';
 import { MAPPING_PRESETS, type MappingPresetName } from '../../../src/connectors/record-mapping/mapping-presets.js';
 import { recordValidator } from '../../../src/connectors/source-process/record-validator.js';
-import { TEST_CONNECTORS_DIR } from '../../support/source-packages.js';
+import { TEST_WHEELS_DIR } from '../../support/source-packages.js';
 
-const WHEELS = join(TEST_CONNECTORS_DIR, '..', 'source-wheels');
+const WHEELS = TEST_WHEELS_DIR;
 
 /** The stream schemas a downloaded source wheel ships, by file name under its `schemas/` (shared ones as `shared/<name>`). */
 function shippedSchemas(pkg: string): Map<string, Record<string, unknown>> {
