@@ -6,23 +6,24 @@
  * JSON-lines file (what the import costs without a source process). Target: the sync within
  * 1.3× (source read + JSON-lines import); the worker's peak RSS is printed to compare across N.
  *
- * Options: --records N (default 100000). Installs the pinned faker (scripts/source-packages.txt).
+ * Options: --records N (default 100000). Installs the pinned faker (scripts/source-packages.txt) where
+ * the tests keep it (~/.cache/custsync/sources).
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createWriteStream, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { Client, Connection } from '@temporalio/client';
 import { configSchema } from '../src/config/config-schema.js';
 import { planFlow, runKey, runWorkflowId } from '../src/config/flow-plan.js';
-import { installSourcePackage } from '../src/connectors/source-process/install-source-package.js';
 import { recordMapper } from '../src/connectors/record-mapping/map-record.js';
 import { recordMappingSchema } from '../src/connectors/record-mapping/record-mapping-schema.js';
 import type { RunReport } from '../src/domain/run-types.js';
 import { startTemporalDevServer } from '../src/tooling/dev-server.js';
 import { freePort } from '../src/tooling/free-port.js';
+import { sourcePackage } from '../test/support/source-packages.js';
 import { intArg } from './bench-args.js';
 import { createBenchDatabase, DEFAULT_BENCH_SERVER_URL, dropBenchDatabase } from './bench-database.js';
 import { startWorkerProcess } from './worker-process.js';
@@ -43,14 +44,6 @@ const MAPPING = {
   attributes: { occupation: 'occupation', nationality: 'nationality' },
 };
 const ASPECTS = ['name', 'addresses', 'customerContactDetails', 'customerAttributes'];
-
-function pinned(name: string): string {
-  const spec = readFileSync(new URL('../scripts/source-packages.txt', import.meta.url), 'utf8')
-    .split('\n')
-    .find((line) => line.startsWith(`${name}==`));
-  if (!spec) throw new Error(`${name} is not pinned in scripts/source-packages.txt`);
-  return spec.trim();
-}
 
 /** Runs the source's own read; writes its records' data as JSON lines when `jsonl` is given; seconds. */
 async function sourceRead(executable: string, folder: string, jsonl?: string): Promise<number> {
@@ -73,9 +66,8 @@ async function sourceRead(executable: string, folder: string, jsonl?: string): P
 }
 
 async function main(): Promise<void> {
-  const folder = join(import.meta.dirname, '..', '.tools', 'connectors');
-  log(`installing ${pinned('airbyte-source-faker')} (kept when installed)`);
-  const executable = (await installSourcePackage(pinned('airbyte-source-faker'), { folder })).installed.executables[0]!;
+  log('installing the pinned airbyte-source-faker (kept when installed)');
+  const executable = (await sourcePackage('airbyte-source-faker')).executables[0]!;
   const work = mkdtempSync(join(tmpdir(), 'custsync-sources-bench-'));
 
   log(`the bound: source-faker's own read of ${RECORDS.toLocaleString('en')} users into /dev/null`);

@@ -1,15 +1,15 @@
 import { InputError } from '../input-error.js';
 import { withPrivateFiles } from '../source-process/private-files.js';
-import type { SourceRun } from '../source-process/source-run.js';
+import type { SourceRun, SourceRunOptions } from '../source-process/source-run.js';
 import type { AirbyteMessage } from './airbyte-message.js';
-import { airbyteLines, type AirbyteCommandOptions } from './airbyte-process.js';
+import { airbyteLines } from './airbyte-process.js';
 
 type MessageOf<Type extends AirbyteMessage['type']> = Extract<AirbyteMessage, { type: Type }>;
 export type AirbyteCatalog = MessageOf<'CATALOG'>['catalog'];
 export type AirbyteStream = AirbyteCatalog['streams'][number];
 
 /** Runs a command and returns the first message of the type it answers with. */
-async function answer<Type extends AirbyteMessage['type']>(run: SourceRun, args: readonly string[], type: Type, options: AirbyteCommandOptions): Promise<MessageOf<Type>> {
+async function answer<Type extends AirbyteMessage['type']>(run: SourceRun, args: readonly string[], type: Type, options: SourceRunOptions): Promise<MessageOf<Type>> {
   const other: string[] = [];
   for await (const line of airbyteLines(run, args, options)) {
     if (line.ok && line.message.type === type) return line.message as MessageOf<Type>;
@@ -19,19 +19,19 @@ async function answer<Type extends AirbyteMessage['type']>(run: SourceRun, args:
 }
 
 /** The source's spec: the JSON schema its config must match. */
-export async function airbyteSpec(run: SourceRun, options: AirbyteCommandOptions = {}): Promise<Record<string, unknown>> {
+export async function airbyteSpec(run: SourceRun, options: SourceRunOptions = {}): Promise<Record<string, unknown>> {
   return (await answer(run, ['spec'], 'SPEC', options)).spec.connectionSpecification;
 }
 
 /** Whether the source can connect with its config, as its `check` says. */
-export async function airbyteCheck(run: SourceRun, options: AirbyteCommandOptions = {}): Promise<{ ok: boolean; message?: string }> {
+export async function airbyteCheck(run: SourceRun, options: SourceRunOptions = {}): Promise<{ ok: boolean; message?: string }> {
   const status = await withPrivateFiles({ config: run.config }, (paths) => answer(run, ['check', '--config', paths.config!], 'CONNECTION_STATUS', options));
   const message = status.connectionStatus.message ?? undefined;
   return { ok: status.connectionStatus.status === 'SUCCEEDED', ...(message ? { message } : {}) };
 }
 
 /** The streams the source has with its config, as its `discover` says. */
-export async function airbyteDiscover(run: SourceRun, options: AirbyteCommandOptions = {}): Promise<AirbyteCatalog> {
+export async function airbyteDiscover(run: SourceRun, options: SourceRunOptions = {}): Promise<AirbyteCatalog> {
   return (await withPrivateFiles({ config: run.config }, (paths) => answer(run, ['discover', '--config', paths.config!], 'CATALOG', options))).catalog;
 }
 

@@ -8,15 +8,13 @@ import { parseAirbyteLine, type AirbyteMessage } from './airbyte-message.js';
 /** One line of an Airbyte source's stdout: a message or why it is not one, with its position. */
 export type AirbyteLine = { position: number; raw: string } & ({ ok: true; message: AirbyteMessage } | { ok: false; reason: string });
 
-/** Options of one run of an Airbyte source command. */
-export type AirbyteCommandOptions = SourceRunOptions;
 
 /**
  * Runs one command of an Airbyte source (`spec`, `check --config …`, `read …`) and yields its
  * stdout's lines as messages. A TRACE error the source reports becomes the failure (its own
  * message; a `config_error` fails without retry); LOG messages and stderr go to `onLog`.
  */
-export async function* airbyteLines(run: SourceRun, args: readonly string[], options: AirbyteCommandOptions = {}): AsyncGenerator<AirbyteLine> {
+export async function* airbyteLines(run: SourceRun, args: readonly string[], options: SourceRunOptions = {}): AsyncGenerator<AirbyteLine> {
   let position = 0;
   let traced: { message: string; config: boolean } | undefined;
   try {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandProblem, sourceCommandFields } from '../source-process/source-command-config.js';
+import { requireCommand, sourceCommandFields } from '../source-process/source-command-config.js';
 
 /**
  * An Airbyte source (a process speaking the Airbyte protocol: `spec`, `check`, `discover`,
@@ -16,10 +16,7 @@ export const airbyteSourceConnectorSchema = z
      */
     syncMode: z.enum(['full_refresh', 'incremental']).default('full_refresh'),
   })
-  .superRefine((config, ctx) => {
-    const problem = commandProblem(config);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['package'], message: problem });
-  });
+  .superRefine(requireCommand);
 
 /** An `airbyte-source` connector as configured. */
 export type AirbyteSourceConnectorConfig = z.infer<typeof airbyteSourceConnectorSchema>;

@@ -4,8 +4,6 @@ import type { SourceEvent } from '../source-process/source-events.js';
 import { sourceRunLines, type SourceRun, type SourceRunOptions } from '../source-process/source-run.js';
 import { parseSingerLine } from './singer-message.js';
 
-/** Options of one run of a Singer tap. */
-export type SingerRunOptions = SourceRunOptions;
 
 /** A stream of a tap's catalog, as `--discover` writes it. */
 export interface SingerCatalogStream {
@@ -16,13 +14,11 @@ export interface SingerCatalogStream {
   [key: string]: unknown;
 }
 
-const tapLines = sourceRunLines;
-
 /** The tap's catalog, as its `--discover` writes it (one JSON document). */
-export async function singerDiscover(run: SourceRun, options: SingerRunOptions = {}): Promise<SingerCatalogStream[]> {
+export async function singerDiscover(run: SourceRun, options: SourceRunOptions = {}): Promise<SingerCatalogStream[]> {
   const text = await withPrivateFiles({ config: run.config }, async (paths) => {
     let out = '';
-    for await (const line of tapLines(run, ['--config', paths.config!, '--discover'], options)) out += `${line}\n`;
+    for await (const line of sourceRunLines(run, ['--config', paths.config!, '--discover'], options)) out += `${line}\n`;
     return out;
   });
   let catalog: unknown;
@@ -37,10 +33,10 @@ export async function singerDiscover(run: SourceRun, options: SingerRunOptions =
 }
 
 /** The settings schema a Singer SDK tap describes with `--about --format json`; undefined when the tap has no such option. */
-export async function singerSettingsSchema(run: SourceRun, options: SingerRunOptions = {}): Promise<Record<string, unknown> | undefined> {
+export async function singerSettingsSchema(run: SourceRun, options: SourceRunOptions = {}): Promise<Record<string, unknown> | undefined> {
   let out = '';
   try {
-    for await (const line of tapLines(run, ['--about', '--format', 'json'], options)) out += `${line}\n`;
+    for await (const line of sourceRunLines(run, ['--about', '--format', 'json'], options)) out += `${line}\n`;
     const settings = (JSON.parse(out) as { settings?: unknown }).settings;
     return settings !== null && typeof settings === 'object' ? (settings as Record<string, unknown>) : undefined;
   } catch {
@@ -68,9 +64,9 @@ export function selectedCatalog(streams: readonly SingerCatalogStream[], stream:
 }
 
 /** The events of a tap's read of one stream: its records, its SCHEMA, its states (each the whole state to pass back), lines that are no message. */
-export async function* singerReadEvents(run: SourceRun, args: readonly string[], stream: string, options: SingerRunOptions): AsyncGenerator<SourceEvent> {
+export async function* singerReadEvents(run: SourceRun, args: readonly string[], stream: string, options: SourceRunOptions): AsyncGenerator<SourceEvent> {
   let position = 0;
-  for await (const raw of tapLines(run, args, options)) {
+  for await (const raw of sourceRunLines(run, args, options)) {
     position++;
     const line = parseSingerLine(raw);
     if (!line.ok) {

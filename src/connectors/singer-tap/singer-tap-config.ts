@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { commandProblem, sourceCommandFields } from '../source-process/source-command-config.js';
+import { requireCommand, sourceCommandFields } from '../source-process/source-command-config.js';
 
 /** A Singer tap (a process writing SCHEMA, RECORD and STATE messages) whose stream's records are customers. */
 export const singerTapConnectorSchema = z
@@ -13,10 +13,7 @@ export const singerTapConnectorSchema = z
      */
     syncMode: z.enum(['full_table', 'incremental']).default('full_table'),
   })
-  .superRefine((config, ctx) => {
-    const problem = commandProblem(config);
-    if (problem) ctx.addIssue({ code: 'custom', path: ['package'], message: problem });
-  });
+  .superRefine(requireCommand);
 
 /** A `singer-tap` connector as configured. */
 export type SingerTapConnectorConfig = z.infer<typeof singerTapConnectorSchema>;

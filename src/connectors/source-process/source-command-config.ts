@@ -40,9 +40,11 @@ export const sourceCommandFields = {
   mapping: mappingSchema,
 };
 
-/** Exactly one of `package` and `executable` names what runs (both: the package's command of that name). */
-export function commandProblem(config: { package?: string | undefined; executable?: string | undefined }): string | undefined {
-  return config.package === undefined && config.executable === undefined ? 'name the source to run: package (installed with custsync connectors install) or executable' : undefined;
+/** A config's check that `package` or `executable` names what runs (both: the package's command of that name). */
+export function requireCommand(config: { package?: string | undefined; executable?: string | undefined }, ctx: z.RefinementCtx): void {
+  if (config.package === undefined && config.executable === undefined) {
+    ctx.addIssue({ code: 'custom', path: ['package'], message: 'name the source to run: package (installed with custsync connectors install) or executable' });
+  }
 }
 
 /** The settings of {@link sourceCommandFields} as parsed. */

@@ -1,7 +1,7 @@
 /**
  * What a source process said, whatever its protocol (Airbyte, Singer): the records of the
- * stream read, the state to resume from, lines that were no message, and its logs. Positions
- * are the lines of its stdout, counted from 1.
+ * stream read, its schema, the state to resume from, and lines that were no message (its logs
+ * go to `SourceRunOptions.onLog`). Positions are the lines of its stdout, counted from 1.
  */
 export type SourceEvent =
   | { kind: 'record'; position: number; data: Record<string, unknown> }
@@ -9,8 +9,7 @@ export type SourceEvent =
   | { kind: 'schema'; schema: Record<string, unknown> }
   /** The state to pass to the next read, as text (what the source last checkpointed). */
   | { kind: 'state'; state: string }
-  | { kind: 'garbage'; position: number; line: string; reason: string }
-  | { kind: 'log'; level: SourceLogLevel; message: string };
+  | { kind: 'garbage'; position: number; line: string; reason: string };
 
 export type SourceLogLevel = 'debug' | 'info' | 'warn' | 'error';
 

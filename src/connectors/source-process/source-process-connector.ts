@@ -77,7 +77,6 @@ export function createSourceProcessConnector(name: string, config: SourceCommand
           schema: prepared.schema,
           pageSize: options.pageSize,
           ...(options.cursor ? { after: Number(options.cursor) } : {}),
-          ...(options.onLog ? { onLog: options.onLog } : {}),
         });
       } finally {
         await files.remove();

@@ -3,7 +3,7 @@ import type { ConnectorPage, StagedFragment } from '../connector.js';
 import { InputError } from '../input-error.js';
 import type { RecordMapper } from '../record-mapping/map-record.js';
 import { recordValidator } from './record-validator.js';
-import type { SourceEvent, SourceLogLevel } from './source-events.js';
+import type { SourceEvent } from './source-events.js';
 
 /** Options for {@link sourceRecordPages}. */
 export interface SourceRecordPagesOptions {
@@ -17,7 +17,6 @@ export interface SourceRecordPagesOptions {
   pageSize: number;
   /** Resume: records at or before this position were staged before (the read is run again and they are skipped). */
   after?: number;
-  onLog?: (level: SourceLogLevel, message: string) => void;
 }
 
 /** Characters of a rejected record kept with the reject. */
@@ -29,7 +28,7 @@ const GARBAGE_QUOTED = 3;
  * A source's events as connector pages: each record checked against the stream's schema and
  * mapped, or rejected naming its position, external id (when it has one) and why; a line that
  * is no message is rejected too. The last page carries the source's last state as the input's
- * `nextCursor`. A source that wrote lines but no record, state or log fails, quoting them.
+ * `nextCursor`. A source that wrote lines but no record, schema or state fails, quoting them.
  */
 export async function* sourceRecordPages(events: AsyncIterable<SourceEvent>, options: SourceRecordPagesOptions): AsyncGenerator<ConnectorPage> {
   let validator = recordValidator(options.schema);
@@ -51,11 +50,6 @@ export async function* sourceRecordPages(events: AsyncIterable<SourceEvent>, opt
   };
 
   for await (const event of events) {
-    if (event.kind === 'log') {
-      messages++;
-      options.onLog?.(event.level, event.message);
-      continue;
-    }
     if (event.kind === 'state') {
       messages++;
       state = event.state;

@@ -1,4 +1,5 @@
 import { InputError } from '../input-error.js';
+import { parseRecordPath } from '../record-mapping/record-path.js';
 import type { SourceLogLevel } from './source-events.js';
 import { sourceProcessLines } from './source-process-lines.js';
 import { stderrLogLevel } from './stderr-log-level.js';
@@ -42,10 +43,7 @@ export function sourceRun(connector: string, kind: string, config: Pick<SourceCo
 
 /** Sets the value at a JSON pointer, making the objects on the way. */
 function setAtPointer(target: Record<string, unknown>, pointer: string, value: unknown): void {
-  const keys = pointer
-    .slice(1)
-    .split('/')
-    .map((key) => key.replaceAll('~1', '/').replaceAll('~0', '~'));
+  const keys = parseRecordPath(pointer);
   let current = target;
   for (const key of keys.slice(0, -1)) {
     const next = current[key];

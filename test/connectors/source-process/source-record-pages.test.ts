@@ -24,7 +24,6 @@ const record = (position: number, data: Record<string, unknown>): SourceEvent =>
 describe("a source's records as connector pages", () => {
   it('maps records page by page at their positions; the last page carries the last state as the next cursor', async () => {
     const pages = await pagesOf([
-      { kind: 'log', level: 'info', message: 'starting' },
       record(2, { id: 'A', name: 'Acme' }),
       record(3, { id: 'B', name: 'Beta' }),
       { kind: 'state', state: '{"cursor":1}' },
