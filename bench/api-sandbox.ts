@@ -14,6 +14,7 @@ import type { TemporalSettings } from '../src/config/temporal-settings.js';
 import { connectDatabase, type DatabaseHandle } from '../src/db/connect.js';
 import { resolveApiTokens } from '../src/server/api-tokens.js';
 import { buildServer } from '../src/server/build-server.js';
+import { createLogger } from '../src/telemetry/logger.js';
 import { startTemporalDevServer } from '../src/tooling/dev-server.js';
 import { freePort } from '../src/tooling/free-port.js';
 import { createCustsyncWorker, installWorkerRuntime } from '../src/worker.js';
@@ -84,6 +85,8 @@ export async function startApiSandbox(options: ApiSandboxOptions): Promise<ApiSa
   const port = await freePort();
   const baseUrl = `http://127.0.0.1:${port}`;
   const server: FastifyInstance = await buildServer({
+    // Errors only: a 5xx is logged to stderr with its cause, under the request id its answer names.
+    logger: createLogger({ level: 'error', format: 'json', secrets: Object.values(tokens) }),
     api: { deps: { db: database.db, client, temporal, config }, tokens: resolveApiTokens(config.api), settings: config.api },
     ...(options.consoleUsers
       ? {

@@ -10,21 +10,28 @@ export interface StoredAnswer {
 
 /**
  * Claims an idempotency key for a request: undefined when this request is the first (the
- * caller answers it, then stores the answer); otherwise what the first one stored.
+ * caller answers it, then stores the answer); otherwise what the first one stored. A first
+ * request that fails gives its claim up; one sent beside it that found the claim and then
+ * not the row claims the key again (a few times; then it is told the first is still answered).
  */
 export async function claimIdempotencyKey(db: Kysely<Database>, token: string, key: string, requestHash: string): Promise<StoredAnswer | undefined> {
-  const claimed = await db
-    .insertInto('idempotent_requests')
-    .values({ token, key, request_hash: requestHash })
-    .onConflict((oc) => oc.columns(['token', 'key']).doNothing())
-    .returning('key')
-    .executeTakeFirst();
-  if (claimed) return undefined;
-  const row = await db.selectFrom('idempotent_requests').selectAll().where('token', '=', token).where('key', '=', key).executeTakeFirstOrThrow();
-  return {
-    requestHash: row.request_hash,
-    ...(row.status !== null ? { answer: { status: row.status, headers: row.headers ?? {}, body: row.body } } : {}),
-  };
+  for (let attempt = 1; attempt <= 5; attempt++) {
+    const claimed = await db
+      .insertInto('idempotent_requests')
+      .values({ token, key, request_hash: requestHash })
+      .onConflict((oc) => oc.columns(['token', 'key']).doNothing())
+      .returning('key')
+      .executeTakeFirst();
+    if (claimed) return undefined;
+    const row = await db.selectFrom('idempotent_requests').selectAll().where('token', '=', token).where('key', '=', key).executeTakeFirst();
+    if (row) {
+      return {
+        requestHash: row.request_hash,
+        ...(row.status !== null ? { answer: { status: row.status, headers: row.headers ?? {}, body: row.body } } : {}),
+      };
+    }
+  }
+  return { requestHash };
 }
 
 /** Stores the answer to a claimed key. */
