@@ -183,7 +183,7 @@ flows:
     expect(await customerContent(db)).toEqual(undisturbed.second);
   }, CASE_TIMEOUT_MS);
 
-  it('a PostgreSQL restart in the middle of merging', async () => {
+  it.concurrent('a PostgreSQL restart in the middle of merging', async () => {
     const pg = await startPrivatePostgres();
     const db = connectDatabase({ url: pg.url, max: 2 });
     try {
@@ -217,7 +217,7 @@ flows:
     }
   }, CASE_TIMEOUT_MS);
 
-  it('every activity’s completion lost once, after its work committed', async () => {
+  it.concurrent('every activity’s completion lost once, after its work committed', async () => {
     const lost = new Set<string>();
     /** The first attempt of every activity does its work, then its completion never arrives: Temporal retries it. */
     class LoseFirstCompletion implements ActivityInboundCallsInterceptor {
