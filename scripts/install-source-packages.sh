@@ -12,13 +12,12 @@ if ! python3 -c 'import ensurepip, venv' >/dev/null 2>&1; then
 fi
 sources="${CUSTSYNC_TEST_SOURCES_DIR:-${XDG_CACHE_HOME:-${HOME:-/root}/.cache}/custsync/sources}"
 export CUSTSYNC_CONNECTORS_DIR="${sources}/connectors"
+# Those not installed at their pinned version (the manifest is written last), a few at a time.
 grep -v -E '^\s*(#|$|schemas:)' scripts/source-packages.txt | while read -r spec; do
   name="${spec%%==*}"; version="${spec##*==}"
   manifest="${CUSTSYNC_CONNECTORS_DIR}/${name,,}/installed.json"
-  # Installed at this version already (the manifest is written last): nothing to do.
-  if [[ -f "${manifest}" ]] && grep -q "\"version\": \"${version}\"" "${manifest}"; then continue; fi
-  node bin/custsync.js connectors install "${spec}" --json >/dev/null
-done
+  if [[ ! -f "${manifest}" ]] || ! grep -q "\"version\": \"${version}\"" "${manifest}"; then echo "${spec}"; fi
+done | xargs -r -P 3 -I '{}' node bin/custsync.js connectors install '{}' --json >/dev/null
 # Wheels whose stream schemas the mapping presets are checked against: downloaded only.
 wheels="${sources}/wheels"
 mkdir -p "${wheels}"

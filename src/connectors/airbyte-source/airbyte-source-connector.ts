@@ -19,9 +19,10 @@ function airbyteProtocol(syncMode: AirbyteSourceConnectorConfig['syncMode']): So
         schema: stream.json_schema,
         files: { catalog: configuredCatalog(stream, syncMode) },
         args: (paths) => ['read', '--config', paths.config!, '--catalog', paths.catalog!, ...(paths.state ? ['--state', paths.state] : [])],
+        streamNames: [name],
       };
     },
-    events: (run, args, stream, options) => airbyteReadEvents(airbyteLines(run, args, options), stream),
+    events: (run, args, [stream], options) => airbyteReadEvents(airbyteLines(run, args, options), stream!),
   };
 }
 

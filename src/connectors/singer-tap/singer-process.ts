@@ -4,7 +4,6 @@ import type { SourceEvent } from '../source-process/source-events.js';
 import { sourceRunLines, type SourceRun, type SourceRunOptions } from '../source-process/source-run.js';
 import { parseSingerLine } from './singer-message.js';
 
-
 /** A stream of a tap's catalog, as `--discover` writes it. */
 export interface SingerCatalogStream {
   tap_stream_id: string;
@@ -44,27 +43,67 @@ export async function singerSettingsSchema(run: SourceRun, options: SourceRunOpt
   }
 }
 
-/** The name a catalog stream is read by. */
-export const streamName = (stream: SingerCatalogStream): string => stream.stream ?? stream.tap_stream_id;
+/**
+ * The catalog stream a connector's `stream` names: by its `tap_stream_id` (`public-members`), or
+ * by its `stream` name (`members`) when no other stream has that name.
+ */
+export function findSingerStream(streams: readonly SingerCatalogStream[], name: string, label: string): SingerCatalogStream {
+  const byId = streams.find((s) => s.tap_stream_id === name);
+  if (byId) return byId;
+  const byName = streams.filter((s) => s.stream === name);
+  if (byName.length === 1) return byName[0]!;
+  if (byName.length > 1) {
+    throw new InputError(`${label}: several streams are named "${name}" (${byName.map((s) => s.tap_stream_id).join(', ')}); name one by its tap_stream_id`);
+  }
+  throw new InputError(`${label}: no stream "${name}"; the tap has: ${streams.map((s) => s.tap_stream_id).join(', ') || 'none'}`);
+}
 
-/** The catalog with only the stream selected (and, for a full-table read, replicated whole). */
-export function selectedCatalog(streams: readonly SingerCatalogStream[], stream: string, syncMode: 'full_table' | 'incremental'): { streams: SingerCatalogStream[] } {
+/** The names a stream can be configured by: its `tap_stream_id`, and its `stream` name when that is unique in the catalog. */
+export function singerStreamNames(streams: readonly SingerCatalogStream[]): { name: string; stream: SingerCatalogStream }[] {
+  const names = streams.map((s) => ({ name: s.tap_stream_id, stream: s }));
+  for (const s of streams) {
+    if (s.stream !== undefined && s.stream !== s.tap_stream_id && streams.filter((o) => o.stream === s.stream).length === 1) names.push({ name: s.stream, stream: s });
+  }
+  return names;
+}
+
+/** The names the tap's messages may give the stream: its `tap_stream_id` and its `stream` name. */
+export const messageStreamNames = (stream: SingerCatalogStream): string[] => [...new Set([stream.tap_stream_id, stream.stream ?? stream.tap_stream_id])];
+
+/** How a read replicates the chosen stream. */
+export interface SingerReplication {
+  syncMode: 'full_table' | 'incremental';
+  /** For an incremental read: the field the tap resumes from, set as the stream's `replication-key` (taps such as pipelinewise-tap-postgres need it). */
+  replicationKey?: string | undefined;
+}
+
+/**
+ * The catalog with only the chosen stream selected: replicated whole for a full-table read, or
+ * incrementally by its replication key when one is configured.
+ */
+export function selectedCatalog(streams: readonly SingerCatalogStream[], chosen: SingerCatalogStream, replication: SingerReplication): { streams: SingerCatalogStream[] } {
+  const method =
+    replication.syncMode === 'full_table'
+      ? { 'replication-method': 'FULL_TABLE' }
+      : replication.replicationKey !== undefined
+        ? { 'replication-method': 'INCREMENTAL', 'replication-key': replication.replicationKey }
+        : {};
   return {
     streams: streams.map((s) => {
-      const chosen = streamName(s) === stream;
+      const selected = s === chosen;
       const metadata = [...(s.metadata ?? [])];
       const top = metadata.findIndex((m) => m.breadcrumb.length === 0);
-      const extra = chosen && syncMode === 'full_table' ? { 'replication-method': 'FULL_TABLE' } : {};
-      const entry = { breadcrumb: [], metadata: { ...(top >= 0 ? metadata[top]!.metadata : {}), selected: chosen, ...extra } };
+      const entry = { breadcrumb: [], metadata: { ...(top >= 0 ? metadata[top]!.metadata : {}), selected, ...(selected ? method : {}) } };
       if (top >= 0) metadata[top] = entry;
       else metadata.push(entry);
-      return { ...s, ...(chosen && syncMode === 'full_table' ? { replication_method: 'FULL_TABLE' } : {}), metadata };
+      const legacy = selected && 'replication-method' in method ? { replication_method: method['replication-method'], ...(replication.replicationKey !== undefined && replication.syncMode === 'incremental' ? { replication_key: replication.replicationKey } : {}) } : {};
+      return { ...s, ...legacy, metadata };
     }),
   };
 }
 
 /** The events of a tap's read of one stream: its records, its SCHEMA, its states (each the whole state to pass back), lines that are no message. */
-export async function* singerReadEvents(run: SourceRun, args: readonly string[], stream: string, options: SourceRunOptions): AsyncGenerator<SourceEvent> {
+export async function* singerReadEvents(run: SourceRun, args: readonly string[], streamNames: readonly string[], options: SourceRunOptions): AsyncGenerator<SourceEvent> {
   let position = 0;
   for await (const raw of sourceRunLines(run, args, options)) {
     position++;
@@ -74,8 +113,8 @@ export async function* singerReadEvents(run: SourceRun, args: readonly string[],
       continue;
     }
     const message = line.message;
-    if (message.type === 'RECORD' && message.stream === stream) yield { kind: 'record', position, data: message.record };
-    else if (message.type === 'SCHEMA' && message.stream === stream) yield { kind: 'schema', schema: message.schema };
+    if (message.type === 'RECORD' && streamNames.includes(message.stream)) yield { kind: 'record', position, data: message.record };
+    else if (message.type === 'SCHEMA' && streamNames.includes(message.stream)) yield { kind: 'schema', schema: message.schema };
     else if (message.type === 'STATE') yield { kind: 'state', state: JSON.stringify(message.value) };
   }
 }

@@ -1,5 +1,5 @@
 import { sourceProcessModule } from '../source-process/source-process-module.js';
-import { singerDiscover, singerSettingsSchema, streamName } from './singer-process.js';
+import { singerDiscover, singerSettingsSchema, singerStreamNames } from './singer-process.js';
 import { singerTapConnectorSchema } from './singer-tap-config.js';
 import { createSingerTapConnector } from './singer-tap-connector.js';
 
@@ -10,7 +10,7 @@ export const singerTapModule = sourceProcessModule({
   configSchema: singerTapConnectorSchema,
   probe: {
     configSchema: (run) => singerSettingsSchema(run),
-    streams: async (run) => (await singerDiscover(run)).map((s) => ({ name: streamName(s), schema: s.schema })),
+    streams: async (run) => singerStreamNames(await singerDiscover(run)).map(({ name, stream }) => ({ name, schema: stream.schema })),
   },
   create: createSingerTapConnector,
 });

@@ -14,6 +14,8 @@ export interface PreparedRead {
   files: Record<string, unknown>;
   /** The read's arguments, given the paths of the config, the files and (when there is one) the state. */
   args(paths: Record<string, string>): string[];
+  /** The names the source's messages give the stream (a Singer tap's `tap_stream_id` and `stream`). */
+  streamNames: string[];
 }
 
 /** How one protocol (Airbyte's, Singer's) discovers and reads a stream. */
@@ -24,7 +26,7 @@ export interface SourceProtocol {
   /** Discovers the stream (an InputError when it is not there, or cannot be read as configured). */
   prepare(run: SourceRun, stream: string, options: SourceRunOptions): Promise<PreparedRead>;
   /** The events of a read run with these arguments. */
-  events(run: SourceRun, args: readonly string[], stream: string, options: SourceRunOptions): AsyncIterable<SourceEvent>;
+  events(run: SourceRun, args: readonly string[], streamNames: readonly string[], options: SourceRunOptions): AsyncIterable<SourceEvent>;
 }
 
 /** How long a stream's discovery (its schema, the catalog a read is given) is used for the next reads. */
@@ -70,7 +72,7 @@ export function createSourceProcessConnector(name: string, config: SourceCommand
       const state = input.since === undefined ? undefined : (JSON.parse(input.since) as unknown);
       const files = await writePrivateFiles({ config: run.config, ...prepared.files, ...(state !== undefined ? { state } : {}) });
       try {
-        yield* sourceRecordPages(protocol.events(run, prepared.args(files.paths), config.stream, runOptions), {
+        yield* sourceRecordPages(protocol.events(run, prepared.args(files.paths), prepared.streamNames, runOptions), {
           origin: listing,
           label: run.label,
           mapper,
