@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { TEST_CONNECTORS_DIR } from './test/support/test-sources-dir.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     globalSetup: ['test/support/global-setup.ts'],
+    // The source packages scripts/install-source-packages.sh keeps outside the clone (the example config pins one).
+    env: { CUSTSYNC_CONNECTORS_DIR: process.env.CUSTSYNC_CONNECTORS_DIR || TEST_CONNECTORS_DIR },
     testTimeout: 60_000,
     hookTimeout: 120_000,
     // Two files at a time: each has its own database and task queue on the one Temporal dev server and PostgreSQL,

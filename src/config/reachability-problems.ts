@@ -6,6 +6,8 @@ import { unsetEnvironmentReferences } from './environment-references.js';
 export interface ReachabilityProblem {
   path: string;
   message: string;
+  /** Only the connector's runs fail until it is fixed: a worker starts regardless (see ConnectorConfigProblem). */
+  warning?: boolean;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function reachabilityProblems(
   }));
   for (const [name, connector] of Object.entries(config.connectors)) {
     const found = (await connectorModuleOf(connector.type)?.checkReachable?.(name, connector, { network })) ?? [];
-    problems.push(...found.map(({ field, message }) => ({ path: `connectors.${name}.${field}`, message })));
+    problems.push(...found.map(({ field, message, warning }) => ({ path: `connectors.${name}.${field}`, message, ...(warning ? { warning } : {}) })));
   }
   return problems;
 }

@@ -16,6 +16,8 @@ export type Capability = (typeof CAPABILITIES)[number];
 export interface ConnectorConfigProblem {
   field: string;
   message: string;
+  /** Only this connector's runs fail until it is fixed (a source package not installed yet): a worker starts regardless, and says so. */
+  warning?: boolean;
 }
 
 /**

@@ -1,4 +1,7 @@
 import { randomBytes } from 'node:crypto';
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startLoopbackApi, type LoopbackApi } from '../support/loopback-api.js';
 import { custsync, startCustsync, writeConfig } from '../support/run-cli.js';
@@ -27,9 +30,14 @@ describe('a worker stopped with SIGTERM drains', () => {
       DATABASE_URL: db.url,
       TEMPORAL_ADDRESS: inject('temporalAddress'),
       CUSTSYNC_TASK_QUEUE: `drain-${randomBytes(4).toString('hex')}`,
+      CUSTSYNC_CONNECTORS_DIR: mkdtempSync(join(tmpdir(), 'custsync-no-packages-')),
       CUSTSYNC_CONFIG: writeConfig(
         JSON.stringify({
-          connectors: { api: { type: 'http', baseUrl: api.baseUrl, pagination: { type: 'page' }, itemsPath: 'data.customers', pageSize: 3 } },
+          connectors: {
+            api: { type: 'http', baseUrl: api.baseUrl, pagination: { type: 'page' }, itemsPath: 'data.customers', pageSize: 3 },
+            // A source package not installed on this machine: only its runs would fail; the worker starts and says so.
+            loyalty: { type: 'singer-tap', package: 'tap-not-installed==1.0.0', stream: 'members', mapping: { externalId: 'id' } },
+          },
           flows: { api: { source: { type: 'connector', connector: 'api', aspects: ['name'] }, schedule: false } },
           worker: { shutdownGraceSeconds: 60 },
         }),
@@ -45,6 +53,8 @@ describe('a worker stopped with SIGTERM drains', () => {
   it('lets the activity in flight finish, exits 0, and another worker completes the run as if nothing happened', { timeout: 180_000 }, async () => {
     const first = startCustsync(['worker'], env);
     await expect.poll(() => first.stderr(), { timeout: 60_000, interval: 200 }).toContain('worker polling task queue');
+    expect(first.stderr()).toContain('connectors.loyalty.package: connector loyalty: package tap-not-installed is not installed under');
+    expect(first.stderr()).toContain('install it with: custsync connectors install tap-not-installed==1.0.0');
     const started = await custsync(['run', 'api', '--no-wait'], env);
     expect(started.code, started.stderr).toBe(0);
     const runId = started.stdout.trim();

@@ -19,12 +19,15 @@ import { connectTemporal } from '../connect-temporal.js';
 import { runFlow } from './run-flow.js';
 import { prepareDecisions } from './demo-decisions.js';
 import { startDemoServer } from './demo-server.js';
+import { enrichmentFlows, installDemoSourcePackages } from './demo-source-packages.js';
 
 const demoHelp = `Starts a Temporal dev server (Web UI on http://127.0.0.1:8233, state in
 .data/temporal.sqlite), the embedded database and a worker, then runs <flow>
 (default erp-customers) twice: the first run reads only the oldest file (the full
 snapshot), the second catches up with every file still pending, oldest first (the
-delta and the bad-rows sample). Prints both reports. Where the config has an oms
+delta and the bad-rows sample). Then runs the flows that enrich the stored customers
+(source: current; the example's reads a Singer tap, installed once from the package
+index). Prints every report. Where the config has an oms
 connector on this machine, serves an OMS-like API there: the flow's pushes go to it,
 and an order for an OMS customer the platform does not know creates it. Then stays
 up for the UI and other custsync commands until Ctrl-C.
@@ -91,6 +94,8 @@ async function runDemo(
     say(`an OMS-like API for connector ${oms.connector} on ${oms.baseUrl}`);
   }
 
+  await installDemoSourcePackages(loaded, say);
+
   const worker = spawn(process.execPath, [binPath, 'worker', '--config', loaded.file], {
     stdio: ['ignore', 'inherit', 'inherit'],
     env: { ...process.env, DATABASE_URL: database.url, TEMPORAL_ADDRESS: server.address },
@@ -115,6 +120,11 @@ async function runDemo(
     await Promise.race([runFlow({ ...run, files: oldest ? [oldest.name] : undefined }), workerDied]);
     say(`\n— run 2: ${options.flow} (catching up: every pending file, oldest first)`);
     await Promise.race([runFlow(run), workerDied]);
+    for (const { flow, connectors } of enrichmentFlows(loaded)) {
+      const types = connectors.map((c) => `${c} (${loaded.config.connectors[c]?.type ?? '?'})`).join(', ');
+      say(`\n— run of ${flow}: the stored customers, enriched from ${types}`);
+      await Promise.race([runFlow({ ...run, flow }), workerDied]);
+    }
     say('\n— one customer, with the connector behind every value:');
     await printCustomer(database, `${firstSourceConnector(loaded, options.flow)}:C1001`);
     if (oms) {

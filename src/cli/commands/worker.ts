@@ -50,9 +50,13 @@ async function sdkMetricsText(port: number): Promise<string> {
   }
 }
 
-/** Starts a worker; refuses to, naming every problem, when `config check` would find one without the network. */
+/**
+ * Starts a worker; refuses to, naming every problem, when `config check` would find one without the
+ * network. A source package not installed yet is a warning: only that connector's runs fail.
+ */
 async function runWorker(config: CustsyncConfig, temporal: TemporalSettings, metricsAt: ListenAddress | undefined): Promise<void> {
-  const problems = await reachabilityProblems(config, { network: false });
+  const found = await reachabilityProblems(config, { network: false });
+  const problems = found.filter((p) => !p.warning);
   if (problems.length > 0) {
     throw new CliError(
       `the worker does not start: the config has ${problems.length} problem${problems.length === 1 ? '' : 's'}:\n` +
@@ -63,6 +67,9 @@ async function runWorker(config: CustsyncConfig, temporal: TemporalSettings, met
   // Loaded here, not with the CLI: every other command (serve among them) runs without the worker SDK.
   const { createCustsyncWorker, installWorkerRuntime } = await import('../../worker.js');
   const log = createLogger({ secrets: secretValues(config) });
+  for (const warning of found.filter((p) => p.warning)) {
+    log.warn({ path: warning.path }, `${warning.path}: ${warning.message}; runs that read this connector fail until then`);
+  }
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const sdkMetricsPort = metricsAt ? await freePort() : undefined;

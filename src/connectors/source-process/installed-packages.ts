@@ -38,27 +38,47 @@ export function installedPackage(folder: string, name: string): InstalledPackage
   return parsed.success ? parsed.data : undefined;
 }
 
+/** A package as a connector names it: `name`, or `name==version` (pinned: only that version runs). */
+const PACKAGE_REFERENCE = /^([A-Za-z0-9][A-Za-z0-9._-]*)(?:==([A-Za-z0-9][A-Za-z0-9.+!_-]*))?$/;
+
+/** The name and (when pinned) the version of a connector's `package`; undefined when it is neither `name` nor `name==version`. */
+export function packageReference(spec: string): { name: string; version?: string } | undefined {
+  const match = PACKAGE_REFERENCE.exec(spec.trim());
+  if (!match) return undefined;
+  return match[2] !== undefined ? { name: match[1]!, version: match[2] } : { name: match[1]! };
+}
+
 /**
  * The command a connector runs: its `executable`, or the one command its installed `package`
- * provides (`executable` names which when it provides several).
+ * provides (`executable` names which when it provides several). A pinned package must be
+ * installed at its version.
  */
 export function sourceExecutable(connector: string, config: { package?: string | undefined; executable?: string | undefined }, env: NodeJS.ProcessEnv = process.env): string {
   if (config.package === undefined) return config.executable!;
+  const reference = packageReference(config.package);
+  if (!reference) throw new InputError(`connector ${connector}: package "${config.package}" is neither a name nor <name>==<version>`);
+  const { name, version } = reference;
   const folder = connectorsFolder(env);
-  const installed = installedPackage(folder, config.package);
+  const installed = installedPackage(folder, name);
   if (!installed) {
     throw new InputError(
-      `connector ${connector}: package ${config.package} is not installed under ${folder}; ` +
-        `install it with: custsync connectors install ${config.package}==<version>`,
+      `connector ${connector}: package ${name} is not installed under ${folder}; ` +
+        `install it with: custsync connectors install ${name}==${version ?? '<version>'}${version ? ' (or custsync connectors install: every package the config pins)' : ''}`,
+    );
+  }
+  if (version !== undefined && installed.version !== version) {
+    throw new InputError(
+      `connector ${connector}: package ${name} is installed at ${installed.version} under ${folder}, but the config pins ${version}; ` +
+        `install that with: custsync connectors install ${name}==${version}`,
     );
   }
   if (config.executable === undefined) {
     if (installed.executables.length === 1) return installed.executables[0]!;
     throw new InputError(
-      `connector ${connector}: package ${config.package} provides several commands (${installed.executables.map((e) => e.split('/').pop()).join(', ')}); name one as executable`,
+      `connector ${connector}: package ${name} provides several commands (${installed.executables.map((e) => e.split('/').pop()).join(', ')}); name one as executable`,
     );
   }
   const named = installed.executables.find((e) => e.split('/').pop() === config.executable);
-  if (!named) throw new InputError(`connector ${connector}: package ${config.package} has no command ${config.executable} (it has ${installed.executables.map((e) => e.split('/').pop()).join(', ')})`);
+  if (!named) throw new InputError(`connector ${connector}: package ${name} has no command ${config.executable} (it has ${installed.executables.map((e) => e.split('/').pop()).join(', ')})`);
   return named;
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { environmentVariableName } from '../environment-secret.js';
+import { packageReference } from './installed-packages.js';
 import { recordMappingSchema } from '../record-mapping/record-mapping-schema.js';
 import { MAPPING_PRESET_NAMES } from '../record-mapping/mapping-presets.js';
 
@@ -19,8 +20,15 @@ const mappingSchema = z.unknown().transform((value, ctx): z.output<typeof preset
  * run, its config, the stream read and how its records map to customers.
  */
 export const sourceCommandFields = {
-  /** A package installed with `custsync connectors install <package>==<version>` (e.g. `airbyte-source-faker`). */
-  package: z.string().min(1).optional(),
+  /**
+   * A package installed with `custsync connectors install <package>==<version>`: its name
+   * (`airbyte-source-faker`), or pinned (`airbyte-source-faker==7.2.1`: only that version runs, and
+   * `custsync connectors install` with no argument installs it).
+   */
+  package: z
+    .string()
+    .refine((spec) => packageReference(spec) !== undefined, { message: 'a package name, or <name>==<version> to pin it (e.g. tap-jsonl==0.3.1)' })
+    .optional(),
   /** The command to run: an executable on this machine (a path, or a name on PATH); with `package`, which of its commands. */
   executable: z.string().min(1).optional(),
   /** The source's own config, as its spec describes it; secrets go in `secrets`, never here. */

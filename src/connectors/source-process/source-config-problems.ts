@@ -3,6 +3,7 @@ import { delimiter, join } from 'node:path';
 import type { ConnectorConfigProblem } from '../connector-module.js';
 import { mappingPathProblems } from '../record-mapping/mapping-schema-check.js';
 import { mappingOf } from '../record-mapping/mapping-presets.js';
+import { sourceExecutable } from './installed-packages.js';
 import { recordValidator } from './record-validator.js';
 import type { SourceCommandConfig } from './source-command-config.js';
 import { sourceRun, type SourceRun } from './source-run.js';
@@ -38,11 +39,19 @@ export interface SourceProbe {
  * a path the stream's schema does not have.
  */
 export async function sourceConfigProblems(name: string, kind: string, config: SourceCommandConfig, probe: SourceProbe, options: { network: boolean }): Promise<ConnectorConfigProblem[]> {
+  if (config.package !== undefined) {
+    try {
+      sourceExecutable(name, config);
+    } catch (error) {
+      // A worker starts regardless: only this connector's runs fail until the package is installed.
+      return [{ field: 'package', message: (error as Error).message, ...(options.network ? {} : { warning: true }) }];
+    }
+  }
   let run: SourceRun;
   try {
     run = sourceRun(name, kind, config);
   } catch (error) {
-    return [{ field: config.package !== undefined ? 'package' : 'secrets', message: (error as Error).message }];
+    return [{ field: 'secrets', message: (error as Error).message }];
   }
   const attempt = async <T>(field: string, work: () => Promise<T>): Promise<T | ConnectorConfigProblem> => {
     try {
@@ -53,10 +62,11 @@ export async function sourceConfigProblems(name: string, kind: string, config: S
   };
   const isProblem = (value: unknown): value is ConnectorConfigProblem => typeof value === 'object' && value !== null && 'field' in value && 'message' in value;
   const problems: ConnectorConfigProblem[] = [];
-  // Without `network` (a worker starting), the source is not run: that it is there is enough.
+  // Without `network` (a worker starting), the source is not run: that it is there is enough. When it
+  // is not, only this connector's runs fail: the worker starts and says so.
   if (!options.network) {
     const missing = await notExecutable(run.executable);
-    return missing ? [{ field: config.package !== undefined ? 'package' : 'executable', message: `${run.label}: ${missing}` }] : [];
+    return missing ? [{ field: config.package !== undefined ? 'package' : 'executable', message: `${run.label}: ${missing}`, warning: true }] : [];
   }
   if (probe.configSchema) {
     const schema = await attempt(config.package !== undefined ? 'package' : 'executable', () => probe.configSchema!(run));

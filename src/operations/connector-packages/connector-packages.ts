@@ -1,5 +1,7 @@
 import { readdirSync } from 'node:fs';
-import { connectorsFolder, installedPackage, type InstalledPackage } from '../../connectors/source-process/installed-packages.js';
+import type { CustsyncConfig } from '../../config/config-schema.js';
+import { InputError } from '../../connectors/input-error.js';
+import { connectorsFolder, installedPackage, packageReference, type InstalledPackage } from '../../connectors/source-process/installed-packages.js';
 import { installSourcePackage } from '../../connectors/source-process/install-source-package.js';
 
 /** Options for {@link installConnectorPackage}. */
@@ -35,4 +37,53 @@ export function listConnectorPackages(env?: NodeJS.ProcessEnv): { folder: string
     names = [];
   }
   return { folder, packages: names.flatMap((name) => installedPackage(folder, name) ?? []).sort((a, b) => a.package.localeCompare(b.package)) };
+}
+
+/** A package a connector of the config names. */
+export interface ConfiguredPackage {
+  connector: string;
+  name: string;
+  /** Its pinned version; absent when the config names it without one. */
+  version?: string;
+  /** The version installed now, if any. */
+  installed?: string;
+}
+
+/** The source packages the config's connectors name, with what is installed of each. */
+export function configuredPackages(config: CustsyncConfig, env?: NodeJS.ProcessEnv): ConfiguredPackage[] {
+  const folder = connectorsFolder(env);
+  return Object.entries(config.connectors).flatMap(([connector, settings]) => {
+    const spec = 'package' in settings && typeof settings.package === 'string' ? settings.package : undefined;
+    const reference = spec === undefined ? undefined : packageReference(spec);
+    if (!reference) return [];
+    const installed = installedPackage(folder, reference.name)?.version;
+    return [{ connector, ...reference, ...(installed !== undefined ? { installed } : {}) }];
+  });
+}
+
+/**
+ * Installs every package the config pins that is not installed at its version (each once, in
+ * the config's order). A package the config names without a version and that is not installed
+ * cannot be: an InputError names them, before anything is installed.
+ */
+export async function installConfiguredPackages(
+  config: CustsyncConfig,
+  options: InstallConnectorPackageOptions & { onPackage?: (spec: string) => void } = {},
+): Promise<{ folder: string; installed: InstalledPackage[]; already: ConfiguredPackage[] }> {
+  const packages = configuredPackages(config, options.env);
+  const unpinned = packages.filter((p) => p.version === undefined && p.installed === undefined);
+  if (unpinned.length > 0) {
+    throw new InputError(
+      `not installed and not pinned in the config: ${unpinned.map((p) => `${p.name} (connector ${p.connector})`).join(', ')}; ` +
+        `pin each as package: <name>==<version>, or install it with custsync connectors install <name>==<version>`,
+    );
+  }
+  const wanted = [...new Map(packages.filter((p) => p.version !== undefined && (options.force || p.installed !== p.version)).map((p) => [`${p.name}==${p.version}`, p])).keys()];
+  const installed: InstalledPackage[] = [];
+  for (const spec of wanted) {
+    options.onPackage?.(spec);
+    installed.push((await installConnectorPackage(spec, options)).installed);
+  }
+  const done = new Set(wanted);
+  return { folder: connectorsFolder(options.env), installed, already: packages.filter((p) => p.version === undefined || !done.has(`${p.name}==${p.version}`)) };
 }
