@@ -1,4 +1,5 @@
 import { execFileSync } from 'node:child_process';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RunReport } from '../../src/domain/run-types.js';
 import { customerContent } from '../support/content-tables.js';
@@ -12,6 +13,20 @@ const MAPPING = { externalId: { path: 'id', transform: ['string'] }, type: 'PERS
 function readProcesses(executable: string): number[] {
   try {
     return execFileSync('pgrep', ['-f', `${executable} read --config`], { encoding: 'utf8' })
+      .trim()
+      .split('\n')
+      .map(Number);
+  } catch {
+    return [];
+  }
+}
+
+const SCRIPTED = join(import.meta.dirname, '..', 'support', 'scripted-airbyte-source.mjs');
+
+/** The pids of this process's children running the scripted source's `read`. */
+function scriptedReads(): number[] {
+  try {
+    return execFileSync('pgrep', ['-P', String(process.pid), '-f', `${SCRIPTED} read`], { encoding: 'utf8' })
       .trim()
       .split('\n')
       .map(Number);
@@ -66,5 +81,23 @@ describe('an Airbyte source process killed in the middle of its stream', () => {
     expect(report.totals).toEqual(undisturbed.totals);
     expect(report.totals.created).toBe(1500);
     expect(await customerContent(h.db)).toEqual(await customerContent(undisturbedHarness.db));
+  });
+
+  it('is stopped, with its process group, when its run is cancelled; nothing of the run is stored', async () => {
+    const h = await startSyncHarness({
+      connectors: { slow: { type: 'airbyte-source', executable: SCRIPTED, config: { behaviour: 'slow' }, stream: 'companies', mapping: { externalId: 'id', type: 'COMPANY', name: { companyName: 'name' } } } },
+      flows: { slow: { source: { type: 'connector', connector: 'slow', aspects: ['name'] }, schedule: false, pageSize: 10, heartbeatTimeout: '3s' } },
+    });
+    harnesses.push(h);
+    const handle = await h.start('slow');
+    await expect.poll(async () => Number((await h.db.db.selectFrom('staging_records').select(({ fn }) => fn.countAll<string>().as('n')).executeTakeFirstOrThrow()).n), { timeout: 60_000, interval: 100 }).toBeGreaterThan(0);
+    expect(scriptedReads()).toHaveLength(1);
+    await handle.cancel();
+    await expect(handle.result()).rejects.toThrow(/cancel/i);
+    // The cancellation reaches the activity with its next heartbeat; the source's group is stopped then.
+    await expect.poll(() => scriptedReads(), { timeout: 30_000, interval: 100 }).toEqual([]);
+    expect(await h.db.db.selectFrom('customers').select('id').execute()).toEqual([]);
+    const run = await h.db.db.selectFrom('sync_runs').select(['status', 'error']).where('id', '=', handle.workflowId).executeTakeFirstOrThrow();
+    expect(run).toMatchObject({ status: 'failed', error: expect.stringMatching(/cancel/i) as string });
   });
 });

@@ -98,3 +98,40 @@ describe('an Airbyte source from the package index: airbyte-source-faker, users'
     expect(Number(n)).toBe(60);
   });
 });
+
+describe("a value from a source's record that the database cannot store", () => {
+  let h: SyncHarness;
+  const customersFile = join(mkdtempSync(join(tmpdir(), 'custsync-scripted-')), 'customers.json');
+  const companyName = async (id: string) =>
+    (await h.db.db.selectFrom('customers').select(['company_name', 'missing_since']).where('id', '=', await customerIdOf(h.db, 'scripted', id)).executeTakeFirstOrThrow());
+
+  beforeAll(async () => {
+    h = await startSyncHarness({
+      connectors: {
+        scripted: {
+          type: 'airbyte-source',
+          executable: join(import.meta.dirname, '..', 'support', 'scripted-airbyte-source.mjs'),
+          config: { behaviour: 'records', customersFile },
+          stream: 'companies',
+          mapping: { externalId: 'id', type: 'COMPANY', name: { companyName: 'name' } },
+        },
+      },
+      flows: { companies: { source: { type: 'connector', connector: 'scripted', aspects: ['name'] } } },
+    });
+  });
+  afterAll(async () => h?.close());
+
+  it('rejects that record, naming the stream, its position, key and field; its customer stays as it was and the rest syncs', async () => {
+    writeFileSync(customersFile, JSON.stringify([{ id: 'K1', name: 'Kestrel' }, { id: 'K2', name: 'Kite' }, { id: 'K3', name: 'Kingfisher' }]));
+    expect((await h.run('companies')).totals).toMatchObject({ created: 3 });
+    writeFileSync(customersFile, JSON.stringify([{ id: 'K1', name: 'Kestrel Ltd' }, { id: 'K2', name: 'Kite\u0000Works' }, { id: 'K3', name: 'Kingfisher' }]));
+    const report = await h.run('companies');
+    expect(report.status).toBe('completed');
+    expect(report.totals).toMatchObject({ updated: 1, unchanged: 1, rejected: 1 });
+    const rejects = await h.db.db.selectFrom('rejected_records').select(['source', 'line', 'external_id', 'field', 'reason']).where('run_id', '=', report.runId).execute();
+    expect(rejects).toEqual([{ source: 'stream companies', line: 3, external_id: 'K2', field: 'name.companyName', reason: expect.stringContaining('name.companyName') as string }]);
+    // Left as it was: its old name, and not missing from the full snapshot it was rejected from.
+    expect(await companyName('K2')).toEqual({ company_name: 'Kite', missing_since: null });
+    expect((await companyName('K1')).company_name).toBe('Kestrel Ltd');
+  });
+});

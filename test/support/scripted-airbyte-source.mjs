@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // An Airbyte source whose behaviour its config scripts (config.behaviour; config.customersFile: emit
 // those records), for the failures a real source cannot be made to show on demand: a config error,
-// a crash mid-stream, garbage, silence.
+// a crash mid-stream, garbage, silence, a slow endless stream.
 import { readFileSync, statSync } from 'node:fs';
 
 const [command, ...rest] = process.argv.slice(2);
@@ -32,11 +32,18 @@ if (command === 'spec') {
     for (let i = 0; i < 10; i++) process.stdout.write(`garbage line ${i}\n`);
     process.exit(0);
   }
-  if (config.customersFile) {
+  if (config.behaviour === 'slow') {
+    // A record every 100 ms, for at most ten minutes: a long read that is still alive.
+    let i = 0;
+    const timer = setInterval(() => {
+      out({ type: 'RECORD', record: { stream: 'companies', data: { id: `S${++i}`, name: `Slow ${i}` }, emitted_at: 0 } });
+      if (i >= 6000) clearInterval(timer);
+    }, 100);
+  } else if (config.customersFile) {
     for (const customer of JSON.parse(readFileSync(config.customersFile, 'utf8'))) out({ type: 'RECORD', record: { stream: 'companies', data: customer, emitted_at: 0 } });
     process.exit(0);
   }
-  for (let i = from; i < from + count; i++) {
+  if (config.behaviour !== 'slow') for (let i = from; i < from + count; i++) {
     out({ type: 'RECORD', record: { stream: 'companies', data: { id: `C${i}`, name: `Company ${i}` }, emitted_at: 0 } });
     if (config.behaviour === 'crash' && i === from + 1) {
       process.stderr.write(`lost the connection (token ${config.token})\n`);
@@ -45,7 +52,7 @@ if (command === 'spec') {
     if (config.behaviour === 'hang' && i === from + 1) setInterval(() => undefined, 1_000);
     if (config.behaviour === 'hang' && i === from + 1) break;
   }
-  if (config.behaviour !== 'hang') out({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'companies' }, stream_state: { next: from + count } } } });
+  if (config.behaviour !== 'hang' && config.behaviour !== 'slow') out({ type: 'STATE', state: { type: 'STREAM', stream: { stream_descriptor: { name: 'companies' }, stream_state: { next: from + count } } } });
 } else {
   process.stderr.write(`unknown command ${command}\n`);
   process.exit(2);
