@@ -4,8 +4,11 @@ import { parseRecordPath, valueAtPath, type RecordPath } from './record-path.js'
 import type { RecordMapping, ValueSource } from './record-mapping-schema.js';
 import { VALUE_TRANSFORMS } from './value-transforms.js';
 
-/** A source record as a customer record, or the field that could not be mapped and why. */
-export type MappedRecord = { ok: true; record: CustomerRecord } | { ok: false; externalId?: string; field: string; reason: string };
+/** A source record as a customer record, skipped (the mapping's `skipUnless`), or the field that could not be mapped and why. */
+export type MappedRecord =
+  | { ok: true; record: CustomerRecord }
+  | { ok: false; skipped: true }
+  | { ok: false; skipped?: undefined; externalId?: string; field: string; reason: string };
 
 /** A mapping made ready to apply to many records: its paths parsed once. */
 export type RecordMapper = (source: unknown) => MappedRecord;
@@ -22,8 +25,10 @@ export function recordMapper(mapping: RecordMapping): RecordMapper {
   const contactDetails = mapping.contactDetails?.map(({ kind, ...m }) => listResolver({ ...m, kind: { const: kind } }));
   const attributes = mapping.attributes && Object.entries(mapping.attributes).map(([key, source]) => [key, resolver(source)] as const);
   const parent = mapping.relations && resolver(mapping.relations.parentExternalId);
+  const required = mapping.skipUnless === undefined ? undefined : pathResolver(mapping.skipUnless);
 
   return (source) => {
+    if (required && absent(required(source))) return { ok: false, skipped: true };
     const id = externalId(source);
     const mapped: Record<string, unknown> = { externalId: typeof id === 'number' ? String(id) : id };
     if (type) setIfPresent(mapped, 'type', type(source));

@@ -33,6 +33,26 @@ export const MAPPING_PRESETS = {
       relations: { parentExternalId: 'companies.0' },
     },
   },
+  /**
+   * HubSpot `contacts` as the contact persons of their first associated company: an enrichment
+   * of the companies (`matchBy: sourceId`); a contact without a company is skipped.
+   */
+  'hubspot-company-contacts': {
+    stream: 'contacts',
+    mapping: {
+      skipUnless: 'companies.0',
+      externalId: { path: 'companies.0', transform: ['string'] },
+      contactPersons: [
+        {
+          id: { path: 'id', transform: ['string'] },
+          firstName: 'properties.firstname',
+          lastName: 'properties.lastname',
+          email: { path: 'properties.email', transform: ['trim', 'lower'] },
+          phone: 'properties.phone',
+        },
+      ],
+    },
+  },
   /** HubSpot `companies`. */
   'hubspot-companies': {
     stream: 'companies',

@@ -55,6 +55,11 @@ const contactDetailMapping = z.strictObject({ from, kind: z.string().min(1), val
  * left as the other connectors say.
  */
 export const recordMappingSchema = z.strictObject({
+  /**
+   * Only records with a value at this path are mapped; the others are skipped, neither staged
+   * nor rejected (a HubSpot contact with no company, read for companies' contact persons). Default: every record.
+   */
+  skipUnless: path.optional(),
   externalId: valueSourceSchema,
   /** PERSON or COMPANY for every record, or read from the record (with a table of its values). */
   type: z.union([z.enum(['PERSON', 'COMPANY']), valueSourceSchema]).optional(),

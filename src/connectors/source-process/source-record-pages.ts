@@ -70,16 +70,19 @@ export async function* sourceRecordPages(events: AsyncIterable<SourceEvent>, opt
     } else {
       messages++;
       const problem = validator.validate(event.data);
-      const mapped = problem === undefined ? options.mapper(event.data) : undefined;
-      if (mapped?.ok) fragments.push({ seq: event.position, record: mapped.record });
+      const mapped = options.mapper(event.data);
+      // A record the mapping skips is not about a customer of it: neither staged nor rejected.
+      if (!mapped.ok && mapped.skipped) continue;
+      if (mapped.ok && problem === undefined) fragments.push({ seq: event.position, record: mapped.record });
       else {
-        const externalId = mapped ? mapped.externalId : idOf(options.mapper, event.data);
+        const failed = mapped.ok ? undefined : mapped;
+        const externalId = mapped.ok ? mapped.record.externalId : mapped.externalId;
         rejects.push({
           source: options.origin,
           line: event.position,
           ...(externalId !== undefined ? { externalId } : {}),
-          ...(mapped ? { field: mapped.field } : {}),
-          reason: mapped ? `the mapping cannot map it: ${mapped.reason}` : `the record ${problem!}`,
+          ...(problem === undefined && failed ? { field: failed.field } : {}),
+          reason: problem !== undefined || !failed ? `the record ${problem!}` : `the mapping cannot map it: ${failed.reason}`,
           raw: JSON.stringify(event.data).slice(0, RAW_KEPT),
         });
       }
@@ -90,10 +93,4 @@ export async function* sourceRecordPages(events: AsyncIterable<SourceEvent>, opt
     throw new InputError(`${options.label} wrote no protocol message, only lines like these:\n${garbage.join('\n')}`);
   }
   yield { ...page(), ...(state !== undefined ? { nextCursor: state } : {}) };
-}
-
-/** The external id of a record the schema refused, when the mapping can still read one. */
-function idOf(mapper: RecordMapper, data: unknown): string | undefined {
-  const mapped = mapper(data);
-  return mapped.ok ? mapped.record.externalId : mapped.externalId;
 }

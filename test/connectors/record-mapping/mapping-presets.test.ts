@@ -6,6 +6,7 @@ import { recordMapper } from '../../../src/connectors/record-mapping/map-record.
 import { mappingPathProblems } from '../../../src/connectors/record-mapping/mapping-schema-check.js';
 import { MAPPING_PRESETS, type MappingPresetName } from '../../../src/connectors/record-mapping/mapping-presets.js';
 import { recordValidator } from '../../../src/connectors/source-process/record-validator.js';
+import { combineFragments } from '../../../src/merge/index.js';
 import { TEST_WHEELS_DIR } from '../../support/source-packages.js';
 
 const WHEELS = TEST_WHEELS_DIR;
@@ -44,6 +45,7 @@ beforeAll(() => {
     ...contacts,
     properties: { ...(contacts.properties as object), ...hubspotProperties(['firstname', 'lastname', 'email', 'phone', 'mobilephone', 'address', 'city', 'state', 'zip', 'country', 'jobtitle', 'lifecyclestage']) },
   };
+  schemas['hubspot-company-contacts'] = schemas['hubspot-contacts'];
   const companies = hubspot.get('companies.json')!;
   schemas['hubspot-companies'] = {
     ...companies,
@@ -63,6 +65,10 @@ const SAMPLES: Record<MappingPresetName, { record: Record<string, unknown>; expe
   'hubspot-contacts': {
     record: { id: '151', archived: false, companies: ['9001', '9002'], properties: { firstname: 'Ann', lastname: 'Lee', email: ' Ann.Lee@Example.COM ', phone: '+47 22 00 00 00', city: 'Oslo', country: 'Norway', jobtitle: 'CFO' } },
     expected: { externalId: '151', type: 'PERSON', name: { firstName: 'Ann', lastName: 'Lee' }, relations: { parentExternalId: '9001' } },
+  },
+  'hubspot-company-contacts': {
+    record: { id: '151', archived: false, companies: ['9001'], properties: { firstname: 'Ann', lastname: 'Lee', email: ' Ann.Lee@Example.COM ', phone: '+47 22 00 00 00' } },
+    expected: { externalId: '9001', contactPersons: [{ id: '151', firstName: 'Ann', lastName: 'Lee', email: 'ann.lee@example.com', phone: '+47 22 00 00 00' }] },
   },
   'hubspot-companies': {
     record: { id: '9001', archived: false, contacts: ['151'], properties: { name: 'Acme AS', domain: 'acme.example', city: 'Oslo', country: 'Norway' } },
@@ -121,4 +127,20 @@ describe('mapping presets', () => {
       expect(mapped.ok && mapped.record).toMatchObject(expected);
     });
   }
+});
+
+describe('hubspot-company-contacts', () => {
+  const map = recordMapper(MAPPING_PRESETS['hubspot-company-contacts'].mapping);
+  it("makes a company's associated contacts its contact persons, and skips a contact without a company", () => {
+    const contact = (id: string, companies: string[], firstname: string) => map({ id, archived: false, companies, properties: { firstname, lastname: 'Lee' } });
+    const fragments = [contact('151', ['9001'], 'Ann'), contact('152', ['9001', '9002'], 'Bo')].map((m) => (m.ok ? m.record : undefined)!);
+    expect(combineFragments(fragments)).toEqual({
+      externalId: '9001',
+      contactPersons: [
+        { id: '151', firstName: 'Ann', lastName: 'Lee' },
+        { id: '152', firstName: 'Bo', lastName: 'Lee' },
+      ],
+    });
+    expect(contact('153', [], 'Cy')).toEqual({ ok: false, skipped: true });
+  });
 });

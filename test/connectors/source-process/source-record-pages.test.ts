@@ -42,6 +42,13 @@ describe("a source's records as connector pages", () => {
     expect(pages.reduce((n, p) => n + p.read, 0)).toBe(3);
   });
 
+  it('skips a record without the value the mapping needs (skipUnless): neither staged nor rejected', async () => {
+    const onlyNamed = recordMapper(recordMappingSchema.parse({ skipUnless: 'name', externalId: 'id', type: 'COMPANY', name: { companyName: 'name' } }));
+    const pages = await pagesOf([record(2, { id: 'A', name: 'Acme' }), record(3, { id: 'B', name: null }), record(4, { id: 'C', name: 'Gamma' })], { mapper: onlyNamed });
+    expect(pages.flatMap((p) => p.fragments.map((f) => f.record.externalId))).toEqual(['A', 'C']);
+    expect(pages.flatMap((p) => p.rejects)).toEqual([]);
+  });
+
   it('rejects a record the schema refuses, one the mapping cannot map and a line that is no message, naming position, key and reason; the rest syncs', async () => {
     const pages = await pagesOf(
       [
