@@ -67,7 +67,7 @@ flows: {}
 `),
     ).toEqual([
       'connectors.hubspot.secrets.credentials.access_token: a JSON pointer into config, e.g. /credentials/access_token',
-      'connectors.hubspot.mapping.preset: one of the presets: hubspot-contacts, hubspot-companies, salesforce-accounts, salesforce-contacts, shopify-customers, stripe-customers',
+      'connectors.hubspot.mapping.preset: one of the presets: hubspot-contacts, hubspot-company-contacts, hubspot-companies, salesforce-accounts, salesforce-contacts, shopify-customers, stripe-customers',
       'connectors.crm.package: name the source to run: package (installed with custsync connectors install) or executable',
     ]);
   });

@@ -115,9 +115,9 @@ describe('an Airbyte source connector, over a source process', () => {
     }
   });
 
-  it('without running the source, says only whether its command is there', async () => {
+  it('without running the source (a worker starting), says only whether its command is there, as a warning: only its runs fail', async () => {
     expect(await withToken(() => airbyteSourceModule.checkReachable!('crm', configOf('ok', { executable: '/nowhere/source-x' }), { network: false }))).toEqual([
-      { field: 'executable', message: 'connector crm (airbyte source source-x): /nowhere/source-x does not exist or is not executable' },
+      { field: 'executable', message: 'connector crm (airbyte source source-x): /nowhere/source-x does not exist or is not executable', warning: true },
     ]);
   });
 });
