@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTemporalDevServer, type TemporalDevServer } from '../../src/tooling/dev-server.js';
-import { freePort } from '../../src/tooling/free-port.js';
+import { freePort, freeStablePort } from '../../src/tooling/free-port.js';
 import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
 import { rowOf, writeSampleVariant } from '../support/sample-variants.js';
 import { startLoopbackApi, type LoopbackApi } from '../support/loopback-api.js';
@@ -70,7 +70,8 @@ describe('custsync run follows a run through a Temporal outage', () => {
   };
 
   beforeAll(async () => {
-    port = await freePort();
+    // Outside the ephemeral range: while the server is down, no other connection can take its port.
+    port = await freeStablePort();
     dbFile = join(mkdtempSync(join(tmpdir(), 'custsync-outage-')), 'temporal.sqlite');
     await startServer();
     api = await startLoopbackApi((url) => {

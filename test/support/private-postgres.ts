@@ -3,7 +3,7 @@ import { chmodSync, chownSync, copyFileSync, mkdtempSync, readdirSync, rmSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { freePort } from '../../src/tooling/free-port.js';
+import { freeStablePort } from '../../src/tooling/free-port.js';
 
 const run = promisify(execFile);
 
@@ -53,7 +53,8 @@ export async function startPrivatePostgres(options: { tls?: { cert: string; key:
     tlsOptions = ` -c ssl=on -c ssl_cert_file=${cert} -c ssl_key_file=${key}`;
   }
   const data = join(dir, 'data');
-  const port = await freePort();
+  // Outside the ephemeral range: while it restarts, no other connection can take its port.
+  const port = await freeStablePort();
   await asPostgres(join(bin, 'initdb'), ['-D', data, '-A', 'trust', '-U', 'postgres', '--no-sync']);
   const serverOptions = `-p ${port} -k ${dir} -c listen_addresses=127.0.0.1 -c fsync=off${tlsOptions}`;
   const start = () => asPostgres(join(bin, 'pg_ctl'), ['-D', data, '-o', serverOptions, '-l', join(dir, 'log'), '-w', 'start']);
