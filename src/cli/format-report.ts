@@ -43,6 +43,10 @@ export function formatReport(report: RunReport): string {
   if (t.held) lines.push(`held for review: ${t.held} new customers, not created (custsync review list --flow ${report.flow})`);
   if (report.restored > 0) lines.push(`restored: ${report.restored} missing customers supplied again`);
   if (report.deletion) lines.push(formatDeletion(report));
+  if (report.duplicates) {
+    const { candidates, strong } = report.duplicates;
+    lines.push(`duplicates: ${candidates} possible duplicate pair${candidates === 1 ? '' : 's'} found (${strong} strong): custsync duplicates list`);
+  }
   if (report.rejectedSample.length > 0) {
     lines.push('');
     lines.push('rejected records:');

@@ -27,6 +27,7 @@ const COMMANDS: readonly (readonly [name: string, load: () => Promise<CommandFac
   ['customers', async () => (await import('./commands/customers.js')).customersCommand],
   ['deletions', async () => (await import('./commands/deletions.js')).deletionsCommand],
   ['review', async () => (await import('./commands/review.js')).reviewCommand],
+  ['duplicates', async () => (await import('./commands/duplicates.js')).duplicatesCommand],
   ['schedules', async () => (await import('./commands/schedules.js')).schedulesCommand],
   ['config', async () => (await import('./commands/config-check.js')).configCommand],
   ['doctor', async () => (await import('./commands/doctor.js')).doctorCommand],

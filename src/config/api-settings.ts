@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { duplicateSettingsSchema } from './duplicate-settings-schema.js';
 
 /** What an API token may do: `read` customers and runs, `write` customers, `admin`: purge customers. */
 export const API_SCOPES = ['read', 'write', 'admin'] as const;
@@ -58,6 +59,8 @@ export const apiSettingsSchema = z.strictObject({
   idempotencyDays: z.number().int().min(1).default(1),
   /** Browser pages on other origins allowed to call the API; default none (CORS off). */
   cors: apiCorsSchema.optional(),
+  /** Check each customer an API write creates or changes for duplicates among all customers; default no check. */
+  duplicates: duplicateSettingsSchema.optional(),
 });
 
 export type ApiSettings = z.infer<typeof apiSettingsSchema>;

@@ -4,6 +4,7 @@ import { DEFAULT_HEARTBEAT_TIMEOUT_MS, DEFAULT_MERGE_LANES } from '../domain/run
 import type { Capability } from '../connectors/connector-module.js';
 import { CONNECTOR_MODULES, connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
 import { apiSettingsSchema } from './api-settings.js';
+import { duplicateSettingsSchema } from './duplicate-settings-schema.js';
 import { consoleSettingsSchema } from './console-settings.js';
 import { notificationSettingsSchema, notificationTargetProblems } from './notification-settings.js';
 import { durationSchema } from './duration.js';
@@ -110,6 +111,11 @@ export const flowSchema = z.strictObject({
     .array(name)
     .refine((targets) => new Set(targets).size === targets.length, 'names a target twice')
     .default([]),
+  /**
+   * Check the customers each run creates or updates for duplicates among all customers, for the
+   * data team to merge or keep apart (`custsync duplicates`). Default: no check.
+   */
+  duplicates: duplicateSettingsSchema.optional(),
 });
 
 /** How outbound pushes are paced (flows' `pushTo`). */

@@ -46,6 +46,7 @@ export function planFlow(
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(flow.reviewNewCustomers ? { reviewNewCustomers: true } : {}),
     ...(flow.pushTo.length > 0 ? { pushTo: flow.pushTo } : {}),
+    ...(flow.duplicates ? { duplicates: { keys: flow.duplicates.keys } } : {}),
   };
 }
 

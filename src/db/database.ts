@@ -1,6 +1,8 @@
 import type { ColumnType, Generated, JSONColumnType } from 'kysely';
 import type { NotificationEvent } from '../domain/notification-event.js';
 import type { CustomerRecord } from '../domain/customer-record.js';
+import type { DuplicateKeyKind, DuplicateStrength } from '../domain/duplicate-settings.js';
+import type { MatchKey } from '../merge/match-keys.js';
 import type { CustomerDiff, MergedCustomer } from '../merge/index.js';
 
 type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
@@ -447,6 +449,32 @@ export interface PendingCustomersTable {
   previous_held_run_id: string | null;
 }
 
+/** A key a customer was checked with for duplicates (see `customerMatchKeys`). */
+export interface CustomerMatchKeysTable {
+  kind: DuplicateKeyKind;
+  value: string;
+  customer_id: string;
+}
+
+/** Two customers that may be one: `customer_id` is the lower id of the pair. */
+export interface DuplicateCandidatesTable {
+  id: Generated<string>;
+  customer_id: string;
+  other_customer_id: string;
+  strength: DuplicateStrength;
+  reasons: Json<MatchKey[]>;
+  name_similarity: number;
+  /** `open` until the data team decides; `kept-apart` pairs are never proposed again. */
+  status: ColumnType<'open' | 'kept-apart' | 'merged', 'open' | 'kept-apart' | 'merged' | undefined, 'open' | 'kept-apart' | 'merged'>;
+  /** The run that found it (or last found it again while open); null when found by a scan. */
+  found_run_id: string | null;
+  found_at: Generated<Date>;
+  updated_at: Generated<Date>;
+  /** Who decided (`user:<name>`, `cli:<login>`, `token:<name>`), and when. */
+  decided_by: string | null;
+  decided_at: Date | null;
+}
+
 /** The run that holds a flow: one run per flow at a time. */
 export interface FlowLeasesTable {
   flow: string;
@@ -493,5 +521,7 @@ export interface Database {
   customer_erasures: CustomerErasuresTable;
   idempotent_requests: IdempotentRequestsTable;
   bulk_upload_records: BulkUploadRecordsTable;
+  customer_match_keys: CustomerMatchKeysTable;
+  duplicate_candidates: DuplicateCandidatesTable;
 }
 

@@ -1,4 +1,5 @@
 import type { ConnectorInput } from './connector-input.js';
+import type { DuplicateKeyKind } from './duplicate-settings.js';
 import type { Aspect, RejectedRecord } from './customer-record.js';
 import type { MatchBy } from './match-by.js';
 
@@ -54,6 +55,8 @@ export interface CustomerSyncInput {
   dryRun?: boolean;
   /** Hold new customers for review instead of creating them; updates still apply. */
   reviewNewCustomers?: boolean;
+  /** Check the customers the run created or updated for duplicates by these keys (the flow's `duplicates`). */
+  duplicates?: { keys: DuplicateKeyKind[] };
   /** Set when the run continues as a new execution. */
   resume?: ResumeState;
 }
@@ -127,6 +130,7 @@ export type RunPhase =
   | 'merging'
   | 'checking-deletions'
   | 'awaiting-deletion-approval'
+  | 'finding-duplicates'
   | 'finishing'
   | 'completed'
   | 'failed';
@@ -212,6 +216,8 @@ export interface RunReport {
   rejectedSample: RejectedRecord[];
   /** Customers left as they were because rows of theirs were rejected: how many, and the first of them. */
   withheld: { count: number; sample: WithheldCustomerReport[] };
+  /** Pairs of customers that may be one, first found by this run (`custsync duplicates list`); absent when none. */
+  duplicates?: { candidates: number; strong: number };
   durationMs: number;
   error?: string;
 }

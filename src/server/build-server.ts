@@ -18,6 +18,7 @@ import './request-context.js';
 import { bulkAndRunRoutes } from './routes/bulk-and-run-routes.js';
 import { customerReadRoutes } from './routes/customer-read-routes.js';
 import { customerWriteRoutes } from './routes/customer-write-routes.js';
+import { duplicateRoutes } from './routes/duplicate-routes.js';
 import { API_EXAMPLES } from './schemas/api-examples.js';
 import { healthRoutes } from './routes/health-routes.js';
 import { answerWithRequestIds, loggerOptions, requestIdOf, requestSerializers } from './request-ids.js';
@@ -146,6 +147,7 @@ export async function buildServer(options: ServerOptions): Promise<FastifyInstan
         await typed.register(customerReadRoutes(api.deps));
         await typed.register(customerWriteRoutes(api.deps));
         await typed.register(bulkAndRunRoutes(api.deps, api.settings));
+        await typed.register(duplicateRoutes(api.deps));
         otherMethods.answer();
         // Answers kept for idempotency keys expire after api.idempotencyDays.
         const forget = () => void forgetExpiredAnswers(api.deps).catch((error: unknown) => scope.log.warn({ err: error }, 'idempotency answers not forgotten'));

@@ -22,6 +22,7 @@ import * as customerErasures from './0020-customer-erasures.js';
 import * as notificationErrorTimes from './0021-notification-error-times.js';
 import * as sourceDigests from './0022-source-digests.js';
 import * as unchangedPages from './0023-unchanged-pages.js';
+import * as duplicateCandidates from './0024-duplicate-candidates.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -48,4 +49,5 @@ export const migrations: Record<string, Migration> = {
   '0021-notification-error-times': notificationErrorTimes,
   '0022-source-digests': sourceDigests,
   '0023-unchanged-pages': unchangedPages,
+  '0024-duplicate-candidates': duplicateCandidates,
 };

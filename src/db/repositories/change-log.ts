@@ -32,6 +32,19 @@ export async function runChangesAfter(db: Kysely<Database>, runId: string, after
   }));
 }
 
+/** The customers a run created or updated, a page of change-log entries after `afterId` ('0' first) at a time, in order. */
+export async function runChangedCustomersAfter(db: Kysely<Database>, runId: string, afterId: string, limit: number): Promise<{ id: string; customerId: string }[]> {
+  return db
+    .selectFrom('change_log')
+    .select(['id', 'customer_id as customerId'])
+    .where('run_id', '=', runId)
+    .where('change', 'in', ['created', 'updated'])
+    .where('id', '>', afterId)
+    .orderBy('id')
+    .limit(limit)
+    .execute();
+}
+
 /** One entry of a customer's change log. */
 export interface CustomerActivity {
   id: string;

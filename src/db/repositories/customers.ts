@@ -35,3 +35,10 @@ export async function lifecycleOf(db: Kysely<Database>, customerId: string): Pro
     .orderBy('id')
     .execute();
 }
+
+/** Ids of customers not deleted, in order, after `after` (from the first when undefined). */
+export async function customerIdsAfter(db: Kysely<Database>, after: string | undefined, limit: number): Promise<string[]> {
+  let query = db.selectFrom('customers').select('id').where('deleted_at', 'is', null);
+  if (after) query = query.where('id', '>', after);
+  return (await query.orderBy('id').limit(limit).execute()).map((r) => r.id);
+}

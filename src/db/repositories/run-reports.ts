@@ -10,7 +10,7 @@ import { withheldCustomersOf } from './staging-records.js';
 export async function loadRunReport(db: Kysely<Database>, runId: string, rejectLimit: number): Promise<RunReport> {
   const run = await db.selectFrom('sync_runs').selectAll().where('id', '=', runId).executeTakeFirst();
   if (!run) throw new Error(`no run ${runId}`);
-  const [steps, rejects, totals, inputs, afterGrace, withheld] = await Promise.all([
+  const [steps, rejects, totals, inputs, afterGrace, withheld, duplicates] = await Promise.all([
     db.selectFrom('sync_run_steps').selectAll().where('run_id', '=', runId).orderBy('step_index').execute(),
     rejectLimit > 0 ? rejectedRecordsOf(db, runId, rejectLimit).next().then((first) => first.value ?? []) : [],
     runTotals(db, runId),
@@ -19,6 +19,11 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
         count(*) filter (where change = 'purged')::int as purged
       from change_log where run_id = ${`${runId}/deletions`}`.execute(db),
     withheldCustomersOf(db, runId, Math.max(rejectLimit, 1)),
+    db
+      .selectFrom('duplicate_candidates')
+      .select((eb) => [eb.fn.countAll<number>().as('candidates'), sql<number>`count(*) filter (where strength = 'strong')`.as('strong')])
+      .where('found_run_id', '=', runId)
+      .executeTakeFirstOrThrow(),
   ]);
   const finished = run.finished_at ?? new Date();
   return {
@@ -50,6 +55,7 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
       }),
     ),
     withheld,
+    ...(Number(duplicates.candidates) > 0 ? { duplicates: { candidates: Number(duplicates.candidates), strong: Number(duplicates.strong) } } : {}),
     restored: run.restored,
     ...(run.deletion_status
       ? {

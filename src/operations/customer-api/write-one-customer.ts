@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
+import { checkDuplicatesIn } from '../../activities/find-duplicates.js';
 import { isDataException } from '../../db/data-exception.js';
 import type { Database } from '../../db/database.js';
 import { queuePushes } from '../../db/repositories/customer-pushes.js';
@@ -69,7 +70,12 @@ export async function writeOneCustomer(
   const targets = pushTargetsExcept(deps.config, connector);
   for (let attempt = 1; ; attempt++) {
     try {
-      const result = await deps.db.transaction().execute((trx) => writeInTransaction(trx, write, connector, targets));
+      const duplicates = deps.config.api.duplicates;
+      const result = await deps.db.transaction().execute(async (trx) => {
+        const written = await writeInTransaction(trx, write, connector, targets);
+        if (duplicates && written.status !== 'unchanged') await checkDuplicatesIn(trx, [written.customer.id], duplicates.keys, written.writeId);
+        return written;
+      });
       for (const target of result.queuedFor) {
         // Queued durably above: a target not woken now is woken by the next change or `push retry`.
         await wakePushTarget(deps.client, deps.temporal.taskQueue, target, deps.config.push).catch(() => undefined);

@@ -6,7 +6,7 @@ import { customerApiView } from '../../operations/customer-api/customer-view.js'
 import { customerEtag } from '../../operations/customer-api/customer-etag.js';
 import { getCustomer, listCustomerActivities, listCustomers } from '../../operations/customer-api/read-customers.js';
 import type { OperationDeps } from '../../operations/operation-deps.js';
-import { HttpProblem } from '../problem-details.js';
+import { cursorOf, fromCursor } from '../page-cursor.js';
 import { activityPageSchema, customerPageSchema, customerSchema, listQuerySchema } from '../schemas/customer-schemas.js';
 import { problemResponses } from '../schemas/problem-schema.js';
 import { queryInteger } from '../schemas/query-integer.js';
@@ -19,15 +19,6 @@ const provenanceQuery = z.strictObject({
     .describe('false: the bare customer, without the connector and run behind each value'),
 });
 
-/** The largest id a change-log entry can have (PostgreSQL bigint). */
-const MAX_BIGINT = 9_223_372_036_854_775_807n;
-const cursorOf = (id: string) => Buffer.from(id, 'utf8').toString('base64url');
-function fromCursor(cursor: string | undefined, shape: RegExp): string | undefined {
-  if (cursor === undefined) return undefined;
-  const text = Buffer.from(cursor, 'base64url').toString('utf8');
-  if (!shape.test(text) || (/^\d+$/.test(text) && BigInt(text) > MAX_BIGINT)) throw new HttpProblem(400, 'query.cursor: not a cursor this API gave; pass nextCursor as it came', { errors: [{ field: 'query.cursor', rule: 'a nextCursor from an earlier page' }] });
-  return text;
-}
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Reading customers: one by id or external id (with provenance), lists, and a customer's change log. */

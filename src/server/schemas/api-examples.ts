@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import type { customerPageSchema, customerSchema, activityPageSchema, attributeBulkResultSchema, bulkAcceptedSchema, deletionSchema } from './customer-schemas.js';
 import type { runReportSchema, runSummarySchema } from './run-schemas.js';
+import type { duplicateCandidateSchema, duplicateComparisonSchema, duplicatePageSchema } from './duplicate-schemas.js';
 
 /** Examples of one operation: its request body (if it takes one) and its answers by status. */
 export interface OperationExamples {
@@ -112,6 +113,23 @@ const runReport = {
  * An example request and answer for every operation of the customer API, by `METHOD /path`
  * as the OpenAPI document names it. The suite checks each against the schema it illustrates.
  */
+const duplicate = {
+  id: '17',
+  strength: 'strong',
+  status: 'open',
+  reasons: [
+    { kind: 'email', value: 'jane.roe@acme.example' },
+    { kind: 'phone', value: '+12125550101' },
+  ],
+  nameSimilarity: 1,
+  foundRunId: 'sync/oms/20261202T100000000Z',
+  foundAt: '2026-12-02T10:00:04.000Z',
+  customers: [
+    { id: CUSTOMER_ID, type: 'COMPANY', name: 'Acme Boutique', source: 'erp:C1001' },
+    { id: '5d1f0a2e-8c3b-4e7f-b6a9-0e2d4c6f8a13', type: 'COMPANY', name: 'ACME Boutique Inc.', source: 'oms:B-200' },
+  ],
+} satisfies z.input<typeof duplicateCandidateSchema>;
+
 export const API_EXAMPLES: Record<string, OperationExamples> = {
   'GET /healthz': { responses: { 200: { ok: true } } },
 
@@ -156,4 +174,19 @@ export const API_EXAMPLES: Record<string, OperationExamples> = {
   },
   'GET /api/v1/runs': { responses: { 200: { items: [runSummary] } } },
   'GET /api/v1/runs/{id}': { responses: { 200: runReport } },
+  'GET /api/v1/duplicates': { responses: { 200: { items: [duplicate] } satisfies z.input<typeof duplicatePageSchema> } },
+  'GET /api/v1/duplicates/{id}': {
+    responses: {
+      200: {
+        ...duplicate,
+        fields: [
+          { field: 'name.companyName', left: { value: 'Acme Boutique', connector: 'erp' }, right: { value: 'ACME Boutique Inc.', connector: 'oms' }, same: false },
+          { field: 'customerAttributes', key: 'vatNumber', left: { value: { key: 'vatNumber', value: 'US-12-3456789' }, connector: 'erp' }, same: false },
+        ],
+      } satisfies z.input<typeof duplicateComparisonSchema>,
+    },
+  },
+  'POST /api/v1/duplicates/{id}/keep-apart': {
+    responses: { 200: { ...duplicate, status: 'kept-apart', decidedBy: 'token:crm', decidedAt: '2026-12-02T10:20:00.000Z' } satisfies z.input<typeof duplicateCandidateSchema> },
+  },
 };

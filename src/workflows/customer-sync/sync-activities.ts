@@ -15,6 +15,7 @@ const SYNC_ACTIVITY_NAMES = [
   'markMissingCustomers',
   'recordDeletionStatus',
   'queuePushes',
+  'findDuplicates',
   'finishRun',
 ] as const;
 export type SyncActivities = Pick<Activities, (typeof SYNC_ACTIVITY_NAMES)[number]>;
