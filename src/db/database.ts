@@ -46,6 +46,8 @@ export interface CustomersTable {
   deleted_run_id: string | null;
   /** The run that found the customer missing from its source's full snapshot. */
   missing_run_id: string | null;
+  /** The customer this one was merged into (a duplicate): it holds this one's external ids and items now. */
+  merged_into: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface ExternalIdsTable {
@@ -293,7 +295,7 @@ export interface WithheldCustomersTable {
   reason: string;
 }
 
-export type ChangeKind = 'created' | 'updated' | 'missing' | 'restored' | 'deleted' | 'purged';
+export type ChangeKind = 'created' | 'updated' | 'missing' | 'restored' | 'deleted' | 'purged' | 'merged' | 'unmerged';
 
 export interface ChangeLogTable {
   id: Generated<string>;
@@ -475,6 +477,35 @@ export interface DuplicateCandidatesTable {
   decided_at: Date | null;
 }
 
+/** The survivor of a merge as it was before: what undoing the merge restores. */
+export interface SurvivorBefore {
+  merged: MergedCustomer;
+  content_hash: string;
+  input_hash: string | null;
+  updated_run_id: string;
+  parent_customer_id: string | null;
+  relation_type: string | null;
+}
+
+/** A merge of one customer into another (an edge with who and when), and what undoing it needs. */
+export interface CustomerMergesTable {
+  id: Generated<string>;
+  survivor_id: string;
+  merged_id: string;
+  candidate_id: string | null;
+  /** The external ids moved from the merged customer to the survivor. */
+  external_ids: Json<{ connector: string; external_id: string }[]>;
+  /** Customers whose parent was the merged customer and became the survivor. */
+  child_ids: Json<string[]>;
+  survivor_before: Json<SurvivorBefore>;
+  /** The survivor's content hash right after the merge: equal, nothing changed it since. */
+  merged_hash: string;
+  merged_by: string;
+  merged_at: Generated<Date>;
+  undone_by: string | null;
+  undone_at: Date | null;
+}
+
 /** The run that holds a flow: one run per flow at a time. */
 export interface FlowLeasesTable {
   flow: string;
@@ -522,6 +553,7 @@ export interface Database {
   idempotent_requests: IdempotentRequestsTable;
   bulk_upload_records: BulkUploadRecordsTable;
   customer_match_keys: CustomerMatchKeysTable;
+  customer_merges: CustomerMergesTable;
   duplicate_candidates: DuplicateCandidatesTable;
 }
 

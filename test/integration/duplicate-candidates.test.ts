@@ -1,12 +1,9 @@
-import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { keepApart, listDuplicates, scanDuplicates, showDuplicate } from '../../src/operations/duplicates.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
-import { inboxWith, SHARED_DATA, SNAPSHOT } from '../support/sample-data.js';
+import { addAcmeToOms, erpAndOmsConfig } from '../support/duplicate-sources.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
-const OMS_ASPECTS = ['name', 'contactPersons', 'addresses', 'customerAttributes', 'customerContactDetails'];
-const ERP_ASPECTS = ['name', 'contactPersons', 'addresses', 'customerAttributes', 'customerContactDetails', 'addressContactDetails'];
 
 describe('duplicates across sources', () => {
   let oms: LocalOms;
@@ -14,28 +11,12 @@ describe('duplicates across sources', () => {
 
   beforeAll(async () => {
     oms = await startLocalOms();
-    // The ERP's C1001 (Acme Boutique, buyer jane.roe@acme.example, shop phone +1 212 555 0101, zip 10010) as the OMS knows it.
-    oms.businessCustomers.set('B-200', {
-      customerId: 'B-200',
-      name: 'ACME Boutique Inc.',
-      email: 'Jane.Roe@Acme.Example',
-      phone: '(212) 555-0101',
-      address: { line1: '12 Madison Ave', city: 'New York', postalCode: '10010', countryCode: 'US' },
-    });
+    addAcmeToOms(oms);
     // Only a similar name in the same zip: a weak candidate.
     oms.businessCustomers.set('B-201', { customerId: 'B-201', name: 'Acme Botique', address: { city: 'New York', postalCode: '10010', countryCode: 'US' } });
     // Same zip, same first letters, another name: no candidate.
     oms.businessCustomers.set('B-202', { customerId: 'B-202', name: 'Acorn Bakery', address: { city: 'New York', postalCode: '10010', countryCode: 'US' } });
-    h = await startSyncHarness({
-      connectors: {
-        erp: { type: 'flat-file', folder: inboxWith(SNAPSHOT), referenceData: join(SHARED_DATA, 'reference-data.json') },
-        oms: { type: 'oms', baseUrl: oms.baseUrl },
-      },
-      flows: {
-        erp: { source: { type: 'connector', connector: 'erp', aspects: ERP_ASPECTS }, schedule: false, duplicates: {} },
-        oms: { source: { type: 'connector', connector: 'oms', aspects: OMS_ASPECTS }, schedule: false, duplicates: { keys: ['email', 'phone', 'name'] } },
-      },
-    });
+    h = await startSyncHarness(erpAndOmsConfig(oms, ['email', 'phone', 'name']));
   });
   afterAll(async () => {
     await h?.close();

@@ -104,4 +104,33 @@ describe('duplicates through the customer API', () => {
     await api('PUT', '/customers/shop/9001', { token: 'shop', body: { type: 'PERSON', name: { displayName: 'Kari Nordmann' }, customerContactDetails: [{ kind: 'email', value: 'kari@example.no' }] } });
     expect((await api('GET', '/duplicates')).body.items).toEqual([]);
   });
+
+  it('merges a pair: the merged id answers with the survivor; undoing it restores both, once', async () => {
+    const ola = await api('PUT', '/customers/crm/K-80', { body: { type: 'PERSON', name: { firstName: 'Ola', lastName: 'Hansen' }, customerContactDetails: [{ kind: 'email', value: 'ola@example.no' }] } });
+    const shop = await api('PUT', '/customers/shop/9080', { token: 'shop', body: { type: 'PERSON', name: { firstName: 'Ola', lastName: 'Hansen' }, customerContactDetails: [{ kind: 'email', value: 'OLA@example.no' }], customerAttributes: [{ key: 'tier', value: 'gold' }] } });
+    const [pair] = (await api('GET', `/duplicates?customer=${ola.body.customer.id}`)).body.items;
+    const before = await state();
+    expect((await api('POST', `/duplicates/${pair.id}/merge`, { body: { survivor: 'not-a-uuid' } })).status).toBe(400);
+    expect((await api('POST', `/duplicates/${pair.id}/merge`, { body: { survivor: '5d1f0a2e-8c3b-4e7f-b6a9-0e2d4c6f8a13' } })).status).toBe(422);
+    expect((await api('POST', `/duplicates/${pair.id}/merge`, { token: 'reader', body: {} })).status).toBe(403);
+    expect(await state()).toEqual(before);
+
+    const merged = await api('POST', `/duplicates/${pair.id}/merge`, { body: { survivor: shop.body.customer.id } });
+    expect(merged.status).toBe(200);
+    expect(merged.body).toMatchObject({ survivorId: shop.body.customer.id, mergedId: ola.body.customer.id });
+    const read = await api('GET', `/customers/${ola.body.customer.id}`);
+    expect(read.body.id).toBe(shop.body.customer.id);
+    expect(read.body.externalIds).toEqual(expect.arrayContaining([{ connector: 'crm', externalId: 'K-80' }, { connector: 'shop', externalId: '9080' }]));
+    expect((await api('GET', '/customers/crm/K-80')).body.id).toBe(shop.body.customer.id);
+    expect((await api('POST', `/duplicates/${pair.id}/merge`, { body: {} })).status).toBe(409);
+
+    const undone = await api('POST', `/merges/${merged.body.mergeId}/undo`, { token: 'shop' });
+    expect(undone.status).toBe(200);
+    expect(undone.body.exact).toBe(true);
+    expect((await api('GET', `/customers/${ola.body.customer.id}`)).body.id).toBe(ola.body.customer.id);
+    const again = await api('POST', `/merges/${merged.body.mergeId}/undo`);
+    expect(again.status).toBe(409);
+    expect(again.body.detail).toMatch(/undone already by token:shop/);
+    expect((await api('POST', '/merges/424242/undo')).status).toBe(404);
+  });
 });

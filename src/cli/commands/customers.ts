@@ -54,6 +54,7 @@ export function formatCustomer(customer: CustomerView): string {
   out.push(`  source: ${customer.source_connector}:${customer.source_id}`);
   out.push(`  external ids: ${externalIds.map((e) => `${e.connector}:${e.external_id}`).join(', ')}`);
   out.push(`  created by ${customer.created_run_id}, last updated by ${customer.updated_run_id}`);
+  if (customer.merged_into) out.push(`  MERGED into customer ${customer.merged_into}: that one holds its external ids and items now (undo: custsync duplicates unmerge ${customer.id})`);
   if (customer.deleted_at) {
     out.push(`  deleted ${new Date(customer.deleted_at).toISOString()}: ${customer.deleted_reason ?? ''}`);
   } else if (customer.missing_since) {

@@ -1,6 +1,7 @@
 import { Command, Option } from 'commander';
 import { DUPLICATE_KEY_KINDS, type DuplicateKeyKind, type DuplicateStrength } from '../../domain/duplicate-settings.js';
 import { customerIdOfRef } from '../../operations/customers.js';
+import { mergeCustomers, mergeDuplicate, unmergeCustomer, type MergePushDeps } from '../../operations/customer-merges.js';
 import { keepApart, listDuplicates, scanDuplicates, showDuplicate, type DuplicateCandidate } from '../../operations/duplicates.js';
 import type { ComparedField } from '../../merge/side-by-side.js';
 import { cliActor } from '../cli-actor.js';
@@ -12,6 +13,12 @@ against all customers by shared keys: a normalized email or VAT number (a strong
 candidate), a phone in E.164 or a similar name in the same zip or city (a weak one).
 list:       pairs waiting for a decision (--status kept-apart|merged for decided ones)
 show:       one pair side by side, field by field, each value with its connector
+merge:      one customer from the pair: the survivor (the one created first, or
+            --survivor) takes the other's external ids and items; the other's id
+            and source id lead to the survivor from then on
+            merge <survivor> <other> merges two customers (id or connector:external-id)
+unmerge:    undo a merge (its id, or the merged customer): both as they would be
+            without it; the pair is kept apart from then on
 keep-apart: they are two customers; the pair is never proposed again
 scan:       check every customer once (after turning the check on for a database
             that already holds customers)`;
@@ -40,7 +47,18 @@ function parseKeys(text: string): DuplicateKeyKind[] {
   return keys as DuplicateKeyKind[];
 }
 
-/** `custsync duplicates`: list, show, keep-apart, scan. */
+/** Where merged customers are pushed, when the config can be read (merging itself needs no config). */
+function pushDeps(ctx: CliContext): { push?: MergePushDeps } {
+  try {
+    const { config } = ctx.config();
+    return { push: { client: () => ctx.client(), temporal: ctx.temporal, config } };
+  } catch (error) {
+    console.error(`not queued for push (the config cannot be read: ${(error as Error).message.split('\n')[0]})`);
+    return {};
+  }
+}
+
+/** `custsync duplicates`: list, show, merge, unmerge, keep-apart, scan. */
 export function duplicatesCommand(ctx: CliContext): Command {
   const duplicates = new Command('duplicates')
     .description('customers that may be one, found across sources, for the data team to decide')
@@ -79,6 +97,35 @@ export function duplicatesCommand(ctx: CliContext): Command {
         console.log(`  shared: ${reasonText(pair)}`);
         pair.customers.forEach((c, i) => console.log(`  ${i + 1}: ${c.name}  [${c.source}]  customer ${c.id}`));
         for (const f of pair.fields) for (const line of fieldLines(f)) console.log(line);
+      }),
+    );
+  duplicates
+    .command('merge')
+    .description('make one customer of a pair (or of two customers named)')
+    .argument('<id-or-survivor>', 'the pair (from duplicates list), or the surviving customer')
+    .argument('[other]', 'with a survivor: the customer merged into it')
+    .option('--survivor <ref>', 'which of the pair survives (default the one created first)')
+    .option('--json', 'as JSON')
+    .action((first: string, other: string | undefined, o: { survivor?: string; json?: boolean }) =>
+      ctx.withDatabase(async ({ db }) => {
+        const deps = { db, ...pushDeps(ctx) };
+        const merged = other === undefined ? await mergeDuplicate(deps, first, { by: cliActor(), ...(o.survivor && { survivor: o.survivor }) }) : await mergeCustomers(deps, first, other, { by: cliActor() });
+        if (o.json) return console.log(JSON.stringify(merged, null, 2));
+        console.log(`merged customer ${merged.mergedId} into ${merged.survivorId} (merge ${merged.mergeId}; undo: custsync duplicates unmerge ${merged.mergeId})`);
+        if (merged.queuedFor.length > 0) console.log(`queued for push to ${merged.queuedFor.join(', ')}`);
+      }),
+    );
+  duplicates
+    .command('unmerge')
+    .description('undo a merge: both customers as they would be without it')
+    .argument('<merge>', 'the merge id, or the merged customer (id or connector:external-id)')
+    .option('--json', 'as JSON')
+    .action((ref: string, o: { json?: boolean }) =>
+      ctx.withDatabase(async ({ db }) => {
+        const undone = await unmergeCustomer({ db, ...pushDeps(ctx) }, ref, { by: cliActor() });
+        if (o.json) return console.log(JSON.stringify(undone, null, 2));
+        console.log(`undid merge ${undone.mergeId}: customers ${undone.survivorId} and ${undone.mergedId} are two again${undone.exact ? '' : ' (each value back with the customer whose connectors supply it)'}; kept apart from now on`);
+        if (undone.queuedFor.length > 0) console.log(`queued for push to ${undone.queuedFor.join(', ')}`);
       }),
     );
   duplicates

@@ -23,6 +23,7 @@ import * as notificationErrorTimes from './0021-notification-error-times.js';
 import * as sourceDigests from './0022-source-digests.js';
 import * as unchangedPages from './0023-unchanged-pages.js';
 import * as duplicateCandidates from './0024-duplicate-candidates.js';
+import * as customerMerges from './0025-customer-merges.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -50,4 +51,5 @@ export const migrations: Record<string, Migration> = {
   '0022-source-digests': sourceDigests,
   '0023-unchanged-pages': unchangedPages,
   '0024-duplicate-candidates': duplicateCandidates,
+  '0025-customer-merges': customerMerges,
 };

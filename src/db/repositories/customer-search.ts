@@ -35,7 +35,8 @@ export async function customerSearchPlan(db: Kysely<Database>, filter: CustomerF
 }
 
 function customerSearch(db: Kysely<Database>, filter: CustomerFilter, after: string | undefined, limit: number) {
-  let query = db.selectFrom('customers as c').selectAll('c');
+  // A customer merged into another is found as that one.
+  let query = db.selectFrom('customers as c').selectAll('c').where('c.merged_into', 'is', null);
   if (after) query = query.where('c.id', '>', after);
   if (filter.type) query = query.where('c.type', '=', filter.type);
   if (filter.updatedSince) query = query.where('c.updated_at', '>=', filter.updatedSince);

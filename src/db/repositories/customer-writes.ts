@@ -16,7 +16,7 @@ export interface CustomerWrites {
   /** Child-table rows of every written customer. */
   children: Map<ChildTable, Record<string, unknown>[]>;
   externalIds: { connector: string; external_id: string; customer_id: string; run_id: string }[];
-  changes: { run_id: string; customer_id: string; change: 'created' | 'updated'; diff: unknown; actor?: string }[];
+  changes: { run_id: string; customer_id: string; change: 'created' | 'updated' | 'merged' | 'unmerged'; diff: unknown; actor?: string }[];
   /**
    * Per child table, the updated customers whose rows of it are replaced (`children` holds their
    * new rows): a table not named keeps every updated customer's rows. Set by {@link addCustomerUpdate};

@@ -42,3 +42,16 @@ export async function customerIdsAfter(db: Kysely<Database>, after: string | und
   if (after) query = query.where('id', '>', after);
   return (await query.orderBy('id').limit(limit).execute()).map((r) => r.id);
 }
+
+/** A customer by id, or, when it was merged into another, the customer it is now (following merges). */
+export async function survivorOf(db: Kysely<Database>, id: string): Promise<CustomerRow | undefined> {
+  let customer = await customerById(db, id);
+  for (let hops = 0; customer?.merged_into && hops < 100; hops++) customer = await customerById(db, customer.merged_into);
+  return customer;
+}
+
+/** Which of these customers was created first (the lower id on a tie). */
+export async function firstCreated(db: Kysely<Database>, ids: readonly string[]): Promise<string> {
+  const row = await db.selectFrom('customers').select('id').where('id', 'in', [...ids]).orderBy('created_at').orderBy('id').executeTakeFirstOrThrow();
+  return row.id;
+}

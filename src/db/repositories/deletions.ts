@@ -54,12 +54,12 @@ export async function findMissingCustomers(db: Kysely<Database>, runId: string, 
     await trx.deleteFrom('sync_run_missing').where('run_id', '=', runId).execute();
     await sql`insert into sync_run_missing (run_id, customer_id)
       select ${runId}, c.id from customers c
-      where c.source_connector = ${connector} and c.deleted_at is null and c.missing_since is null
+      where c.source_connector = ${connector} and c.deleted_at is null and c.missing_since is null and c.merged_into is null
         and not exists (select 1 from staged_customers s where s.run_id = ${runId} and s.step_index = 0 and s.external_id = c.source_id)
         and not exists (select 1 from rejected_records r where r.run_id = ${runId} and r.external_id = c.source_id)`.execute(trx);
     const counts = await sql<MissingCount>`select
         (select count(*) from sync_run_missing where run_id = ${runId})::int as "candidates",
-        (select count(*) from customers where source_connector = ${connector} and deleted_at is null)::int as "sourceCustomers"`.execute(
+        (select count(*) from customers where source_connector = ${connector} and deleted_at is null and merged_into is null)::int as "sourceCustomers"`.execute(
       trx,
     );
     const found = counts.rows[0]!;

@@ -20,6 +20,7 @@ export async function customersToCheck(db: Kysely<Database>, ids: readonly strin
     .select(['id', 'type', 'merged'])
     .where('id', '=', sql<string>`any(${[...ids]}::uuid[])`)
     .where('deleted_at', 'is', null)
+    .where('merged_into', 'is', null)
     .execute();
 }
 
@@ -68,7 +69,7 @@ export async function customersSharingKeys(
     from page p
     join usable u on u.kind = p.kind and u.value = p.value
     join customer_match_keys k on k.kind = p.kind and k.value = p.value and k.customer_id <> p.customer_id
-    join customers c on c.id = k.customer_id and c.deleted_at is null`.execute(db);
+    join customers c on c.id = k.customer_id and c.deleted_at is null and c.merged_into is null`.execute(db);
   return result.rows;
 }
 

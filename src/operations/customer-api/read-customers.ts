@@ -1,6 +1,6 @@
 import { customerActivities, type CustomerActivity } from '../../db/repositories/change-log.js';
 import { customerSearchPlan, searchCustomers, type CustomerFilter } from '../../db/repositories/customer-search.js';
-import { customerById, customerIdByExternalId, externalIdsOfCustomer, type CustomerRow } from '../../db/repositories/customers.js';
+import { customerById, customerIdByExternalId, externalIdsOfCustomer, survivorOf, type CustomerRow } from '../../db/repositories/customers.js';
 import { OperationError } from '../operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
 
@@ -12,7 +12,7 @@ export async function getCustomer(
   ref: { id: string } | { connector: string; externalId: string },
 ): Promise<{ customer: CustomerRow; externalIds: { connector: string; external_id: string }[] }> {
   const id = 'id' in ref ? ref.id : await customerIdByExternalId(db, ref.connector, ref.externalId);
-  const customer = id ? await customerById(db, id) : undefined;
+  const customer = id ? await survivorOf(db, id) : undefined;
   if (!customer) throw new OperationError('not-found', 'id' in ref ? `no customer ${ref.id}` : `no ${ref.connector} customer ${ref.externalId}`);
   return { customer, externalIds: await externalIdsOfCustomer(db, customer.id) };
 }

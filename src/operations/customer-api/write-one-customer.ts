@@ -96,7 +96,7 @@ export async function writeOneCustomer(
 async function writeInTransaction(trx: Transaction<Database>, write: CustomerWrite, connector: string, targets: string[]): Promise<CustomerWriteResult> {
   const writeId = newWriteId(connector);
   const byKey = 'externalId' in write.target ? write.target : undefined;
-  const existing = byKey ? await lockedByKey(trx, byKey) : await customerForUpdate(trx, (write.target as { id: string }).id);
+  const existing = await survivorLocked(trx, byKey ? await lockedByKey(trx, byKey) : await customerForUpdate(trx, (write.target as { id: string }).id));
   const id = existing?.id ?? ('id' in write.target ? write.target.id : undefined);
   const described = byKey ? `${byKey.connector} customer ${byKey.externalId}` : `customer ${id}`;
   if (!existing && (write.mode === 'update' || !byKey)) throw new OperationError('not-found', `no ${described}`);
@@ -156,6 +156,13 @@ async function writeInTransaction(trx: Transaction<Database>, write: CustomerWri
   });
   for (const target of targets) await queuePushes(trx, target, [customerId], writeId);
   return { status: existing ? 'updated' : 'created', restored, customer, writeId, queuedFor: targets };
+}
+
+/** A customer merged into another is written as that one (locked too). */
+async function survivorLocked(trx: Transaction<Database>, customer: CustomerRow | undefined): Promise<CustomerRow | undefined> {
+  let current = customer;
+  for (let hops = 0; current?.merged_into && hops < 100; hops++) current = await customerForUpdate(trx, current.merged_into);
+  return current;
 }
 
 /** The customer of a connector's external id, locked; when there is none, creations of that key wait for each other. */

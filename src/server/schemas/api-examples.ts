@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 import type { customerPageSchema, customerSchema, activityPageSchema, attributeBulkResultSchema, bulkAcceptedSchema, deletionSchema } from './customer-schemas.js';
 import type { runReportSchema, runSummarySchema } from './run-schemas.js';
-import type { duplicateCandidateSchema, duplicateComparisonSchema, duplicatePageSchema } from './duplicate-schemas.js';
+import type { duplicateCandidateSchema, duplicateComparisonSchema, duplicatePageSchema, mergeOutcomeSchema } from './duplicate-schemas.js';
 
 /** Examples of one operation: its request body (if it takes one) and its answers by status. */
 export interface OperationExamples {
@@ -185,6 +185,13 @@ export const API_EXAMPLES: Record<string, OperationExamples> = {
         ],
       } satisfies z.input<typeof duplicateComparisonSchema>,
     },
+  },
+  'POST /api/v1/duplicates/{id}/merge': {
+    request: { survivor: CUSTOMER_ID },
+    responses: { 200: { mergeId: '4', survivorId: CUSTOMER_ID, mergedId: '5d1f0a2e-8c3b-4e7f-b6a9-0e2d4c6f8a13', queuedFor: ['oms'] } satisfies z.input<typeof mergeOutcomeSchema> },
+  },
+  'POST /api/v1/merges/{id}/undo': {
+    responses: { 200: { mergeId: '4', survivorId: CUSTOMER_ID, mergedId: '5d1f0a2e-8c3b-4e7f-b6a9-0e2d4c6f8a13', exact: true, queuedFor: ['oms'] } satisfies z.input<typeof mergeOutcomeSchema> },
   },
   'POST /api/v1/duplicates/{id}/keep-apart': {
     responses: { 200: { ...duplicate, status: 'kept-apart', decidedBy: 'token:crm', decidedAt: '2026-12-02T10:20:00.000Z' } satisfies z.input<typeof duplicateCandidateSchema> },

@@ -95,7 +95,7 @@ export const customerPageSchema = z.object({
 export const activitySchema = z
   .object({
     id: z.string(),
-    change: z.enum(['created', 'updated', 'missing', 'restored', 'deleted', 'purged']),
+    change: z.enum(['created', 'updated', 'missing', 'restored', 'deleted', 'purged', 'merged', 'unmerged']),
     runId: z.string(),
     actor: z.string().nullable(),
     at: z.iso.datetime(),

@@ -56,3 +56,17 @@ export const duplicateListQuerySchema = z.strictObject({
 });
 
 export const duplicatePageSchema = z.object({ items: z.array(duplicateCandidateSchema), nextCursor: z.string().optional() }).meta({ id: 'DuplicatePage' });
+
+export const mergeBodySchema = z
+  .strictObject({ survivor: z.guid().optional().describe('which of the pair survives; default the customer created first') })
+  .optional();
+
+export const mergeOutcomeSchema = z
+  .object({
+    mergeId: candidateIdSchema.describe('the merge, to undo it: POST /api/v1/merges/{id}/undo'),
+    survivorId: z.guid(),
+    mergedId: z.guid().describe('the customer merged away: reading it answers with the survivor'),
+    exact: z.boolean().optional().describe('undoing: whether both came back exactly as before the merge (nothing changed the survivor since)'),
+    queuedFor: z.array(z.string()).describe('push targets the changed customers were queued for'),
+  })
+  .meta({ id: 'MergeOutcome' });
