@@ -1,75 +1,38 @@
 import type { Kysely } from 'kysely';
-import { runChangedCustomersAfter } from '../db/repositories/change-log.js';
 import type { Database } from '../db/database.js';
-import {
-  customersSharingKeys,
-  customersToCheck,
-  recordCandidates,
-  replaceMatchKeys,
-} from '../db/repositories/duplicate-candidates.js';
-import { DUPLICATE_KEY_KINDS, type DuplicateKeyKind } from '../domain/duplicate-settings.js';
-import { duplicatePairs } from '../merge/duplicate-pairs.js';
-import { customerMatchKeys, nameKey } from '../merge/match-keys.js';
+import { runChangedCustomersAfter } from '../db/repositories/change-log.js';
+import { queuePushes } from '../db/repositories/customer-pushes.js';
+import { firstCreated } from '../db/repositories/customers.js';
+import { listCandidates } from '../db/repositories/duplicate-candidates.js';
+import type { DuplicateKeyKind } from '../domain/duplicate-settings.js';
+import { OperationError } from '../domain/operation-error.js';
 import type { ActivityDeps } from './activity-deps.js';
+import { checkDuplicates, type DuplicateCheckCounts } from './check-duplicates.js';
+import { mergeInTransaction } from './customer-merge.js';
 import { heartbeat } from './heartbeat.js';
 
-/** More customers than this sharing one key (a placeholder email, a crowded block) make it no key. */
-export const MAX_SHARED_KEY = 50;
-
 const PAGE = 1_000;
-
-/** What checking customers for duplicates found. */
-export interface DuplicateCheckCounts {
-  /** Customers checked. */
-  checked: number;
-  /** Candidate pairs found that were not known before. */
-  newCandidates: number;
-}
-
-/**
- * Checks `ids` for duplicates among every checked customer: stores each one's keys (every kind,
- * so a flow comparing other kinds finds it too), looks up the customers sharing one of the
- * `kinds` compared, scores each pair and records the candidates. Costs what the customers
- * checked share, not what is stored. Idempotent: checking again finds the same pairs.
- */
-export async function checkDuplicates(
-  db: Kysely<Database>,
-  ids: readonly string[],
-  kinds: readonly DuplicateKeyKind[],
-  runId: string | null,
-): Promise<DuplicateCheckCounts> {
-  return db.transaction().execute((trx) => checkDuplicatesIn(trx, ids, kinds, runId));
-}
-
-/** {@link checkDuplicates} inside the caller's transaction (an API write's, with the write). */
-export async function checkDuplicatesIn(
-  trx: Kysely<Database>,
-  ids: readonly string[],
-  kinds: readonly DuplicateKeyKind[],
-  runId: string | null,
-): Promise<DuplicateCheckCounts> {
-  const customers = await customersToCheck(trx, ids);
-  const keyed = customers.map((c) => ({ ...c, keys: customerMatchKeys(c.merged, DUPLICATE_KEY_KINDS) }));
-  await replaceMatchKeys(trx, keyed);
-  const compared = new Set(kinds);
-  const asked = keyed.flatMap((c) => c.keys.filter((k) => compared.has(k.kind)).map((k) => ({ ...k, customerId: c.id })));
-  const shared = await customersSharingKeys(trx, asked, MAX_SHARED_KEY);
-  const checked = new Map(customers.map((c) => [c.id, { type: c.type, nameKey: nameKey(c.merged.name) }]));
-  const found = duplicatePairs(checked, shared.map((s) => ({ ...s, otherNameKey: nameKey(s.otherName ?? undefined) })));
-  const newCandidates = await recordCandidates(trx, [...checked.keys()], found, runId);
-  return { checked: customers.length, newCandidates };
-}
 
 export interface FindDuplicatesInput {
   runId: string;
   /** The flow's `duplicates.keys`. */
   keys: DuplicateKeyKind[];
+  /** Merge the strong candidates found (the flow's `autoMerge: strong`); default false. */
+  autoMerge?: boolean;
+  /** With `autoMerge`: the flow's push targets, where the survivors are queued. */
+  pushTo?: string[];
+}
+
+/** What a run's check found, and merged by itself. */
+export interface FindDuplicatesResult extends DuplicateCheckCounts {
+  /** Strong candidates merged (`autoMerge: strong`). */
+  merged: number;
 }
 
 /** Checks every customer the run created or updated (from the change log), a page at a time. */
-export function findDuplicatesActivity({ db }: ActivityDeps) {
-  return async function findDuplicates(input: FindDuplicatesInput): Promise<DuplicateCheckCounts> {
-    const counts: DuplicateCheckCounts = { checked: 0, newCandidates: 0 };
+export function findDuplicatesActivity({ db, wakePushTarget }: ActivityDeps) {
+  return async function findDuplicates(input: FindDuplicatesInput): Promise<FindDuplicatesResult> {
+    const counts: FindDuplicatesResult = { checked: 0, newCandidates: 0, merged: 0 };
     let after = '0';
     for (;;) {
       const page = await runChangedCustomersAfter(db, input.runId, after, PAGE);
@@ -80,6 +43,35 @@ export function findDuplicatesActivity({ db }: ActivityDeps) {
       counts.newCandidates += found.newCandidates;
       heartbeat(after);
     }
+    if (input.autoMerge) {
+      const survivors = await mergeStrongCandidates(db, input.runId);
+      counts.merged = survivors.length;
+      for (const target of input.pushTo ?? []) {
+        if (survivors.length > 0 && (await queuePushes(db, target, survivors, input.runId)) > 0) await wakePushTarget(target);
+      }
+    }
     return counts;
   };
+}
+
+/**
+ * Merges the strong candidates a run found, each in a transaction of its own (the customer
+ * created first survives, decided by `auto:<run id>`); a pair the rules refuse (one of them merged
+ * away meanwhile) stays open for the data team. The survivors' ids.
+ */
+async function mergeStrongCandidates(db: Kysely<Database>, runId: string): Promise<string[]> {
+  const survivors: string[] = [];
+  for (const candidate of await listCandidates(db, { status: 'open', strength: 'strong', runId }, undefined, 10_000)) {
+    const ids = candidate.customers.map((c) => c.id);
+    const survivorId = await firstCreated(db, ids);
+    const mergedId = ids.find((id) => id !== survivorId)!;
+    try {
+      await db.transaction().execute((trx) => mergeInTransaction(trx, survivorId, mergedId, candidate.id, `auto:${runId}`, { runningRun: runId }));
+      survivors.push(survivorId);
+    } catch (error) {
+      if (!(error instanceof OperationError)) throw error;
+    }
+    heartbeat();
+  }
+  return [...new Set(survivors)];
 }

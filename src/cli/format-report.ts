@@ -44,8 +44,9 @@ export function formatReport(report: RunReport): string {
   if (report.restored > 0) lines.push(`restored: ${report.restored} missing customers supplied again`);
   if (report.deletion) lines.push(formatDeletion(report));
   if (report.duplicates) {
-    const { candidates, strong } = report.duplicates;
-    lines.push(`duplicates: ${candidates} possible duplicate pair${candidates === 1 ? '' : 's'} found (${strong} strong): custsync duplicates list`);
+    const { candidates, strong, merged } = report.duplicates;
+    const mergedText = merged > 0 ? `, ${merged} merged by the run (undo: custsync duplicates unmerge <customer>)` : '';
+    lines.push(`duplicates: ${candidates} possible duplicate pair${candidates === 1 ? '' : 's'} found (${strong} strong)${mergedText}: custsync duplicates list`);
   }
   if (report.rejectedSample.length > 0) {
     lines.push('');

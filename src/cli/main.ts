@@ -1,6 +1,6 @@
 import { CommanderError } from 'commander';
 import { ConfigError } from '../config/load-config.js';
-import { OperationError } from '../operations/operation-error.js';
+import { OperationError } from '../domain/operation-error.js';
 import { CliError } from './cli-error.js';
 import { buildProgram, type CliOutput } from './program.js';
 

@@ -9,5 +9,11 @@ export const duplicateSettingsSchema = z.strictObject({
     .min(1)
     .refine((keys) => new Set(keys).size === keys.length, 'names a key twice')
     .default([...DUPLICATE_KEY_KINDS]),
+  /**
+   * `strong`: a run merges the strong candidates it finds itself (the customer created first
+   * survives; undo with `custsync duplicates unmerge`); `never` (default): every candidate waits
+   * for the data team. API writes never merge by themselves.
+   */
+  autoMerge: z.enum(['strong', 'never']).default('never'),
 });
 

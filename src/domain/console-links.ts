@@ -9,6 +9,8 @@ export interface ConsoleLinks {
   customer(customerId: string): string;
   heldCustomer(flow: string, code: string): string;
   review(flow?: string): string;
+  duplicates(filter?: { strength?: string; run?: string; status?: string }): string;
+  duplicate(id: string): string;
   deletions(runId?: string): string;
   pushes(target?: string): string;
   schedules(): string;
@@ -33,6 +35,8 @@ export function consoleLinks(publicUrl: string, temporalUiUrl: string, namespace
     customer: (customerId) => `/customers/${encodeURIComponent(customerId)}`,
     heldCustomer: (flow, code) => `/review/item${query({ flow, code })}`,
     review: (flow) => `/review${query({ flow })}`,
+    duplicates: (filter = {}) => `/duplicates${query(filter)}`,
+    duplicate: (id) => `/duplicates/item${query({ id })}`,
     deletions: (runId) => `/deletions${runId ? `#${encodeURIComponent(runId)}` : ''}`,
     pushes: (target) => `/pushes${query({ target })}`,
     schedules: () => '/schedules',

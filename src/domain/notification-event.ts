@@ -1,5 +1,5 @@
 /** What custsync tells people about, by type (the config's `notifications.events` keys). */
-export const NOTIFICATION_EVENTS = ['run-failed', 'deletion-approval-waiting', 'deletion-approval-reminder', 'customers-held', 'pushes-failing', 'schedule-failing'] as const;
+export const NOTIFICATION_EVENTS = ['run-failed', 'deletion-approval-waiting', 'deletion-approval-reminder', 'customers-held', 'duplicates-found', 'pushes-failing', 'schedule-failing'] as const;
 export type NotificationEventType = (typeof NOTIFICATION_EVENTS)[number];
 
 /** Something that happened which a person should know about, with what the message says. */
@@ -7,6 +7,7 @@ export type NotificationEvent =
   | { type: 'run-failed'; flow: string; runId: string; trigger: string; error: string }
   | { type: 'deletion-approval-waiting' | 'deletion-approval-reminder'; flow: string; runId: string; wouldMarkMissing: number; sourceCustomers: number; decideBy: string }
   | { type: 'customers-held'; flow: string; runId: string; held: number }
+  | { type: 'duplicates-found'; flow: string; runId: string; candidates: number; strong: number }
   | { type: 'pushes-failing'; target: string; failed: number; lastError: string }
   | { type: 'schedule-failing'; flow: string; failedRuns: number; runIds: string[] };
 

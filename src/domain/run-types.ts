@@ -56,7 +56,7 @@ export interface CustomerSyncInput {
   /** Hold new customers for review instead of creating them; updates still apply. */
   reviewNewCustomers?: boolean;
   /** Check the customers the run created or updated for duplicates by these keys (the flow's `duplicates`). */
-  duplicates?: { keys: DuplicateKeyKind[] };
+  duplicates?: { keys: DuplicateKeyKind[]; autoMerge?: boolean };
   /** Set when the run continues as a new execution. */
   resume?: ResumeState;
 }
@@ -216,8 +216,8 @@ export interface RunReport {
   rejectedSample: RejectedRecord[];
   /** Customers left as they were because rows of theirs were rejected: how many, and the first of them. */
   withheld: { count: number; sample: WithheldCustomerReport[] };
-  /** Pairs of customers that may be one, first found by this run (`custsync duplicates list`); absent when none. */
-  duplicates?: { candidates: number; strong: number };
+  /** Pairs of customers that may be one, first found by this run (`custsync duplicates list`), and those it merged itself (`autoMerge: strong`); absent when none. */
+  duplicates?: { candidates: number; strong: number; merged: number };
   durationMs: number;
   error?: string;
 }

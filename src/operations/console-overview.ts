@@ -2,6 +2,7 @@ import { pushStatus, type PushSummary } from '../db/repositories/customer-pushes
 import { listDeletionApprovals, type DeletionApproval } from './deletions.js';
 import type { OperationDeps } from './operation-deps.js';
 import { notificationTargets, type NotificationTargetStatus } from './notifications.js';
+import { openDuplicateCounts } from './duplicates.js';
 import { heldCustomerCounts } from './review.js';
 import { lastRunOfEachFlow, type RunRow } from './runs.js';
 import { listSchedules, type ScheduleStatus } from './schedules/list-schedules.js';
@@ -16,11 +17,11 @@ export interface FlowOverview {
   waitingDeletions: (Omit<DeletionApproval, 'customers'> & { customers?: undefined })[];
 }
 
-/** Every flow at a glance, and the pushes per target. */
+/** Every flow at a glance, the pushes per target, and the possible duplicates waiting for a decision. */
 export async function consoleOverview(
   deps: Pick<OperationDeps, 'db' | 'client' | 'config'>,
-): Promise<{ flows: FlowOverview[]; pushes: PushSummary[]; notifications: NotificationTargetStatus[]; temporalError?: string }> {
-  const [schedules, lastRuns, held, waiting, pushes, notifications] = await Promise.all([
+): Promise<{ flows: FlowOverview[]; pushes: PushSummary[]; notifications: NotificationTargetStatus[]; duplicates: { strong: number; weak: number }; temporalError?: string }> {
+  const [schedules, lastRuns, held, waiting, pushes, notifications, duplicates] = await Promise.all([
     listSchedules(deps.client, deps.config).then(
       (list) => ({ list }),
       (error: unknown) => ({ list: [] as ScheduleStatus[], error: (error as Error).message }),
@@ -30,6 +31,7 @@ export async function consoleOverview(
     listDeletionApprovals(deps, { customersPerRun: 0 }),
     pushStatus(deps.db, { limit: 0 }),
     notificationTargets(deps),
+    openDuplicateCounts(deps),
   ]);
   const flows = Object.keys(deps.config.flows)
     .sort()
@@ -44,5 +46,5 @@ export async function consoleOverview(
         waitingDeletions: waiting.filter((w) => w.flow === flow).map((w) => ({ ...w, customers: undefined })),
       };
     });
-  return { flows, pushes: pushes.summary, notifications, ...('error' in schedules && schedules.error ? { temporalError: schedules.error } : {}) };
+  return { flows, pushes: pushes.summary, notifications, duplicates, ...('error' in schedules && schedules.error ? { temporalError: schedules.error } : {}) };
 }

@@ -1,5 +1,5 @@
 import { customerById, customerIdByExternalId, externalIdsOfCustomer, lifecycleOf, type CustomerRow } from '../db/repositories/customers.js';
-import { OperationError } from './operation-error.js';
+import { OperationError } from '../domain/operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
 
 /** A customer with the connector and run behind every value (in `merged`), its external ids and lifecycle. */

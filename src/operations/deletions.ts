@@ -1,7 +1,7 @@
 import { missingCandidates } from '../db/repositories/deletions.js';
 import { claimDeletionDecision, releaseDeletionDecision, runDeletionState, runsAwaitingDeletionApproval } from '../db/repositories/sync-runs.js';
 import { APPROVE_DELETIONS_SIGNAL, REJECT_DELETIONS_SIGNAL, type DeletionDecisionSignal } from '../domain/deletion-signals.js';
-import { OperationError } from './operation-error.js';
+import { OperationError } from '../domain/operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
 
 /** A decision made on a run's deletions: what, by whom, when. */

@@ -1,17 +1,19 @@
-import { checkDuplicates, type DuplicateCheckCounts } from '../activities/find-duplicates.js';
+import { checkDuplicates, type DuplicateCheckCounts } from '../activities/check-duplicates.js';
 import {
   candidateById,
   decideCandidate,
   listCandidates,
+  openCandidateCounts,
   type CandidateCustomer,
   type CandidateFilter,
   type CandidateRow,
 } from '../db/repositories/duplicate-candidates.js';
 import { customerById, customerIdsAfter } from '../db/repositories/customers.js';
+import { activeMergeOfCandidate } from '../db/repositories/customer-merges.js';
 import { DUPLICATE_KEY_KINDS, type DuplicateKeyKind, type DuplicateStrength } from '../domain/duplicate-settings.js';
 import type { MatchKey } from '../merge/match-keys.js';
 import { sideBySide, type ComparedField } from '../merge/side-by-side.js';
-import { OperationError } from './operation-error.js';
+import { OperationError } from '../domain/operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
 
 /** One customer of a pair, as lists show it. */
@@ -42,6 +44,8 @@ export interface DuplicateCandidate {
 /** A pair with both customers field by field, each value with its connector. */
 export interface DuplicateComparison extends DuplicateCandidate {
   fields: ComparedField[];
+  /** The merge in effect that merged the pair (to undo it). */
+  mergeId?: string;
 }
 
 /** Options of a list of candidates. */
@@ -81,6 +85,11 @@ function candidateOf(row: CandidateRow): DuplicateCandidate {
   };
 }
 
+/** Open candidate pairs by strength: what waits for the data team. */
+export async function openDuplicateCounts({ db }: Pick<OperationDeps, 'db'>): Promise<{ strong: number; weak: number }> {
+  return openCandidateCounts(db);
+}
+
 /** Candidate pairs, open ones unless another status is asked for, oldest first. */
 export async function listDuplicates({ db }: Pick<OperationDeps, 'db'>, options: DuplicateListOptions = {}): Promise<DuplicateCandidate[]> {
   if (options.after !== undefined && !CANDIDATE_ID.test(options.after)) throw new OperationError('invalid', `after: "${options.after}" is no candidate id (a number)`);
@@ -99,7 +108,8 @@ export async function showDuplicate(deps: Pick<OperationDeps, 'db'>, id: string)
   const row = await candidate(deps, id);
   const [left, right] = await Promise.all(row.customers.map((c) => customerById(deps.db, c.id)));
   if (!left || !right) throw new OperationError('not-found', `no duplicate candidate ${id}: one of its customers is gone`);
-  return { ...candidateOf(row), fields: sideBySide(left.merged, right.merged) };
+  const mergeId = row.status === 'merged' ? await activeMergeOfCandidate(deps.db, id) : undefined;
+  return { ...candidateOf(row), fields: sideBySide(left.merged, right.merged), ...(mergeId && { mergeId }) };
 }
 
 /** Remembers that a pair is two customers: it is never proposed again. The first decision wins. */

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { customerForUpdate } from '../db/repositories/customer-locks.js';
 import { eraseCustomer, type ErasureCounts } from '../db/repositories/customer-erasure.js';
 import { customerIdOfRef } from './customers.js';
-import { OperationError } from './operation-error.js';
+import { OperationError } from '../domain/operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
 
 /** What an erasure did. */

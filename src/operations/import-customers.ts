@@ -7,7 +7,7 @@ import { fileChecksum } from '../connectors/file-checksum.js';
 import { InputError } from '../connectors/input-error.js';
 import type { CustomerSyncInput } from '../domain/run-types.js';
 import type { customerSyncWorkflow } from '../workflows/customer-sync-workflow.js';
-import { OperationError } from './operation-error.js';
+import { OperationError } from '../domain/operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
 import { startRun } from './start-run.js';
 

@@ -7,7 +7,7 @@ import {
   type PendingCustomer,
 } from '../db/repositories/pending-customers.js';
 import { diffCustomers, type CustomerDiff, type MergedCustomer } from '../merge/index.js';
-import { OperationError } from './operation-error.js';
+import { OperationError } from '../domain/operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
 import { pushForFlow } from './pushes.js';
 

@@ -5,7 +5,7 @@ import { loadRunReport } from '../db/repositories/run-reports.js';
 import { loadPreviews } from '../db/repositories/run-previews.js';
 import { latestRunPerFlow, latestRuns, runExists, type RunFilter, type RunRow } from '../db/repositories/sync-runs.js';
 import type { RunReport } from '../domain/run-types.js';
-import { OperationError } from './operation-error.js';
+import { OperationError } from '../domain/operation-error.js';
 import { spreadsheetSafe } from '../domain/spreadsheet-cell.js';
 import type { OperationDeps } from './operation-deps.js';
 

@@ -1,6 +1,6 @@
 import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { hasZodFastifySchemaValidationErrors, isResponseSerializationError } from 'fastify-type-provider-zod';
-import { OperationError, type OperationErrorKind, type RefusalReason } from '../operations/operation-error.js';
+import { OperationError, type OperationErrorKind, type RefusalReason } from '../domain/operation-error.js';
 import { PROBLEM_TITLES, type Problem } from './schemas/problem-schema.js';
 
 /** An error that answers with a given status and problem details. */

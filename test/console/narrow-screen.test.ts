@@ -5,7 +5,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { hashPassword } from '../../src/server/console/password-hash.js';
-import { axeViolations, launchBrowser, screenshot } from '../support/console-browser.js';
+import { axeViolations, launchBrowser, signedInBrowser, screenshot } from '../support/console-browser.js';
 import { startConsoleServer } from '../support/console-server.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -38,13 +38,7 @@ describe('the console on a phone', () => {
     expect((await h.run('companies')).totals.created).toBe(3);
     ({ app: server, url: base } = await startConsoleServer(h));
     browser = await launchBrowser();
-    vera = await browser.newContext({ baseURL: base, viewport: PHONE, bypassCSP: true });
-    const page = await vera.newPage();
-    await page.goto('/login');
-    await page.getByLabel('Name').fill('vera');
-    await page.getByLabel('Password').fill(PASSWORD);
-    await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
-    await page.close();
+    vera = await signedInBrowser(browser, base, 'vera', PASSWORD, { viewport: PHONE, bypassCSP: true });
   });
   afterAll(async () => {
     await browser?.close();

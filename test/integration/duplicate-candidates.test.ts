@@ -28,7 +28,7 @@ describe('duplicates across sources', () => {
     expect(erp.duplicates).toBeUndefined();
     const report = await h.run('oms');
     expect(report.totals.created).toBe(3);
-    expect(report.duplicates).toEqual({ candidates: 3, strong: 1 });
+    expect(report.duplicates).toEqual({ candidates: 3, strong: 1, merged: 0 });
 
     const pairs = await listDuplicates(h.db);
     const described = pairs.map((p) => [p.strength, p.customers.map((c) => c.source).sort().join(' ~ '), p.reasons.map((r) => `${r.kind}:${r.value}`)]);
@@ -76,5 +76,32 @@ describe('duplicates across sources', () => {
     await h.run('oms');
     const open = await listDuplicates(h.db);
     expect(open.map((p) => p.customers.map((c) => c.source).sort().join(' ~ '))).toEqual(['erp:C1001 ~ oms:B-200']);
+  });
+});
+
+describe('a flow that merges strong duplicates itself (autoMerge: strong)', () => {
+  let oms: LocalOms;
+  let h: SyncHarness;
+  beforeAll(async () => {
+    oms = await startLocalOms();
+    addAcmeToOms(oms);
+    const config = erpAndOmsConfig(oms);
+    config.flows.oms.duplicates = { autoMerge: 'strong' } as never;
+    h = await startSyncHarness(config);
+  });
+  afterAll(async () => {
+    await h?.close();
+    await oms?.close();
+  });
+
+  it('merges the strong pair it finds into the customer created first, leaves weak ones to the data team', async () => {
+    await h.run('erp');
+    const report = await h.run('oms');
+    expect(report.duplicates).toEqual({ candidates: 1, strong: 1, merged: 1 });
+    const erpCustomer = await h.db.db.selectFrom('external_ids').select('customer_id').where('external_id', '=', 'C1001').executeTakeFirstOrThrow();
+    const omsCustomer = await h.db.db.selectFrom('external_ids').select('customer_id').where('external_id', '=', 'B-200').executeTakeFirstOrThrow();
+    expect(omsCustomer.customer_id).toBe(erpCustomer.customer_id);
+    const [merged] = await listDuplicates(h.db, { status: 'merged' });
+    expect(merged?.decidedBy).toBe(`auto:${report.runId}`);
   });
 });

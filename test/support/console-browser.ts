@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from 'playwright-core';
 
 /** Debian's chromium (apt), which `.ci/run` installs; playwright's own download cannot work offline. */
 export const CHROMIUM = process.env.CUSTSYNC_CHROMIUM ?? '/usr/bin/chromium';
@@ -9,6 +9,18 @@ export const CHROMIUM = process.env.CUSTSYNC_CHROMIUM ?? '/usr/bin/chromium';
 /** Headless chromium as root (hence no sandbox). */
 export function launchBrowser(): Promise<Browser> {
   return chromium.launch({ executablePath: CHROMIUM, headless: true, args: ['--no-sandbox', '--disable-dev-shm-usage'] });
+}
+
+/** A browser context signed in through the sign-in page's form, as a person would. */
+export async function signedInBrowser(browser: Browser, base: string, name: string, password: string, options: BrowserContextOptions = {}): Promise<BrowserContext> {
+  const context = await browser.newContext({ baseURL: base, ...options });
+  const page = await context.newPage();
+  await page.goto('/login');
+  await page.getByLabel('Name').fill(name);
+  await page.getByLabel('Password').fill(password);
+  await Promise.all([page.waitForURL(`${base}/`), page.getByRole('button', { name: 'Sign in' }).click()]);
+  await page.close();
+  return context;
 }
 
 /** Where screenshots of every console page go (git-ignored). */

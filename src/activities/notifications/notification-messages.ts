@@ -23,6 +23,11 @@ export function notificationMessage(event: NotificationEvent, links: ConsoleLink
         text: `${plural(event.held, 'new customer')} from run ${event.runId} of flow ${event.flow} ${event.held === 1 ? 'waits' : 'wait'} for review.`,
         link: links.absolute(links.review(event.flow)),
       };
+    case 'duplicates-found':
+      return {
+        text: `Run ${event.runId} of flow ${event.flow} found ${plural(event.candidates, 'possible duplicate pair')} (${event.strong} strong) to merge or keep apart.`,
+        link: links.absolute(links.duplicates({ run: event.runId })),
+      };
     case 'pushes-failing':
       return { text: `${plural(event.failed, 'push', 'pushes')} to ${event.target} failed: ${event.lastError}`, link: links.absolute(links.pushes(event.target)) };
     case 'schedule-failing':

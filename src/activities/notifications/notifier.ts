@@ -69,9 +69,13 @@ export function createNotifier(deps: NotifierDeps): Notifier {
               events.push({ event: { type: 'schedule-failing', flow: report.flow, failedRuns: n, runIds: streak.map((r) => r.id).reverse() } });
             }
           }
-        } else if (report.status === 'completed' && !report.dryRun && wanted('customers-held')) {
-          const held = await heldCountOfRun(db, report.runId);
+        } else if (report.status === 'completed' && !report.dryRun) {
+          const held = wanted('customers-held') ? await heldCountOfRun(db, report.runId) : 0;
           if (held > 0) events.push({ event: { type: 'customers-held', flow: report.flow, runId: report.runId, held } });
+          const found = report.duplicates;
+          if (found && found.candidates > found.merged && wanted('duplicates-found')) {
+            events.push({ event: { type: 'duplicates-found', flow: report.flow, runId: report.runId, candidates: found.candidates - found.merged, strong: found.strong - found.merged } });
+          }
         }
         await queue(events);
       }),

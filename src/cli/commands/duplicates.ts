@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { describeDuplicateReasons } from '../../domain/duplicate-reasons.js';
 import { DUPLICATE_KEY_KINDS, type DuplicateKeyKind, type DuplicateStrength } from '../../domain/duplicate-settings.js';
 import { customerIdOfRef } from '../../operations/customers.js';
 import { mergeCustomers, mergeDuplicate, unmergeCustomer, type MergePushDeps } from '../../operations/customer-merges.js';
@@ -25,8 +26,7 @@ scan:       check every customer once (after turning the check on for a database
 
 type Status = 'open' | 'kept-apart' | 'merged';
 
-const reasonText = (c: DuplicateCandidate) =>
-  c.reasons.map((r) => (r.kind === 'name' ? `similar name (${Math.round(c.nameSimilarity * 100)}%) in ${r.value.split('|')[0]}` : `${r.kind} ${r.value}`)).join(', ');
+const reasonText = describeDuplicateReasons;
 
 const summaryLine = (c: DuplicateCandidate) =>
   `${c.id}  ${c.strength.padEnd(6)}  ${c.customers[0].name} [${c.customers[0].source}]  ~  ${c.customers[1].name} [${c.customers[1].source}]  — ${reasonText(c)}`;

@@ -1,4 +1,4 @@
-import { sql, type Transaction } from 'kysely';
+import { sql, type Kysely, type Transaction } from 'kysely';
 import type { CustomerMergesTable, Database, SurvivorBefore } from '../database.js';
 import { CHILD_TABLES } from '../customer-tables.js';
 import type { Selectable } from 'kysely';
@@ -73,10 +73,16 @@ export async function deleteChildRows(trx: Transaction<Database>, customerId: st
   for (const table of Object.keys(CHILD_TABLES)) await sql`delete from ${sql.table(table)} where customer_id = ${customerId}`.execute(trx);
 }
 
-/** Whether a run that is still running staged either customer: merging them now would race its merge. */
-export async function runningRunWith(trx: Transaction<Database>, ids: readonly string[]): Promise<string | undefined> {
+/** A run still running (other than `except`) that staged either customer: merging them now would race its merge. */
+export async function runningRunWith(trx: Transaction<Database>, ids: readonly string[], except?: string): Promise<string | undefined> {
   const row = await sql<{ id: string }>`select r.id from sync_runs r
-    where r.status = 'running' and exists (select 1 from staged_customers s where s.run_id = r.id and s.customer_id = any(${[...ids]}::uuid[]))
+    where r.status = 'running' and r.id is distinct from ${except ?? null} and exists (select 1 from staged_customers s where s.run_id = r.id and s.customer_id = any(${[...ids]}::uuid[]))
     limit 1`.execute(trx);
   return row.rows[0]?.id;
+}
+
+/** The id of the merge in effect that a candidate pair was merged by. */
+export async function activeMergeOfCandidate(db: Kysely<Database>, candidateId: string): Promise<string | undefined> {
+  const row = await db.selectFrom('customer_merges').select('id').where('candidate_id', '=', candidateId).where('undone_at', 'is', null).executeTakeFirst();
+  return row && String(row.id);
 }

@@ -21,7 +21,11 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
     withheldCustomersOf(db, runId, Math.max(rejectLimit, 1)),
     db
       .selectFrom('duplicate_candidates')
-      .select((eb) => [eb.fn.countAll<number>().as('candidates'), sql<number>`count(*) filter (where strength = 'strong')`.as('strong')])
+      .select((eb) => [
+        eb.fn.countAll<number>().as('candidates'),
+        sql<number>`count(*) filter (where strength = 'strong')`.as('strong'),
+        sql<number>`count(*) filter (where status = 'merged' and decided_by = ${`auto:${runId}`})`.as('merged'),
+      ])
       .where('found_run_id', '=', runId)
       .executeTakeFirstOrThrow(),
   ]);
@@ -55,7 +59,7 @@ export async function loadRunReport(db: Kysely<Database>, runId: string, rejectL
       }),
     ),
     withheld,
-    ...(Number(duplicates.candidates) > 0 ? { duplicates: { candidates: Number(duplicates.candidates), strong: Number(duplicates.strong) } } : {}),
+    ...(Number(duplicates.candidates) > 0 ? { duplicates: { candidates: Number(duplicates.candidates), strong: Number(duplicates.strong), merged: Number(duplicates.merged) } } : {}),
     restored: run.restored,
     ...(run.deletion_status
       ? {

@@ -1,7 +1,7 @@
 import { customerForUpdate } from '../../db/repositories/customer-locks.js';
 import { softDeleteCustomer } from '../../db/repositories/customer-lifecycle-changes.js';
 import { eraseCustomerData } from '../erase-customer.js';
-import { OperationError } from '../operation-error.js';
+import { OperationError } from '../../domain/operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
 import { actorOf, newWriteId, type ApiWriter } from './api-writer.js';
 import { etagMatches } from './customer-etag.js';

@@ -1,5 +1,5 @@
 import { patchedAspects, recordFromPatch, type AspectPatch } from '../../merge/index.js';
-import { OperationError } from '../operation-error.js';
+import { OperationError } from '../../domain/operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
 import type { ApiWriter } from './api-writer.js';
 import { writeOneCustomer, type CustomerWriteResult } from './write-one-customer.js';

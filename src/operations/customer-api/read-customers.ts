@@ -1,7 +1,7 @@
 import { customerActivities, type CustomerActivity } from '../../db/repositories/change-log.js';
 import { customerSearchPlan, searchCustomers, type CustomerFilter } from '../../db/repositories/customer-search.js';
 import { customerById, customerIdByExternalId, externalIdsOfCustomer, survivorOf, type CustomerRow } from '../../db/repositories/customers.js';
-import { OperationError } from '../operation-error.js';
+import { OperationError } from '../../domain/operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
 
 export type { CustomerActivity, CustomerFilter };

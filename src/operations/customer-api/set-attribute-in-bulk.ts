@@ -1,6 +1,6 @@
 import type { AttributeValue } from '../../domain/customer-record.js';
 import { connectorAttributesWith } from '../../merge/index.js';
-import { OperationError } from '../operation-error.js';
+import { OperationError } from '../../domain/operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
 import type { ApiWriter } from './api-writer.js';
 import type { WriteTarget } from './write-one-customer.js';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { Transaction } from 'kysely';
-import { checkDuplicatesIn } from '../../activities/find-duplicates.js';
+import { checkDuplicatesIn } from '../../activities/check-duplicates.js';
 import { isDataException } from '../../db/data-exception.js';
 import type { Database } from '../../db/database.js';
 import { queuePushes } from '../../db/repositories/customer-pushes.js';
@@ -11,7 +11,7 @@ import type { CustomerRow } from '../../db/repositories/customers.js';
 import type { Aspect, CustomerRecord } from '../../domain/customer-record.js';
 import { contentHash, diffCustomers, mergeCustomer, MergeConflictError, type MergedCustomer } from '../../merge/index.js';
 import { wakePushTarget } from '../../temporal/wake-workflows.js';
-import { OperationError } from '../operation-error.js';
+import { OperationError } from '../../domain/operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
 import { actorOf, newWriteId, type ApiWriter } from './api-writer.js';
 import { etagMatches } from './customer-etag.js';

@@ -1,4 +1,4 @@
-import { OperationError } from '../operation-error.js';
+import { OperationError } from '../../domain/operation-error.js';
 import type { ApiWriter } from './api-writer.js';
 
 /** Refuses a writer writing as another connector than its own system (admin tokens may). */

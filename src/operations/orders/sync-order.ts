@@ -1,6 +1,6 @@
 import { OrderPlanError, planOrderSync } from '../../config/order-plan.js';
 import type { OrderEvent } from '../../domain/order-event.js';
-import { OperationError } from '../operation-error.js';
+import { OperationError } from '../../domain/operation-error.js';
 import type { OperationDeps } from '../operation-deps.js';
 import { submitOrderEvent, type SubmittedOrder } from './submit-order-event.js';
 

@@ -1,5 +1,5 @@
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleHandle } from '@temporalio/client';
-import { OperationError } from '../operation-error.js';
+import { OperationError } from '../../domain/operation-error.js';
 import { scheduleIdOf } from './schedule-options.js';
 
 async function handleOf(client: Client, flow: string): Promise<ScheduleHandle> {

@@ -52,3 +52,5 @@ export function nameOf(name: { companyName?: string | null; displayName?: string
 export function rowName(c: { company_name: string | null; display_name: string | null; first_name: string | null; last_name: string | null }): string {
   return nameOf({ companyName: c.company_name, displayName: c.display_name, firstName: c.first_name, lastName: c.last_name });
 }
+
+export { describeDuplicateReasons as duplicateReasons } from '../../domain/duplicate-reasons.js';

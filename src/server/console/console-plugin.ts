@@ -8,7 +8,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { roleAllows } from '../../config/console-settings.js';
-import { OperationError } from '../../operations/operation-error.js';
+import { OperationError } from '../../domain/operation-error.js';
 import { HttpProblem, KIND_STATUS, sendProblem } from '../problem-details.js';
 import { passwordHashOf, userFromHeader, userFromSession, type ConsoleUser } from './console-auth.js';
 import { resumeConsoleSession } from '../../operations/console-sessions.js';
@@ -21,6 +21,7 @@ import { loginPages } from './pages/login-pages.js';
 import { overviewPage } from './pages/overview-page.js';
 import { pushPages } from './pages/push-pages.js';
 import { reviewPages } from './pages/review-pages.js';
+import { duplicatePages } from './pages/duplicate-pages.js';
 import { runPages } from './pages/run-pages.js';
 import { schedulePages } from './pages/schedule-pages.js';
 
@@ -96,6 +97,7 @@ export function consolePlugin(options: ConsoleOptions) {
     await app.register(overviewPage(options));
     await app.register(runPages(options));
     await app.register(reviewPages(options));
+    await app.register(duplicatePages(options));
     await app.register(deletionPages(options));
     await app.register(customerPages(options));
     await app.register(pushPages(options));

@@ -8,6 +8,7 @@ const SECTIONS = [
   { path: '/', label: 'Overview' },
   { path: '/runs', label: 'Runs' },
   { path: '/review', label: 'Review' },
+  { path: '/duplicates', label: 'Duplicates' },
   { path: '/deletions', label: 'Deletions' },
   { path: '/customers', label: 'Customers' },
   { path: '/pushes', label: 'Pushes' },

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import { OrderPlanError } from '../../config/order-plan.js';
 import type { OrderEvent } from '../../domain/order-event.js';
 import type { SubmittedOrder } from '../../operations/orders/submit-order-event.js';
-import { OperationError } from '../../operations/operation-error.js';
+import { OperationError } from '../../domain/operation-error.js';
 import { sendProblem } from '../problem-details.js';
 import { orderWebhookBodySchema } from './order-webhook-body.js';
 import { SIGNATURE_HEADER, verifySignature } from './webhook-signature.js';

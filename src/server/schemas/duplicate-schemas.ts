@@ -44,6 +44,7 @@ export const duplicateComparisonSchema = duplicateCandidateSchema
         same: z.boolean(),
       }),
     ),
+    mergeId: candidateIdSchema.optional().describe('the merge in effect that merged the pair: POST /api/v1/merges/{id}/undo undoes it'),
   })
   .meta({ id: 'DuplicateComparison' });
 

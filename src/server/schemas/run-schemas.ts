@@ -58,7 +58,7 @@ export const runReportSchema = z
       count,
       sample: z.array(z.object({ stepIndex: z.number().int(), source: z.string(), externalId: z.string(), lines: z.array(z.number().int()), isNew: z.boolean(), reason: z.string() })),
     }),
-    duplicates: z.object({ candidates: count, strong: count }).optional().describe('pairs of customers that may be one, first found by this run'),
+    duplicates: z.object({ candidates: count, strong: count, merged: count }).optional().describe('pairs of customers that may be one, first found by this run, and those it merged itself (autoMerge: strong)'),
     durationMs: z.number().min(0),
     error: z.string().optional(),
   })

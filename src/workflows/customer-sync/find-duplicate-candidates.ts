@@ -5,5 +5,9 @@ export async function findDuplicateCandidates(run: RunState): Promise<void> {
   const { input, runId, activities } = run;
   if (!input.duplicates || input.dryRun) return;
   run.progress.phase = 'finding-duplicates';
-  await activities.findDuplicates({ runId, keys: input.duplicates.keys });
+  await activities.findDuplicates({
+    runId,
+    keys: input.duplicates.keys,
+    ...(input.duplicates.autoMerge ? { autoMerge: true, ...(input.pushTo ? { pushTo: input.pushTo } : {}) } : {}),
+  });
 }
