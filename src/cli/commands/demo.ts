@@ -10,6 +10,8 @@ import { openDatabase } from '../../db/open-database.js';
 import { showCustomer } from '../../operations/customers.js';
 import { pendingPushes, showPushStatus } from '../../operations/pushes.js';
 import { formatCustomer } from './customers.js';
+import { describeDuplicateReasons } from '../../domain/duplicate-reasons.js';
+import { listDuplicates } from '../../operations/duplicates.js';
 import { syncOrderAndReport } from './order.js';
 import { formatPushStatus } from './push.js';
 import { startLocalOms, type LocalOms } from '../../tooling/local-oms.js';
@@ -158,11 +160,25 @@ async function runDemo(
         });
         const written = (await answer.json()) as { change: string; writeId: string; queuedFor: string[] };
         say(`  ${answer.status}: ${written.change} as write ${written.writeId}, queued for ${written.queuedFor.join(', ') || 'no push target'}`);
+        say(`  PUT /api/v1/customers/api/ACME-NYC: the CRM's record of a company the ERP has as C1001`);
+        const duplicate = await fetch(`${api.baseUrl}/api/v1/customers/api/ACME-NYC`, {
+          method: 'PUT',
+          headers: { authorization: `Bearer ${DEMO_API_TOKEN}`, 'content-type': 'application/json' },
+          body: JSON.stringify({ type: 'COMPANY', name: { companyName: 'ACME Boutique Inc.' }, customerContactDetails: [{ kind: 'email', value: 'Jane.Roe@Acme.Example' }] }),
+        });
+        say(`  ${duplicate.status}: created; checked for duplicates (api.duplicates)`);
+      }
+      const pairs = await listDuplicates({ db: database.db });
+      if (pairs.length > 0) {
+        say('\n— possible duplicates across sources (custsync duplicates list):');
+        for (const p of pairs) say(`  ${p.strength}: ${p.customers[0].name} [${p.customers[0].source}] ~ ${p.customers[1].name} [${p.customers[1].source}]: ${describeDuplicateReasons(p)}`);
       }
       if (loaded.config.console.enabled) {
         say(`\n— the console for the data team: ${api.baseUrl}/  (sign in as ${DEMO_CONSOLE_USER} / ${DEMO_CONSOLE_PASSWORD})`);
         if (decisions.held > 0) say(`  Review:    ${decisions.held} new customers from web sign-ups wait: approve or reject them`);
         if (decisions.waitingRunId) say(`  Deletions: run ${decisions.waitingRunId} waits for approval to mark partners missing`);
+        const open = await listDuplicates({ db: database.db });
+        if (open.length > 0) say(`  Duplicates: ${open.length} possible duplicate${open.length === 1 ? '' : 's'} across sources: compare side by side, merge or keep apart`);
       }
     }
     say(`
