@@ -21,6 +21,7 @@ import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositorie
 import { insertPreviews } from '../db/repositories/run-previews.js';
 import { planChunkMerge, type ChunkMergeInput, type ChunkMergePlan, type ChunkReject, type StagedFragment, type StoredCustomerState } from '../merge/index.js';
 import type { FlowStepPlan, RunTotals } from '../domain/run-types.js';
+import type { SurvivorshipRules } from '../domain/survivorship.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { heartbeat } from './heartbeat.js';
 
@@ -37,6 +38,8 @@ export interface MergeChunkInput {
   dryRun?: boolean;
   /** Hold customers that would be created for review (flows with `reviewNewCustomers`) instead of creating them. */
   holdNew?: { flow: string };
+  /** The flow's survivorship rules; absent: the latest step's value wins. */
+  survivorship?: SurvivorshipRules;
 }
 
 export interface MergeChunkResult {
@@ -62,7 +65,13 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     const loaded = await loadChunk(db, input, ids);
 
     const attempt = async (refused: ReadonlyMap<string, string>): Promise<MergeChunkResult> => {
-      const plan = planChunkMerge({ ...loaded, refused, ...(input.holdNew ? { holdNew: true } : {}), ...(input.dryRun ? { previews: true } : {}) });
+      const plan = planChunkMerge({
+        ...loaded,
+        refused,
+        ...(input.holdNew ? { holdNew: true } : {}),
+        ...(input.dryRun ? { previews: true } : {}),
+        ...(input.survivorship ? { rules: input.survivorship, now: new Date().toISOString() } : {}),
+      });
       const totals: RunTotals = { customers: ids.length, ...plan.totals, unchanged: plan.totals.unchanged + loaded.unchanged };
       const writes = customerWritesOf(runId, plan, loaded.current);
       // A cancelled chunk (another lane failed) writes nothing.

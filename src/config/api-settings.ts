@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { duplicateSettingsSchema } from './duplicate-settings-schema.js';
+import { survivorshipSchema } from './survivorship-schema.js';
 
 /** What an API token may do: `read` customers and runs, `write` customers, `admin`: purge customers. */
 export const API_SCOPES = ['read', 'write', 'admin'] as const;
@@ -61,6 +62,8 @@ export const apiSettingsSchema = z.strictObject({
   cors: apiCorsSchema.optional(),
   /** Check each customer an API write creates or changes for duplicates among all customers; default no check. */
   duplicates: duplicateSettingsSchema.optional(),
+  /** Survivorship rules API writes merge by (as a flow's `survivorship`); default: the write's value wins. */
+  survivorship: survivorshipSchema.optional(),
 });
 
 export type ApiSettings = z.infer<typeof apiSettingsSchema>;

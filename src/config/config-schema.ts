@@ -5,6 +5,7 @@ import type { Capability } from '../connectors/connector-module.js';
 import { CONNECTOR_MODULES, connectorConfigSchema, connectorModuleOf } from '../connectors/connector-registry.js';
 import { apiSettingsSchema } from './api-settings.js';
 import { duplicateSettingsSchema } from './duplicate-settings-schema.js';
+import { survivorshipSchema } from './survivorship-schema.js';
 import { consoleSettingsSchema } from './console-settings.js';
 import { notificationSettingsSchema, notificationTargetProblems } from './notification-settings.js';
 import { durationSchema } from './duration.js';
@@ -116,6 +117,11 @@ export const flowSchema = z.strictObject({
    * data team to merge or keep apart (`custsync duplicates`). Default: no check.
    */
   duplicates: duplicateSettingsSchema.optional(),
+  /**
+   * Which connector's value survives where several supply one, by field: `priority`, `mostRecent`,
+   * `mostFrequent`, `ignoreEmpty` (docs/survivorship.md). Default: the latest step's value.
+   */
+  survivorship: survivorshipSchema.optional(),
 });
 
 /** How outbound pushes are paced (flows' `pushTo`). */

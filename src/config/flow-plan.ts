@@ -46,6 +46,7 @@ export function planFlow(
     ...(options.dryRun ? { dryRun: true } : {}),
     ...(flow.reviewNewCustomers ? { reviewNewCustomers: true } : {}),
     ...(flow.pushTo.length > 0 ? { pushTo: flow.pushTo } : {}),
+    ...(flow.survivorship && Object.keys(flow.survivorship).length > 0 ? { survivorship: flow.survivorship } : {}),
     ...(flow.duplicates ? { duplicates: { keys: flow.duplicates.keys, ...(flow.duplicates.autoMerge === 'strong' ? { autoMerge: true } : {}) } } : {}),
   };
 }

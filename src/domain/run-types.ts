@@ -1,5 +1,6 @@
 import type { ConnectorInput } from './connector-input.js';
 import type { DuplicateKeyKind } from './duplicate-settings.js';
+import type { SurvivorshipRules } from './survivorship.js';
 import type { Aspect, RejectedRecord } from './customer-record.js';
 import type { MatchBy } from './match-by.js';
 
@@ -57,6 +58,8 @@ export interface CustomerSyncInput {
   reviewNewCustomers?: boolean;
   /** Check the customers the run created or updated for duplicates by these keys (the flow's `duplicates`). */
   duplicates?: { keys: DuplicateKeyKind[]; autoMerge?: boolean };
+  /** The flow's survivorship rules by field; absent: the latest step's value wins. */
+  survivorship?: SurvivorshipRules;
   /** Set when the run continues as a new execution. */
   resume?: ResumeState;
 }

@@ -1,5 +1,6 @@
 import type { CustomerRecord } from '../domain/customer-record.js';
 import type { FlowStepPlan, RunTotals } from '../domain/run-types.js';
+import type { SurvivorshipRules } from '../domain/survivorship.js';
 import { combineFragments } from './combine-fragments.js';
 import { canonicalJson, contentHash, hashOfCanonicalJson, valuesHash } from './content-hash.js';
 import { diffCustomers, type CustomerDiff } from './diff-customers.js';
@@ -46,6 +47,10 @@ export interface ChunkMergeInput {
   holdNew?: boolean;
   /** Also describe each change as a preview (dry runs). */
   previews?: boolean;
+  /** The flow's survivorship rules (see `mergeCustomer`). */
+  rules?: SurvivorshipRules;
+  /** When the chunk is merged (ISO): the time a changed value is recorded with. */
+  now?: string;
 }
 
 /** A customer the chunk creates or updates. */
@@ -163,7 +168,7 @@ function planCustomer(input: ChunkMergeInput, plan: ChunkMergePlan, known: Set<s
   let merged: MergedCustomer | undefined;
   while (!merged) {
     try {
-      merged = mergeCustomer(existing?.merged, contributions, runId);
+      merged = mergeCustomer(existing?.merged, contributions, runId, { ...(input.rules ? { rules: input.rules } : {}), ...(input.now ? { now: input.now } : {}) });
     } catch (error) {
       if (!(error instanceof MergeConflictError)) throw error;
       // An enrichment record that contradicts the customer is rejected; the rest still merges.

@@ -13,6 +13,8 @@ import { itemKey } from './item-key.js';
 import { MergeConflictError } from './merge-conflict-error.js';
 import type { MergedCustomer, MergedItem, MergedValue, Provenance, StepContribution } from './merged-customer.js';
 import { normalizeValue, sameValue } from './normalize-value.js';
+import { pickSurvivor, type SuppliedValue } from './survivor.js';
+import { describeRule, ruleFor, type FieldRule, type SurvivorshipRules } from '../domain/survivorship.js';
 
 type AnyItem = MergedItem<unknown>;
 
@@ -41,17 +43,21 @@ export function mergeCustomer(
   current: MergedCustomer | undefined,
   contributions: readonly StepContribution[],
   runId: string,
+  options: MergeOptions = {},
 ): MergedCustomer {
   const type = resolveType(current, contributions);
   const latest: Partial<{ [A in LatestConnectorAspect]: MergedValue<AspectValues[A]> }> = {};
   for (const aspect of LATEST_CONNECTOR_ASPECTS) {
-    const merged = mergeLatest(aspect, current?.[aspect], contributions, runId);
+    const rule = ruleFor(options.rules, aspect);
+    const merged = rule
+      ? mergeByRule(aspect, current?.[aspect], contributions, runId, rule, options.now ?? '')
+      : mergeLatest(aspect, current?.[aspect], contributions, runId);
     if (merged !== undefined) (latest as Record<string, unknown>)[aspect] = merged;
   }
   const items = emptyItems();
   for (const aspect of MULTIPLE_ASPECTS) {
     const currentItems = (current?.items[aspect] ?? []) as readonly AnyItem[];
-    (items as Record<MultipleAspect, AnyItem[]>)[aspect] = mergeItems(aspect, currentItems, contributions, runId);
+    (items as Record<MultipleAspect, AnyItem[]>)[aspect] = mergeItems(aspect, currentItems, contributions, runId, options);
   }
   return {
     type,
@@ -59,6 +65,14 @@ export function mergeCustomer(
     ...(latest.relations !== undefined && { relations: latest.relations }),
     items,
   };
+}
+
+/** How `mergeCustomer` decides between connectors. */
+export interface MergeOptions {
+  /** Survivorship rules by field; a field without one keeps today's behaviour (the latest step wins). Default none. */
+  rules?: SurvivorshipRules;
+  /** The time a changed value is recorded with (ISO), which `mostRecent` compares. Default ''. */
+  now?: string;
 }
 
 /** The step's value for an aspect, or `undefined` when the step did not supply it for this customer. */
@@ -112,12 +126,64 @@ function mergeLatest<A extends LatestConnectorAspect>(
   return { provenance: unchanged ? copyProvenance(current.provenance) : { connector: winner.connector, runId }, value };
 }
 
+/** Each connector's latest value of a field: the stored candidates, or the stored value alone when none were kept. */
+function storedCandidates<T>(current: (MergedValue<T> & { suppliedBy?: string[] }) | undefined): Map<string, SuppliedValue<T>> {
+  const entries = new Map<string, SuppliedValue<T>>();
+  if (!current) return entries;
+  for (const c of current.candidates ?? [{ at: '', connector: current.provenance.connector, runId: current.provenance.runId, value: current.value }]) entries.set(c.connector, c);
+  return entries;
+}
+
+/** A connector's value recorded as supplied now, unless it is the value it supplied before. */
+function recordSupplied<T>(entries: Map<string, SuppliedValue<T>>, connector: string, value: T, runId: string, now: string): void {
+  const normalized = normalizeValue(value);
+  const before = entries.get(connector);
+  if (!before || !sameValue(before.value, normalized)) entries.set(connector, { at: now, connector, runId, value: normalized });
+}
+
+/** The survivor among the candidates by `rule`, with what lost kept beside it. */
+function survivorOf<T>(current: MergedValue<T> | undefined, entries: Map<string, SuppliedValue<T>>, rule: FieldRule, latestConnector: string | undefined): MergedValue<T> | undefined {
+  const candidates = [...entries.values()].sort((a, b) => compareStrings(a.connector, b.connector));
+  const winner = pickSurvivor(candidates, rule, latestConnector);
+  if (!winner) return undefined;
+  const unchanged = current !== undefined && current.provenance.connector === winner.connector && sameValue(current.value, winner.value);
+  return {
+    candidates,
+    chosenBy: describeRule(rule),
+    provenance: unchanged ? copyProvenance(current.provenance) : { connector: winner.connector, runId: winner.runId },
+    value: normalizeValue(winner.value),
+  };
+}
+
+function mergeByRule<A extends LatestConnectorAspect>(
+  aspect: A,
+  current: MergedValue<AspectValues[A]> | undefined,
+  contributions: readonly StepContribution[],
+  runId: string,
+  rule: FieldRule,
+  now: string,
+): MergedValue<AspectValues[A]> | undefined {
+  const entries = storedCandidates(current);
+  let latestConnector = current?.provenance.connector;
+  for (const contribution of contributions) {
+    const value = suppliedValue(contribution, aspect);
+    if (value === undefined) continue;
+    recordSupplied(entries, contribution.connector, value, runId, now);
+    latestConnector = contribution.connector;
+  }
+  return survivorOf(current, entries, rule, latestConnector);
+}
+
 function mergeItems(
   aspect: MultipleAspect,
   currentItems: readonly AnyItem[],
   contributions: readonly StepContribution[],
   runId: string,
+  options: MergeOptions,
 ): AnyItem[] {
+  const ruled = aspect === 'customerAttributes' && options.rules !== undefined && Object.keys(options.rules).some((f) => f === aspect || f.startsWith(`${aspect}.`));
+  /** With rules: each connector's value of each item this run. */
+  const byConnector = new Map<string, Map<string, unknown>>();
   if (currentItems.length === 0 && contributions.every((c) => !(suppliedValue(c, aspect) as readonly unknown[] | undefined)?.length)) return [];
   const stored = new Map<string, AnyItem>();
   for (const item of currentItems) stored.set(item.key, item);
@@ -133,6 +199,7 @@ function mergeItems(
     for (const item of list) stepItems.set(itemKey(aspect, item as never), item);
     for (const [key, value] of stepItems) {
       connectorKeys.add(key);
+      if (ruled) byConnector.set(key, (byConnector.get(key) ?? new Map<string, unknown>()).set(contribution.connector, value));
       const entry = supplied.get(key);
       if (entry === undefined) {
         supplied.set(key, { value, connector: contribution.connector, suppliers: new Set([contribution.connector]) });
@@ -159,6 +226,16 @@ function mergeItems(
     for (const connector of fresh?.suppliers ?? []) if (!suppliedBy.includes(connector)) suppliedBy.push(connector);
     if (suppliedBy.length === 0 && dropped) continue;
     if (suppliedBy.length > 1) suppliedBy.sort(compareStrings);
+
+    const rule = ruled ? ruleFor(options.rules, aspect, key) : undefined;
+    if (rule) {
+      const entries = storedCandidates(old);
+      for (const connector of [...entries.keys()]) if (!suppliedBy.includes(connector)) entries.delete(connector);
+      for (const [connector, value] of byConnector.get(key) ?? []) recordSupplied(entries, connector, value, runId, options.now ?? '');
+      const chosen = survivorOf(old, entries, rule, fresh?.connector ?? old?.provenance.connector);
+      if (chosen) result.push({ candidates: chosen.candidates, chosenBy: chosen.chosenBy, key, provenance: chosen.provenance, suppliedBy, value: chosen.value });
+      continue;
+    }
 
     if (fresh !== undefined) {
       const value = normalizeValue(fresh.value);

@@ -6,6 +6,7 @@ import type {
   MultipleAspect,
   MultipleAspectItem,
 } from '../domain/customer-record.js';
+import type { SuppliedValue } from './survivor.js';
 
 /** Which connector supplied a stored value, and in which run it last changed. */
 export interface Provenance {
@@ -13,7 +14,15 @@ export interface Provenance {
   runId: string;
 }
 
-export interface MergedItem<T> {
+/** What a survivorship rule kept beside the winner: every connector's latest value, and the rule. */
+export interface Survivorship<T> {
+  /** Each supplying connector's latest value (the winner's among them), by connector. */
+  candidates?: SuppliedValue<T>[];
+  /** The rule that chose the value, in words (`priority (erp, crm)`). */
+  chosenBy?: string;
+}
+
+export interface MergedItem<T> extends Survivorship<T> {
   /** The item's identity within its aspect (see SPEC §1). */
   key: string;
   value: T;
@@ -23,7 +32,7 @@ export interface MergedItem<T> {
   suppliedBy: string[];
 }
 
-export interface MergedValue<T> {
+export interface MergedValue<T> extends Survivorship<T> {
   value: T;
   provenance: Provenance;
 }

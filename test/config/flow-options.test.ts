@@ -89,3 +89,25 @@ describe('flat-file encodings', () => {
     expect(configProblems(withEncoding('ebcdic'))).toEqual(['connectors.erp.encoding: use one of utf8, windows-1252, iso-8859-1']);
   });
 });
+
+describe('survivorship and duplicate settings', () => {
+  it('reads survivorship rules and duplicate settings into the run, and explains a bad rule with its path', () => {
+    const plan = (text: string) => planFlow(parseConfig(text, 'c', '/'), 'erp', { trigger: 'test' });
+    const ruled = plan(`${base}    survivorship: { name: { priority: [erp, crm] }, customerAttributes.vatNumber: { rule: mostRecent, ignoreEmpty: true }, relations: mostFrequent }\n    duplicates: { keys: [email, vat], autoMerge: strong }\n`);
+    expect(ruled.survivorship).toEqual({
+      name: { rule: 'priority', connectors: ['erp', 'crm'] },
+      'customerAttributes.vatNumber': { rule: 'mostRecent', ignoreEmpty: true },
+      relations: { rule: 'mostFrequent' },
+    });
+    expect(ruled.duplicates).toEqual({ keys: ['email', 'vat'], autoMerge: true });
+    expect(plan(base)).not.toHaveProperty('survivorship');
+    expect(plan(base)).not.toHaveProperty('duplicates');
+    expect(configProblems(`${base}    survivorship: { addresses: latest }\n`)).toEqual([
+      'flows.erp.survivorship.addresses: a field with a rule: name, relations, customerAttributes or customerAttributes.<key>',
+    ]);
+    expect(configProblems(`${base}    survivorship: { name: { rule: mostRecent, priority: [erp] } }\n`)).toEqual([
+      'flows.erp.survivorship.name: priority names the connectors of rule priority: give "priority: [connector, …]" (and no other rule)',
+    ]);
+    expect(configProblems(`${base}    duplicates: { keys: [email, email] }\n`)).toEqual(['flows.erp.duplicates.keys: names a key twice']);
+  });
+});

@@ -1,6 +1,8 @@
+import { choiceOf } from '../../merge/survivor.js';
 import { Command } from 'commander';
 import { showCustomer, type CustomerView } from '../../operations/customers.js';
 import { eraseCustomerData } from '../../operations/erase-customer.js';
+import { recomputeCustomers } from '../../operations/recompute-customers.js';
 import { cliActor } from '../cli-actor.js';
 import type { MergedItem } from '../../merge/index.js';
 import type { CliContext } from '../cli-context.js';
@@ -20,6 +22,27 @@ export function customersCommand(ctx: CliContext): Command {
       ctx.withDatabase(async ({ db }) => {
         const customer = await showCustomer({ db }, ref);
         console.log(o.json ? JSON.stringify(customer, null, 2) : formatCustomer(customer));
+      }),
+    );
+  customers
+    .command('recompute')
+    .description("apply a flow's survivorship rules to every stored customer again, without reading any source")
+    .requiredOption('--flow <flow>', 'whose rules (survivorship:) to apply')
+    .option('--json', 'the counts as JSON')
+    .action((o: { flow: string; json?: boolean }) =>
+      ctx.withDatabase(async ({ db }) => {
+        const { config } = ctx.config();
+        let reported = 0;
+        const outcome = await recomputeCustomers({ db, config }, o.flow, {
+          by: cliActor(),
+          onProgress: (checked, changed) => {
+            if (o.json || checked - reported < 10_000) return;
+            reported = checked;
+            console.error(`checked ${checked} customers, ${changed} changed`);
+          },
+        });
+        if (o.json) return console.log(JSON.stringify(outcome));
+        console.log(`checked ${outcome.checked} customers: ${outcome.changed} changed by the rules of flow ${o.flow} (logged as ${outcome.runId})`);
       }),
     );
   customers
@@ -46,6 +69,13 @@ source id creates a new customer.`,
   return customers;
 }
 
+/** Under a survivorship rule: which rule chose the value and what lost (`  chosen by priority (erp, crm); lost: crm "Acme AS"`). */
+function choiceText(field: Parameters<typeof choiceOf>[0]): string {
+  const { chosenBy, lost } = choiceOf(field);
+  if (!chosenBy) return '';
+  return `  chosen by ${chosenBy}${lost ? `; lost: ${lost.map((l) => `${l.connector} ${describe(l.value)}`).join(', ')}` : ''}`;
+}
+
 /** A customer, value by value, each with its connector and run. */
 export function formatCustomer(customer: CustomerView): string {
   const { merged, externalIds, lifecycle } = customer;
@@ -64,7 +94,7 @@ export function formatCustomer(customer: CustomerView): string {
     );
   }
   for (const l of lifecycle) out.push(`  ${l.change} ${new Date(l.created_at).toISOString()} by ${l.run_id}`);
-  if (merged.name) out.push(`  name: ${describe(merged.name.value)}  [${merged.name.provenance.connector} · ${merged.name.provenance.runId}]`);
+  if (merged.name) out.push(`  name: ${describe(merged.name.value)}  [${merged.name.provenance.connector} · ${merged.name.provenance.runId}]${choiceText(merged.name)}`);
   if (merged.relations) {
     out.push(`  relations: ${describe(merged.relations.value)}  [${merged.relations.provenance.connector} · ${merged.relations.provenance.runId}]`);
   }
@@ -74,7 +104,7 @@ export function formatCustomer(customer: CustomerView): string {
     for (const item of items) {
       const also = item.suppliedBy.filter((c) => c !== item.provenance.connector);
       out.push(
-        `    - ${describe(item.value)}  [${item.provenance.connector} · ${item.provenance.runId}${also.length ? `; also from ${also.join(', ')}` : ''}]`,
+        `    - ${describe(item.value)}  [${item.provenance.connector} · ${item.provenance.runId}${also.length ? `; also from ${also.join(', ')}` : ''}]${choiceText(item)}`,
       );
     }
   }

@@ -1,12 +1,19 @@
 import type { CustomerRow } from '../../db/repositories/customers.js';
 import { MULTIPLE_ASPECTS, type AspectValues, type CustomerType, type MultipleAspect } from '../../domain/customer-record.js';
 import type { Provenance } from '../../merge/index.js';
+import { choiceOf } from '../../merge/survivor.js';
 import { isoTime } from '../../domain/iso-time.js';
 
 /** Where an item's value came from: the connector and run (or API write), and every connector supplying it. */
-export interface ItemProvenance extends Provenance {
+export interface ItemProvenance extends ValueProvenance {
   key: string;
   suppliedBy: string[];
+}
+
+/** Where a value came from and, under a survivorship rule, which rule chose it and what lost. */
+export interface ValueProvenance extends Provenance {
+  chosenBy?: string;
+  lost?: { connector: string; value: unknown; runId: string }[];
 }
 
 /** A customer as the API shows it: its values by aspect and, unless asked otherwise, where each came from. */
@@ -28,8 +35,8 @@ export type CustomerApiView = {
   externalIds?: { connector: string; externalId: string }[];
   /** Per aspect, in the order of the aspect's values. */
   provenance?: {
-    name?: Provenance;
-    relations?: Provenance;
+    name?: ValueProvenance;
+    relations?: ValueProvenance;
     items: { [A in MultipleAspect]: ItemProvenance[] };
   };
 } & Pick<Partial<AspectValues>, 'name' | 'relations'> & { [A in MultipleAspect]: AspectValues[A] };
@@ -69,11 +76,11 @@ export function customerApiView(
   if (options.provenance) {
     const items = {} as NonNullable<CustomerApiView['provenance']>['items'];
     for (const aspect of MULTIPLE_ASPECTS) {
-      items[aspect] = merged.items[aspect].map((i) => ({ key: i.key, connector: i.provenance.connector, runId: i.provenance.runId, suppliedBy: i.suppliedBy }));
+      items[aspect] = merged.items[aspect].map((i) => ({ key: i.key, connector: i.provenance.connector, runId: i.provenance.runId, suppliedBy: i.suppliedBy, ...choiceOf(i) }));
     }
     view.provenance = {
-      ...(merged.name ? { name: { ...merged.name.provenance } } : {}),
-      ...(merged.relations ? { relations: { ...merged.relations.provenance } } : {}),
+      ...(merged.name ? { name: { ...merged.name.provenance, ...choiceOf(merged.name) } } : {}),
+      ...(merged.relations ? { relations: { ...merged.relations.provenance, ...choiceOf(merged.relations) } } : {}),
       items,
     };
   }

@@ -9,6 +9,7 @@ import { restoreCustomer } from '../../db/repositories/customer-lifecycle-change
 import { addCustomerUpdate, addCustomerWrite, emptyCustomerWrites, writeCustomers } from '../../db/repositories/customer-writes.js';
 import type { CustomerRow } from '../../db/repositories/customers.js';
 import type { Aspect, CustomerRecord } from '../../domain/customer-record.js';
+import type { SurvivorshipRules } from '../../domain/survivorship.js';
 import { contentHash, diffCustomers, mergeCustomer, MergeConflictError, type MergedCustomer } from '../../merge/index.js';
 import { wakePushTarget } from '../../temporal/wake-workflows.js';
 import { OperationError } from '../../domain/operation-error.js';
@@ -72,7 +73,7 @@ export async function writeOneCustomer(
     try {
       const duplicates = deps.config.api.duplicates;
       const result = await deps.db.transaction().execute(async (trx) => {
-        const written = await writeInTransaction(trx, write, connector, targets);
+        const written = await writeInTransaction(trx, write, connector, targets, deps.config.api.survivorship);
         if (duplicates && written.status !== 'unchanged') await checkDuplicatesIn(trx, [written.customer.id], duplicates.keys, written.writeId);
         return written;
       });
@@ -93,7 +94,7 @@ export async function writeOneCustomer(
 }
 
 
-async function writeInTransaction(trx: Transaction<Database>, write: CustomerWrite, connector: string, targets: string[]): Promise<CustomerWriteResult> {
+async function writeInTransaction(trx: Transaction<Database>, write: CustomerWrite, connector: string, targets: string[], rules: SurvivorshipRules | undefined): Promise<CustomerWriteResult> {
   const writeId = newWriteId(connector);
   const byKey = 'externalId' in write.target ? write.target : undefined;
   const existing = await survivorLocked(trx, byKey ? await lockedByKey(trx, byKey) : await customerForUpdate(trx, (write.target as { id: string }).id));
@@ -124,7 +125,7 @@ async function writeInTransaction(trx: Transaction<Database>, write: CustomerWri
   const aspects = write.aspects?.(record) ?? (Object.keys(record).filter((k) => k !== 'externalId' && k !== 'type' && k !== 'customerId') as Aspect[]);
   let merged: MergedCustomer;
   try {
-    merged = mergeCustomer(existing?.merged, [{ connector, aspects, record }], writeId);
+    merged = mergeCustomer(existing?.merged, [{ connector, aspects, record }], writeId, rules ? { rules, now: new Date().toISOString() } : {});
   } catch (error) {
     if (error instanceof MergeConflictError) throw new OperationError('invalid', `${error.field ?? 'type'}: ${error.message}`, 'type-conflict');
     throw error;

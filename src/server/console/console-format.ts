@@ -1,3 +1,4 @@
+import { choiceOf } from '../../merge/survivor.js';
 /** Formatting the console's templates use: times, durations and values as people read them. */
 
 export { runStatusShown as runStatus } from '../../domain/run-status-shown.js';
@@ -54,3 +55,10 @@ export function rowName(c: { company_name: string | null; display_name: string |
 }
 
 export { describeDuplicateReasons as duplicateReasons } from '../../domain/duplicate-reasons.js';
+
+/** Under a survivorship rule: the rule that chose a value and what lost, in words (empty without a rule). */
+export function choice(field: Parameters<typeof choiceOf>[0]): string {
+  const { chosenBy, lost } = choiceOf(field);
+  if (!chosenBy) return '';
+  return ` (chosen by ${chosenBy}${lost ? `; lost: ${lost.map((l) => `${l.connector}: ${value(l.value)}`).join(', ')}` : ''})`;
+}

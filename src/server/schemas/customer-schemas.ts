@@ -23,7 +23,15 @@ const aspectValues = {
   attachments: aspectShape.attachments.unwrap(),
 };
 
-const provenanceSchema = z.object({ connector: z.string(), runId: z.string() });
+const provenanceSchema = z.object({
+  connector: z.string(),
+  runId: z.string(),
+  chosenBy: z.string().optional().describe("the flow's survivorship rule that chose the value (docs/survivorship.md); absent: the latest step's value"),
+  lost: z
+    .array(z.object({ connector: z.string(), value: z.unknown(), runId: z.string() }))
+    .optional()
+    .describe('what other connectors supply that the rule did not choose'),
+});
 const itemProvenanceSchema = provenanceSchema.extend({ key: z.string(), suppliedBy: z.array(z.string()) });
 
 /** Where each value came from: per aspect, in the order of its values. */

@@ -46,6 +46,7 @@ export async function mergeInLanes(run: RunState): Promise<number | undefined> {
         limit: input.chunkSize,
         ...(input.dryRun ? { dryRun: true } : {}),
         ...(input.reviewNewCustomers ? { holdNew: { flow: input.flow } } : {}),
+        ...(input.survivorship ? { survivorship: input.survivorship } : {}),
       });
       addTotals(run, chunk.totals);
       progress.chunksDone++;

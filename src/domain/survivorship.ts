@@ -1,0 +1,37 @@
+/**
+ * Survivorship: which connector's value a customer keeps where several supply one (SPEC §1).
+ * `latest` is the default and today's behaviour: the last step that supplied it, in the latest
+ * run that did.
+ */
+export const SURVIVORSHIP_RULES = ['latest', 'priority', 'mostRecent', 'mostFrequent'] as const;
+export type SurvivorshipRuleName = (typeof SURVIVORSHIP_RULES)[number];
+
+/** The rule of one field. */
+export interface FieldRule {
+  rule: SurvivorshipRuleName;
+  /** `priority`: connectors, the first the strongest; connectors not listed rank after them, most recent first. */
+  connectors?: string[];
+  /** An empty value (absent, blank text, nothing in it) never wins over one that has something. Default false. */
+  ignoreEmpty?: boolean;
+}
+
+/**
+ * A flow's rules by field: `name`, `relations`, `customerAttributes` (every attribute), or
+ * `customerAttributes.<key>` (one attribute, over the aspect's rule).
+ */
+export type SurvivorshipRules = Readonly<Record<string, FieldRule>>;
+
+/** The fields a rule can be given for: the single-valued aspects, and attributes (all, or one by key). */
+export const RULE_FIELD = /^(name|relations|customerAttributes(\.[^.\s]+)?)$/;
+
+/** The rule for an aspect's value, or for one of its items by key; undefined: `latest` without keeping what lost. */
+export function ruleFor(rules: SurvivorshipRules | undefined, aspect: string, key?: string): FieldRule | undefined {
+  if (!rules) return undefined;
+  return (key !== undefined ? rules[`${aspect}.${key}`] : undefined) ?? rules[aspect];
+}
+
+/** A rule in words, as `customers show` and the API say which rule chose a value: `priority (erp, crm), ignoring empty values`. */
+export function describeRule(rule: FieldRule): string {
+  const base = rule.rule === 'priority' ? `priority (${(rule.connectors ?? []).join(', ')})` : rule.rule;
+  return rule.ignoreEmpty ? `${base}, ignoring empty values` : base;
+}
