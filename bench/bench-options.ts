@@ -27,6 +27,8 @@ export interface BenchOptions {
   workerNodeOptions: string[];
   /** Customers changed in the delta file synced after the re-sync (0: none); default 1,000 (at most all). */
   delta: number;
+  /** The flow checks every customer its runs create or change for duplicates (`duplicates: {}`); default false. */
+  duplicates: boolean;
   /** Also sync the file with this many worker processes sharing the run (two merge lanes each), beside the one-worker sync; default 1 (not done). */
   workers: number;
   /** The flow's `mergeLanes` for the one-worker runs; default: the flow default. */
@@ -68,6 +70,9 @@ PostgreSQL: DATABASE_URL, else postgres://custsync:custsync@127.0.0.1:5432/.
                          0: V8's own heap growth)
   --delta <n>            after the re-sync, sync a delta file renaming n of the customers
                          (default 1000, at most all; 0: no delta run)
+  --duplicates           the flow checks the customers each run creates or changes for
+                         duplicates (duplicates: {}): the import keys every customer, the
+                         delta checks its customers against all of them (findDuplicates)
   --workers <n>          also sync the file into a third database with n worker processes
                          sharing the run (mergeLanes 2n) and print the speed-up over one
                          worker and where the CPU went (default 1: not done)
@@ -95,7 +100,7 @@ function positiveInteger(flag: string, value: string | undefined, max: number): 
  * @throws BenchUsageError on an unknown flag or an invalid value
  */
 export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
-  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean; heapProf: boolean; prebuiltBundle: boolean; compiled: boolean; workerNodeOptions: string[]; workers: number; delta: number } = {
+  const options: Partial<BenchOptions> & { customers: number; keep: boolean; seed: number; traceSql: boolean; cpuProf: boolean; heapProf: boolean; prebuiltBundle: boolean; compiled: boolean; workerNodeOptions: string[]; workers: number; delta: number; duplicates: boolean } = {
     customers: 10_000,
     keep: false,
     seed: 1,
@@ -107,6 +112,7 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
     workerNodeOptions: [],
     workers: 1,
     delta: 1_000,
+    duplicates: false,
   };
   let timeoutMinutes: number | undefined;
   for (let i = 0; i < argv.length; i++) {
@@ -132,6 +138,9 @@ export function parseBenchArgs(argv: readonly string[]): BenchOptions | 'help' {
         break;
       case '--seed':
         options.seed = positiveInteger(flag, value(), 2 ** 31);
+        break;
+      case '--duplicates':
+        options.duplicates = true;
         break;
       case '--delta': {
         const given = value();

@@ -111,6 +111,7 @@ function configYaml(folder: string, referenceData: string, options: BenchOptions
   if (options.chunkSize !== undefined) lines.push(`    chunkSize: ${options.chunkSize}`);
   if (options.pageSize !== undefined) lines.push(`    pageSize: ${options.pageSize}`);
   if (mergeLanes !== undefined) lines.push(`    mergeLanes: ${mergeLanes}`);
+  if (options.duplicates) lines.push('    duplicates: {}');
   if (options.heapGrowthPercent !== undefined) lines.push('worker:', `  heapGrowthPercent: ${options.heapGrowthPercent}`);
   return `${lines.join('\n')}\n`;
 }

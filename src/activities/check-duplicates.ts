@@ -1,9 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { customersSharingKeys, customersToCheck, recordCandidates, replaceMatchKeys } from '../db/repositories/duplicate-candidates.js';
-import { DUPLICATE_KEY_KINDS, type DuplicateKeyKind } from '../domain/duplicate-settings.js';
+import { DUPLICATE_KEY_KINDS, type DuplicateKeyKind, type DuplicateStrength } from '../domain/duplicate-settings.js';
+import type { MergedCustomer } from '../merge/index.js';
 import { duplicatePairs } from '../merge/duplicate-pairs.js';
-import { customerMatchKeys, nameKey } from '../merge/match-keys.js';
+import { customerMatchKeys, nameKey, type MatchKey } from '../merge/match-keys.js';
 
 /** More customers than this sharing one key (a placeholder email, a crowded block) make it no key. */
 export const MAX_SHARED_KEY = 50;
@@ -50,3 +51,24 @@ export async function checkDuplicatesIn(
   return { checked: customers.length, newCandidates };
 }
 
+
+/** A stored customer that a customer not stored yet may be (a held new customer). */
+export interface LikelyDuplicate {
+  customerId: string;
+  strength: DuplicateStrength;
+  reasons: MatchKey[];
+  nameSimilarity: number;
+}
+
+/** Stands for the customer not stored yet in the lookup: no stored customer has this id. */
+const UNSTORED = '00000000-0000-0000-0000-000000000000';
+
+/** The stored customers a customer that is not stored yet (held for review) may be, by every key; nothing is written. */
+export async function likelyDuplicatesOf(db: Kysely<Database>, merged: MergedCustomer): Promise<LikelyDuplicate[]> {
+  const keys = customerMatchKeys(merged, DUPLICATE_KEY_KINDS).map((k) => ({ ...k, customerId: UNSTORED }));
+  const shared = await customersSharingKeys(db, keys, MAX_SHARED_KEY);
+  const pairs = duplicatePairs(new Map([[UNSTORED, { type: merged.type, nameKey: nameKey(merged.name) }]]), shared.map((s) => ({ ...s, otherNameKey: nameKey(s.otherName ?? undefined) })));
+  return pairs
+    .map((p) => ({ customerId: p.customerId === UNSTORED ? p.otherCustomerId : p.customerId, strength: p.strength, reasons: p.reasons, nameSimilarity: p.nameSimilarity }))
+    .sort((a, b) => (a.strength === b.strength ? 0 : a.strength === 'strong' ? -1 : 1));
+}

@@ -1,7 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { runChangedCustomersAfter } from '../db/repositories/change-log.js';
-import { queuePushes } from '../db/repositories/customer-pushes.js';
 import { firstCreated } from '../db/repositories/customers.js';
 import { listCandidates } from '../db/repositories/duplicate-candidates.js';
 import type { DuplicateKeyKind } from '../domain/duplicate-settings.js';
@@ -17,10 +16,8 @@ export interface FindDuplicatesInput {
   runId: string;
   /** The flow's `duplicates.keys`. */
   keys: DuplicateKeyKind[];
-  /** Merge the strong candidates found (the flow's `autoMerge: strong`); default false. */
+  /** Merge the strong candidates found (the flow's `autoMerge: strong`); default false. The run's pushes then queue the survivors. */
   autoMerge?: boolean;
-  /** With `autoMerge`: the flow's push targets, where the survivors are queued. */
-  pushTo?: string[];
 }
 
 /** What a run's check found, and merged by itself. */
@@ -30,7 +27,7 @@ export interface FindDuplicatesResult extends DuplicateCheckCounts {
 }
 
 /** Checks every customer the run created or updated (from the change log), a page at a time. */
-export function findDuplicatesActivity({ db, wakePushTarget }: ActivityDeps) {
+export function findDuplicatesActivity({ db }: ActivityDeps) {
   return async function findDuplicates(input: FindDuplicatesInput): Promise<FindDuplicatesResult> {
     const counts: FindDuplicatesResult = { checked: 0, newCandidates: 0, merged: 0 };
     let after = '0';
@@ -43,13 +40,7 @@ export function findDuplicatesActivity({ db, wakePushTarget }: ActivityDeps) {
       counts.newCandidates += found.newCandidates;
       heartbeat(after);
     }
-    if (input.autoMerge) {
-      const survivors = await mergeStrongCandidates(db, input.runId);
-      counts.merged = survivors.length;
-      for (const target of input.pushTo ?? []) {
-        if (survivors.length > 0 && (await queuePushes(db, target, survivors, input.runId)) > 0) await wakePushTarget(target);
-      }
-    }
+    if (input.autoMerge) counts.merged = await mergeStrongCandidates(db, input.runId);
     return counts;
   };
 }
@@ -57,21 +48,21 @@ export function findDuplicatesActivity({ db, wakePushTarget }: ActivityDeps) {
 /**
  * Merges the strong candidates a run found, each in a transaction of its own (the customer
  * created first survives, decided by `auto:<run id>`); a pair the rules refuse (one of them merged
- * away meanwhile) stays open for the data team. The survivors' ids.
+ * away meanwhile) stays open for the data team. How many were merged.
  */
-async function mergeStrongCandidates(db: Kysely<Database>, runId: string): Promise<string[]> {
-  const survivors: string[] = [];
+async function mergeStrongCandidates(db: Kysely<Database>, runId: string): Promise<number> {
+  let merged = 0;
   for (const candidate of await listCandidates(db, { status: 'open', strength: 'strong', runId }, undefined, 10_000)) {
     const ids = candidate.customers.map((c) => c.id);
     const survivorId = await firstCreated(db, ids);
     const mergedId = ids.find((id) => id !== survivorId)!;
     try {
       await db.transaction().execute((trx) => mergeInTransaction(trx, survivorId, mergedId, candidate.id, `auto:${runId}`, { runningRun: runId }));
-      survivors.push(survivorId);
+      merged++;
     } catch (error) {
       if (!(error instanceof OperationError)) throw error;
     }
     heartbeat();
   }
-  return [...new Set(survivors)];
+  return merged;
 }

@@ -7,6 +7,9 @@ import {
   type PendingCustomer,
 } from '../db/repositories/pending-customers.js';
 import { diffCustomers, type CustomerDiff, type MergedCustomer } from '../merge/index.js';
+import { likelyDuplicatesOf } from '../activities/check-duplicates.js';
+import { customerById } from '../db/repositories/customers.js';
+import type { DuplicateKeyKind } from '../domain/duplicate-settings.js';
 import { OperationError } from '../domain/operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
 import { pushForFlow } from './pushes.js';
@@ -75,7 +78,9 @@ export async function showHeldCustomer(
   deps: Pick<OperationDeps, 'db'>,
   code: string,
   options: { flow?: string } = {},
-): Promise<HeldCustomerSummary & { customer: MergedCustomer; items: CustomerDiff[]; laterChanges?: { sinceRunId: string; changes: CustomerDiff[] } }> {
+): Promise<
+  HeldCustomerSummary & { customer: MergedCustomer; items: CustomerDiff[]; laterChanges?: { sinceRunId: string; changes: CustomerDiff[] }; likelyDuplicates: HeldDuplicate[] }
+> {
   const flow = await flowHolding(deps, [code], options.flow);
   const [held] = await listPendingCustomers(deps.db, { flow, sourceIds: [code] });
   if (!held) throw new OperationError('not-found', `${code} is not held for review in flow ${flow}`);
@@ -83,8 +88,31 @@ export async function showHeldCustomer(
     ...summaryOf(held),
     customer: held.merged,
     items: diffCustomers(undefined, held.merged),
+    likelyDuplicates: await heldDuplicates(deps, held.merged),
     ...(held.previous ? { laterChanges: { sinceRunId: held.previous.heldRunId, changes: diffCustomers(held.previous.merged, held.merged) } } : {}),
   };
+}
+
+/** A stored customer a held one may be: approving would make a duplicate of it. */
+export interface HeldDuplicate {
+  customerId: string;
+  name: string;
+  /** `connector:external-id` of the connector that created it. */
+  source: string;
+  strength: 'strong' | 'weak';
+  reasons: { kind: DuplicateKeyKind; value: string }[];
+  nameSimilarity: number;
+}
+
+async function heldDuplicates(deps: Pick<OperationDeps, 'db'>, merged: MergedCustomer): Promise<HeldDuplicate[]> {
+  const likely = await likelyDuplicatesOf(deps.db, merged);
+  const rows = await Promise.all(likely.map((l) => customerById(deps.db, l.customerId)));
+  return likely.flatMap((l, i) => {
+    const row = rows[i];
+    if (!row) return [];
+    const name = row.company_name ?? row.display_name ?? ([row.first_name, row.last_name].filter(Boolean).join(' ') || '(no name)');
+    return [{ customerId: l.customerId, name, source: `${row.source_connector}:${row.source_id}`, strength: l.strength, reasons: l.reasons, nameSimilarity: l.nameSimilarity }];
+  });
 }
 
 /**

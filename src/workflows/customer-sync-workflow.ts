@@ -13,7 +13,7 @@ export { DEFAULT_CHUNKS_PER_EXECUTION } from './customer-sync/merge-in-lanes.js'
 
 /**
  * One run of a flow, in the README's phases: stage and match each step, plan and merge
- * in lanes, propagate deletions, queue pushes, find duplicates, finish. Only counts, cursors and ids pass
+ * in lanes, propagate deletions, find duplicates, queue pushes, finish. Only counts, cursors and ids pass
  * through the history; customer data stays in the database. A long merge continues as
  * new between batches of chunks (as Temporal's continue-as-new sample does, here in the
  * workflow itself); the next execution starts at the merge where the last one stopped.
@@ -29,8 +29,9 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
     const stoppedAt = await mergeInLanes(run);
     if (stoppedAt !== undefined) return await continueAsNew<typeof customerSyncWorkflow>(resumeFrom(run, stoppedAt));
     await propagateDeletions(run);
-    await queueOutboundPushes(run);
+    // Before the pushes: a customer the run merges into an existing one is pushed as that one.
     await findDuplicateCandidates(run);
+    await queueOutboundPushes(run);
     return await finish(run);
   } catch (error) {
     if (error instanceof ContinueAsNew) throw error;

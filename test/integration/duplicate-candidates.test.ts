@@ -1,4 +1,8 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { showHeldCustomer } from '../../src/operations/review.js';
 import { keepApart, listDuplicates, scanDuplicates, showDuplicate } from '../../src/operations/duplicates.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
 import { addAcmeToOms, erpAndOmsConfig } from '../support/duplicate-sources.js';
@@ -103,5 +107,30 @@ describe('a flow that merges strong duplicates itself (autoMerge: strong)', () =
     expect(omsCustomer.customer_id).toBe(erpCustomer.customer_id);
     const [merged] = await listDuplicates(h.db, { status: 'merged' });
     expect(merged?.decidedBy).toBe(`auto:${report.runId}`);
+  });
+});
+
+describe('a new customer held for review', () => {
+  let h: SyncHarness;
+  beforeAll(async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'custsync-held-duplicates-'));
+    writeFileSync(join(dir, 'signups.jsonl'), `${JSON.stringify({ externalId: 'WS-9', type: 'COMPANY', name: { companyName: 'Acme Boutique NYC' }, customerContactDetails: [{ kind: 'email', value: 'JANE.ROE@acme.example' }] })}\n`);
+    // Only the ERP and the sign-ups run here: the OMS connector is configured, never called.
+    const config = erpAndOmsConfig({ baseUrl: 'http://127.0.0.1:9' });
+    h = await startSyncHarness({
+      connectors: { erp: config.connectors.erp, signups: { type: 'jsonl-file', path: join(dir, 'signups.jsonl') } },
+      flows: {
+        erp: config.flows.erp,
+        signups: { source: { type: 'connector', connector: 'signups', aspects: ['name', 'customerContactDetails'] }, reviewNewCustomers: true, schedule: false },
+      },
+    });
+    await h.run('erp');
+    expect((await h.run('signups')).totals).toMatchObject({ created: 0, held: 1 });
+  });
+  afterAll(async () => h?.close());
+
+  it('shows the stored customers it may be, before anyone approves it', async () => {
+    const held = await showHeldCustomer(h.db, 'WS-9', { flow: 'signups' });
+    expect(held.likelyDuplicates.map((d) => [d.source, d.strength, d.reasons.map((r) => r.kind)])).toEqual([['erp:C1001', 'strong', ['email']]]);
   });
 });

@@ -7,6 +7,7 @@ import { listDuplicates } from '../../src/operations/duplicates.js';
 import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
 import { CUSTOMER_TABLES } from '../support/db-state.js';
 import { addAcmeToOms, erpAndOmsConfig } from '../support/duplicate-sources.js';
+import { pushesSettled } from '../support/push-settled.js';
 import { SNAPSHOT } from '../support/sample-data.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
@@ -97,5 +98,40 @@ describe('merging duplicates, and undoing it', () => {
     expect(await customerState(h.db)).toEqual(await customerState(never.db));
     expect((await listDuplicates(h.db, { status: 'kept-apart' })).map((p) => p.customers.map((c) => c.source).sort().join(' ~ '))).toEqual(['erp:C1001 ~ oms:B-200']);
     await expect(unmergeCustomer(h.db, undone.mergeId, { by: 'cli:tester' })).rejects.toThrow(/undone already by cli:tester/);
+  });
+});
+
+describe('a run that merges the customer it creates into one the OMS has', () => {
+  let oms: LocalOms;
+  let h: SyncHarness;
+  beforeAll(async () => {
+    oms = await startLocalOms();
+    addAcmeToOms(oms);
+    const config = erpAndOmsConfig(oms);
+    h = await startSyncHarness({
+      ...config,
+      flows: { ...config.flows, erp: { ...config.flows.erp, pushTo: ['oms'], duplicates: { autoMerge: 'strong' } } },
+      push: { coalesce: '200ms', idle: '1s', maxAttempts: 3 },
+    });
+  });
+  afterAll(async () => {
+    await h?.close();
+    await oms?.close();
+  });
+
+  it('pushes it to the OMS once, as an update under its OMS id, never as a new customer', async () => {
+    await h.run('oms');
+    const report = await h.run('erp');
+    expect(report.duplicates).toMatchObject({ merged: 1 });
+    await pushesSettled(h.db, h.client, 'oms', h.temporal.taskQueue);
+    const acme = [...oms.businessCustomers.values()].filter((c) => /acme/i.test(String((c as { name?: unknown }).name)));
+    expect(acme).toHaveLength(1);
+    const writes = oms.requests.filter((r) => r.method !== 'GET');
+    expect(writes.filter((r) => (r.body as { customerId?: string } | undefined)?.customerId === 'B-200').map((r) => r.method)).toEqual(['PUT']);
+    const survivor = await h.db.db.selectFrom('customers').select('id').where('source_id', '=', 'B-200').executeTakeFirstOrThrow();
+    const push = await h.db.db.selectFrom('customer_pushes').selectAll().where('customer_id', '=', survivor.id).executeTakeFirstOrThrow();
+    expect(push).toMatchObject({ status: 'pushed', pushes: 1, last_action: 'updated' });
+    // The ERP's other customers are new to the OMS: created there.
+    expect(writes.filter((r) => r.method === 'POST')).toHaveLength(3);
   });
 });

@@ -20,7 +20,7 @@ export function addAcmeToOms(oms: LocalOms): void {
 }
 
 /** Connectors `erp` (the sample snapshot) and `oms`, and a flow of each source checking duplicates by `keys` (default every kind). */
-export function erpAndOmsConfig(oms: LocalOms, omsKeys?: string[]) {
+export function erpAndOmsConfig(oms: Pick<LocalOms, 'baseUrl'>, omsKeys?: string[]) {
   return {
     connectors: {
       erp: { type: 'flat-file', folder: inboxWith(SNAPSHOT), referenceData: join(SHARED_DATA, 'reference-data.json') },

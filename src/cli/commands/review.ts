@@ -1,4 +1,5 @@
 import { cliActor } from '../cli-actor.js';
+import { describeDuplicateReasons } from '../../domain/duplicate-reasons.js';
 import { Command, Option } from 'commander';
 import type { LoadedConfig } from '../../config/load-config.js';
 import { approveHeldCustomers, listHeldCustomers, rejectHeldCustomers, showHeldCustomer } from '../../operations/review.js';
@@ -47,6 +48,8 @@ export function reviewCommand(ctx: CliContext): Command {
         if (o.json) return console.log(JSON.stringify(held, null, 2));
         console.log(`${held.code}  ${held.name}  (flow ${held.flow}, ${held.status}; held by ${held.heldRunId} at ${held.heldAt})`);
         for (const d of items) for (const line of diffLines(d)) console.log(`  ${line}`);
+        if (held.likelyDuplicates.length > 0) console.log('may already exist as:');
+        for (const d of held.likelyDuplicates) console.log(`  ${d.strength}: ${d.name} [${d.source}] customer ${d.customerId}: ${describeDuplicateReasons(d)}`);
       }),
     );
   review

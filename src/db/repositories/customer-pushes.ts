@@ -9,14 +9,15 @@ export interface DuePush {
 }
 
 /**
- * Queues pushes of customers to a target. A customer already waiting keeps one row: its
- * changes coalesce into one push of its latest state. Returns how many were queued.
+ * Queues pushes of customers to a target; a customer merged into another queues that one. A
+ * customer already waiting keeps one row: its changes coalesce into one push of its latest
+ * state. Returns how many were queued.
  */
 export async function queuePushes(db: Kysely<Database>, target: string, customerIds: readonly string[], runId: string): Promise<number> {
   if (customerIds.length === 0) return 0;
   const result = await sql`insert into customer_pushes (target, customer_id, status, queued_run_id)
-      select ${target}, id, 'pending', ${runId} from unnest(${customerIds}::uuid[]) as ids(id)
-      where exists (select 1 from customers c where c.id = ids.id)
+      select distinct ${target}, coalesce(c.merged_into, c.id), 'pending', ${runId}::text
+      from unnest(${customerIds}::uuid[]) as ids(id) join customers c on c.id = ids.id
     on conflict (target, customer_id) do update set
       status = 'pending', version = customer_pushes.version + 1, queued_run_id = excluded.queued_run_id,
       queued_at = now(), attempts = 0, next_attempt_at = now(), last_error = null`.execute(db);

@@ -19,6 +19,8 @@ export async function loadOutboundCustomers(db: Kysely<Database>, customerIds: r
       .select(['id', 'type', 'merged', 'parent_customer_id', 'is_parent_company', 'created_at', 'updated_at', 'updated_run_id'])
       .where('id', 'in', ids)
       .where('deleted_at', 'is', null)
+      // A customer merged into another is pushed as that one (its survivor is queued by the merge).
+      .where('merged_into', 'is', null)
       .execute(),
     db.selectFrom('customers').select(['id', 'parent_customer_id']).where('parent_customer_id', 'in', ids).where('deleted_at', 'is', null).execute(),
   ]);

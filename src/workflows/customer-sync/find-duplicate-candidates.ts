@@ -8,6 +8,6 @@ export async function findDuplicateCandidates(run: RunState): Promise<void> {
   await activities.findDuplicates({
     runId,
     keys: input.duplicates.keys,
-    ...(input.duplicates.autoMerge ? { autoMerge: true, ...(input.pushTo ? { pushTo: input.pushTo } : {}) } : {}),
+    ...(input.duplicates.autoMerge ? { autoMerge: true } : {}),
   });
 }
