@@ -20,6 +20,14 @@ export interface SyncRunResult {
   activities: ActivityStats[];
 }
 
+/** With `--duplicates`: the delta's check of its customers against every stored one, beside the delta's own time. */
+function duplicateCheckRows(delta: SyncRunResult & { changed: number }, customers: number): string[][] {
+  const check = delta.activities.find((a) => a.activity === 'findDuplicates');
+  if (!check) return [];
+  const seconds = check.totalMs / 1000;
+  return [[`duplicates check of the delta's ${int(delta.changed)} over ${int(customers)} keyed, seconds`, `${fmt(seconds, 2)} (${fmt((seconds / delta.seconds) * 100)}% of the delta's ${fmt(delta.seconds, 2)} s)`]];
+}
+
 /** A delta file changing some customers, synced over all of them stored. */
 export interface DeltaRunResult extends SyncRunResult {
   changed: number;
@@ -139,7 +147,10 @@ export function formatBenchReport(r: BenchResult): string {
     ['re-sync seconds (all unchanged)', fmt(r.resync.seconds, 2)],
     ['re-sync × COPY', ratio(r.resync.timesCopy)],
     ...(r.delta
-      ? [[`delta of ${int(r.delta.changed)} changed over ${int(r.customers)} stored, seconds`, `${fmt(r.delta.seconds, 2)} (${int(r.delta.totals.updated)} updated; WAL ${fmt(r.delta.walMb)} MB)`]]
+      ? [
+          [`delta of ${int(r.delta.changed)} changed over ${int(r.customers)} stored, seconds`, `${fmt(r.delta.seconds, 2)} (${int(r.delta.totals.updated)} updated; WAL ${fmt(r.delta.walMb)} MB)`],
+          ...duplicateCheckRows(r.delta, r.customers),
+        ]
       : []),
     ['COPY seconds (the bound)', `${fmt(r.copy.seconds, 2)} (${int(r.copy.rowsPerSecond)} rows/s)`],
     [`worker peak RSS MB (runs${workerSettings(r.worker)})`, fmt(r.worker.peakRssMb)],
