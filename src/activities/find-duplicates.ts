@@ -1,3 +1,4 @@
+import { Context } from '@temporalio/activity';
 import type { Kysely } from 'kysely';
 import type { Database } from '../db/database.js';
 import { runChangedCustomersAfter } from '../db/repositories/change-log.js';
@@ -29,8 +30,10 @@ export interface FindDuplicatesResult extends DuplicateCheckCounts {
 /** Checks every customer the run created or updated (from the change log), a page at a time. */
 export function findDuplicatesActivity({ db }: ActivityDeps) {
   return async function findDuplicates(input: FindDuplicatesInput): Promise<FindDuplicatesResult> {
-    const counts: FindDuplicatesResult = { checked: 0, newCandidates: 0, merged: 0 };
-    let after = '0';
+    // A retry (the worker lost) goes on after the last page it checked: checking is idempotent, so only time is saved.
+    const resumed = Context.current().info.heartbeatDetails as { after: string; counts: FindDuplicatesResult } | undefined;
+    const counts: FindDuplicatesResult = resumed?.counts ?? { checked: 0, newCandidates: 0, merged: 0 };
+    let after = resumed?.after ?? '0';
     for (;;) {
       const page = await runChangedCustomersAfter(db, input.runId, after, PAGE);
       if (page.length === 0) break;
@@ -38,7 +41,7 @@ export function findDuplicatesActivity({ db }: ActivityDeps) {
       const found = await checkDuplicates(db, [...new Set(page.map((c) => c.customerId))], input.keys, input.runId);
       counts.checked += found.checked;
       counts.newCandidates += found.newCandidates;
-      heartbeat(after);
+      heartbeat({ after, counts });
     }
     if (input.autoMerge) counts.merged = await mergeStrongCandidates(db, input.runId);
     return counts;

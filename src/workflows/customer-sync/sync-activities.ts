@@ -34,8 +34,8 @@ const retry = ACTIVITY_RETRY;
 function queuedActivities(heartbeatTimeout: string | number): SyncActivities {
   /** The activities of a sync run that finish in minutes. */
   const minutes = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry });
-  /** Staging reads a whole input: hours for the largest files. */
-  const { stageStep } = proxyActivities<Activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
+  /** Staging reads a whole input, and the duplicates check keys every customer an import created: hours for the largest. */
+  const { stageStep, findDuplicates } = proxyActivities<Activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
   const { mergeChunk } = proxyActivities<Activities>({
     startToCloseTimeout: '15 minutes',
     heartbeatTimeout,
@@ -43,7 +43,7 @@ function queuedActivities(heartbeatTimeout: string | number): SyncActivities {
     // A failing lane cancels the others; cleanup waits until their chunks have really stopped.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
-  return { ...pick(minutes), stageStep, mergeChunk };
+  return { ...pick(minutes), stageStep, findDuplicates, mergeChunk };
 }
 
 const queued = queuedActivities(ACTIVITY_HEARTBEAT_TIMEOUT);
