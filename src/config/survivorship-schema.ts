@@ -36,7 +36,7 @@ export const survivorshipSchema = z
   .record(z.string(), fieldRuleSchema)
   .superRefine((rules, ctx) => {
     for (const field of Object.keys(rules)) {
-      if (!RULE_FIELD.test(field)) ctx.addIssue({ code: 'custom', path: [field], message: 'a field with a rule: name, relations, customerAttributes or customerAttributes.<key>' });
+      if (!RULE_FIELD.test(field)) ctx.addIssue({ code: 'custom', path: [field], message: 'a field with a rule: name, relations, customerAttributes[.<key>] or customerContactDetails[.<kind>]' });
     }
   })
   .transform((rules): SurvivorshipRules => rules);

@@ -16,13 +16,14 @@ export interface FieldRule {
 }
 
 /**
- * A flow's rules by field: `name`, `relations`, `customerAttributes` (every attribute), or
- * `customerAttributes.<key>` (one attribute, over the aspect's rule).
+ * A flow's rules by field: `name`, `relations`, `customerAttributes` (every attribute),
+ * `customerAttributes.<key>` (one attribute, over the aspect's rule), `customerContactDetails`
+ * (each kind) or `customerContactDetails.<kind>` (the details of one kind, as one field).
  */
 export type SurvivorshipRules = Readonly<Record<string, FieldRule>>;
 
-/** The fields a rule can be given for: the single-valued aspects, and attributes (all, or one by key). */
-export const RULE_FIELD = /^(name|relations|customerAttributes(\.[^.\s]+)?)$/;
+/** The fields a rule can be given for: the single-valued aspects, attributes (all, or one by key), contact details (each kind, or one). */
+export const RULE_FIELD = /^(name|relations|customerAttributes(\.[^.\s]+)?|customerContactDetails(\.[^.\s]+)?)$/;
 
 /** The rule for an aspect's value, or for one of its items by key; undefined: `latest` without keeping what lost. */
 export function ruleFor(rules: SurvivorshipRules | undefined, aspect: string, key?: string): FieldRule | undefined {

@@ -23,5 +23,6 @@ export function combineCustomers(survivor: MergedCustomer, other: MergedCustomer
   }
   const name = survivor.name ?? other.name;
   const relations = survivor.relations ?? other.relations;
-  return { type: survivor.type, ...(name && { name }), ...(relations && { relations }), items: items as unknown as MergedCustomer['items'] };
+  const candidates = survivor.contactDetailCandidates ?? other.contactDetailCandidates;
+  return { type: survivor.type, ...(name && { name }), ...(relations && { relations }), items: items as unknown as MergedCustomer['items'], ...(candidates && { contactDetailCandidates: candidates }) };
 }

@@ -14,6 +14,7 @@ import { MergeConflictError } from './merge-conflict-error.js';
 import type { MergedCustomer, MergedItem, MergedValue, Provenance, StepContribution } from './merged-customer.js';
 import { normalizeValue, sameValue } from './normalize-value.js';
 import { pickSurvivor, type SuppliedValue } from './survivor.js';
+import { applyKindRules } from './kind-fields.js';
 import { describeRule, ruleFor, type FieldRule, type SurvivorshipRules } from '../domain/survivorship.js';
 
 type AnyItem = MergedItem<unknown>;
@@ -59,11 +60,14 @@ export function mergeCustomer(
     const currentItems = (current?.items[aspect] ?? []) as readonly AnyItem[];
     (items as Record<MultipleAspect, AnyItem[]>)[aspect] = mergeItems(aspect, currentItems, contributions, runId, options);
   }
+  const byKind = applyKindRules(items.customerContactDetails, current?.contactDetailCandidates, contributions, options.rules, runId, options.now ?? '');
+  items.customerContactDetails = byKind.items;
   return {
     type,
     ...(latest.name !== undefined && { name: latest.name }),
     ...(latest.relations !== undefined && { relations: latest.relations }),
     items,
+    ...(byKind.candidatesByKind && { contactDetailCandidates: byKind.candidatesByKind }),
   };
 }
 

@@ -46,6 +46,11 @@ export interface MergedCustomer {
   relations?: MergedValue<AspectValues['relations']>;
   /** Items per aspect, each list sorted by key. */
   items: MergedItems;
+  /**
+   * Under a rule for contact details of a kind (`customerContactDetails.phone`): each connector's
+   * details of that kind, by kind, from which the rule chose the ones in `items`.
+   */
+  contactDetailCandidates?: Record<string, SuppliedValue<MultipleAspectItem<'customerContactDetails'>[]>[]>;
 }
 
 /** What one step of the flow says about one customer in this run. */

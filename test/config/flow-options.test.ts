@@ -103,7 +103,7 @@ describe('survivorship and duplicate settings', () => {
     expect(plan(base)).not.toHaveProperty('survivorship');
     expect(plan(base)).not.toHaveProperty('duplicates');
     expect(configProblems(`${base}    survivorship: { addresses: latest }\n`)).toEqual([
-      'flows.erp.survivorship.addresses: a field with a rule: name, relations, customerAttributes or customerAttributes.<key>',
+      'flows.erp.survivorship.addresses: a field with a rule: name, relations, customerAttributes[.<key>] or customerContactDetails[.<kind>]',
     ]);
     expect(configProblems(`${base}    survivorship: { name: { rule: mostRecent, priority: [erp] } }\n`)).toEqual([
       'flows.erp.survivorship.name: priority names the connectors of rule priority: give "priority: [connector, …]" (and no other rule)',

@@ -12,6 +12,7 @@ import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 const RULES = {
   name: { priority: ['erp', 'crm', 'api'] },
   'customerAttributes.vatNumber': { priority: ['erp'], ignoreEmpty: true },
+  'customerContactDetails.phone': { priority: ['crm'] },
 };
 
 describe('survivorship rules over three connectors', () => {
@@ -22,14 +23,14 @@ describe('survivorship rules over three connectors', () => {
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'custsync-survivorship-'));
     const line = (record: object) => `${JSON.stringify(record)}\n`;
-    writeFileSync(join(dir, 'erp.jsonl'), line({ externalId: 'C1', type: 'COMPANY', name: { companyName: 'Acme AS' }, customerAttributes: [{ key: 'vatNumber', value: 'NO999888777' }] }));
-    writeFileSync(join(dir, 'crm.jsonl'), line({ externalId: 'C1', name: { companyName: 'ACME (crm)' }, customerAttributes: [{ key: 'vatNumber', value: 'NO111' }, { key: 'tier', value: 'gold' }] }));
+    writeFileSync(join(dir, 'erp.jsonl'), line({ externalId: 'C1', type: 'COMPANY', name: { companyName: 'Acme AS' }, customerAttributes: [{ key: 'vatNumber', value: 'NO999888777' }], customerContactDetails: [{ kind: 'phone', value: '+47 22 00 00 01' }] }));
+    writeFileSync(join(dir, 'crm.jsonl'), line({ externalId: 'C1', name: { companyName: 'ACME (crm)' }, customerAttributes: [{ key: 'vatNumber', value: 'NO111' }, { key: 'tier', value: 'gold' }], customerContactDetails: [{ kind: 'phone', value: '+47 900 00 002' }] }));
     h = await startSyncHarness({
       connectors: { erp: { type: 'jsonl-file', path: join(dir, 'erp.jsonl') }, crm: { type: 'jsonl-file', path: join(dir, 'crm.jsonl') } },
       flows: {
         erp: {
-          source: { type: 'connector', connector: 'erp', aspects: ['name', 'customerAttributes'] },
-          enrichments: [{ connector: 'crm', aspects: ['name', 'customerAttributes'], matchBy: 'sourceId' }],
+          source: { type: 'connector', connector: 'erp', aspects: ['name', 'customerAttributes', 'customerContactDetails'] },
+          enrichments: [{ connector: 'crm', aspects: ['name', 'customerAttributes', 'customerContactDetails'], matchBy: 'sourceId' }],
           schedule: false,
           survivorship: RULES,
         },
@@ -46,6 +47,9 @@ describe('survivorship rules over three connectors', () => {
     const vat = c.merged.items.customerAttributes.find((i) => i.key === 'vatNumber')!;
     expect(vat).toMatchObject({ value: { value: 'NO999888777' }, provenance: { connector: 'erp' }, suppliedBy: ['crm', 'erp'] });
     expect(c.merged.items.customerAttributes.find((i) => i.key === 'tier')).toMatchObject({ provenance: { connector: 'crm' } });
+    // The CRM owns the phone: the ERP's is kept only as what lost.
+    expect(c.merged.items.customerContactDetails.map((i) => [i.value.value, i.provenance.connector, i.chosenBy])).toEqual([['+47 900 00 002', 'crm', 'priority (crm)']]);
+    expect(c.merged.contactDetailCandidates?.phone?.map((e) => e.connector)).toEqual(['crm', 'erp']);
     const view = customerApiView(c, { provenance: true });
     expect(view.provenance?.name).toEqual({ connector: 'erp', runId: c.merged.name!.provenance.runId, chosenBy: 'priority (erp, crm, api)', lost: [{ connector: 'crm', value: { companyName: 'ACME (crm)' }, runId: c.merged.name!.provenance.runId }] });
     expect(formatCustomer(c)).toContain('chosen by priority (erp, crm, api); lost: crm companyName=ACME (crm)');

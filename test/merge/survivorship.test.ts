@@ -95,4 +95,27 @@ describe('survivorship rules', () => {
     expect(pickSurvivor([], { rule: 'latest' }, undefined)).toBeUndefined();
     expect([isEmptyValue({ a: ' ', b: [] }), isEmptyValue({ a: 0 }), isEmptyValue(false)]).toEqual([true, false, false]);
   });
+
+  it('contact details of a kind as one field: the CRM owns the phone, the most recent email wins', () => {
+    const rules: SurvivorshipRules = { 'customerContactDetails.phone': { rule: 'priority', connectors: ['crm'], ignoreEmpty: true }, 'customerContactDetails.email': { rule: 'mostRecent' } };
+    const details = (phone: string | undefined, email: string) => ({
+      customerContactDetails: [...(phone ? [{ kind: 'phone', value: phone }] : []), { kind: 'email', value: email }, { kind: 'website', value: 'https://acme.example' }],
+    });
+    let merged: MergedCustomer | undefined;
+    const run = (connector: string, record: ReturnType<typeof details>, now: string) => {
+      merged = mergeCustomer(merged, [{ connector, aspects: ['customerContactDetails'], record: { externalId: 'C1', type: 'COMPANY', ...record } }], now, { rules, now });
+      return merged.items.customerContactDetails.map((i) => `${i.value.kind}:${i.value.value}:${i.provenance.connector}`);
+    };
+    expect(run('erp', details('+47 111', 'a@x.no'), 't1')).toEqual(['email:a@x.no:erp', 'phone:+47 111:erp', 'website:https://acme.example:erp']);
+    expect(run('crm', details('+47 222', 'b@x.no'), 't2')).toEqual(['email:b@x.no:crm', 'phone:+47 222:crm', 'website:https://acme.example:crm']);
+    expect(run('erp', details('+47 111', 'a@x.no'), 't3')).toEqual(['email:b@x.no:crm', 'phone:+47 222:crm', 'website:https://acme.example:erp']);
+    expect(run('erp', details('+47 111', 'c@x.no'), 't4')).toEqual(['email:c@x.no:erp', 'phone:+47 222:crm', 'website:https://acme.example:erp']);
+    expect(run('crm', details(undefined, 'b@x.no'), 't5')).toEqual(['email:c@x.no:erp', 'phone:+47 111:erp', 'website:https://acme.example:crm']);
+    const phone = merged!.items.customerContactDetails.find((i) => i.value.kind === 'phone')!;
+    expect(phone.chosenBy).toBe('priority (crm), ignoring empty values');
+    expect(merged!.contactDetailCandidates?.phone?.map((c) => [c.connector, c.value.map((d) => d.value)])).toEqual([
+      ['crm', []],
+      ['erp', ['+47 111']],
+    ]);
+  });
 });
