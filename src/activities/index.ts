@@ -3,6 +3,7 @@ import { beginRunActivity } from './begin-run.js';
 import { checkMissingActivity } from './check-missing.js';
 import { claimOrderEventsActivity } from './claim-order-events.js';
 import { deleteMissingActivity, purgeDeletedActivity } from './delete-missing.js';
+import { applySurvivorshipActivity } from './apply-survivorship.js';
 import { findDuplicatesActivity } from './find-duplicates.js';
 import { finishRunActivity } from './finish-run.js';
 import { markMissingActivity, recordDeletionStatusActivity } from './mark-missing.js';
@@ -35,6 +36,7 @@ export function createActivities(deps: ActivityDeps) {
     claimOrderEvents: claimOrderEventsActivity(deps),
     queuePushes: heartbeating(queuePushesActivity(deps)),
     findDuplicates: heartbeating(findDuplicatesActivity(deps)),
+    applySurvivorship: heartbeating(applySurvivorshipActivity(deps)),
     pushPending: heartbeating(pushPendingActivity(deps)),
     deliverNotifications: heartbeating(deliverNotificationsActivity(deps)),
   };

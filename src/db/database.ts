@@ -506,6 +506,15 @@ export interface CustomerMergesTable {
   undone_at: Date | null;
 }
 
+/** The survivorship rules a flow's customers were last chosen by. */
+export interface SurvivorshipStatesTable {
+  flow: string;
+  rules_hash: string;
+  /** The run (or `cli:<login>`) that applied them. */
+  applied_by: string;
+  applied_at: Generated<Date>;
+}
+
 /** The run that holds a flow: one run per flow at a time. */
 export interface FlowLeasesTable {
   flow: string;
@@ -554,6 +563,7 @@ export interface Database {
   bulk_upload_records: BulkUploadRecordsTable;
   customer_match_keys: CustomerMatchKeysTable;
   customer_merges: CustomerMergesTable;
+  survivorship_states: SurvivorshipStatesTable;
   duplicate_candidates: DuplicateCandidatesTable;
 }
 

@@ -3,6 +3,7 @@ import type { CustomerSyncInput, RunReport } from '../domain/run-types.js';
 import { begin, finish, finishFailed } from './customer-sync/begin-and-finish.js';
 import { mergeInLanes, resumeFrom } from './customer-sync/merge-in-lanes.js';
 import { propagateDeletions } from './customer-sync/propagate-deletions.js';
+import { applyChangedRules } from './customer-sync/apply-changed-rules.js';
 import { findDuplicateCandidates } from './customer-sync/find-duplicate-candidates.js';
 import { queueOutboundPushes } from './customer-sync/queue-outbound-pushes.js';
 import { trackRun } from './customer-sync/run-state.js';
@@ -13,7 +14,8 @@ export { DEFAULT_CHUNKS_PER_EXECUTION } from './customer-sync/merge-in-lanes.js'
 
 /**
  * One run of a flow, in the README's phases: stage and match each step, plan and merge
- * in lanes, propagate deletions, find duplicates, queue pushes, finish. Only counts, cursors and ids pass
+ * in lanes, propagate deletions, apply changed survivorship rules, find duplicates, queue pushes,
+ * finish. Only counts, cursors and ids pass
  * through the history; customer data stays in the database. A long merge continues as
  * new between batches of chunks (as Temporal's continue-as-new sample does, here in the
  * workflow itself); the next execution starts at the merge where the last one stopped.
@@ -29,6 +31,7 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
     const stoppedAt = await mergeInLanes(run);
     if (stoppedAt !== undefined) return await continueAsNew<typeof customerSyncWorkflow>(resumeFrom(run, stoppedAt));
     await propagateDeletions(run);
+    await applyChangedRules(run);
     // Before the pushes: a customer the run merges into an existing one is pushed as that one.
     await findDuplicateCandidates(run);
     await queueOutboundPushes(run);

@@ -63,13 +63,18 @@ describe('survivorship rules over three connectors', () => {
     expect(written.customer.merged.items.customerAttributes.find((i) => i.key === 'vatNumber')?.value).toEqual({ key: 'vatNumber', value: 'NO999888777' });
   });
 
-  it('a changed rule applies to every stored customer by recompute, without reading a source', async () => {
-    h.config.flows.erp!.survivorship = { name: { rule: 'mostRecent' } };
-    const outcome = await recomputeCustomers(deps(), 'erp', { by: 'cli:tester' });
-    expect(outcome).toMatchObject({ checked: 1, changed: 1 });
-    const c = await customer();
-    expect(c.merged.name).toMatchObject({ value: { companyName: 'Acme from the API' }, provenance: { connector: 'api' }, chosenBy: 'mostRecent' });
+  it('a changed rule applies to every stored customer at the next run, or at once by recompute, without reading a source for it', async () => {
+    h.config.flows.erp!.survivorship = { ...h.config.flows.erp!.survivorship, name: { rule: 'mostRecent' } };
+    const report = await h.run('erp');
+    expect(report.totals).toMatchObject({ updated: 0, unchanged: 1 });
+    expect((await customer()).merged.name).toMatchObject({ value: { companyName: 'Acme from the API' }, provenance: { connector: 'api' }, chosenBy: 'mostRecent' });
+
+    h.config.flows.erp!.survivorship = { ...h.config.flows.erp!.survivorship, name: { rule: 'priority', connectors: ['crm'] } };
+    expect(await recomputeCustomers(deps(), 'erp', { by: 'cli:tester' })).toMatchObject({ checked: 1, changed: 1 });
+    expect((await customer()).merged.name).toMatchObject({ value: { companyName: 'ACME (crm)' }, provenance: { connector: 'crm' } });
     expect(await recomputeCustomers(deps(), 'erp', { by: 'cli:tester' })).toMatchObject({ changed: 0 });
+    const logged = await h.db.db.selectFrom('change_log').select(['run_id', 'actor']).where('run_id', 'like', '%survivorship%').execute();
+    expect(logged.map((l) => l.run_id)).toEqual([`${report.runId}/survivorship`]);
     await expect(recomputeCustomers(deps(), 'nope', { by: 'cli:tester' })).rejects.toThrow(/unknown flow "nope"/);
   });
 });

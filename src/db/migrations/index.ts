@@ -24,6 +24,7 @@ import * as sourceDigests from './0022-source-digests.js';
 import * as unchangedPages from './0023-unchanged-pages.js';
 import * as duplicateCandidates from './0024-duplicate-candidates.js';
 import * as customerMerges from './0025-customer-merges.js';
+import * as survivorshipStates from './0026-survivorship-states.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -52,4 +53,5 @@ export const migrations: Record<string, Migration> = {
   '0023-unchanged-pages': unchangedPages,
   '0024-duplicate-candidates': duplicateCandidates,
   '0025-customer-merges': customerMerges,
+  '0026-survivorship-states': survivorshipStates,
 };

@@ -16,6 +16,7 @@ const SYNC_ACTIVITY_NAMES = [
   'recordDeletionStatus',
   'queuePushes',
   'findDuplicates',
+  'applySurvivorship',
   'finishRun',
 ] as const;
 export type SyncActivities = Pick<Activities, (typeof SYNC_ACTIVITY_NAMES)[number]>;
@@ -34,8 +35,8 @@ const retry = ACTIVITY_RETRY;
 function queuedActivities(heartbeatTimeout: string | number): SyncActivities {
   /** The activities of a sync run that finish in minutes. */
   const minutes = proxyActivities<Activities>({ startToCloseTimeout: '10 minutes', heartbeatTimeout, retry });
-  /** Staging reads a whole input, and the duplicates check keys every customer an import created: hours for the largest. */
-  const { stageStep, findDuplicates } = proxyActivities<Activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
+  /** Staging reads a whole input, the duplicates check keys every customer an import created, changed rules go over every customer: hours for the largest. */
+  const { stageStep, findDuplicates, applySurvivorship } = proxyActivities<Activities>({ startToCloseTimeout: '4 hours', heartbeatTimeout, retry });
   const { mergeChunk } = proxyActivities<Activities>({
     startToCloseTimeout: '15 minutes',
     heartbeatTimeout,
@@ -43,7 +44,7 @@ function queuedActivities(heartbeatTimeout: string | number): SyncActivities {
     // A failing lane cancels the others; cleanup waits until their chunks have really stopped.
     cancellationType: ActivityCancellationType.WAIT_CANCELLATION_COMPLETED,
   });
-  return { ...pick(minutes), stageStep, findDuplicates, mergeChunk };
+  return { ...pick(minutes), stageStep, findDuplicates, applySurvivorship, mergeChunk };
 }
 
 const queued = queuedActivities(ACTIVITY_HEARTBEAT_TIMEOUT);
