@@ -21,6 +21,7 @@ import { addCustomerUpdate, emptyCustomerWrites, writeCustomers } from '../db/re
 import { externalIdsOfCustomer, type CustomerRow } from '../db/repositories/customers.js';
 import { candidateById, decideCandidate } from '../db/repositories/duplicate-candidates.js';
 import { forgetDuplicateKeys, recomputeParentCompanyFlags, recordPairDecision, setParent } from '../db/repositories/merge-bookkeeping.js';
+import { displayNameOfRow } from '../domain/customer-display-name.js';
 import { DUPLICATE_KEY_KINDS } from '../domain/duplicate-settings.js';
 import { OperationError } from '../domain/operation-error.js';
 import { combineCustomers } from '../merge/combine-customers.js';
@@ -38,8 +39,7 @@ export interface MergeOutcome {
   queuedFor: string[];
 }
 
-const nameOf = (c: CustomerRow) => c.company_name ?? c.display_name ?? ([c.first_name, c.last_name].filter(Boolean).join(' ') || c.id);
-const described = (c: CustomerRow) => `${nameOf(c)} [${c.source_connector}:${c.source_id}]`;
+const described = (c: CustomerRow) => `${displayNameOfRow(c) || c.id} [${c.source_connector}:${c.source_id}]`;
 
 /** Both customers locked, in id order (two merges of one pair wait for each other instead of deadlocking). */
 async function lockPair(trx: Transaction<Database>, a: string, b: string): Promise<[CustomerRow, CustomerRow]> {

@@ -13,6 +13,7 @@ import { activeMergeOfCandidate } from '../db/repositories/customer-merges.js';
 import { DUPLICATE_KEY_KINDS, type DuplicateKeyKind, type DuplicateStrength } from '../domain/duplicate-settings.js';
 import type { MatchKey } from '../merge/match-keys.js';
 import { sideBySide, type ComparedField } from '../merge/side-by-side.js';
+import { displayNameOf } from '../domain/customer-display-name.js';
 import { OperationError } from '../domain/operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
 
@@ -64,13 +65,8 @@ export interface DuplicateListOptions {
 
 const CANDIDATE_ID = /^[1-9]\d{0,17}$/;
 
-function customerName(name: CandidateCustomer['name']): string {
-  const value = name?.value;
-  return value?.companyName ?? value?.displayName ?? ([value?.firstName, value?.lastName].filter(Boolean).join(' ') || '(no name)');
-}
-
 function candidateOf(row: CandidateRow): DuplicateCandidate {
-  const customer = (c: CandidateCustomer): DuplicateCustomer => ({ id: c.id, type: c.type, name: customerName(c.name), source: `${c.sourceConnector}:${c.sourceId}` });
+  const customer = (c: CandidateCustomer): DuplicateCustomer => ({ id: c.id, type: c.type, name: displayNameOf(c.name?.value) || '(no name)', source: `${c.sourceConnector}:${c.sourceId}` });
   return {
     id: row.id,
     strength: row.strength,

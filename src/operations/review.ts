@@ -9,6 +9,7 @@ import {
 import { diffCustomers, type CustomerDiff, type MergedCustomer } from '../merge/index.js';
 import { likelyDuplicatesOf } from '../activities/check-duplicates.js';
 import { customerById } from '../db/repositories/customers.js';
+import { displayNameOf, displayNameOfRow } from '../domain/customer-display-name.js';
 import type { DuplicateKeyKind } from '../domain/duplicate-settings.js';
 import { OperationError } from '../domain/operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
@@ -28,16 +29,11 @@ export interface HeldCustomerSummary {
   customerId?: string;
 }
 
-function nameOf(c: PendingCustomer): string {
-  const name = c.merged.name?.value;
-  return name?.companyName ?? name?.displayName ?? ([name?.firstName, name?.lastName].filter(Boolean).join(' ') || '');
-}
-
 function summaryOf(c: PendingCustomer): HeldCustomerSummary {
   return {
     flow: c.flow,
     code: c.sourceId,
-    name: nameOf(c),
+    name: displayNameOf(c.merged.name?.value),
     status: c.status,
     heldRunId: c.heldRunId,
     heldAt: c.heldAt.toISOString(),
@@ -110,7 +106,7 @@ async function heldDuplicates(deps: Pick<OperationDeps, 'db'>, merged: MergedCus
   return likely.flatMap((l, i) => {
     const row = rows[i];
     if (!row) return [];
-    const name = row.company_name ?? row.display_name ?? ([row.first_name, row.last_name].filter(Boolean).join(' ') || '(no name)');
+    const name = displayNameOfRow(row) || '(no name)';
     return [{ customerId: l.customerId, name, source: `${row.source_connector}:${row.source_id}`, strength: l.strength, reasons: l.reasons, nameSimilarity: l.nameSimilarity }];
   });
 }

@@ -43,16 +43,8 @@ export function value(v: unknown): string {
     .join('; ');
 }
 
-/** A customer's name from its name aspect. */
-export function nameOf(name: { companyName?: string | null; displayName?: string | null; firstName?: string | null; lastName?: string | null } | undefined | null): string {
-  if (!name) return '';
-  return name.companyName ?? name.displayName ?? ([name.firstName, name.lastName].filter(Boolean).join(' ') || '');
-}
-
-/** The name columns of a stored customer as one name. */
-export function rowName(c: { company_name: string | null; display_name: string | null; first_name: string | null; last_name: string | null }): string {
-  return nameOf({ companyName: c.company_name, displayName: c.display_name, firstName: c.first_name, lastName: c.last_name });
-}
+/** A customer's name from its name aspect, and from a stored customer's name columns. */
+export { displayNameOf as nameOf, displayNameOfRow as rowName } from '../../domain/customer-display-name.js';
 
 export { describeDuplicateReasons as duplicateReasons } from '../../domain/duplicate-reasons.js';
 
