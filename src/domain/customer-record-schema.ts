@@ -25,6 +25,7 @@ export const customerRecordSchema = z.strictObject({
   externalId: required('identifier'),
   type: z.enum(['PERSON', 'COMPANY']).optional(),
   customerId: z.guid().optional(),
+  changedAt: z.iso.datetime({ offset: true }).optional().describe('when the source last changed the customer (ISO 8601): what survivorship rules of mostRecent compare'),
   name: z
     .strictObject({
       firstName: text('short').optional(),

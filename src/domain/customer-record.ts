@@ -147,6 +147,11 @@ export type CustomerRecord = {
    * this record's external id at this connector: a record that would change it is rejected.
    */
   customerId?: string;
+  /**
+   * When the source last changed the customer (ISO 8601), when it says: what survivorship's
+   * `mostRecent` compares, instead of the time the run merged the value.
+   */
+  changedAt?: string;
 } & Partial<AspectValues>;
 
 /** A record the connector could not accept, with where and why. */

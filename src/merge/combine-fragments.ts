@@ -5,7 +5,8 @@ import { MergeConflictError } from './merge-conflict-error.js';
 /**
  * Combines the fragments in which one connector reported one customer (for example
  * one flat-file row per address) into a single record. The external id comes from the
- * first fragment; `type`, `name` and `relations` from the last fragment that has them;
+ * first fragment; `type`, `name` and `relations` from the last fragment that has them, the
+ * change time from the latest;
  * multiple-aspect lists are concatenated in order and deduplicated by item identity,
  * a later item replacing an earlier one in the earlier one's position. An aspect no
  * fragment has stays absent.
@@ -28,6 +29,7 @@ export function combineFragments(fragments: readonly CustomerRecord[]): Customer
       }
       combined.type = fragment.type;
     }
+    if (fragment.changedAt !== undefined && (combined.changedAt === undefined || changedTime(fragment.changedAt) > changedTime(combined.changedAt))) combined.changedAt = fragment.changedAt;
     if (fragment.name !== undefined) combined.name = fragment.name;
     if (fragment.relations !== undefined) combined.relations = fragment.relations;
   }
@@ -43,3 +45,5 @@ export function combineFragments(fragments: readonly CustomerRecord[]): Customer
   }
   return combined;
 }
+
+const changedTime = (iso: string): number => new Date(iso).getTime();

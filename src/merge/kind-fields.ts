@@ -4,7 +4,7 @@ import { compareStrings } from './compare-strings.js';
 import { itemKey } from './item-key.js';
 import type { MergedItem, StepContribution } from './merged-customer.js';
 import { normalizeValue, sameValue } from './normalize-value.js';
-import { pickSurvivor, type SuppliedValue } from './survivor.js';
+import { pickSurvivor, suppliedAt, type SuppliedValue } from './survivor.js';
 
 type DetailItem = MergedItem<ContactDetail>;
 /** Each connector's contact details of one kind, as one field's candidates. */
@@ -58,7 +58,7 @@ export function applyKindRules(
       if (details === undefined) continue;
       const mine = normalizeValue(details.filter((d) => kindOf(d) === kind)).sort((a, b) => compareStrings(itemKey(ASPECT, a), itemKey(ASPECT, b)));
       const before = entries.get(c.connector);
-      if (!before || !sameValue(before.value, mine)) entries.set(c.connector, { at: now, connector: c.connector, runId, value: mine });
+      if (!before || !sameValue(before.value, mine)) entries.set(c.connector, { at: suppliedAt(c.record, now), connector: c.connector, runId, value: mine });
       if (mine.length > 0) latest = c.connector;
     }
     const candidates = [...entries.values()].sort((a, b) => compareStrings(a.connector, b.connector));

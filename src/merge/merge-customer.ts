@@ -13,7 +13,7 @@ import { itemKey } from './item-key.js';
 import { MergeConflictError } from './merge-conflict-error.js';
 import type { MergedCustomer, MergedItem, MergedValue, Provenance, StepContribution } from './merged-customer.js';
 import { normalizeValue, sameValue } from './normalize-value.js';
-import { pickSurvivor, type SuppliedValue } from './survivor.js';
+import { pickSurvivor, suppliedAt, type SuppliedValue } from './survivor.js';
 import { applyKindRules } from './kind-fields.js';
 import { describeRule, ruleFor, type FieldRule, type SurvivorshipRules } from '../domain/survivorship.js';
 
@@ -172,7 +172,7 @@ function mergeByRule<A extends LatestConnectorAspect>(
   for (const contribution of contributions) {
     const value = suppliedValue(contribution, aspect);
     if (value === undefined) continue;
-    recordSupplied(entries, contribution.connector, value, runId, now);
+    recordSupplied(entries, contribution.connector, value, runId, suppliedAt(contribution.record, now));
     latestConnector = contribution.connector;
   }
   return survivorOf(current, entries, rule, latestConnector);
@@ -187,7 +187,7 @@ function mergeItems(
 ): AnyItem[] {
   const ruled = aspect === 'customerAttributes' && options.rules !== undefined && Object.keys(options.rules).some((f) => f === aspect || f.startsWith(`${aspect}.`));
   /** With rules: each connector's value of each item this run. */
-  const byConnector = new Map<string, Map<string, unknown>>();
+  const byConnector = new Map<string, Map<string, { value: unknown; at?: string }>>();
   if (currentItems.length === 0 && contributions.every((c) => !(suppliedValue(c, aspect) as readonly unknown[] | undefined)?.length)) return [];
   const stored = new Map<string, AnyItem>();
   for (const item of currentItems) stored.set(item.key, item);
@@ -203,7 +203,7 @@ function mergeItems(
     for (const item of list) stepItems.set(itemKey(aspect, item as never), item);
     for (const [key, value] of stepItems) {
       connectorKeys.add(key);
-      if (ruled) byConnector.set(key, (byConnector.get(key) ?? new Map<string, unknown>()).set(contribution.connector, value));
+      if (ruled) byConnector.set(key, (byConnector.get(key) ?? new Map<string, { value: unknown; at?: string }>()).set(contribution.connector, { value, ...(contribution.record?.changedAt && { at: suppliedAt(contribution.record, '') }) }));
       const entry = supplied.get(key);
       if (entry === undefined) {
         supplied.set(key, { value, connector: contribution.connector, suppliers: new Set([contribution.connector]) });
@@ -235,7 +235,7 @@ function mergeItems(
     if (rule) {
       const entries = storedCandidates(old);
       for (const connector of [...entries.keys()]) if (!suppliedBy.includes(connector)) entries.delete(connector);
-      for (const [connector, value] of byConnector.get(key) ?? []) recordSupplied(entries, connector, value, runId, options.now ?? '');
+      for (const [connector, { value, at }] of byConnector.get(key) ?? []) recordSupplied(entries, connector, value, runId, at ?? options.now ?? '');
       const chosen = survivorOf(old, entries, rule, fresh?.connector ?? old?.provenance.connector);
       if (chosen) result.push({ candidates: chosen.candidates, chosenBy: chosen.chosenBy, key, provenance: chosen.provenance, suppliedBy, value: chosen.value });
       continue;

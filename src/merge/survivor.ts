@@ -62,3 +62,10 @@ export function choiceOf(field: { provenance: { connector: string }; candidates?
   const lost = lostValues(field);
   return { chosenBy: field.chosenBy, ...(lost.length > 0 ? { lost } : {}) };
 }
+
+/** When a connector's value counts as changed: the source's own change time when its record has one (as UTC ISO), else `now`. */
+export function suppliedAt(record: { changedAt?: string } | undefined, now: string): string {
+  if (record?.changedAt === undefined) return now;
+  const time = new Date(record.changedAt);
+  return Number.isNaN(time.getTime()) ? now : time.toISOString();
+}

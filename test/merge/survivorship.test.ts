@@ -118,4 +118,18 @@ describe('survivorship rules', () => {
       ['erp', ['+47 111']],
     ]);
   });
+
+  it("mostRecent compares the source's own change time when its record has one", () => {
+    let merged: MergedCustomer | undefined;
+    const run = (connector: string, companyName: string, changedAt: string, now: string) => {
+      merged = mergeCustomer(merged, [{ connector, aspects: ['name'], record: { externalId: 'C1', type: 'COMPANY', name: { companyName }, changedAt } }], now, { rules: { name: { rule: 'mostRecent' } }, now });
+    };
+    run('crm', 'Changed at the CRM on 1 December', '2026-12-01T00:00:00+01:00', '2026-12-02T00:00:00.000Z');
+    run('erp', 'Changed in the ERP in November', '2026-11-01T00:00:00Z', '2026-12-03T00:00:00.000Z');
+    expect(merged!.name?.value).toEqual({ companyName: 'Changed at the CRM on 1 December' });
+    expect(merged!.name?.candidates?.map((c) => [c.connector, c.at])).toEqual([
+      ['crm', '2026-11-30T23:00:00.000Z'],
+      ['erp', '2026-11-01T00:00:00.000Z'],
+    ]);
+  });
 });

@@ -18,6 +18,7 @@ type Resolve = (scope: unknown) => unknown;
 /** Prepares a mapping (see `recordMappingSchema`) to map a stream's records one by one. */
 export function recordMapper(mapping: RecordMapping): RecordMapper {
   const externalId = resolver(mapping.externalId);
+  const changedAt = mapping.changedAt && resolver(mapping.changedAt);
   const type = mapping.type === 'PERSON' || mapping.type === 'COMPANY' ? constant(mapping.type) : mapping.type && resolver(mapping.type);
   const name = mapping.name && fieldsResolver(mapping.name);
   const addresses = mapping.addresses?.map((m) => listResolver(m));
@@ -32,6 +33,7 @@ export function recordMapper(mapping: RecordMapping): RecordMapper {
     const id = externalId(source);
     const mapped: Record<string, unknown> = { externalId: typeof id === 'number' ? String(id) : id };
     if (type) setIfPresent(mapped, 'type', type(source));
+    if (changedAt) setIfPresent(mapped, 'changedAt', isoTimeOf(changedAt(source)));
     if (name) {
       const value = name(source);
       if (Object.keys(value).length > 0) mapped.name = value;
@@ -55,6 +57,13 @@ export function recordMapper(mapping: RecordMapping): RecordMapper {
     const field = issue.path.join('.') || 'record';
     return { ok: false, ...(typeof mapped.externalId === 'string' ? { externalId: mapped.externalId } : {}), field, reason: `${field}: ${issue.message}` };
   };
+}
+
+/** A change time as ISO 8601 (epoch milliseconds and parsable text read as times); what cannot be read is left for the schema to refuse. */
+function isoTimeOf(value: unknown): unknown {
+  if (typeof value !== 'number' && typeof value !== 'string') return value;
+  const time = new Date(value);
+  return Number.isNaN(time.getTime()) ? value : time.toISOString();
 }
 
 /** A value that says nothing: the field is left out. */

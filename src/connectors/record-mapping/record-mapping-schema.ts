@@ -61,6 +61,8 @@ export const recordMappingSchema = z.strictObject({
    */
   skipUnless: path.optional(),
   externalId: valueSourceSchema,
+  /** When the source last changed the record (an ISO time or epoch milliseconds): what `mostRecent` rules compare. */
+  changedAt: valueSourceSchema.optional(),
   /** PERSON or COMPANY for every record, or read from the record (with a table of its values). */
   type: z.union([z.enum(['PERSON', 'COMPANY']), valueSourceSchema]).optional(),
   name: z.strictObject({ firstName: field, lastName: field, displayName: field, companyName: field }).optional(),

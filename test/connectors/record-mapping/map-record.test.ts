@@ -97,3 +97,13 @@ describe('record paths', () => {
     expect(valueAtPath(record, parseRecordPath(''))).toBe(record);
   });
 });
+
+describe("a source's change time", () => {
+  it("reads the source's change time as ISO 8601 (epoch milliseconds and offsets too), and refuses one it cannot read", () => {
+    const map = mapperOf({ externalId: '/id', changedAt: '/updatedAt' });
+    expect(map({ id: 'A', updatedAt: 1_796_000_000_000 })).toEqual({ ok: true, record: { externalId: 'A', changedAt: '2026-11-30T00:53:20.000Z' } });
+    expect(map({ id: 'B', updatedAt: '2026-12-01T00:00:00+01:00' })).toEqual({ ok: true, record: { externalId: 'B', changedAt: '2026-11-30T23:00:00.000Z' } });
+    expect(map({ id: 'C' })).toEqual({ ok: true, record: { externalId: 'C' } });
+    expect(map({ id: 'D', updatedAt: 'yesterday' })).toMatchObject({ ok: false, externalId: 'D', field: 'changedAt' });
+  });
+});
