@@ -1,9 +1,9 @@
 /**
  * Survivorship: which connector's value a customer keeps where several supply one (SPEC §1).
  * `latest` is the default and today's behaviour: the last step that supplied it, in the latest
- * run that did.
+ * run that did; `union` (lists) keeps every connector's items, as lists do without a rule.
  */
-export const SURVIVORSHIP_RULES = ['latest', 'priority', 'mostRecent', 'mostFrequent'] as const;
+export const SURVIVORSHIP_RULES = ['latest', 'priority', 'mostRecent', 'mostFrequent', 'union'] as const;
 export type SurvivorshipRuleName = (typeof SURVIVORSHIP_RULES)[number];
 
 /** The rule of one field. */
@@ -25,10 +25,14 @@ export type SurvivorshipRules = Readonly<Record<string, FieldRule>>;
 /** The fields a rule can be given for: the single-valued aspects, attributes (all, or one by key), contact details (each kind, or one). */
 export const RULE_FIELD = /^(name|relations|customerAttributes(\.[^.\s]+)?|customerContactDetails(\.[^.\s]+)?)$/;
 
-/** The rule for an aspect's value, or for one of its items by key; undefined: `latest` without keeping what lost. */
+/**
+ * The rule for an aspect's value, or for one of its items by key; undefined: `latest` without
+ * keeping what lost, or `union` (every connector's items kept side by side, as without a rule).
+ */
 export function ruleFor(rules: SurvivorshipRules | undefined, aspect: string, key?: string): FieldRule | undefined {
   if (!rules) return undefined;
-  return (key !== undefined ? rules[`${aspect}.${key}`] : undefined) ?? rules[aspect];
+  const rule = (key !== undefined ? rules[`${aspect}.${key}`] : undefined) ?? rules[aspect];
+  return rule?.rule === 'union' ? undefined : rule;
 }
 
 /** A rule in words, as `customers show` and the API say which rule chose a value: `priority (erp, crm), ignoring empty values`. */

@@ -43,7 +43,8 @@ export function applyKindRules(
   const byKind: Record<string, KindCandidates> = {};
   let result = [...items];
   for (const kind of kinds) {
-    const rule = ruleFor(rules, ASPECT, kind)!;
+    const rule = ruleFor(rules, ASPECT, kind);
+    if (!rule) continue;
     const entries = new Map((stored?.[kind] ?? []).map((e) => [e.connector, e]));
     if (!stored?.[kind]) {
       // First under a rule: each connector's stored details of the kind, as far as the items tell.

@@ -35,6 +35,7 @@ export function pickSurvivor<T>(entries: readonly SuppliedValue<T>[], rule: Fiel
   const byRecency = pool.sort((a, b) => newestFirst(a, b) || (a.connector === latestConnector ? -1 : b.connector === latestConnector ? 1 : 0));
   switch (rule.rule) {
     case 'latest':
+    case 'union':
       return latest ?? byRecency[0];
     case 'mostRecent':
       return byRecency[0];

@@ -109,5 +109,8 @@ describe('survivorship and duplicate settings', () => {
       'flows.erp.survivorship.name: priority names the connectors of rule priority: give "priority: [connector, …]" (and no other rule)',
     ]);
     expect(configProblems(`${base}    duplicates: { keys: [email, email] }\n`)).toEqual(['flows.erp.duplicates.keys: names a key twice']);
+    expect(configProblems(`${base}    survivorship: { name: union }\n`)).toEqual([
+      "flows.erp.survivorship.name: union keeps every connector's items: a rule for customerAttributes or customerContactDetails[.<kind>], not for one value",
+    ]);
   });
 });

@@ -132,4 +132,13 @@ describe('survivorship rules', () => {
       ['erp', '2026-11-01T00:00:00.000Z'],
     ]);
   });
+
+  it('union exempts one kind from the aspect rule: every connector\'s websites stay', () => {
+    const rules: SurvivorshipRules = { customerContactDetails: { rule: 'priority', connectors: ['crm'] }, 'customerContactDetails.website': { rule: 'union' } };
+    let merged: MergedCustomer | undefined;
+    for (const [connector, phone, site] of [['erp', '+47 111', 'https://erp.example'], ['crm', '+47 222', 'https://crm.example']] as const) {
+      merged = mergeCustomer(merged, [{ connector, aspects: ['customerContactDetails'], record: { externalId: 'C1', type: 'COMPANY', customerContactDetails: [{ kind: 'phone', value: phone }, { kind: 'website', value: site }] } }], connector, { rules, now: connector });
+    }
+    expect(merged!.items.customerContactDetails.map((i) => i.value.value).sort()).toEqual(['+47 222', 'https://crm.example', 'https://erp.example']);
+  });
 });
