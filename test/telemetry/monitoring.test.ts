@@ -115,8 +115,10 @@ describe('a worker and serve watched by a real Prometheus, logging JSON without 
     expect((await signedIn.get('/review')).status()).toBe(200);
     await signedIn.dispose();
 
-    // Every assertion below reads what a scrape made after the last of these events.
-    const after = Date.now() / 1_000;
+    // Every assertion below reads what a scrape made after the last of these events. serve reads
+    // its state gauges at most every 5 s (metricsPage's minRefreshMs): a scrape more than 5 s
+    // after the events answers from a read made after them, not one from just before.
+    const after = Date.now() / 1_000 + 5;
     await vi.waitFor(
       async () => {
         // timestamp() of a plain selector is the scrape's time (of anything computed, the query's).
