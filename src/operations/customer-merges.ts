@@ -2,14 +2,14 @@ import type { Transaction } from 'kysely';
 import { mergeInTransaction, unmergeInTransaction, type MergeOutcome } from '../activities/customer-merge.js';
 import type { Database } from '../db/database.js';
 import { activeMergeOf, mergeForUpdate, type CustomerMergeRow } from '../db/repositories/customer-merges.js';
-import { queuePushes } from '../db/repositories/customer-pushes.js';
 import { firstCreated } from '../db/repositories/customers.js';
 import { candidateById } from '../db/repositories/duplicate-candidates.js';
 import { OperationError } from '../domain/operation-error.js';
-import { wakePushTarget } from '../temporal/wake-workflows.js';
 import { pushTargetsExcept } from './customer-api/push-targets.js';
 import { customerIdOfRef } from './customers.js';
+import { pushToTargets } from './pushes.js';
 import type { OperationDeps } from './operation-deps.js';
+import { ROW_ID } from '../domain/row-id.js';
 
 export type { MergeOutcome };
 
@@ -17,16 +17,11 @@ export type { MergeOutcome };
 export type MergePushDeps = Pick<OperationDeps, 'temporal' | 'config'> & { client: () => Promise<OperationDeps['client']> };
 
 
+/** Queues the customers a merge or its undoing changed for every push target (the targets). */
 async function pushAfter(deps: { db: OperationDeps['db']; push?: MergePushDeps }, ids: string[], by: string): Promise<string[]> {
-  if (!deps.push) return [];
-  const targets = pushTargetsExcept(deps.push.config, '');
-  if (targets.length === 0) return [];
-  const client = await deps.push.client();
-  for (const target of targets) {
-    await queuePushes(deps.db, target, ids, by);
-    await wakePushTarget(client, deps.push.temporal.taskQueue, target, deps.push.config.push).catch(() => undefined);
-  }
-  return targets;
+  const targets = deps.push ? pushTargetsExcept(deps.push.config, '') : [];
+  if (!deps.push || targets.length === 0) return [];
+  return pushToTargets({ db: deps.db, ...deps.push, client: await deps.push.client() }, targets, ids, by, { wakeLater: true });
 }
 
 /** Merges a duplicate candidate's pair; the survivor is the customer created first unless `survivor` names the other. */
@@ -35,7 +30,7 @@ export async function mergeDuplicate(
   candidateId: string,
   options: { by: string; survivor?: string },
 ): Promise<MergeOutcome> {
-  const candidate = /^[1-9]\d{0,17}$/.test(candidateId) ? await candidateById(deps.db, candidateId) : undefined;
+  const candidate = ROW_ID.test(candidateId) ? await candidateById(deps.db, candidateId) : undefined;
   if (!candidate) throw new OperationError('not-found', `no duplicate candidate ${candidateId} (custsync duplicates list)`);
   const [first, second] = candidate.customers;
   const bySurvivor = options.survivor ? await customerIdOfRef(deps, options.survivor) : undefined;
@@ -81,7 +76,7 @@ export async function unmergeCustomer(
 
 /** The merge `ref` names: a merge id, or the merged customer (id or connector:external-id) whose merge is in effect. */
 async function mergeNamed(trx: Transaction<Database>, ref: string): Promise<CustomerMergeRow> {
-  if (/^[1-9]\d{0,17}$/.test(ref)) {
+  if (ROW_ID.test(ref)) {
     const merge = await mergeForUpdate(trx, ref);
     if (merge) return merge;
     throw new OperationError('not-found', `no merge ${ref}`);

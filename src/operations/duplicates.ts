@@ -16,6 +16,7 @@ import { sideBySide, type ComparedField } from '../merge/side-by-side.js';
 import { displayNameOf } from '../domain/customer-display-name.js';
 import { OperationError } from '../domain/operation-error.js';
 import type { OperationDeps } from './operation-deps.js';
+import { ROW_ID } from '../domain/row-id.js';
 
 /** One customer of a pair, as lists show it. */
 export interface DuplicateCustomer {
@@ -63,8 +64,6 @@ export interface DuplicateListOptions {
   limit?: number;
 }
 
-const CANDIDATE_ID = /^[1-9]\d{0,17}$/;
-
 function candidateOf(row: CandidateRow): DuplicateCandidate {
   const customer = (c: CandidateCustomer): DuplicateCustomer => ({ id: c.id, type: c.type, name: displayNameOf(c.name?.value) || '(no name)', source: `${c.sourceConnector}:${c.sourceId}` });
   return {
@@ -88,13 +87,13 @@ export async function openDuplicateCounts({ db }: Pick<OperationDeps, 'db'>): Pr
 
 /** Candidate pairs, open ones unless another status is asked for, oldest first. */
 export async function listDuplicates({ db }: Pick<OperationDeps, 'db'>, options: DuplicateListOptions = {}): Promise<DuplicateCandidate[]> {
-  if (options.after !== undefined && !CANDIDATE_ID.test(options.after)) throw new OperationError('invalid', `after: "${options.after}" is no candidate id (a number)`);
+  if (options.after !== undefined && !ROW_ID.test(options.after)) throw new OperationError('invalid', `after: "${options.after}" is no candidate id (a number)`);
   const filter: CandidateFilter = { status: options.status ?? 'open', ...(options.strength && { strength: options.strength }), ...(options.customerId && { customerId: options.customerId }), ...(options.runId && { runId: options.runId }) };
   return (await listCandidates(db, filter, options.after, options.limit ?? 50)).map(candidateOf);
 }
 
 async function candidate({ db }: Pick<OperationDeps, 'db'>, id: string): Promise<CandidateRow> {
-  const row = CANDIDATE_ID.test(id) ? await candidateById(db, id) : undefined;
+  const row = ROW_ID.test(id) ? await candidateById(db, id) : undefined;
   if (!row) throw new OperationError('not-found', `no duplicate candidate ${id} (custsync duplicates list)`);
   return row;
 }

@@ -23,18 +23,33 @@ export async function retryPushes(
 
 /** Queues customers for every push target of a flow (as a run of it would) and wakes those targets; the targets. */
 export async function pushForFlow(
-  { db, client, temporal, config }: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>,
+  deps: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>,
   flow: string,
   customerIds: readonly string[],
   queuedBy: string,
 ): Promise<string[]> {
-  const targets = config.flows[flow]?.pushTo ?? [];
+  return pushToTargets(deps, deps.config.flows[flow]?.pushTo ?? [], customerIds, queuedBy);
+}
+
+/**
+ * Queues customers for these push targets and wakes them; the targets (none when there are no
+ * customers). With `wakeLater`, a target that cannot be woken now stays queued (the next change
+ * or `push retry` wakes it) instead of failing the call.
+ */
+export async function pushToTargets(
+  { db, client, temporal, config }: Pick<OperationDeps, 'db' | 'client' | 'temporal' | 'config'>,
+  targets: readonly string[],
+  customerIds: readonly string[],
+  queuedBy: string,
+  options: { wakeLater?: boolean } = {},
+): Promise<string[]> {
   if (customerIds.length === 0) return [];
   for (const target of targets) {
     await queuePushes(db, target, customerIds, queuedBy);
-    await wakePushTarget(client, temporal.taskQueue, target, config.push);
+    const woken = wakePushTarget(client, temporal.taskQueue, target, config.push);
+    await (options.wakeLater ? woken.catch(() => undefined) : woken);
   }
-  return targets;
+  return [...targets];
 }
 
 /** Where one customer's pushes stand, per target. */

@@ -1,10 +1,10 @@
 import type { FastifyInstance } from 'fastify';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
+import type { LocalOms } from '../../src/tooling/local-oms.js';
 import { axeViolations, launchBrowser, screenshot, signedInBrowser } from '../support/console-browser.js';
 import { csrfIn, postDecision, reviewersSignedInWith, signedInContext, startConsoleServer } from '../support/console-server.js';
-import { addAcmeToOms, erpAndOmsConfig } from '../support/duplicate-sources.js';
+import { erpAndOmsConfig, startOmsWithAcme } from '../support/duplicate-sources.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 const PASSWORDS = { ana: 'ana-reviews-123', bob: 'bob-reviews-456' };
@@ -18,8 +18,7 @@ describe('possible duplicates in the console', () => {
   let ana: BrowserContext;
 
   beforeAll(async () => {
-    oms = await startLocalOms();
-    addAcmeToOms(oms);
+    oms = await startOmsWithAcme();
     oms.businessCustomers.set('B-201', { customerId: 'B-201', name: 'Acme Botique', address: { city: 'New York', postalCode: '10010', countryCode: 'US' } });
     h = await startSyncHarness({ ...erpAndOmsConfig(oms), console: await reviewersSignedInWith(PASSWORDS) });
     await h.run('erp');

@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { showHeldCustomer } from '../../src/operations/review.js';
 import { keepApart, listDuplicates, scanDuplicates, showDuplicate } from '../../src/operations/duplicates.js';
-import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
-import { addAcmeToOms, erpAndOmsConfig } from '../support/duplicate-sources.js';
+import type { LocalOms } from '../../src/tooling/local-oms.js';
+import { erpAndOmsConfig, startOmsWithAcme } from '../support/duplicate-sources.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
 
 
@@ -14,13 +14,12 @@ describe('duplicates across sources', () => {
   let h: SyncHarness;
 
   beforeAll(async () => {
-    oms = await startLocalOms();
-    addAcmeToOms(oms);
+    oms = await startOmsWithAcme();
     // Only a similar name in the same zip: a weak candidate.
     oms.businessCustomers.set('B-201', { customerId: 'B-201', name: 'Acme Botique', address: { city: 'New York', postalCode: '10010', countryCode: 'US' } });
     // Same zip, same first letters, another name: no candidate.
     oms.businessCustomers.set('B-202', { customerId: 'B-202', name: 'Acorn Bakery', address: { city: 'New York', postalCode: '10010', countryCode: 'US' } });
-    h = await startSyncHarness(erpAndOmsConfig(oms, ['email', 'phone', 'name']));
+    h = await startSyncHarness(erpAndOmsConfig(oms, { oms: { duplicates: { keys: ['email', 'phone', 'name'] } } }));
   });
   afterAll(async () => {
     await h?.close();
@@ -87,11 +86,8 @@ describe('a flow that merges strong duplicates itself (autoMerge: strong)', () =
   let oms: LocalOms;
   let h: SyncHarness;
   beforeAll(async () => {
-    oms = await startLocalOms();
-    addAcmeToOms(oms);
-    const config = erpAndOmsConfig(oms);
-    config.flows.oms.duplicates = { autoMerge: 'strong' } as never;
-    h = await startSyncHarness(config);
+    oms = await startOmsWithAcme();
+    h = await startSyncHarness(erpAndOmsConfig(oms, { oms: { duplicates: { autoMerge: 'strong' } } }));
   });
   afterAll(async () => {
     await h?.close();

@@ -4,9 +4,9 @@ import type { DatabaseHandle } from '../../src/db/connect.js';
 import { getCustomer, listCustomers } from '../../src/operations/customer-api/read-customers.js';
 import { mergeDuplicate, unmergeCustomer } from '../../src/operations/customer-merges.js';
 import { listDuplicates } from '../../src/operations/duplicates.js';
-import { startLocalOms, type LocalOms } from '../../src/tooling/local-oms.js';
+import type { LocalOms } from '../../src/tooling/local-oms.js';
 import { CUSTOMER_TABLES } from '../support/db-state.js';
-import { addAcmeToOms, erpAndOmsConfig } from '../support/duplicate-sources.js';
+import { erpAndOmsConfig, startOmsWithAcme } from '../support/duplicate-sources.js';
 import { pushesSettled } from '../support/push-settled.js';
 import { SNAPSHOT } from '../support/sample-data.js';
 import { startSyncHarness, type SyncHarness } from '../support/sync-harness.js';
@@ -42,8 +42,7 @@ describe('merging duplicates, and undoing it', () => {
   let never: SyncHarness;
 
   beforeAll(async () => {
-    oms = await startLocalOms();
-    addAcmeToOms(oms);
+    oms = await startOmsWithAcme();
     [h, never] = await Promise.all([startSyncHarness(erpAndOmsConfig(oms)), startSyncHarness(erpAndOmsConfig(oms))]);
     for (const harness of [h, never]) {
       await harness.run('erp');
@@ -105,12 +104,9 @@ describe('a run that merges the customer it creates into one the OMS has', () =>
   let oms: LocalOms;
   let h: SyncHarness;
   beforeAll(async () => {
-    oms = await startLocalOms();
-    addAcmeToOms(oms);
-    const config = erpAndOmsConfig(oms);
+    oms = await startOmsWithAcme();
     h = await startSyncHarness({
-      ...config,
-      flows: { ...config.flows, erp: { ...config.flows.erp, pushTo: ['oms'], duplicates: { autoMerge: 'strong' } } },
+      ...erpAndOmsConfig(oms, { erp: { pushTo: ['oms'], duplicates: { autoMerge: 'strong' } } }),
       push: { coalesce: '200ms', idle: '1s', maxAttempts: 3 },
     });
   });

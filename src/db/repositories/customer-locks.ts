@@ -26,3 +26,9 @@ export async function customerForUpdateByExternalId(trx: Transaction<Database>, 
     .forUpdate('c')
     .executeTakeFirst();
 }
+
+/** Customers by id, locked until the transaction ends (one statement for a page). */
+export async function customersForUpdate(trx: Transaction<Database>, ids: readonly string[]): Promise<CustomerRow[]> {
+  if (ids.length === 0) return [];
+  return trx.selectFrom('customers').selectAll().where('id', 'in', [...ids]).orderBy('id').forUpdate().execute();
+}

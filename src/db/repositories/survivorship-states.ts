@@ -1,6 +1,5 @@
 import type { Kysely } from 'kysely';
 import type { Database } from '../database.js';
-import type { CustomerRow } from './customers.js';
 
 /** The hash of the rules a flow's customers were last chosen by; undefined when never applied. */
 export async function appliedRulesHash(db: Kysely<Database>, flow: string): Promise<string | undefined> {
@@ -14,10 +13,4 @@ export async function recordAppliedRules(db: Kysely<Database>, flow: string, rul
     .values({ flow, rules_hash: rulesHash, applied_by: by })
     .onConflict((oc) => oc.column('flow').doUpdateSet({ rules_hash: rulesHash, applied_by: by, applied_at: new Date() }))
     .execute();
-}
-
-/** Customers by id, locked until the transaction ends (one statement for a page). */
-export async function customersForUpdate(db: Kysely<Database>, ids: readonly string[]): Promise<CustomerRow[]> {
-  if (ids.length === 0) return [];
-  return db.selectFrom('customers').selectAll().where('id', 'in', [...ids]).orderBy('id').forUpdate().execute();
 }

@@ -16,6 +16,7 @@ import {
 } from '../schemas/duplicate-schemas.js';
 import { mergeDuplicate, unmergeCustomer } from '../../operations/customer-merges.js';
 import { problemResponses } from '../schemas/problem-schema.js';
+import { ROW_ID } from '../../domain/row-id.js';
 
 const params = z.strictObject({ id: candidateIdSchema });
 
@@ -36,7 +37,7 @@ export function duplicateRoutes(deps: Pick<OperationDeps, 'db' | 'client' | 'tem
       },
       async (request) => {
         const q = request.query;
-        const after = fromCursor(q.cursor, /^[1-9]\d{0,17}$/);
+        const after = fromCursor(q.cursor, ROW_ID);
         const items = await listDuplicates(deps, {
           status: q.status,
           ...(q.strength ? { strength: q.strength } : {}),

@@ -2,9 +2,10 @@ import { z } from 'zod';
 import { DUPLICATE_KEY_KINDS } from '../../domain/duplicate-settings.js';
 import { storableText } from '../../domain/customer-record-schema.js';
 import { queryInteger } from './query-integer.js';
+import { ROW_ID } from '../../domain/row-id.js';
 
 /** A candidate's id: a positive whole number, as text. */
-export const candidateIdSchema = z.string().regex(/^[1-9][0-9]{0,17}$/, 'a duplicate candidate id (a positive whole number)');
+export const candidateIdSchema = z.string().regex(ROW_ID, 'a duplicate candidate id (a positive whole number)');
 
 const status = z.enum(['open', 'kept-apart', 'merged']);
 const strength = z.enum(['strong', 'weak']);

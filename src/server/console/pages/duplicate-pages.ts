@@ -6,8 +6,9 @@ import { actorOf } from '../console-auth.js';
 import type { ConsoleDeps } from '../console-context.js';
 import { formOf, queryOf } from '../console-forms.js';
 import { redirectWithMessage, renderPage } from '../render-page.js';
+import { ROW_ID } from '../../../domain/row-id.js';
 
-const candidateId = z.string().regex(/^[1-9][0-9]{0,17}$/, 'a duplicate candidate id');
+const candidateId = z.string().regex(ROW_ID, 'a duplicate candidate id');
 const listQuery = z.object({
   strength: z.enum(['strong', 'weak', '']).optional().transform((v) => v || undefined),
   run: z.string().max(300).optional().transform((v) => v || undefined),
