@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
+import { copyLine, copyStatement } from '../src/db/copy-rows.js';
 import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow } from '../src/db/customer-tables.js';
 import type { ColumnSpec } from '../src/db/json-rows.js';
 import type { Connector } from '../src/connectors/connector.js';
@@ -55,24 +56,6 @@ export interface CopyFiles {
   /** Sum of `rows`. */
   totalRows: number;
   bytes: number;
-}
-
-function copyText(value: unknown, type: string): string {
-  if (value === undefined || value === null) return '\\N';
-  let text: string;
-  if (type === 'jsonb') text = JSON.stringify(value);
-  else if (typeof value === 'string') text = value;
-  else if (typeof value === 'number' || typeof value === 'boolean') text = String(value);
-  else text = JSON.stringify(value);
-  return /[\\\t\n\r]/.test(text)
-    ? text.replace(/\\/g, '\\\\').replace(/\t/g, '\\t').replace(/\n/g, '\\n').replace(/\r/g, '\\r')
-    : text;
-}
-
-function copyLine(row: Record<string, unknown>, columns: ColumnSpec): string {
-  const cells: string[] = [];
-  for (const name in columns) cells.push(copyText(row[name], columns[name]!));
-  return `${cells.join('\t')}\n`;
 }
 
 /**
@@ -187,11 +170,8 @@ export async function runCopyLoad(url: string, prepared: CopyFiles, timeoutMs: n
   const started = performance.now();
   try {
     for (const table of TARGET_TABLES) {
-      const columns = Object.keys(COPY_COLUMNS[table])
-        .map((c) => `"${c}"`)
-        .join(', ');
       const t0 = performance.now();
-      const copy = client.query(copyFrom(`copy ${table} (${columns}) from stdin`));
+      const copy = client.query(copyFrom(copyStatement(table, COPY_COLUMNS[table])));
       await pipeline(createReadStream(prepared.files[table], { highWaterMark: 1 << 20 }), copy);
       perTable[table] = (performance.now() - t0) / 1000;
       rows += copy.rowCount;

@@ -1,3 +1,4 @@
+import { copyTransactions } from './db/copy-transaction.js';
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -115,6 +116,7 @@ export async function createCustsyncWorker(options: CustsyncWorkerOptions): Prom
   });
   const activities = createActivities({
     db: options.database.db,
+    copyTransaction: copyTransactions(options.database),
     connectors,
     flowFingerprint: (flow) => flowFingerprint(options.config, flow),
     // A run's changes are final: its pushes start at once, without gathering further changes.

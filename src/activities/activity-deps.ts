@@ -1,5 +1,6 @@
 import type { Kysely } from 'kysely';
 import type { ConnectorFactory } from '../connectors/connector.js';
+import type { CopyTransaction } from '../db/copy-transaction.js';
 import type { Database } from '../db/database.js';
 import type { WorkerMetrics } from '../telemetry/worker-metrics.js';
 import type { Notifier } from './notifications/notifier.js';
@@ -7,6 +8,8 @@ import type { Notifier } from './notifications/notifier.js';
 /** What activities are built over; wired once in `src/worker.ts`. */
 export interface ActivityDeps {
   db: Kysely<Database>;
+  /** A transaction over `db` that can also write many rows with COPY (see `copyTransactions`). */
+  copyTransaction: CopyTransaction;
   connectors: ConnectorFactory;
   /** The fingerprint of this worker's config of a flow (see `flowFingerprint`); undefined for an unknown flow. */
   flowFingerprint: (flow: string) => string | undefined;

@@ -1,6 +1,6 @@
 import { Context } from '@temporalio/activity';
 import { InputError } from '../connectors/input-error.js';
-import { isDataException } from '../db/data-exception.js';
+import { isDataException, isUniqueViolation } from '../db/data-exception.js';
 import { addCustomerUpdate, addCustomerWrite, customerWritesFor, emptyCustomerWrites, writeCustomers, type CustomerWrites } from '../db/repositories/customer-writes.js';
 import { holdCustomers } from '../db/repositories/pending-customers.js';
 import {
@@ -52,7 +52,7 @@ export interface MergeChunkResult {
  * A chunk's outcome is stored with it, so a retry after commit returns the stored
  * outcome instead of merging again.
  */
-export function mergeChunkActivity({ db }: ActivityDeps) {
+export function mergeChunkActivity({ db, copyTransaction }: ActivityDeps) {
   return async function mergeChunk(input: MergeChunkInput): Promise<MergeChunkResult> {
     const { runId } = input;
     const after = input.chunkIndex === undefined ? input.afterCustomerId : await chunkStartAt(db, runId, input.chunkIndex);
@@ -62,54 +62,60 @@ export function mergeChunkActivity({ db }: ActivityDeps) {
     if (done) return { totals: done.totals };
     const ids = await mergeSetChunk(db, runId, chunkStart, input.limit);
     if (ids.length === 0) return { totals: { customers: 0, created: 0, updated: 0, unchanged: 0, rejected: 0 } };
-    const loaded = await loadChunk(db, input, ids);
+    // A first import's customers are all new: they are not looked up by source id unless one turns out to exist.
+    const merge = async (lookUpNew: boolean): Promise<MergeChunkResult> => {
+      const loaded = await loadChunk(db, input, ids, lookUpNew);
 
-    const attempt = async (refused: ReadonlyMap<string, string>): Promise<MergeChunkResult> => {
-      const plan = planChunkMerge({
-        ...loaded,
-        refused,
-        ...(input.holdNew ? { holdNew: true } : {}),
-        ...(input.dryRun ? { previews: true } : {}),
-        ...(input.survivorship ? { rules: input.survivorship, now: new Date().toISOString() } : {}),
-      });
-      const totals: RunTotals = { customers: ids.length, ...plan.totals, unchanged: plan.totals.unchanged + loaded.unchanged };
-      const writes = customerWritesOf(runId, plan, loaded.current);
-      // A cancelled chunk (another lane failed) writes nothing.
-      Context.current().cancellationSignal.throwIfAborted();
-      try {
-        await db.transaction().execute(async (trx) => {
-          if (input.dryRun) await insertPreviews(trx, plan.previews.map((p) => ({ run_id: runId, customer_id: p.customerId, source_id: p.sourceId, change: p.change, diff: p.diff })));
-          else {
-            const readStates = plan.changes.flatMap((c) => (c.mergedFromHash ? [{ id: c.id, contentHash: c.mergedFromHash }] : []));
-            const changed = await lockAndFindChanged(trx, readStates);
-            if (changed.length > 0) {
-              // Retried, the chunk merges from the customers as they are now.
-              throw new Error(
-                `${changed.length} customer(s) changed while this chunk merged (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}); merging the chunk again`,
-              );
-            }
-            await writeCustomers(trx, writes);
-            await holdCustomers(trx, plan.held.map((h) => ({ ...h, flow: input.holdNew!.flow, sourceConnector: loaded.sourceConnector!, runId })));
-          }
-          await insertRejectedRecords(trx, plan.rejects.map((r) => rejectedRow(runId, r)));
-          await recordChunkOutcome(trx, runId, { start: chunkStart, end: ids[ids.length - 1]!, totals });
+      const attempt = async (refused: ReadonlyMap<string, string>): Promise<MergeChunkResult> => {
+        const plan = planChunkMerge({
+          ...loaded,
+          refused,
+          ...(input.holdNew ? { holdNew: true } : {}),
+          ...(input.dryRun ? { previews: true } : {}),
+          ...(input.survivorship ? { rules: input.survivorship, now: new Date().toISOString() } : {}),
         });
-      } catch (error) {
-        if (!isDataException(error)) throw error;
-        if (refused.size === 0) {
-          const found = await refusedCustomers(db, writes);
-          if (found.size > 0) return attempt(found);
+        const totals: RunTotals = { customers: ids.length, ...plan.totals, unchanged: plan.totals.unchanged + loaded.unchanged };
+        const writes = customerWritesOf(runId, plan, loaded.current);
+        // A cancelled chunk (another lane failed) writes nothing.
+        Context.current().cancellationSignal.throwIfAborted();
+        try {
+          await copyTransaction(async (trx, copy) => {
+            if (input.dryRun) await insertPreviews(trx, plan.previews.map((p) => ({ run_id: runId, customer_id: p.customerId, source_id: p.sourceId, change: p.change, diff: p.diff })));
+            else {
+              const readStates = plan.changes.flatMap((c) => (c.mergedFromHash ? [{ id: c.id, contentHash: c.mergedFromHash }] : []));
+              const changed = await lockAndFindChanged(trx, readStates);
+              if (changed.length > 0) {
+                // Retried, the chunk merges from the customers as they are now.
+                throw new Error(
+                  `${changed.length} customer(s) changed while this chunk merged (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}); merging the chunk again`,
+                );
+              }
+              await writeCustomers(trx, writes, copy);
+              await holdCustomers(trx, plan.held.map((h) => ({ ...h, flow: input.holdNew!.flow, sourceConnector: loaded.sourceConnector!, runId })));
+            }
+            await insertRejectedRecords(trx, plan.rejects.map((r) => rejectedRow(runId, r)));
+            await recordChunkOutcome(trx, runId, { start: chunkStart, end: ids[ids.length - 1]!, totals });
+          });
+        } catch (error) {
+          // A customer taken as new was created meanwhile under its source id (an order run, say).
+          if (!lookUpNew && isUniqueViolation(error)) return merge(true);
+          if (!isDataException(error)) throw error;
+          if (refused.size === 0) {
+            const found = await refusedCustomers(db, writes);
+            if (found.size > 0) return attempt(found);
+          }
+          const sourceIds = plan.changes.map((c) => c.sourceId);
+          const named = sourceIds.slice(0, 10).join(', ') + (sourceIds.length > 10 ? `, … (${sourceIds.length} in all)` : '');
+          throw new InputError(
+            `the database refused a value of one of the customers ${named}: ${(error as Error).message} ` +
+              `(SQLSTATE ${(error as { code: string }).code}); nothing of these customers was written`,
+          );
         }
-        const sourceIds = plan.changes.map((c) => c.sourceId);
-        const named = sourceIds.slice(0, 10).join(', ') + (sourceIds.length > 10 ? `, … (${sourceIds.length} in all)` : '');
-        throw new InputError(
-          `the database refused a value of one of the customers ${named}: ${(error as Error).message} ` +
-            `(SQLSTATE ${(error as { code: string }).code}); nothing of these customers was written`,
-        );
-      }
-      return { totals };
+        return { totals };
+      };
+      return attempt(new Map());
     };
-    return attempt(new Map());
+    return merge(false);
   };
 }
 
@@ -121,25 +127,28 @@ type LoadedChunk = Omit<ChunkMergeInput, 'refused' | 'holdNew' | 'previews'> & {
  * are unchanged (merging is idempotent, so they are neither loaded nor merged again); the others
  * come with their staged fragments, stored state and external ids.
  */
-async function loadChunk(db: ActivityDeps['db'], input: MergeChunkInput, ids: readonly string[]): Promise<LoadedChunk> {
+async function loadChunk(db: ActivityDeps['db'], input: MergeChunkInput, ids: readonly string[], lookUpNew: boolean): Promise<LoadedChunk> {
   const { runId, steps } = input;
   const inputHashes = new Map<string, string>();
   const customerIds: string[] = [];
+  const storedIds: string[] = [];
   let unchanged = 0;
   for (const row of await inputHashesOf(db, runId, steps, ids)) {
     if (row.stored_input_hash === row.input_hash) unchanged++;
     else {
       customerIds.push(row.customer_id);
+      if (row.stored) storedIds.push(row.customer_id);
       inputHashes.set(row.customer_id, row.input_hash);
     }
   }
+  // New customers are not looked up: a first import's chunks are all new.
   const [staged, currentRows, knownIds] = await Promise.all([
     customerIds.length === 0 ? [] : stagedRecordsOf(db, runId, customerIds),
-    currentCustomersOf(db, customerIds),
-    externalIdsOf(db, customerIds),
+    currentCustomersOf(db, storedIds),
+    externalIdsOf(db, storedIds),
   ]);
   const current = new Map(currentRows.map((c) => [c.id, c]));
-  for (const [id, adopted] of await createdMeanwhile(db, input, customerIds, current, staged)) current.set(id, adopted);
+  if (lookUpNew) for (const [id, adopted] of await createdMeanwhile(db, input, customerIds, current, staged)) current.set(id, adopted);
   const byCustomer = new Map<string, StagedFragment[]>();
   for (const row of staged) {
     if (row.record === null) {

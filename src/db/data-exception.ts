@@ -8,3 +8,8 @@ export function isDataException(error: unknown): boolean {
   const code = (error as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.length === 5 && (code.startsWith('22') || code.startsWith('54'));
 }
+
+/** Whether an error is PostgreSQL refusing a row whose key a unique index already holds (SQLSTATE 23505). */
+export function isUniqueViolation(error: unknown): boolean {
+  return (error as { code?: unknown } | null)?.code === '23505';
+}

@@ -1,6 +1,7 @@
 import { sql } from 'kysely';
 import { connectDatabase, EMBEDDED_DATABASE_URL, redactUrl, type DatabaseHandle } from './connect.js';
 import { connectionProblemHint } from './connection-problem.js';
+import { isEmbeddedServer } from './embedded-server.js';
 import { migrateToLatest } from './migrate.js';
 import { startPgliteServer, type PgliteServer } from './pglite-server.js';
 
@@ -49,7 +50,7 @@ export async function openDatabase(options: OpenDatabaseOptions = {}): Promise<O
       { cause: error },
     );
   }
-  if (isEmbedded(version) && (options.max ?? 4) > 1) {
+  if (isEmbeddedServer(version) && (options.max ?? 4) > 1) {
     // The embedded server runs one session for all clients and does not keep one client's
     // parse/bind/execute messages together: each process uses a single connection.
     await handle.destroy();
@@ -76,9 +77,4 @@ async function reachable(url: string): Promise<boolean> {
   } finally {
     await probe.destroy();
   }
-}
-
-/** Whether the server is the embedded PGlite rather than a PostgreSQL server. */
-function isEmbedded(version: string): boolean {
-  return /PGlite|emscripten/i.test(version);
 }

@@ -39,7 +39,7 @@ describe('activities are idempotent and resume from their heartbeat', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    acts = createTestActivities(db.db, config);
+    acts = createTestActivities(db, config);
     for (const runId of ['run-a', 'run-b']) {
       await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps: plan_.steps });
     }

@@ -59,7 +59,7 @@ describe('customers whose source supplies what it supplied last time', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    acts = createTestActivities(db.db, config);
+    acts = createTestActivities(db, config);
     await stage('first');
     await merge('first');
   });
@@ -178,7 +178,7 @@ describe('unchanged customers kept a page at a time', () => {
 
   beforeAll(async () => {
     db = await createTestDatabase();
-    acts = createTestActivities(db.db, pagesConfig);
+    acts = createTestActivities(db, pagesConfig);
     await run(acts.beginRun, { runId: 'first', flow: 'erp', trigger: 'test', mode: 'full', steps: pagesSteps });
     await stageInput('first', SNAPSHOT, 0, 2);
     await run(acts.matchStep, { runId: 'first', stepIndex: 0, connector: 'erp', role: 'source' });

@@ -1,6 +1,7 @@
 import { sql, type Transaction } from 'kysely';
 import type { MergedCustomer } from '../../merge/index.js';
 import { CHILD_TABLES, CUSTOMER_COLUMNS, customerRow, type ChildTable } from '../customer-tables.js';
+import type { CopyRows } from '../copy-rows.js';
 import type { Database } from '../database.js';
 import { insertJsonRows } from '../json-rows.js';
 import { rowsJson } from '../json-text.js';
@@ -95,26 +96,33 @@ const IMMUTABLE_COLUMNS = ['id', 'source_connector', 'source_id', 'created_run_i
 /**
  * Writes created and updated customers with all their items, their external ids,
  * parent links and change-log entries: a few set-based statements, never one per row.
+ * Given `copy`, new customers' rows and every child row are written with COPY (a new
+ * customer's id taken meanwhile fails the transaction, which is then retried as an update).
  */
-export async function writeCustomers(trx: Transaction<Database>, writes: CustomerWrites): Promise<CustomerRow[]> {
+export async function writeCustomers(trx: Transaction<Database>, writes: CustomerWrites, copy?: CopyRows): Promise<CustomerRow[]> {
   const writtenIds = writes.customers.map((c) => c.id as string);
   let written: CustomerRow[] = [];
-  if (writes.customers.length > 0) {
+  let changesLogged = false;
+  const updated = new Set(writes.updatedIds);
+  const copied = copy && !writes.returnRows ? writes.customers.filter((c) => !updated.has(c.id as string)) : [];
+  const upserted = copied.length > 0 ? writes.customers.filter((c) => updated.has(c.id as string)) : writes.customers;
+  if (upserted !== writes.customers) await copy!('customers', CUSTOMER_COLUMNS, copied);
+  if (upserted.length > 0) {
     const columns = Object.keys(CUSTOMER_COLUMNS);
     const updates = columns
       .filter((c) => !IMMUTABLE_COLUMNS.includes(c))
       .map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
     const returning = writes.returnRows ? sql` returning *` : sql``;
     // Without parent links to resolve, the change log is written by the same statement (one round trip less).
-    const logged =
-      writes.relink === false && writes.changes.length > 0
-        ? sql`with logged as (insert into change_log (run_id, customer_id, change, diff, actor)
+    changesLogged = writes.relink === false && writes.changes.length > 0;
+    const logged = changesLogged
+      ? sql`with logged as (insert into change_log (run_id, customer_id, change, diff, actor)
             select run_id, customer_id, change, diff, actor from jsonb_to_recordset(${JSON.stringify(writes.changes)}::jsonb)
             as l(run_id text, customer_id uuid, change text, diff jsonb, actor text) on conflict do nothing) `
-        : sql``;
+      : sql``;
     written = (
       await sql<CustomerRow>`${logged}insert into customers (${sql.join(columns.map((c) => sql.id(c)))})
-      select ${sql.join(columns.map((c) => sql.id(c)))} from jsonb_to_recordset(${rowsJson(writes.customers)}::jsonb)
+      select ${sql.join(columns.map((c) => sql.id(c)))} from jsonb_to_recordset(${rowsJson(upserted)}::jsonb)
       as x(${sql.join(columns.map((c) => sql`${sql.id(c)} ${sql.raw(CUSTOMER_COLUMNS[c]!)}`))})
       on conflict (id) do update set ${sql.join(updates)}, updated_at = now()${returning}`.execute(trx)
     ).rows;
@@ -130,7 +138,9 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
     for (const [table, spec] of tables) {
       const replaced = replacedIn(table);
       if (replaced.length > 0) await sql`delete from ${sql.table(table)} where customer_id = any(${replaced}::uuid[])`.execute(trx);
-      await insertJsonRows(trx, table, spec.columns, writes.children.get(table) ?? []);
+      const rows = writes.children.get(table) ?? [];
+      if (copy) await copy(table, spec.columns, rows);
+      else await insertJsonRows(trx, table, spec.columns, rows);
     }
   }
   await insertJsonRows(
@@ -142,7 +152,7 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
   );
   const runId = writes.changes[0]?.run_id;
   if (runId !== undefined && writes.relink !== false) await relinkParents(trx, writtenIds, runId);
-  if (writes.relink === false && writes.customers.length > 0) return written;
+  if (changesLogged) return written;
   await insertJsonRows(
     trx,
     'change_log',

@@ -17,6 +17,8 @@ export interface InputHashRow {
   customer_id: string;
   input_hash: string;
   stored_input_hash: string | null;
+  /** Whether the customer is stored (a new one is not). */
+  stored: boolean;
 }
 
 /**
@@ -26,11 +28,11 @@ export interface InputHashRow {
  */
 function inputHashesQuery(runId: string, steps: readonly FlowStepPlan[], customers: RawBuilder<unknown>): RawBuilder<InputHashRow> {
   return sql<InputHashRow>`
-    select s.customer_id, c.input_hash as stored_input_hash,
+    select s.customer_id, c.input_hash as stored_input_hash, c.id is not null as stored,
       md5(${stepsSignature(steps)} || string_agg(s.step_index || ':' || s.record_hash, ',' order by s.step_index, s.seq)) as input_hash
     from staging_records s left join customers c on c.id = s.customer_id
     where s.run_id = ${runId} and ${customers}
-    group by s.customer_id, c.input_hash`;
+    group by s.customer_id, c.id, c.input_hash`;
 }
 
 /** The input hashes of some of the run's staged customers. */
