@@ -27,7 +27,7 @@ import { recordUnchangedPage, type UnchangedPage } from '../db/repositories/unch
 import { recordSourceDigests, storedSourcesOf, type SourceDigestRow, type StoredSource } from '../db/repositories/source-digests.js';
 import { findUnstorableValue, unstorableTextReason } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
-import { inputHashOf, matcherOf, newCustomerId, recordHash, stepsSignature } from '../merge/index.js';
+import { inputHashOf, matcherOf, newCustomerId, recordTextAndHash, stepsSignature } from '../merge/index.js';
 import { SEQ_STRIDE } from '../db/staging-positions.js';
 import { flowOfRunId } from '../domain/run-flow.js';
 import { heartbeat } from './heartbeat.js';
@@ -300,11 +300,13 @@ function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: St
       rejects.push(rejectRow(input, { source: input.input.name, line: f.seq, externalId: f.record.externalId, field, reason: `${field} ${unstorable.reason}` }));
       continue;
     }
+    const { text, hash } = recordTextAndHash(f.record);
     const row: StagingRow = {
       external_id: f.record.externalId,
       seq: input.inputIndex * SEQ_STRIDE + f.seq,
       record: f.record,
-      record_hash: recordHash(f.record),
+      record_text: text,
+      record_hash: hash,
       match_key: matcher ? (matcher.keyOf(f.record) ?? null) : null,
     };
     rows.push(row);

@@ -1,4 +1,4 @@
-import type { MergedCustomer, MergedItem, Provenance } from '../merge/merged-customer.js';
+import type { MergedCustomer, Provenance } from '../merge/merged-customer.js';
 import { JsonText } from './json-text.js';
 import type { ColumnSpec } from './json-rows.js';
 
@@ -63,39 +63,31 @@ export const CHILD_TABLES = {
   },
   customer_attributes: {
     columns: { ...childKey, key: 'text', value: 'jsonb', ...provenanceColumns },
-    rows: (c: MergedCustomer) => c.items.customerAttributes.map((i) => ({ ...attribute(i), ...prov(i.provenance) })),
+    rows: (c: MergedCustomer) => c.items.customerAttributes.map((i) => ({ item_key: i.key, key: i.value.key, value: i.value.value, ...prov(i.provenance) })),
   },
   address_attributes: {
     columns: { ...childKey, address_key: 'text', key: 'text', value: 'jsonb', ...provenanceColumns },
     rows: (c: MergedCustomer) =>
-      c.items.addressAttributes.map((i) => ({ ...attribute(i), address_key: i.value.addressKey, ...prov(i.provenance) })),
+      c.items.addressAttributes.map((i) => ({ item_key: i.key, key: i.value.key, value: i.value.value, address_key: i.value.addressKey, ...prov(i.provenance) })),
   },
   contact_person_attributes: {
     columns: { ...childKey, contact_key: 'text', key: 'text', value: 'jsonb', ...provenanceColumns },
     rows: (c: MergedCustomer) =>
-      c.items.contactPersonAttributes.map((i) => ({
-        ...attribute(i),
-        contact_key: i.value.contactKey,
-        ...prov(i.provenance),
-      })),
+      c.items.contactPersonAttributes.map((i) => ({ item_key: i.key, key: i.value.key, value: i.value.value, contact_key: i.value.contactKey, ...prov(i.provenance) })),
   },
   customer_contact_details: {
     columns: { ...childKey, kind: 'text', value: 'text', ...provenanceColumns },
-    rows: (c: MergedCustomer) => c.items.customerContactDetails.map((i) => ({ ...detail(i), ...prov(i.provenance) })),
+    rows: (c: MergedCustomer) => c.items.customerContactDetails.map((i) => ({ item_key: i.key, kind: i.value.kind, value: i.value.value, ...prov(i.provenance) })),
   },
   address_contact_details: {
     columns: { ...childKey, address_key: 'text', kind: 'text', value: 'text', ...provenanceColumns },
     rows: (c: MergedCustomer) =>
-      c.items.addressContactDetails.map((i) => ({ ...detail(i), address_key: i.value.addressKey, ...prov(i.provenance) })),
+      c.items.addressContactDetails.map((i) => ({ item_key: i.key, kind: i.value.kind, value: i.value.value, address_key: i.value.addressKey, ...prov(i.provenance) })),
   },
   contact_person_contact_details: {
     columns: { ...childKey, contact_key: 'text', kind: 'text', value: 'text', ...provenanceColumns },
     rows: (c: MergedCustomer) =>
-      c.items.contactPersonContactDetails.map((i) => ({
-        ...detail(i),
-        contact_key: i.value.contactKey,
-        ...prov(i.provenance),
-      })),
+      c.items.contactPersonContactDetails.map((i) => ({ item_key: i.key, kind: i.value.kind, value: i.value.value, contact_key: i.value.contactKey, ...prov(i.provenance) })),
   },
   attachments: {
     columns: { ...childKey, name: 'text', content_type: 'text', url: 'text', checksum: 'text', ...provenanceColumns },
@@ -181,12 +173,4 @@ export function customerRow(
 
 function prov(p: Provenance) {
   return { connector: p.connector, run_id: p.runId };
-}
-
-function attribute(i: MergedItem<{ key: string; value: unknown }>) {
-  return { item_key: i.key, key: i.value.key, value: i.value.value };
-}
-
-function detail(i: MergedItem<{ kind: string; value: string }>) {
-  return { item_key: i.key, kind: i.value.kind, value: i.value.value };
 }

@@ -30,5 +30,5 @@ export {
   type StagedFragment,
   type StoredCustomerState,
 } from './chunk-merge-plan.js';
-export { inputHashOf, jsonbText, recordHash } from './record-hash.js';
+export { inputHashOf, jsonbText, recordHash, recordTextAndHash } from './record-hash.js';
 export { stepsSignature } from './steps-signature.js';

@@ -78,6 +78,12 @@ export function recordHash(record: unknown): string {
   return md5(jsonbText(record));
 }
 
+/** A record's jsonb text (valid JSON, sent as the staged record) and its {@link recordHash}. */
+export function recordTextAndHash(record: unknown): { text: string; hash: string } {
+  const text = jsonbText(record);
+  return { text, hash: md5(text) };
+}
+
 /**
  * A customer's input hash (stored as `customers.input_hash` when it is merged): the flow's
  * step signature (`stepsSignature`), then `<step index>:<record hash>` of each of its staged records in step and

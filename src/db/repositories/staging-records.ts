@@ -2,6 +2,7 @@ import { sql, type Kysely, type Transaction } from 'kysely';
 import type { WithheldCustomerReport } from '../../domain/run-types.js';
 import { printableText } from '../../domain/storable-values.js';
 import type { Database } from '../database.js';
+import { JsonText, rowsJson } from '../json-text.js';
 import { SEQ_STRIDE } from '../staging-positions.js';
 import { removeFromUnchangedPages, removeUnchangedPagesOf } from './unchanged-pages.js';
 
@@ -10,6 +11,8 @@ export interface StagingRow {
   external_id: string;
   seq: number;
   record: unknown;
+  /** The record's JSON text when already written (its jsonb text, for its hash): sent instead of the record serialized again. */
+  record_text?: string;
   /** See `recordHash`. */
   record_hash: string;
   match_key: string | null;
@@ -30,10 +33,23 @@ export async function stageFragments(
   if (rows.length === 0) return;
   await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key, customer_id)
     select ${runId}, ${stepIndex}, x.external_id, x.seq, x.record, x.record_hash, x.match_key, x.customer_id
-    from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+    from jsonb_to_recordset(${stagingRowsJson(rows)}::jsonb)
       as x(external_id text, seq bigint, record jsonb, record_hash text, match_key text, customer_id uuid)
     on conflict (run_id, step_index, external_id, seq)
     do update set record = excluded.record, record_hash = excluded.record_hash, match_key = excluded.match_key, customer_id = excluded.customer_id`.execute(db);
+}
+
+function stagingRowsJson(rows: readonly StagingRow[]): string {
+  return rowsJson(
+    rows.map((r) => ({
+      external_id: r.external_id,
+      seq: r.seq,
+      record: r.record_text === undefined ? r.record : new JsonText(r.record_text),
+      record_hash: r.record_hash,
+      match_key: r.match_key,
+      customer_id: r.customer_id,
+    })),
+  );
 }
 
 /**
