@@ -20,6 +20,12 @@ interface FlatFileCursor {
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
+/**
+ * Pages whose customers are being recognized while the page before them is staged: the lookups
+ * (a round trip each) overlap one another as well as the staging.
+ */
+const PAGES_RECOGNIZED_AHEAD = 2;
+
 /** A page whose rows are all read, its customers being recognized. */
 interface PendingPage {
   groups: RawRowGroup[];
@@ -191,16 +197,15 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
           ...firstPage(),
         };
       };
-      let pending: PendingPage | undefined;
+      const pending: PendingPage[] = [];
       for await (const rows of readRowsOf(input.name, path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
         for (const raw of rows) {
           const ended = grouper.add(raw);
           if (ended) {
             groups.push(ended);
             if (groups.length >= options.pageSize) {
-              const closed = closePage();
-              if (pending) yield await page(pending);
-              pending = closed;
+              pending.push(closePage());
+              if (pending.length > PAGES_RECOGNIZED_AHEAD) yield await page(pending.shift()!);
             }
           }
           last = raw;
@@ -209,9 +214,8 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
       }
       const ended = grouper.finish();
       if (ended) groups.push(ended);
-      const closed = closePage();
-      if (pending) yield await page(pending);
-      yield await page(closed);
+      pending.push(closePage());
+      for (const closed of pending) yield await page(closed);
     },
   };
 }

@@ -3,7 +3,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { InputError } from '../input-error.js';
-import { installedPackage, MANIFEST, packageFolder, type InstalledPackage } from './installed-packages.js';
+import { installedPackage, MANIFEST, packageFolder, packageReference, type InstalledPackage } from './installed-packages.js';
 
 /** Options for {@link installSourcePackage}. */
 export interface InstallOptions {
@@ -17,14 +17,11 @@ export interface InstallOptions {
   force?: boolean;
 }
 
-/** A package pinned to one version, as `name==version`. */
-const PINNED = /^([A-Za-z0-9][A-Za-z0-9._-]*)==([A-Za-z0-9][A-Za-z0-9.+!_-]*)$/;
-
 /** The name and version of `name==version`, or an InputError saying how to write it. */
 export function parsePinnedPackage(spec: string): { name: string; version: string } {
-  const match = PINNED.exec(spec.trim());
-  if (!match) throw new InputError(`"${spec}" is not a pinned package: write it as <name>==<version>, e.g. airbyte-source-faker==7.2.1`);
-  return { name: match[1]!, version: match[2]! };
+  const reference = packageReference(spec);
+  if (reference?.version === undefined) throw new InputError(`"${spec}" is not a pinned package: write it as <name>==<version>, e.g. airbyte-source-faker==7.2.1`);
+  return { name: reference.name, version: reference.version };
 }
 
 /**

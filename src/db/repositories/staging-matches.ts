@@ -23,12 +23,10 @@ const FEW_STAGED_ROWS = 10_000;
  * staged few rows (a delta) does not need them, and sampling a large staging table costs a second.
  */
 export async function analyzeStaging(db: Kysely<Database>, runId: string): Promise<void> {
-  const { staged } = await db
-    .selectFrom('sync_run_steps')
-    .select(sql<number>`coalesce(sum(staged), 0)::int`.as('staged'))
-    .where('run_id', '=', runId)
-    .executeTakeFirstOrThrow();
-  if (staged >= FEW_STAGED_ROWS) await sql`analyze staging_records`.execute(db);
+  // Counted in staging_records itself: customers recognized as unchanged are staged apart (unchanged_pages) and change no plan.
+  const { rows } = await sql<{ staged: number }>`select count(*)::int as staged from (
+      select 1 from staging_records where run_id = ${runId} limit ${FEW_STAGED_ROWS}) s`.execute(db);
+  if (rows[0]!.staged >= FEW_STAGED_ROWS) await sql`analyze staging_records`.execute(db);
 }
 
 /**
