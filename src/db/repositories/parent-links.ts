@@ -9,6 +9,18 @@ export interface ParentChange {
 }
 
 /**
+ * Whether writing these customers may change a parent link. Parent links follow relations, and
+ * every committed write leaves them so: with no relation stored at all (customers without
+ * companies, say), only a link of a written customer or of its child can be stale.
+ */
+async function mayChangeParentLinks(trx: Transaction<Database>, writtenIds: readonly string[]): Promise<boolean> {
+  const { rows } = await sql<{ may: boolean }>`select exists (select 1 from customer_relations)
+    or exists (select 1 from customers where parent_customer_id = any(${writtenIds}::uuid[]))
+    or exists (select 1 from customers where id = any(${writtenIds}::uuid[]) and parent_customer_id is not null) as may`.execute(trx);
+  return rows[0]!.may;
+}
+
+/**
  * Resolves the parent links of the written customers, of every customer whose relation
  * names one of them (a child written before its parent), of the sub-departments they name
  * and of their present children, from `customer_relations` through `external_ids`. A
@@ -16,7 +28,7 @@ export interface ParentChange {
  * recomputed, it counts as updated by the run, and the change log says which child came or went.
  */
 export async function relinkParents(trx: Transaction<Database>, writtenIds: readonly string[], runId: string): Promise<ParentChange[]> {
-  if (writtenIds.length === 0) return [];
+  if (writtenIds.length === 0 || !(await mayChangeParentLinks(trx, writtenIds))) return [];
   // Driven by the chunk's ids and the few relation rows that name sub-departments, looking
   // customers up by key: with statistics gone stale while a first sync fills the tables, any
   // join to customers becomes a scan of them, a second per chunk.
