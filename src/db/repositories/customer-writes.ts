@@ -110,7 +110,7 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
   const updated = new Set(writes.updatedIds);
   const copied = copy && !writes.returnRows ? writes.customers.filter((c) => !updated.has(c.id as string)) : [];
   const upserted = copied.length > 0 ? writes.customers.filter((c) => updated.has(c.id as string)) : writes.customers;
-  if (upserted !== writes.customers) await copy!('customers', CUSTOMER_COLUMNS, copied);
+  if (copied.length > 0) await copy!('customers', CUSTOMER_COLUMNS, copied);
   if (upserted.length > 0) {
     const columns = Object.keys(CUSTOMER_COLUMNS);
     const updates = columns
