@@ -90,14 +90,15 @@ export function mergeChunkActivity({ db, copyTransaction }: ActivityDeps) {
                   `${changed.length} customer(s) changed while this chunk merged (${changed.slice(0, 3).join(', ')}${changed.length > 3 ? ', …' : ''}); merging the chunk again`,
                 );
               }
-              await writeCustomers(trx, writes, copy);
+              // Copied, a key taken meanwhile fails the chunk, which is merged again with every lookup and written without COPY.
+              await writeCustomers(trx, writes, lookUpNew ? undefined : copy);
               await holdCustomers(trx, plan.held.map((h) => ({ ...h, flow: input.holdNew!.flow, sourceConnector: loaded.sourceConnector!, runId })));
             }
             await insertRejectedRecords(trx, plan.rejects.map((r) => rejectedRow(runId, r)));
             await recordChunkOutcome(trx, runId, { start: chunkStart, end: ids[ids.length - 1]!, totals });
           });
         } catch (error) {
-          // A customer taken as new was created meanwhile under its source id (an order run, say).
+          // A key of a customer taken as new was taken meanwhile (an order run created it, say).
           if (!lookUpNew && isUniqueViolation(error)) return merge(true);
           if (!isDataException(error)) throw error;
           if (refused.size === 0) {

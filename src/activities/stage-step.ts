@@ -5,7 +5,8 @@ import type { Database } from '../db/database.js';
 import type { ConnectorInput, ConnectorPage, SourceDigest } from '../connectors/connector.js';
 import { InputError } from '../connectors/input-error.js';
 import { readInput } from '../connectors/read-input.js';
-import { isDataException } from '../db/data-exception.js';
+import type { CopyRows } from '../db/copy-rows.js';
+import { isDataException, isUniqueViolation } from '../db/data-exception.js';
 import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
 import { recordInputNextCursor, recordInputOutcome } from '../db/repositories/run-inputs.js';
 import {
@@ -122,7 +123,7 @@ async function stagePass(
   resume: StageHeartbeat | undefined,
   unchangedBy: readonly FlowStepPlan[] | undefined,
 ): Promise<{ read: number; rejected: number }> {
-  const { db, connectors } = deps;
+  const { db, connectors, copyTransaction } = deps;
   const ctx = Context.current();
   let read = resume?.read ?? 0;
   let rejected = resume?.rejected ?? 0;
@@ -139,12 +140,17 @@ async function stagePass(
     const { rejects } = screened;
     const { rows, unchanged, digests } = known ? await known.setUnchangedApart(screened, page) : { ...screened, unchanged: undefined };
     let rejectedCount: number;
+    const stage = async (trx: Transaction<Database>, copy: CopyRows | undefined) => {
+      await stageFragments(trx, input.runId, input.stepIndex, rows, copy);
+      if (unchanged) await recordUnchangedPage(trx, input.runId, input.stepIndex, unchanged);
+      await recordRejects(trx, input, rejects);
+      if (known) await recordSourceDigests(trx, input.connector, digests);
+    };
     try {
-      await db.transaction().execute(async (trx) => {
-        await stageFragments(trx, input.runId, input.stepIndex, rows);
-        if (unchanged) await recordUnchangedPage(trx, input.runId, input.stepIndex, unchanged);
-        await recordRejects(trx, input, rejects);
-        if (known) await recordSourceDigests(trx, input.connector, digests);
+      await copyTransaction(stage).catch((error: unknown) => {
+        // Staged before (a retried page): staged again over what is there.
+        if (isUniqueViolation(error)) return db.transaction().execute((trx) => stage(trx, undefined));
+        throw error;
       });
       rejectedCount = rejects.length;
     } catch (error) {

@@ -96,12 +96,15 @@ export function customerWritesFor(writes: CustomerWrites, id: string): CustomerW
 }
 
 const IMMUTABLE_COLUMNS = ['id', 'source_connector', 'source_id', 'created_run_id'];
+const EXTERNAL_ID_COLUMNS = { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text' };
+const CHANGE_LOG_COLUMNS = { run_id: 'text', customer_id: 'uuid', change: 'text', diff: 'jsonb', actor: 'text' };
 
 /**
  * Writes created and updated customers with all their items, their external ids,
  * parent links and change-log entries: a few set-based statements, never one per row.
- * Given `copy`, new customers' rows and every child row are written with COPY (a new
- * customer's id taken meanwhile fails the transaction, which is then retried as an update).
+ * Given `copy`, new customers' rows, external ids and change-log entries and every child row
+ * are written with COPY: a new customer's id, source id or external id taken meanwhile fails
+ * the transaction on the key (SQLSTATE 23505), and the caller writes again without `copy`.
  */
 export async function writeCustomers(trx: Transaction<Database>, writes: CustomerWrites, copy?: CopyRows): Promise<CustomerRow[]> {
   const writtenIds = writes.customers.map((c) => c.id as string);
@@ -110,7 +113,13 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
   const updated = new Set(writes.updatedIds);
   const copied = copy && !writes.returnRows ? writes.customers.filter((c) => !updated.has(c.id as string)) : [];
   const upserted = copied.length > 0 ? writes.customers.filter((c) => updated.has(c.id as string)) : writes.customers;
-  if (copied.length > 0) await copy!('customers', CUSTOMER_COLUMNS, copied);
+  const isCopied = (row: { customer_id: string }) => copied.length > 0 && !updated.has(row.customer_id);
+  const changes = copied.length > 0 ? writes.changes.filter((c) => !isCopied(c)) : writes.changes;
+  if (copied.length > 0) {
+    await copy!('customers', CUSTOMER_COLUMNS, copied);
+    await copy!('external_ids', EXTERNAL_ID_COLUMNS, writes.externalIds.filter(isCopied));
+    await copy!('change_log', CHANGE_LOG_COLUMNS, writes.changes.filter(isCopied));
+  }
   if (upserted.length > 0) {
     const columns = Object.keys(CUSTOMER_COLUMNS);
     const updates = columns
@@ -118,10 +127,10 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
       .map((c) => sql`${sql.id(c)} = excluded.${sql.id(c)}`);
     const returning = writes.returnRows ? sql` returning *` : sql``;
     // Without parent links to resolve, the change log is written by the same statement (one round trip less).
-    changesLogged = writes.relink === false && writes.changes.length > 0;
-    const logged = changesLogged
+    changesLogged = writes.relink === false;
+    const logged = changesLogged && changes.length > 0
       ? sql`with logged as (insert into change_log (run_id, customer_id, change, diff, actor)
-            select run_id, customer_id, change, diff, actor from jsonb_to_recordset(${JSON.stringify(writes.changes)}::jsonb)
+            select run_id, customer_id, change, diff, actor from jsonb_to_recordset(${JSON.stringify(changes)}::jsonb)
             as l(run_id text, customer_id uuid, change text, diff jsonb, actor text) on conflict do nothing) `
       : sql``;
     written = (
@@ -147,23 +156,10 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
       else await insertJsonRows(trx, table, spec.columns, rows);
     }
   }
-  await insertJsonRows(
-    trx,
-    'external_ids',
-    { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text' },
-    writes.externalIds,
-    'nothing',
-  );
+  await insertJsonRows(trx, 'external_ids', EXTERNAL_ID_COLUMNS, copied.length > 0 ? writes.externalIds.filter((e) => !isCopied(e)) : writes.externalIds, 'nothing');
   const runId = writes.changes[0]?.run_id;
   if (runId !== undefined && writes.relink !== false) await relinkParents(trx, writtenIds, runId);
-  if (changesLogged) return written;
-  await insertJsonRows(
-    trx,
-    'change_log',
-    { run_id: 'text', customer_id: 'uuid', change: 'text', diff: 'jsonb', actor: 'text' },
-    writes.changes,
-    'nothing',
-  );
+  if (!changesLogged) await insertJsonRows(trx, 'change_log', CHANGE_LOG_COLUMNS, changes, 'nothing');
   return written;
 }
 

@@ -1,6 +1,7 @@
 import { sql, type Kysely, type Transaction } from 'kysely';
 import type { WithheldCustomerReport } from '../../domain/run-types.js';
 import { printableText } from '../../domain/storable-values.js';
+import type { CopyRows } from '../copy-rows.js';
 import type { Database } from '../database.js';
 import { JsonText, rowsJson } from '../json-text.js';
 import { SEQ_STRIDE } from '../staging-positions.js';
@@ -20,36 +21,55 @@ export interface StagingRow {
   customer_id?: string;
 }
 
+/** The columns of a staged fragment, in the order they are written. */
+const STAGING_COLUMNS = {
+  run_id: 'text',
+  step_index: 'integer',
+  external_id: 'text',
+  seq: 'bigint',
+  record: 'jsonb',
+  record_hash: 'text',
+  match_key: 'text',
+  customer_id: 'uuid',
+};
+
 /**
  * Stages fragments of a run's step; a fragment already staged at the same position is replaced
  * (retries are harmless). Unchanged customers are kept apart, a page at a time (`unchanged-pages.ts`).
+ * Given `copy`, the fragments are copied in: a fragment already staged then fails the
+ * transaction on the key (SQLSTATE 23505), and the caller stages the page again without `copy`.
  */
 export async function stageFragments(
   db: Kysely<Database> | Transaction<Database>,
   runId: string,
   stepIndex: number,
   rows: readonly StagingRow[],
+  copy?: CopyRows,
 ): Promise<void> {
   if (rows.length === 0) return;
+  if (copy) {
+    await copy('staging_records', STAGING_COLUMNS, stagingRecordsOf(runId, stepIndex, rows));
+    return;
+  }
   await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key, customer_id)
     select ${runId}, ${stepIndex}, x.external_id, x.seq, x.record, x.record_hash, x.match_key, x.customer_id
-    from jsonb_to_recordset(${stagingRowsJson(rows)}::jsonb)
+    from jsonb_to_recordset(${rowsJson(stagingRecordsOf(runId, stepIndex, rows))}::jsonb)
       as x(external_id text, seq bigint, record jsonb, record_hash text, match_key text, customer_id uuid)
     on conflict (run_id, step_index, external_id, seq)
     do update set record = excluded.record, record_hash = excluded.record_hash, match_key = excluded.match_key, customer_id = excluded.customer_id`.execute(db);
 }
 
-function stagingRowsJson(rows: readonly StagingRow[]): string {
-  return rowsJson(
-    rows.map((r) => ({
-      external_id: r.external_id,
-      seq: r.seq,
-      record: r.record_text === undefined ? r.record : new JsonText(r.record_text),
-      record_hash: r.record_hash,
-      match_key: r.match_key,
-      customer_id: r.customer_id,
-    })),
-  );
+function stagingRecordsOf(runId: string, stepIndex: number, rows: readonly StagingRow[]): Record<keyof typeof STAGING_COLUMNS, unknown>[] {
+  return rows.map((r) => ({
+    run_id: runId,
+    step_index: stepIndex,
+    external_id: r.external_id,
+    seq: r.seq,
+    record: r.record_text === undefined ? r.record : new JsonText(r.record_text),
+    record_hash: r.record_hash,
+    match_key: r.match_key,
+    customer_id: r.customer_id,
+  }));
 }
 
 /**
