@@ -103,4 +103,13 @@ describe('push bookkeeping in groups', () => {
     expect((await states()).K2).toEqual({ status: 'pending', attempts: 0, lastError: null, lastAction: 'created' });
     expect((await duePushes(db.db, 'oms', 10)).map((d) => d.customer_id)).toEqual([ids.K2]);
   });
+
+  it('queues the customer a merged one is now, through every merge since', async () => {
+    for (const id of ['M1', 'M2', 'M3']) await create(id, { type: 'PERSON', name: { firstName: id } });
+    await db.db.updateTable('customers').set({ merged_into: ids.M2! }).where('id', '=', ids.M1!).execute();
+    await db.db.updateTable('customers').set({ merged_into: ids.M3! }).where('id', '=', ids.M2!).execute();
+    expect(await queuePushes(db.db, 'shop', [ids.M1!, ids.M2!, ids.K1!], 'run-3')).toBe(2);
+    const queued = await db.db.selectFrom('customer_pushes').select('customer_id').where('target', '=', 'shop').execute();
+    expect(queued.map((q) => q.customer_id).sort()).toEqual([ids.M3!, ids.K1!].sort());
+  });
 });

@@ -1,5 +1,5 @@
 import type { LoadedConfig } from '../../config/load-config.js';
-import { configuredPackages, installConfiguredPackages } from '../../operations/connector-packages/connector-packages.js';
+import { configuredPackages, installConfiguredPackages, packageSpecs, packagesToInstall } from '../../operations/connector-packages/connector-packages.js';
 
 /**
  * Installs the source packages the config pins that are not installed yet (once: they are kept
@@ -8,9 +8,9 @@ import { configuredPackages, installConfiguredPackages } from '../../operations/
  * them fail, as a worker's would.
  */
 export async function installDemoSourcePackages(loaded: LoadedConfig, say: (line: string) => void): Promise<void> {
-  const missing = configuredPackages(loaded.config).filter((p) => p.version !== undefined && p.installed !== p.version);
+  const missing = packagesToInstall(configuredPackages(loaded.config));
   if (missing.length === 0) return;
-  const specs = [...new Set(missing.map((p) => `${p.name}==${p.version}`))];
+  const specs = packageSpecs(missing);
   say(`installing the source packages the config pins (${specs.join(', ')}) from the package index, once …`);
   try {
     const result = await installConfiguredPackages(loaded.config);

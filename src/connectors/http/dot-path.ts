@@ -1,12 +1,12 @@
-/** The value at a dot path (`address.city`), or undefined; `''` is the value itself. */
+import { parseRecordPath, valueAtPath } from '../record-mapping/record-path.js';
+
+/**
+ * The value at a dot path (`address.city`, `items.0.id`) or JSON pointer, read as record
+ * mappings read it: own keys only, array elements by index; undefined when missing. `''` is the
+ * value itself.
+ */
 export function valueAt(value: unknown, path: string): unknown {
-  if (path === '') return value;
-  let current = value;
-  for (const key of path.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[key];
-  }
-  return current;
+  return valueAtPath(value, parseRecordPath(path));
 }
 
 /** Sets the value at a dot path, creating objects on the way. */

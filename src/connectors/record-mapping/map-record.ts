@@ -31,7 +31,7 @@ export function recordMapper(mapping: RecordMapping): RecordMapper {
   return (source) => {
     if (required && absent(required(source))) return { ok: false, skipped: true };
     const id = externalId(source);
-    const mapped: Record<string, unknown> = { externalId: typeof id === 'number' ? String(id) : id };
+    const mapped: Record<string, unknown> = { externalId: idText(id) };
     if (type) setIfPresent(mapped, 'type', type(source));
     if (changedAt) setIfPresent(mapped, 'changedAt', isoTimeOf(changedAt(source)));
     if (name) {
@@ -49,7 +49,7 @@ export function recordMapper(mapping: RecordMapping): RecordMapper {
     }
     if (parent) {
       const parentId = parent(source);
-      mapped.relations = parentId === undefined ? {} : { parentExternalId: typeof parentId === 'number' ? String(parentId) : parentId };
+      mapped.relations = parentId === undefined ? {} : { parentExternalId: idText(parentId) };
     }
     const parsed = customerRecordSchema.safeParse(mapped);
     if (parsed.success) return { ok: true, record: parsed.data };
@@ -58,6 +58,9 @@ export function recordMapper(mapping: RecordMapping): RecordMapper {
     return { ok: false, ...(typeof mapped.externalId === 'string' ? { externalId: mapped.externalId } : {}), field, reason: `${field}: ${issue.message}` };
   };
 }
+
+/** An id a source gives as a number (a database key), as the text ids are; anything else is left for the schema to judge. */
+const idText = (id: unknown): unknown => (typeof id === 'number' ? String(id) : id);
 
 /** A change time as ISO 8601 (epoch milliseconds and parsable text read as times); what cannot be read is left for the schema to refuse. */
 function isoTimeOf(value: unknown): unknown {

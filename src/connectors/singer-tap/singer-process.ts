@@ -82,12 +82,11 @@ export interface SingerReplication {
  * incrementally by its replication key when one is configured.
  */
 export function selectedCatalog(streams: readonly SingerCatalogStream[], chosen: SingerCatalogStream, replication: SingerReplication): { streams: SingerCatalogStream[] } {
-  const method =
-    replication.syncMode === 'full_table'
-      ? { 'replication-method': 'FULL_TABLE' }
-      : replication.replicationKey !== undefined
-        ? { 'replication-method': 'INCREMENTAL', 'replication-key': replication.replicationKey }
-        : {};
+  const key = replication.syncMode === 'incremental' ? replication.replicationKey : undefined;
+  const methodName = replication.syncMode === 'full_table' ? 'FULL_TABLE' : key !== undefined ? 'INCREMENTAL' : undefined;
+  const method = methodName === undefined ? {} : { 'replication-method': methodName, ...(key !== undefined ? { 'replication-key': key } : {}) };
+  // Older taps read the method from the stream itself, in snake case.
+  const legacy = methodName === undefined ? {} : { replication_method: methodName, ...(key !== undefined ? { replication_key: key } : {}) };
   return {
     streams: streams.map((s) => {
       const selected = s === chosen;
@@ -96,8 +95,7 @@ export function selectedCatalog(streams: readonly SingerCatalogStream[], chosen:
       const entry = { breadcrumb: [], metadata: { ...(top >= 0 ? metadata[top]!.metadata : {}), selected, ...(selected ? method : {}) } };
       if (top >= 0) metadata[top] = entry;
       else metadata.push(entry);
-      const legacy = selected && 'replication-method' in method ? { replication_method: method['replication-method'], ...(replication.replicationKey !== undefined && replication.syncMode === 'incremental' ? { replication_key: replication.replicationKey } : {}) } : {};
-      return { ...s, ...legacy, metadata };
+      return { ...s, ...(selected ? legacy : {}), metadata };
     }),
   };
 }

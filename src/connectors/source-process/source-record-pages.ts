@@ -73,16 +73,16 @@ export async function* sourceRecordPages(events: AsyncIterable<SourceEvent>, opt
       const mapped = options.mapper(event.data);
       // A record the mapping skips is not about a customer of it: neither staged nor rejected.
       if (!mapped.ok && mapped.skipped) continue;
-      if (mapped.ok && problem === undefined) fragments.push({ seq: event.position, record: mapped.record });
+      // What the stream's schema refuses is said first; only a record it takes can fail the mapping alone.
+      const why = problem !== undefined ? { reason: `the record ${problem}` } : mapped.ok ? undefined : { field: mapped.field, reason: `the mapping cannot map it: ${mapped.reason}` };
+      if (why === undefined && mapped.ok) fragments.push({ seq: event.position, record: mapped.record });
       else {
-        const failed = mapped.ok ? undefined : mapped;
         const externalId = mapped.ok ? mapped.record.externalId : mapped.externalId;
         rejects.push({
           source: options.origin,
           line: event.position,
           ...(externalId !== undefined ? { externalId } : {}),
-          ...(problem === undefined && failed ? { field: failed.field } : {}),
-          reason: problem !== undefined || !failed ? `the record ${problem!}` : `the mapping cannot map it: ${failed.reason}`,
+          ...why!,
           raw: JSON.stringify(event.data).slice(0, RAW_KEPT),
         });
       }

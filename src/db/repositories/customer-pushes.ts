@@ -1,5 +1,6 @@
 import { sql, type Kysely, type Selectable } from 'kysely';
 import type { CustomerPushesTable, Database } from '../database.js';
+import { MAX_MERGE_HOPS } from './customers.js';
 
 /** A push to make: the customer, and the version of its queued change. */
 export interface DuePush {
@@ -9,15 +10,21 @@ export interface DuePush {
 }
 
 /**
- * Queues pushes of customers to a target; a customer merged into another queues that one. A
- * customer already waiting keeps one row: its changes coalesce into one push of its latest
- * state. Returns how many were queued.
+ * Queues pushes of customers to a target; a customer merged into another queues the customer
+ * it is now (its survivor, or the survivor's if that was merged again). A customer already
+ * waiting keeps one row: its changes coalesce into one push of its latest state. Returns how
+ * many were queued.
  */
 export async function queuePushes(db: Kysely<Database>, target: string, customerIds: readonly string[], runId: string): Promise<number> {
   if (customerIds.length === 0) return 0;
-  const result = await sql`insert into customer_pushes (target, customer_id, status, queued_run_id)
-      select distinct ${target}, coalesce(c.merged_into, c.id), 'pending', ${runId}::text
-      from unnest(${customerIds}::uuid[]) as ids(id) join customers c on c.id = ids.id
+  const result = await sql`with recursive merges (start, id, merged_into, hops) as (
+        select c.id, c.id, c.merged_into, 0 from unnest(${customerIds}::uuid[]) as ids(id) join customers c on c.id = ids.id
+        union all
+        select m.start, c.id, c.merged_into, m.hops + 1 from merges m join customers c on c.id = m.merged_into
+        where m.hops < ${MAX_MERGE_HOPS}
+      ), now_as (id) as (select distinct on (start) id from merges order by start, hops desc)
+    insert into customer_pushes (target, customer_id, status, queued_run_id)
+      select distinct ${target}, id, 'pending', ${runId}::text from now_as
     on conflict (target, customer_id) do update set
       status = 'pending', version = customer_pushes.version + 1, queued_run_id = excluded.queued_run_id,
       queued_at = now(), attempts = 0, next_attempt_at = now(), last_error = null`.execute(db);

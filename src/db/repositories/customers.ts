@@ -43,10 +43,13 @@ export async function customerIdsAfter(db: Kysely<Database>, after: string | und
   return (await query.orderBy('id').limit(limit).execute()).map((r) => r.id);
 }
 
+/** How many merges a customer is followed through to the customer it is now (a survivor merged again, and so on). */
+export const MAX_MERGE_HOPS = 100;
+
 /** A customer by id, or, when it was merged into another, the customer it is now (following merges). */
 export async function survivorOf(db: Kysely<Database>, id: string): Promise<CustomerRow | undefined> {
   let customer = await customerById(db, id);
-  for (let hops = 0; customer?.merged_into && hops < 100; hops++) customer = await customerById(db, customer.merged_into);
+  for (let hops = 0; customer?.merged_into && hops < MAX_MERGE_HOPS; hops++) customer = await customerById(db, customer.merged_into);
   return customer;
 }
 

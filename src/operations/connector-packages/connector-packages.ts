@@ -61,6 +61,14 @@ export function configuredPackages(config: CustsyncConfig, env?: NodeJS.ProcessE
   });
 }
 
+/** The packages the config pins that are not installed at their version (with `force`, every pinned one). */
+export function packagesToInstall(packages: readonly ConfiguredPackage[], force = false): ConfiguredPackage[] {
+  return packages.filter((p) => p.version !== undefined && (force || p.installed !== p.version));
+}
+
+/** Their `name==version` specs, each once, in order. */
+export const packageSpecs = (packages: readonly ConfiguredPackage[]): string[] => [...new Set(packages.map((p) => `${p.name}==${p.version}`))];
+
 /**
  * Installs every package the config pins that is not installed at its version (each once, in
  * the config's order). A package the config names without a version and that is not installed
@@ -78,7 +86,7 @@ export async function installConfiguredPackages(
         `pin each as package: <name>==<version>, or install it with custsync connectors install <name>==<version>`,
     );
   }
-  const wanted = [...new Map(packages.filter((p) => p.version !== undefined && (options.force || p.installed !== p.version)).map((p) => [`${p.name}==${p.version}`, p])).keys()];
+  const wanted = packageSpecs(packagesToInstall(packages, options.force));
   const installed: InstalledPackage[] = [];
   for (const spec of wanted) {
     options.onPackage?.(spec);

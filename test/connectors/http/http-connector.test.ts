@@ -77,6 +77,15 @@ describe('the http connector', () => {
     expect(pages[0]!.fragments[0]!.record).toEqual({ externalId: 'X9', type: 'COMPANY', name: { companyName: 'Mapped Co' } });
   });
 
+  it('reads item paths as record mappings do: array elements by index, JSON pointers, own keys only', async () => {
+    answer = () => ({ body: { data: { 'the/items': [{ ids: ['P1'], kind: 'PERSON', contact: { 'e~mail': 'p1@example.com' } }] } } });
+    const pages = await readAll({ itemsPath: '/data/the~1items', fields: { externalId: 'ids.0', type: 'kind', 'name.lastName': '/contact/e~0mail', 'name.firstName': 'ids.length' } });
+    expect(pages[0]!.fragments[0]!.record).toEqual({ externalId: 'P1', type: 'PERSON', name: { lastName: 'p1@example.com' } });
+    answer = () => ({ body: { items: [] } });
+    const error = await failure(readAll({ itemsPath: 'items.constructor' }));
+    expect(error?.message).toBe(`connector oms: GET ${api.baseUrl}/customers: expected an array at "items.constructor" (itemsPath), got nothing`);
+  });
+
   it('rejects an item that is not a customer record, naming the field, and fails on a body without the items array', async () => {
     answer = () => ({ body: { items: [CUSTOMERS[0], { type: 'COMPANY', name: { companyName: 'No Id' } }] } });
     const [page] = await readAll({});
