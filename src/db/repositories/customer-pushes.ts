@@ -22,9 +22,9 @@ export async function queuePushes(db: Kysely<Database>, target: string, customer
         union all
         select m.start, c.id, c.merged_into, m.hops + 1 from merges m join customers c on c.id = m.merged_into
         where m.hops < ${MAX_MERGE_HOPS}
-      ), now_as (id) as (select distinct on (start) id from merges order by start, hops desc)
+      ), survivors (id) as (select distinct on (start) id from merges order by start, hops desc)
     insert into customer_pushes (target, customer_id, status, queued_run_id)
-      select distinct ${target}, id, 'pending', ${runId}::text from now_as
+      select distinct ${target}, id, 'pending', ${runId}::text from survivors
     on conflict (target, customer_id) do update set
       status = 'pending', version = customer_pushes.version + 1, queued_run_id = excluded.queued_run_id,
       queued_at = now(), attempts = 0, next_attempt_at = now(), last_error = null`.execute(db);

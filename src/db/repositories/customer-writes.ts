@@ -113,7 +113,8 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
   const updated = new Set(writes.updatedIds);
   const copied = copy && !writes.returnRows ? writes.customers.filter((c) => !updated.has(c.id as string)) : [];
   const upserted = copied.length > 0 ? writes.customers.filter((c) => updated.has(c.id as string)) : writes.customers;
-  const isCopied = (row: { customer_id: string }) => copied.length > 0 && !updated.has(row.customer_id);
+  const copiedIds = new Set(copied.map((c) => c.id as string));
+  const isCopied = (row: { customer_id: string }) => copiedIds.has(row.customer_id);
   const changes = copied.length > 0 ? writes.changes.filter((c) => !isCopied(c)) : writes.changes;
   if (copied.length > 0) {
     await copy!('customers', CUSTOMER_COLUMNS, copied);
