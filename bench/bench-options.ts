@@ -33,7 +33,7 @@ export interface BenchOptions {
   workers: number;
   /** The flow's `mergeLanes` for the one-worker runs; default: the flow default. */
   mergeLanes?: number;
-  /** The config's `worker.heapGrowthPercent` for the bench's workers; default: the config default (30). */
+  /** The config's `worker.heapGrowthPercent` for the bench's workers; default: the config default (0, V8's own growth). */
   heapGrowthPercent?: number;
   /** Limit for each sync run, minutes; default max(10, customers / 2,000). */
   timeoutMinutes: number;
