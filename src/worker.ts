@@ -1,4 +1,3 @@
-import { copyTransactions } from './db/copy-transaction.js';
 import { existsSync } from 'node:fs';
 import { extname } from 'node:path';
 import { setFlagsFromString } from 'node:v8';
@@ -12,6 +11,7 @@ import type { CustsyncConfig } from './config/config-schema.js';
 import { connectionOptionsOf, type TemporalSettings } from './config/temporal-settings.js';
 import { createConnectorFactory } from './connectors/create-connector.js';
 import type { DatabaseHandle } from './db/connect.js';
+import { copyTransactions } from './db/copy-transaction.js';
 import { createNotifier } from './activities/notifications/notifier.js';
 import { resolveNotificationTargets } from './config/notification-settings.js';
 import { consoleLinks, DEFAULT_CONSOLE_URL } from './domain/console-links.js';

@@ -142,7 +142,6 @@ async function loadChunk(db: ActivityDeps['db'], input: MergeChunkInput, ids: re
       inputHashes.set(row.customer_id, row.input_hash);
     }
   }
-  // New customers are not looked up: a first import's chunks are all new.
   const [staged, currentRows, knownIds] = await Promise.all([
     customerIds.length === 0 ? [] : stagedRecordsOf(db, runId, customerIds),
     currentCustomersOf(db, storedIds),

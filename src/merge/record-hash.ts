@@ -75,7 +75,7 @@ const md5 = (text: string): string => createHash('md5').update(text).digest('hex
 
 /** A staged record's hash: the md5 of its jsonb text. */
 export function recordHash(record: unknown): string {
-  return md5(jsonbText(record));
+  return recordTextAndHash(record).hash;
 }
 
 /** A record's jsonb text (valid JSON, sent as the staged record) and its {@link recordHash}. */

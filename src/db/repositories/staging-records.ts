@@ -52,9 +52,9 @@ export async function stageFragments(
     return;
   }
   await sql`insert into staging_records (run_id, step_index, external_id, seq, record, record_hash, match_key, customer_id)
-    select ${runId}, ${stepIndex}, x.external_id, x.seq, x.record, x.record_hash, x.match_key, x.customer_id
+    select x.run_id, x.step_index, x.external_id, x.seq, x.record, x.record_hash, x.match_key, x.customer_id
     from jsonb_to_recordset(${rowsJson(stagingRecordsOf(runId, stepIndex, rows))}::jsonb)
-      as x(external_id text, seq bigint, record jsonb, record_hash text, match_key text, customer_id uuid)
+      as x(run_id text, step_index integer, external_id text, seq bigint, record jsonb, record_hash text, match_key text, customer_id uuid)
     on conflict (run_id, step_index, external_id, seq)
     do update set record = excluded.record, record_hash = excluded.record_hash, match_key = excluded.match_key, customer_id = excluded.customer_id`.execute(db);
 }
