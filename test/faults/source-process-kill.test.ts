@@ -81,7 +81,8 @@ describe('an Airbyte source process killed in the middle of its stream', () => {
     expect(report.totals).toEqual(undisturbed.totals);
     expect(report.totals.created).toBe(1500);
     expect(await customerContent(h.db)).toEqual(await customerContent(undisturbedHarness.db));
-  });
+    // Two whole syncs, each starting the Python source at least once: on a loaded machine they took over a minute.
+  }, 180_000);
 
   it('is stopped, with its process group, when its run is cancelled; nothing of the run is stored', async () => {
     const h = await startSyncHarness({
