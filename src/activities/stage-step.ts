@@ -26,7 +26,7 @@ import type { FlowStepPlan } from '../domain/run-types.js';
 import { setStepStageCounts } from '../db/repositories/sync-runs.js';
 import { recordUnchangedPage, type UnchangedPage } from '../db/repositories/unchanged-pages.js';
 import { recordSourceDigests, storedSourcesOf, type SourceDigestRow, type StoredSource } from '../db/repositories/source-digests.js';
-import { findUnstorableValue, unstorableTextReason } from '../domain/storable-values.js';
+import { findUnstorableValue, jsonTextMayBeUnstorable, unstorableTextReason, type UnstorableValue } from '../domain/storable-values.js';
 import type { ActivityDeps } from './activity-deps.js';
 import { inputHashOf, matcherOf, newCustomerId, recordTextAndHash, stepsSignature } from '../merge/index.js';
 import { SEQ_STRIDE } from '../db/staging-positions.js';
@@ -112,8 +112,15 @@ export function stageStepActivity(deps: ActivityDeps) {
 }
 
 /**
- * Reads the input from `resume`'s cursor (or its start) and stages it page by page, each page
- * committed before its cursor is heartbeated; the next page is parsed while one is written.
+ * Pages written at once, each in its own transaction: the main thread screens and sends one
+ * while the database copies in the other.
+ */
+const PAGES_WRITTEN_AT_ONCE = 2;
+
+/**
+ * Reads the input from `resume`'s cursor (or its start) and stages it page by page, a page's
+ * cursor heartbeated once it and every page before it are committed; the next pages are read
+ * and screened while earlier ones are written.
  * With `unchangedBy` (the flow's steps), customers whose input hash is the stored one are staged
  * without their record.
  */
@@ -131,21 +138,23 @@ async function stagePass(
   const known = unchangedBy ? new KnownSources(db, input, unchangedBy) : undefined;
   let lastBeat: StageHeartbeat | undefined = resume;
 
-  const writePage = async (page: ConnectorPage) => {
-    if (page.warnings && page.warnings.length > 0) {
-      await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
-    }
-    if (page.nextCursor !== undefined) await recordInputNextCursor(db, input.runId, input.stepIndex, input.input.name, page.nextCursor);
-    const screened = screenFragments(input, page);
+  /** Stages a screened page in one transaction; returns how many of its records were rejected. */
+  const writePage = async (page: ConnectorPage, screened: ScreenedPage): Promise<number> => {
     const { rejects } = screened;
     const { rows, unchanged, digests } = known ? await known.setUnchangedApart(screened, page) : { ...screened, unchanged: undefined };
-    let rejectedCount: number;
+    if (unchanged && rows.length === 0 && rejects.length === 0 && digests.length === 0) {
+      // Only unchanged customers: one statement, with no transaction around it.
+      await recordUnchangedPage(db, input.runId, input.stepIndex, unchanged);
+      known?.forget(rows, unchanged);
+      return 0;
+    }
     const stage = async (trx: Transaction<Database>, copy: CopyRows | undefined) => {
       await stageFragments(trx, input.runId, input.stepIndex, rows, copy);
       if (unchanged) await recordUnchangedPage(trx, input.runId, input.stepIndex, unchanged);
       await recordRejects(trx, input, rejects);
       if (known) await recordSourceDigests(trx, input.connector, digests);
     };
+    let rejectedCount: number;
     try {
       await copyTransaction(stage).catch((error: unknown) => {
         // Staged before (a retried page): staged again over what is there.
@@ -161,14 +170,9 @@ async function stagePass(
       if (unchanged) await recordUnchangedPage(db, input.runId, input.stepIndex, unchanged);
     }
     known?.forget(rows, unchanged);
-    read += page.read;
-    rejected += rejectedCount;
-    const whole = input.skipUnchanged !== undefined && !unchangedBy;
-    lastBeat = { input: input.input.name, cursor: page.cursor, read, rejected, ...(whole ? { whole: true as const } : {}) } satisfies StageHeartbeat;
-    heartbeat(lastBeat);
+    return rejectedCount;
   };
 
-  let writing: Promise<void> | undefined;
   const readOptions = {
     cursor: resume?.cursor || undefined,
     pageSize: input.pageSize,
@@ -185,12 +189,28 @@ async function stagePass(
     input.input.importUpload !== undefined
       ? readBulkUpload(db, input.input.importUpload, readOptions)
       : readInput(() => connectors(input.connector), input.input, readOptions);
+  // Pages are counted and heartbeated in their order, each once it and every page before it are committed.
+  let counted: Promise<void> = Promise.resolve();
+  const unfinished: Promise<void>[] = [];
   for await (const page of pages) {
-    if (writing) await writing;
-    writing = writePage(page);
-    writing.catch(() => undefined);
+    if (page.warnings && page.warnings.length > 0) {
+      await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
+    }
+    if (page.nextCursor !== undefined) await recordInputNextCursor(db, input.runId, input.stepIndex, input.input.name, page.nextCursor);
+    const screened = screenFragments(input, page);
+    while (unfinished.length >= PAGES_WRITTEN_AT_ONCE) await unfinished.shift();
+    const written = writePage(page, screened);
+    counted = Promise.all([counted, written]).then(([, rejectedCount]) => {
+      read += page.read;
+      rejected += rejectedCount;
+      const whole = input.skipUnchanged !== undefined && !unchangedBy;
+      lastBeat = { input: input.input.name, cursor: page.cursor, read, rejected, ...(whole ? { whole: true as const } : {}) } satisfies StageHeartbeat;
+      heartbeat(lastBeat);
+    });
+    counted.catch(() => undefined);
+    unfinished.push(counted);
   }
-  if (writing) await writing;
+  await counted;
   return { read, rejected };
 }
 
@@ -242,7 +262,7 @@ class KnownSources {
    * customer itself; keeps only the source digests that are new or changed.
    */
   async setUnchangedApart(
-    screened: { rows: StagingRow[]; digests: readonly SourceDigestRow[] },
+    screened: Pick<ScreenedPage, 'rows' | 'digests'>,
     page: ConnectorPage,
   ): Promise<{ rows: StagingRow[]; unchanged: UnchangedPage | undefined; digests: SourceDigestRow[] }> {
     const recognized = page.recognized ?? [];
@@ -294,19 +314,25 @@ class KnownSources {
  * Fragments as staging rows; a fragment holding a value the database cannot store (a NUL,
  * an unpaired surrogate, a non-finite number) becomes a reject naming its line and field.
  */
-function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: StagingRow[]; rejects: RejectedRecordRow[]; digests: SourceDigestRow[] } {
+interface ScreenedPage {
+  rows: StagingRow[];
+  rejects: RejectedRecordRow[];
+  digests: SourceDigestRow[];
+}
+
+function screenFragments(input: StageStepInput, page: ConnectorPage): ScreenedPage {
   const rows: StagingRow[] = [];
   const digests: SourceDigestRow[] = [];
   const rejects = page.rejects.map((r) => rejectRow(input, r));
   const matcher = input.matchBy ? matcherOf(input.matchBy) : undefined;
   for (const f of page.fragments) {
-    const unstorable = findUnstorableValue(f.record);
-    if (unstorable) {
-      const field = unstorable.path || 'record';
-      rejects.push(rejectRow(input, { source: input.input.name, line: f.seq, externalId: f.record.externalId, field, reason: `${field} ${unstorable.reason}` }));
+    const written = storableTextAndHash(f.record);
+    if ('reason' in written) {
+      const field = written.path || 'record';
+      rejects.push(rejectRow(input, { source: input.input.name, line: f.seq, externalId: f.record.externalId, field, reason: `${field} ${written.reason}` }));
       continue;
     }
-    const { text, hash } = recordTextAndHash(f.record);
+    const { text, hash } = written;
     const row: StagingRow = {
       external_id: f.record.externalId,
       seq: input.inputIndex * SEQ_STRIDE + f.seq,
@@ -319,6 +345,21 @@ function screenFragments(input: StageStepInput, page: ConnectorPage): { rows: St
     if (f.sourceHash !== undefined) digests.push({ external_id: row.external_id, source_hash: f.sourceHash, record_hash: row.record_hash });
   }
   return { rows, rejects, digests };
+}
+
+/**
+ * A record's jsonb text and hash, or the first of its values the database cannot store: its text
+ * is checked whole, and only a text that may hold such a value has the record walked.
+ */
+function storableTextAndHash(record: CustomerRecord): { text: string; hash: string } | UnstorableValue {
+  let written: { text: string; hash: string } | undefined;
+  try {
+    written = recordTextAndHash(record);
+  } catch {
+    // A value jsonb has no text for (a non-finite number): found and named below.
+  }
+  if (written && !jsonTextMayBeUnstorable(written.text)) return written;
+  return findUnstorableValue(record) ?? written ?? recordTextAndHash(record);
 }
 
 function withholdScope(input: StageStepInput): WithholdScope {

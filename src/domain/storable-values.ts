@@ -26,6 +26,16 @@ export function unstorableTextReason(text: string): string | undefined {
   return undefined;
 }
 
+/**
+ * Whether JSON text may hold what the database cannot store: an escaped NUL or a surrogate.
+ * When it does not, and it was written by a printer that refuses non-finite numbers (the jsonb
+ * printer of `merge/record-hash.ts`; `JSON.stringify` writes them as null), the value it was
+ * written from is storable, with no walk over the value.
+ */
+export function jsonTextMayBeUnstorable(text: string): boolean {
+  return text.includes('\\u0000') || ANY_SURROGATE.test(text);
+}
+
 export interface UnstorableValue {
   /** Where in the value, e.g. `addresses[1].line1` (empty for the value itself). */
   path: string;

@@ -1,5 +1,22 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { findUnstorableValue, printableText } from '../../src/domain/storable-values.js';
+import { findUnstorableValue, jsonTextMayBeUnstorable, printableText } from '../../src/domain/storable-values.js';
+import { jsonbText } from '../../src/merge/record-hash.js';
+
+/** Text with NULs, lone and paired surrogates, backslashes and the six characters `\u0000` among ordinary ones. */
+const awkwardText = fc.string({
+  unit: fc.constantFrom('a', 'é', '\u0000', '\\', '\\u0000', '\uD83D', '\uDE80', '\uD83D\uDE80', '"', '\n'),
+  maxLength: 6,
+});
+const awkwardValue = fc.letrec((tie) => ({
+  value: fc.oneof(
+    { depthSize: 'small' },
+    awkwardText,
+    fc.constantFrom(1, -0.5, Number.NaN, Number.POSITIVE_INFINITY, true, null),
+    fc.array(tie('value'), { maxLength: 3 }),
+    fc.dictionary(awkwardText, tie('value'), { maxKeys: 3 }),
+  ),
+})).value;
 
 describe('what PostgreSQL cannot store, found where it is', () => {
   it('accepts ordinary text, including characters outside the Basic Multilingual Plane', () => {
@@ -18,6 +35,26 @@ describe('what PostgreSQL cannot store, found where it is', () => {
       reason: 'is NaN, not a finite number',
     });
     expect(findUnstorableValue({ ['bad\u0000key']: 'x' })?.reason).toMatch(/^its name holds a NUL/);
+  });
+
+  it('clears only the JSON text of a storable value: text that may hold a NUL or surrogate has its value walked', () => {
+    fc.assert(
+      fc.property(awkwardValue, (value) => {
+        let text: string;
+        try {
+          text = jsonbText(value);
+        } catch {
+          // A non-finite number, which jsonb has no text for.
+          expect(findUnstorableValue(value)).toBeDefined();
+          return;
+        }
+        if (!jsonTextMayBeUnstorable(text)) expect(findUnstorableValue(value)).toBeUndefined();
+      }),
+      { numRuns: 2_000 },
+    );
+    expect(jsonTextMayBeUnstorable(jsonbText({ name: 'Main\u0000St' }))).toBe(true);
+    expect(jsonTextMayBeUnstorable(jsonbText({ name: 'A\uD83D' }))).toBe(true);
+    expect(jsonTextMayBeUnstorable(jsonbText({ name: 'Åkesson 東京', n: 3 }))).toBe(false);
   });
 
   it('makes diagnostic text storable, showing what was there', () => {

@@ -315,7 +315,8 @@ function unreadableCell(row: DelimitedRow, header: TemplateHeader, fields: reado
     const column = columnName(index);
     return { column, reason: `${column} (column ${index + 1}) cannot be read: ${row.undecodable.reason}` };
   }
-  const unstorable = firstUnstorableField(fields);
+  // A field is the row's text less delimiters and quotes: when the row can be stored, so can every field.
+  const unstorable = unstorableTextReason(row.raw) === undefined ? -1 : firstUnstorableField(fields);
   if (unstorable >= 0) {
     const column = columnName(unstorable);
     return { column, reason: `${column} (column ${unstorable + 1}) ${unstorableTextReason(fields[unstorable]!)!}` };

@@ -12,18 +12,19 @@ export interface UnchangedPage {
 }
 
 /**
- * Keeps a page's unchanged customers as one row (in the caller's transaction). Pages kept before
- * for positions within the page's are replaced: a retried read that pages an input otherwise
- * than the attempt before leaves no customer counted twice.
+ * Keeps a page's unchanged customers as one row, in one statement (atomic without a transaction
+ * of its own). Pages kept before for positions within the page's are replaced: a retried read
+ * that pages an input otherwise than the attempt before leaves no customer counted twice.
  */
 export async function recordUnchangedPage(db: Db, runId: string, stepIndex: number, page: UnchangedPage): Promise<void> {
-  await sql`delete from unchanged_pages where run_id = ${runId} and step_index = ${stepIndex}
-    and seq_from >= ${page.seqFrom} and seq_from <= ${page.seqTo}`.execute(db);
-  if (page.externalIds.length === 0) return;
-  await db
-    .insertInto('unchanged_pages')
-    .values({ run_id: runId, step_index: stepIndex, seq_from: page.seqFrom, seq_to: page.seqTo, external_ids: page.externalIds, customer_ids: page.customerIds })
-    .execute();
+  const { seqFrom, seqTo, externalIds, customerIds } = page;
+  // The insert reads the delete's count, so the rows it replaces are gone before it runs.
+  await sql`with replaced as (
+      delete from unchanged_pages where run_id = ${runId} and step_index = ${stepIndex} and seq_from >= ${seqFrom} and seq_from <= ${seqTo}
+      returning 1)
+    insert into unchanged_pages (run_id, step_index, seq_from, seq_to, external_ids, customer_ids)
+    select ${runId}, ${stepIndex}, ${seqFrom}, ${seqTo}, ${externalIds}::text[], ${customerIds}::uuid[]
+    where ${externalIds.length > 0} and (select count(*) from replaced) >= 0`.execute(db);
 }
 
 /**
