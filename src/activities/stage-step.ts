@@ -32,6 +32,7 @@ import { inputHashOf, matcherOf, newCustomerId, recordTextAndHash, stepsSignatur
 import { SEQ_STRIDE } from '../db/staging-positions.js';
 import { flowOfRunId } from '../domain/run-flow.js';
 import { heartbeat } from './heartbeat.js';
+import { OrderedWrites } from './ordered-writes.js';
 
 export interface StageStepInput {
   runId: string;
@@ -189,28 +190,22 @@ async function stagePass(
     input.input.importUpload !== undefined
       ? readBulkUpload(db, input.input.importUpload, readOptions)
       : readInput(() => connectors(input.connector), input.input, readOptions);
-  // Pages are counted and heartbeated in their order, each once it and every page before it are committed.
-  let counted: Promise<void> = Promise.resolve();
-  const unfinished: Promise<void>[] = [];
+  const writes = new OrderedWrites<{ page: ConnectorPage; rejectedCount: number }>(PAGES_WRITTEN_AT_ONCE, ({ page, rejectedCount }) => {
+    read += page.read;
+    rejected += rejectedCount;
+    const whole = input.skipUnchanged !== undefined && !unchangedBy;
+    lastBeat = { input: input.input.name, cursor: page.cursor, read, rejected, ...(whole ? { whole: true as const } : {}) } satisfies StageHeartbeat;
+    heartbeat(lastBeat);
+  });
   for await (const page of pages) {
     if (page.warnings && page.warnings.length > 0) {
       await recordInputOutcome(db, input.runId, input.stepIndex, input.input.name, { warnings: page.warnings });
     }
     if (page.nextCursor !== undefined) await recordInputNextCursor(db, input.runId, input.stepIndex, input.input.name, page.nextCursor);
     const screened = screenFragments(input, page);
-    while (unfinished.length >= PAGES_WRITTEN_AT_ONCE) await unfinished.shift();
-    const written = writePage(page, screened);
-    counted = Promise.all([counted, written]).then(([, rejectedCount]) => {
-      read += page.read;
-      rejected += rejectedCount;
-      const whole = input.skipUnchanged !== undefined && !unchangedBy;
-      lastBeat = { input: input.input.name, cursor: page.cursor, read, rejected, ...(whole ? { whole: true as const } : {}) } satisfies StageHeartbeat;
-      heartbeat(lastBeat);
-    });
-    counted.catch(() => undefined);
-    unfinished.push(counted);
+    await writes.add(async () => ({ page, rejectedCount: await writePage(page, screened) }));
   }
-  await counted;
+  await writes.finish();
   return { read, rejected };
 }
 
