@@ -233,18 +233,33 @@ class KnownSources {
     return source.inputHash === inputHashOf(this.signature, [{ stepIndex: this.input.stepIndex, recordHash }]);
   }
 
-  private async lookUp(externalIds: readonly string[]): Promise<void> {
-    const missing = [...new Set(externalIds.filter((id) => !this.stored.has(id) && id.length <= 512 && unstorableTextReason(id) === undefined))];
+  /**
+   * What is stored of these ids, those looked up before taken as they are now: a page written
+   * meanwhile may forget them, so the page asking reads its own map.
+   */
+  private async lookUp(externalIds: readonly string[]): Promise<Map<string, StoredSource>> {
+    const sources = new Map<string, StoredSource>();
+    const missing: string[] = [];
+    for (const id of new Set(externalIds)) {
+      const source = this.stored.get(id);
+      if (source) sources.set(id, source);
+      else if (id.length <= 512 && unstorableTextReason(id) === undefined) missing.push(id);
+    }
     const found = await storedSourcesOf(this.db, this.input.connector, missing, { stepsSignature: this.signature, stepIndex: this.input.stepIndex });
-    for (const id of missing) this.stored.set(id, found.get(id) ?? {});
+    for (const id of missing) {
+      const source = found.get(id) ?? {};
+      this.stored.set(id, source);
+      sources.set(id, source);
+    }
+    return sources;
   }
 
   /** The customers of a page whose rows are those their stored state was merged from. */
   async recognize(customers: readonly SourceDigest[]): Promise<ReadonlySet<string>> {
-    await this.lookUp(customers.map((c) => c.externalId));
+    const sources = await this.lookUp(customers.map((c) => c.externalId));
     const recognized = new Set<string>();
     for (const c of customers) {
-      const source = this.stored.get(c.externalId);
+      const source = sources.get(c.externalId);
       if (source?.sourceHash === c.sourceHash && this.unchanged(source, source.recordHash)) recognized.add(c.externalId);
     }
     return recognized;
@@ -261,12 +276,12 @@ class KnownSources {
     page: ConnectorPage,
   ): Promise<{ rows: StagingRow[]; unchanged: UnchangedPage | undefined; digests: SourceDigestRow[] }> {
     const recognized = page.recognized ?? [];
-    await this.lookUp([...screened.rows.map((r) => r.external_id), ...recognized.map((r) => r.externalId)]);
+    const sources = await this.lookUp([...screened.rows.map((r) => r.external_id), ...recognized.map((r) => r.externalId)]);
     const seqOffset = this.input.inputIndex * SEQ_STRIDE;
     const entries: { seq: number; externalId: string; customerId: string }[] = [];
     const rows: StagingRow[] = [];
     for (const row of screened.rows) {
-      const source = this.stored.get(row.external_id);
+      const source = sources.get(row.external_id);
       if (this.unchanged(source, row.record_hash)) {
         entries.push({ seq: row.seq, externalId: row.external_id, customerId: source.customerId });
         continue;
@@ -278,7 +293,7 @@ class KnownSources {
       rows.push(row);
     }
     for (const r of recognized) {
-      const source = this.stored.get(r.externalId);
+      const source = sources.get(r.externalId);
       if (!this.unchanged(source, source?.recordHash)) throw new Error(`customer ${r.externalId} was recognized unchanged but its stored state is not known`);
       entries.push({ seq: seqOffset + r.seq, externalId: r.externalId, customerId: source.customerId });
     }
@@ -292,7 +307,7 @@ class KnownSources {
     const unchanged: UnchangedPage | undefined =
       seqFrom <= seqTo ? { seqFrom, seqTo, externalIds: entries.map((e) => e.externalId), customerIds: entries.map((e) => e.customerId) } : undefined;
     const digests = screened.digests.filter((d) => {
-      const source = this.stored.get(d.external_id);
+      const source = sources.get(d.external_id);
       return source?.sourceHash !== d.source_hash || source.recordHash !== d.record_hash;
     });
     return { rows, unchanged, digests };

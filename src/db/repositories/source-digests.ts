@@ -70,7 +70,11 @@ export async function storedSourcesOf(
   return found;
 }
 
-/** Keeps the source digests of a connector's customers (the last one per external id wins). */
+/**
+ * Keeps the source digests of a connector's customers (the last one per external id wins). Rows
+ * are written in external-id order, so transactions writing the same ids at once (pages staged
+ * side by side) wait for one another and never deadlock.
+ */
 export async function recordSourceDigests(db: Kysely<Database> | Transaction<Database>, connector: string, digests: readonly SourceDigestRow[]): Promise<void> {
   const byId = new Map<string, SourceDigestRow>();
   for (const d of digests) if (d.external_id.length <= MAX_DIGEST_KEY_LENGTH) byId.set(d.external_id, d);
@@ -80,5 +84,6 @@ export async function recordSourceDigests(db: Kysely<Database> | Transaction<Dat
     select ${connector}, x.external_id, x.source_hash, x.record_hash
     from unnest(${rows.map((r) => r.external_id)}::text[], ${rows.map((r) => r.source_hash)}::text[], ${rows.map((r) => r.record_hash)}::text[])
       as x(external_id, source_hash, record_hash)
+    order by x.external_id
     on conflict (connector, external_id) do update set source_hash = excluded.source_hash, record_hash = excluded.record_hash`.execute(db);
 }

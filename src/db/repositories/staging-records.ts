@@ -121,7 +121,9 @@ export interface RejectedRowOfCustomer {
 /**
  * Records the customers of rejected rows as withheld by the input, with their rejected lines
  * (in the same transaction as the rejects). Recording the same rows again changes nothing.
- * Texts quote what could not be stored, so a NUL in them shows as ␀.
+ * Texts quote what could not be stored, so a NUL in them shows as ␀. Rows are written in
+ * external-id order: pages staged side by side that name the same customers wait for one
+ * another and never deadlock.
  */
 export async function recordWithheldCustomers(
   db: Kysely<Database> | Transaction<Database>,
@@ -139,6 +141,7 @@ export async function recordWithheldCustomers(
           )}::jsonb)
             as r(external_id text, line int, reason text)
           group by external_id) x
+    order by x.external_id
     on conflict (run_id, step_index, source, external_id) do update set
       lines = (select jsonb_agg(distinct l.value order by l.value) from jsonb_array_elements(w.lines || excluded.lines) l),
       reason = case when (excluded.lines->>0)::int < (w.lines->>0)::int then excluded.reason else w.reason end`.execute(db);
