@@ -82,8 +82,9 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
         /\.(txt|csv)$/i.test(f.name) &&
         // An uploader that writes a done-marker has finished the file only once the marker is there.
         (config.doneMarker === undefined || present.has(`${f.name}${config.doneMarker}`)) &&
-        // Modified too recently: still being written; a later run reads it.
-        f.mtimeMs <= youngest,
+        // Modified too recently: still being written; a later run reads it. (The clock counts whole
+        // milliseconds, a file's time finer: one written within the current millisecond is not younger.)
+        Math.floor(f.mtimeMs) <= youngest,
     );
     if (config.stabilityInterval > 0 && ready.length > 0) {
       await sleep(config.stabilityInterval);
