@@ -143,32 +143,30 @@ async function stagePass(
   const writePage = async (page: ConnectorPage, screened: ScreenedPage): Promise<number> => {
     const { rejects } = screened;
     const { rows, unchanged, digests } = known ? await known.setUnchangedApart(screened, page) : { ...screened, unchanged: undefined };
-    if (unchanged && rows.length === 0 && rejects.length === 0 && digests.length === 0) {
-      // Only unchanged customers: one statement, with no transaction around it.
-      await recordUnchangedPage(db, input.runId, input.stepIndex, unchanged);
-      known?.forget(rows, unchanged);
-      return 0;
-    }
     const stage = async (trx: Transaction<Database>, copy: CopyRows | undefined) => {
       await stageFragments(trx, input.runId, input.stepIndex, rows, copy);
       if (unchanged) await recordUnchangedPage(trx, input.runId, input.stepIndex, unchanged);
       await recordRejects(trx, input, rejects);
       if (known) await recordSourceDigests(trx, input.connector, digests);
     };
-    let rejectedCount: number;
-    try {
-      await copyTransaction(stage).catch((error: unknown) => {
-        // Staged before (a retried page): staged again over what is there.
-        if (isUniqueViolation(error)) return db.transaction().execute((trx) => stage(trx, undefined));
-        throw error;
-      });
-      rejectedCount = rejects.length;
-    } catch (error) {
-      if (!isDataException(error)) throw error;
-      // Something the screening did not foresee: find the records the database refuses, one by one.
-      rejectedCount = await stageOneByOne(db, input, rows, rejects);
-      // The page's unchanged customers went with the rolled-back transaction: without them, a full snapshot would miss them.
-      if (unchanged) await recordUnchangedPage(db, input.runId, input.stepIndex, unchanged);
+    let rejectedCount = rejects.length;
+    if (unchanged && rows.length === 0 && rejects.length === 0 && digests.length === 0) {
+      // Only unchanged customers: one statement, with no transaction around it.
+      await recordUnchangedPage(db, input.runId, input.stepIndex, unchanged);
+    } else {
+      try {
+        await copyTransaction(stage).catch((error: unknown) => {
+          // Staged before (a retried page): staged again over what is there.
+          if (isUniqueViolation(error)) return db.transaction().execute((trx) => stage(trx, undefined));
+          throw error;
+        });
+      } catch (error) {
+        if (!isDataException(error)) throw error;
+        // Something the screening did not foresee: find the records the database refuses, one by one.
+        rejectedCount = await stageOneByOne(db, input, rows, rejects);
+        // The page's unchanged customers went with the rolled-back transaction: without them, a full snapshot would miss them.
+        if (unchanged) await recordUnchangedPage(db, input.runId, input.stepIndex, unchanged);
+      }
     }
     known?.forget(rows, unchanged);
     return rejectedCount;
@@ -234,8 +232,8 @@ class KnownSources {
   }
 
   /**
-   * What is stored of these ids, those looked up before taken as they are now: a page written
-   * meanwhile may forget them, so the page asking reads its own map.
+   * What is stored of these ids (those looked up before as they were kept, the others from the
+   * database), in a map of the caller's own: a page committed meanwhile may forget kept ones.
    */
   private async lookUp(externalIds: readonly string[]): Promise<Map<string, StoredSource>> {
     const sources = new Map<string, StoredSource>();
@@ -320,15 +318,17 @@ class KnownSources {
   }
 }
 
-/**
- * Fragments as staging rows; a fragment holding a value the database cannot store (a NUL,
- * an unpaired surrogate, a non-finite number) becomes a reject naming its line and field.
- */
+/** A page as staging rows, the rejects found screening it, and its records' source digests. */
 interface ScreenedPage {
   rows: StagingRow[];
   rejects: RejectedRecordRow[];
   digests: SourceDigestRow[];
 }
+
+/**
+ * Fragments as staging rows; a fragment holding a value the database cannot store (a NUL,
+ * an unpaired surrogate, a non-finite number) becomes a reject naming its line and field.
+ */
 
 function screenFragments(input: StageStepInput, page: ConnectorPage): ScreenedPage {
   const rows: StagingRow[] = [];
