@@ -1,6 +1,7 @@
 import { ApplicationFailure } from '@temporalio/common';
 import { acquireFlowLease } from '../db/repositories/flow-leases.js';
-import { recordRunBegun } from '../db/repositories/sync-runs.js';
+import { markStagingKept } from '../db/repositories/staging-sentinels.js';
+import { clearRunWorkspace, recordRunBegun } from '../db/repositories/sync-runs.js';
 import type { FlowStepPlan, RunTrigger } from '../domain/run-types.js';
 import type { ActivityDeps } from './activity-deps.js';
 
@@ -19,7 +20,8 @@ export interface BeginRunInput {
 }
 
 /**
- * Records the run and its steps (a retried run is marked running again), then refuses
+ * Records the run and its steps (a retried run is marked running again) and starts its staging
+ * afresh, then refuses
  * the run if it was started from a config that differs from this worker's, or if
  * another run of the flow is running (one run per flow at a time).
  */
@@ -32,6 +34,11 @@ export function beginRunActivity({ db, flowFingerprint, isRunActive }: ActivityD
       steps: input.steps,
       ...(input.mode ? { mode: input.mode } : {}),
       ...(input.dryRun ? { dryRun: true } : {}),
+    });
+    // Staged from its start again (a retried run, or one whose staging PostgreSQL lost): nothing left of an earlier attempt.
+    await db.transaction().execute(async (trx) => {
+      await clearRunWorkspace(trx, input.runId, { keepMergeSet: true });
+      await markStagingKept(trx, input.runId);
     });
     const own = flowFingerprint(input.flow);
     if (input.configFingerprint && input.configFingerprint !== own) {

@@ -8,6 +8,7 @@ import {
   stepMatchCounts,
 } from '../db/repositories/staging-matches.js';
 import { setStepMatchCounts } from '../db/repositories/sync-runs.js';
+import { assertStagingKept } from '../db/repositories/staging-sentinels.js';
 import type { ActivityDeps } from './activity-deps.js';
 
 export interface MatchStepInput {
@@ -42,6 +43,7 @@ export function matchStepActivity({ db }: ActivityDeps) {
       const refused = await refuseSourceIdChanges(db, step);
       const known = await assignSourceCustomers(db, step);
       await analyzeStaging(db, input.runId);
+      await assertStagingKept(db, input.runId);
       await setStepMatchCounts(db, input.runId, input.stepIndex, { matched: known, unmatched: 0 });
       return { matched: known, unmatched: 0, ...(refused > 0 ? { rejected: refused } : {}) };
     }
@@ -50,6 +52,7 @@ export function matchStepActivity({ db }: ActivityDeps) {
     await assignEnrichmentCustomers(db, { ...step, lookup, ...(input.sourceConnector ? { sourceConnector: input.sourceConnector } : {}) });
     await analyzeStaging(db, input.runId);
     const counts = await stepMatchCounts(db, input.runId, input.stepIndex);
+    await assertStagingKept(db, input.runId);
     await setStepMatchCounts(db, input.runId, input.stepIndex, counts);
     return counts;
   };

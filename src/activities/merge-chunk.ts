@@ -19,6 +19,7 @@ import {
 import { chunkStartAt, inputHashesOf } from '../db/repositories/merge-plans.js';
 import { insertRejectedRecords, type RejectedRecordRow } from '../db/repositories/rejected-records.js';
 import { insertPreviews } from '../db/repositories/run-previews.js';
+import { assertStagingKept } from '../db/repositories/staging-sentinels.js';
 import { planChunkMerge, type ChunkMergeInput, type ChunkMergePlan, type ChunkReject, type StagedFragment, type StoredCustomerState } from '../merge/index.js';
 import type { FlowStepPlan, RunTotals } from '../domain/run-types.js';
 import type { SurvivorshipRules } from '../domain/survivorship.js';
@@ -95,6 +96,7 @@ export function mergeChunkActivity({ db, copyTransaction }: ActivityDeps) {
               await holdCustomers(trx, plan.held.map((h) => ({ ...h, flow: input.holdNew!.flow, sourceConnector: loaded.sourceConnector!, runId })));
             }
             await insertRejectedRecords(trx, plan.rejects.map((r) => rejectedRow(runId, r)));
+            await assertStagingKept(trx, runId);
             await recordChunkOutcome(trx, runId, { start: chunkStart, end: ids[ids.length - 1]!, totals });
           });
         } catch (error) {

@@ -3,6 +3,7 @@ import { isDataException } from '../db/data-exception.js';
 import { InputError } from '../connectors/input-error.js';
 import { RetryLaterError } from '../connectors/retry-later-error.js';
 import { MergeConflictError } from '../merge/index.js';
+import { StagingLostError } from '../db/staging-lost-error.js';
 
 /**
  * PostgreSQL errors the same data raises again on every attempt: a data exception (class 22),
@@ -19,7 +20,7 @@ export function nonRetryableOnInputErrors<A extends unknown[], R>(fn: (...args: 
     try {
       return await fn(...args);
     } catch (error) {
-      if (error instanceof InputError || error instanceof MergeConflictError) {
+      if (error instanceof InputError || error instanceof MergeConflictError || error instanceof StagingLostError) {
         throw ApplicationFailure.create({ message: error.message, type: error.name, nonRetryable: true, cause: error });
       }
       if (error instanceof RetryLaterError) {

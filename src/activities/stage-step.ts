@@ -24,6 +24,7 @@ import type { CustomerRecord, RejectedRecord } from '../domain/customer-record.j
 import type { MatchBy } from '../domain/match-by.js';
 import type { FlowStepPlan } from '../domain/run-types.js';
 import { setStepStageCounts } from '../db/repositories/sync-runs.js';
+import { assertStagingKept } from '../db/repositories/staging-sentinels.js';
 import { recordUnchangedPage, type UnchangedPage } from '../db/repositories/unchanged-pages.js';
 import { recordSourceDigests, storedSourcesOf, type SourceDigestRow, type StoredSource } from '../db/repositories/source-digests.js';
 import { findUnstorableValue, jsonTextMayBeUnstorable, unstorableTextReason, type UnstorableValue } from '../domain/storable-values.js';
@@ -107,6 +108,7 @@ export function stageStepActivity(deps: ActivityDeps) {
     }
 
     const { staged, rejected } = await stepStagingCounts(db, input.runId, input.stepIndex);
+    await assertStagingKept(db, input.runId);
     await setStepStageCounts(db, input.runId, input.stepIndex, { read, staged, rejected });
     return { read, staged, rejected };
   };

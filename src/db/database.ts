@@ -269,6 +269,11 @@ export interface StagingRecordsTable {
   customer_id: string | null;
 }
 
+/** One row per running run while its staged records are there (both unlogged: see migration 0027). */
+export interface StagingSentinelsTable {
+  run_id: string;
+}
+
 export interface RejectedRecordsTable {
   run_id: string;
   step_index: number;
@@ -541,6 +546,7 @@ export interface Database {
   sync_run_plans: SyncRunPlansTable;
   sync_run_merge_set: SyncRunMergeSetTable;
   staging_records: StagingRecordsTable;
+  staging_sentinels: StagingSentinelsTable;
   unchanged_pages: UnchangedPagesTable;
   staged_customers: StagedCustomersView;
   source_digests: SourceDigestsTable;

@@ -62,6 +62,8 @@ export interface CustomerSyncInput {
   survivorship?: SurvivorshipRules;
   /** Set when the run continues as a new execution. */
   resume?: ResumeState;
+  /** Times the run began again because PostgreSQL lost its staging (a crash or a failover); its merged chunks are kept. */
+  restaged?: number;
 }
 
 /** A file `custsync import` reads: where the worker finds it, and its content's checksum. */

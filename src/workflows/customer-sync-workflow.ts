@@ -1,4 +1,4 @@
-import { ContinueAsNew, continueAsNew } from '@temporalio/workflow';
+import { ContinueAsNew, continueAsNew, log } from '@temporalio/workflow';
 import type { CustomerSyncInput, RunReport } from '../domain/run-types.js';
 import { begin, finish, finishFailed } from './customer-sync/begin-and-finish.js';
 import { mergeInLanes, resumeFrom } from './customer-sync/merge-in-lanes.js';
@@ -6,6 +6,7 @@ import { propagateDeletions } from './customer-sync/propagate-deletions.js';
 import { applyChangedRules } from './customer-sync/apply-changed-rules.js';
 import { findDuplicateCandidates } from './customer-sync/find-duplicate-candidates.js';
 import { queueOutboundPushes } from './customer-sync/queue-outbound-pushes.js';
+import { isStagingLost, MAX_RESTAGINGS, restageFrom } from './customer-sync/restage.js';
 import { trackRun } from './customer-sync/run-state.js';
 import { stageAndMatch } from './customer-sync/stage-and-match.js';
 
@@ -18,7 +19,8 @@ export { DEFAULT_CHUNKS_PER_EXECUTION } from './customer-sync/merge-in-lanes.js'
  * finish. Only counts, cursors and ids pass
  * through the history; customer data stays in the database. A long merge continues as
  * new between batches of chunks (as Temporal's continue-as-new sample does, here in the
- * workflow itself); the next execution starts at the merge where the last one stopped.
+ * workflow itself); the next execution starts at the merge where the last one stopped. A run
+ * whose staged records PostgreSQL lost (a crash) begins again in a new execution.
  */
 export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<RunReport> {
   const run = trackRun(input);
@@ -38,6 +40,10 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
     return await finish(run);
   } catch (error) {
     if (error instanceof ContinueAsNew) throw error;
+    if (isStagingLost(error) && (input.restaged ?? 0) < MAX_RESTAGINGS) {
+      log.warn('PostgreSQL lost the run\'s staged records (a crash or a failover): the run begins again, keeping the chunks it merged', { runId: run.runId });
+      return await continueAsNew<typeof customerSyncWorkflow>(restageFrom(run));
+    }
     await finishFailed(run, error);
     throw error;
   }

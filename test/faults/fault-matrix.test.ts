@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
-import { ApplicationFailure } from '@temporalio/common';
+import { ApplicationFailure, defaultPayloadConverter } from '@temporalio/common';
 import type { ActivityInboundCallsInterceptor, ActivityExecuteInput, Next } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { writeReferenceData, writeTemplateFile } from '../../bench/template-file-writer.js';
@@ -208,6 +208,10 @@ flows:
       const report = await handle.result();
       const ms = Date.now() - started;
       console.log(`fault: PostgreSQL restarted (down 2 s) at chunk ${at.chunksDone}: ${(ms / 1000).toFixed(1)} s, undisturbed ${(undisturbed.firstMs / 1000).toFixed(1)} s, +${((ms - undisturbed.firstMs) / 1000).toFixed(1)} s`);
+      // The crash emptied the run's staging (unlogged): the run began again in a new execution, its merged chunks kept.
+      const begun = (await handle.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!;
+      expect(begun.continuedExecutionRunId).toBeTruthy();
+      expect(defaultPayloadConverter.fromPayload<{ restaged?: number }>(begun.input!.payloads![0]!).restaged).toBe(1);
       expect(report.totals).toEqual(undisturbed.firstTotals);
       expect(await customerContent(db)).toEqual(undisturbed.first);
       await w.stop();

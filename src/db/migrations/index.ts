@@ -25,6 +25,7 @@ import * as unchangedPages from './0023-unchanged-pages.js';
 import * as duplicateCandidates from './0024-duplicate-candidates.js';
 import * as customerMerges from './0025-customer-merges.js';
 import * as survivorshipStates from './0026-survivorship-states.js';
+import * as unloggedStaging from './0027-unlogged-staging.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -54,4 +55,5 @@ export const migrations: Record<string, Migration> = {
   '0024-duplicate-candidates': duplicateCandidates,
   '0025-customer-merges': customerMerges,
   '0026-survivorship-states': survivorshipStates,
+  '0027-unlogged-staging': unloggedStaging,
 };

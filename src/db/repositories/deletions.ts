@@ -1,6 +1,7 @@
 import { sql, type Kysely } from 'kysely';
 import type { Database } from '../database.js';
 import { recomputeParentFlags } from './parent-links.js';
+import { assertStagingKept } from './staging-sentinels.js';
 
 /** What a run found about its source's customers: see {@link findMissingCustomers}. */
 export interface MissingCount {
@@ -57,6 +58,7 @@ export async function findMissingCustomers(db: Kysely<Database>, runId: string, 
       where c.source_connector = ${connector} and c.deleted_at is null and c.missing_since is null and c.merged_into is null
         and not exists (select 1 from staged_customers s where s.run_id = ${runId} and s.step_index = 0 and s.external_id = c.source_id)
         and not exists (select 1 from rejected_records r where r.run_id = ${runId} and r.external_id = c.source_id)`.execute(trx);
+    await assertStagingKept(trx, runId);
     const counts = await sql<MissingCount>`select
         (select count(*) from sync_run_missing where run_id = ${runId})::int as "candidates",
         (select count(*) from customers where source_connector = ${connector} and deleted_at is null and merged_into is null)::int as "sourceCustomers"`.execute(

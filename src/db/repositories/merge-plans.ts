@@ -2,6 +2,7 @@ import { sql, type Kysely, type RawBuilder } from 'kysely';
 import type { FlowStepPlan } from '../../domain/run-types.js';
 import { stepsSignature } from '../../merge/steps-signature.js';
 import type { Database } from '../database.js';
+import { assertStagingKept } from './staging-sentinels.js';
 
 /** Which customers a run merges, cut into chunks; its size does not grow with the run's. */
 export interface MergePlan {
@@ -74,6 +75,7 @@ export async function storeMergePlan(db: Kysely<Database>, runId: string, steps:
       .insertInto('sync_run_plans')
       .values({ run_id: runId, chunk_starts: JSON.stringify(chunkStarts), to_merge, unchanged: staged - to_merge })
       .execute();
+    await assertStagingKept(trx, runId);
   });
 }
 

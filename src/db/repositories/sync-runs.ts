@@ -2,6 +2,7 @@ import { sql, type Kysely, type Selectable } from 'kysely';
 import type { ConsumedInput, FlowStepPlan, RunTotals, RunTrigger, StepStats } from '../../domain/run-types.js';
 import type { Database, SyncRunsTable } from '../database.js';
 import { sourceMode } from './run-inputs.js';
+import { forgetStagingSentinel } from './staging-sentinels.js';
 
 /** A run as `beginRun` records it. */
 export interface BegunRun {
@@ -81,6 +82,7 @@ export async function recordConsumedByName(db: Kysely<Database>, runId: string, 
 export async function clearRunWorkspace(db: Kysely<Database>, runId: string, options: { keepMergeSet: boolean }): Promise<void> {
   await db.deleteFrom('staging_records').where('run_id', '=', runId).execute();
   await db.deleteFrom('unchanged_pages').where('run_id', '=', runId).execute();
+  await forgetStagingSentinel(db, runId);
   if (!options.keepMergeSet) await db.deleteFrom('sync_run_merge_set').where('run_id', '=', runId).execute();
 }
 
