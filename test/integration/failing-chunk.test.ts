@@ -33,6 +33,7 @@ describe('a merge chunk that fails', () => {
   let failing: SyncHarness;
   let undisturbed: SyncHarness;
   let resetByCli: SyncHarness;
+  let continued: SyncHarness;
 
   beforeAll(async () => {
     const dir = mkdtempSync(join(tmpdir(), 'custsync-failing-'));
@@ -44,8 +45,10 @@ describe('a merge chunk that fails', () => {
       flows: { erp: { source: { type: 'connector', connector: 'erp', aspects: TEMPLATE_ASPECTS }, chunkSize: 10, schedule: false } },
     };
     [failing, undisturbed, resetByCli] = [await startSyncHarness(config), await startSyncHarness(config), await startSyncHarness(config)];
+    // Five chunks per execution: the run has continued as new several times when the chunk fails.
+    continued = await startSyncHarness({ ...config, flows: { erp: { ...config.flows.erp, chunksPerExecution: 5 } } });
     // The database refuses one customer, as a constraint would: the same on every attempt.
-    for (const h of [failing, resetByCli]) {
+    for (const h of [failing, resetByCli, continued]) {
       await sql`create function refuse_one() returns trigger language plpgsql as $$
         begin
           if new.source_id = ${sql.lit(REFUSED)} then
@@ -60,6 +63,7 @@ describe('a merge chunk that fails', () => {
     await failing?.close();
     await undisturbed?.close();
     await resetByCli?.close();
+    await continued?.close();
   });
 
   it('fails the run at once with the database’s words, after cancelling the other merge lane', async () => {
@@ -123,5 +127,20 @@ describe('a merge chunk that fails', () => {
     expect(retried.status).toBe('completed');
     expect(retried.totals.created).toBe(CUSTOMERS);
     expect(await customerContent(resetByCli.db)).toEqual(await customerContent(undisturbed.db));
+  });
+
+  it('`runs retry` of a run that had continued as new stages its inputs again before merging on', async () => {
+    const handle = await continued.start('erp');
+    expect(await handle.result().catch((e: unknown) => e)).toBeInstanceOf(WorkflowFailedError);
+    const begun = (await handle.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!;
+    expect(begun.continuedExecutionRunId).toBeTruthy();
+    await sql`drop trigger refuse_one on customers`.execute(continued.db.db);
+
+    // The failed execution merges from where it stopped; the staging it merges from was cleared when the run failed.
+    await retryRun({ client: continued.client, temporal: continued.temporal }, handle.workflowId);
+    const retried = await continued.client.workflow.getHandle<typeof customerSyncWorkflow>(handle.workflowId).result();
+    expect(retried.status).toBe('completed');
+    expect(retried.totals.created).toBe(CUSTOMERS);
+    expect(await customerContent(continued.db)).toEqual(await customerContent(undisturbed.db));
   });
 });
