@@ -48,7 +48,7 @@ describe('a merge chunk that fails', () => {
     // Five chunks per execution: the run has continued as new several times when the chunk fails.
     continued = await startSyncHarness({ ...config, flows: { erp: { ...config.flows.erp, chunksPerExecution: 5 } } });
     // The database refuses one customer, as a constraint would: the same on every attempt.
-    for (const h of [failing, resetByCli, continued]) {
+    for (const h of [failing, resetByCli]) {
       await sql`create function refuse_one() returns trigger language plpgsql as $$
         begin
           if new.source_id = ${sql.lit(REFUSED)} then
@@ -58,6 +58,16 @@ describe('a merge chunk that fails', () => {
         end $$`.execute(h.db.db);
       await sql`create trigger refuse_one before insert on customers for each row execute function refuse_one()`.execute(h.db.db);
     }
+    // Chunks go in customer-id order, which is random for new customers: it refuses every customer past the 300th, so that
+    // the run has merged 30 chunks, and continued as new five times, when it fails.
+    await sql`create function refuse_late() returns trigger language plpgsql as $$
+      begin
+        if (select count(*) from customers) >= 300 then
+          raise exception 'customer % refused by a test trigger', new.source_id using errcode = 'check_violation';
+        end if;
+        return new;
+      end $$`.execute(continued.db.db);
+    await sql`create trigger refuse_late before insert on customers for each row execute function refuse_late()`.execute(continued.db.db);
   });
   afterAll(async () => {
     await failing?.close();
@@ -134,7 +144,7 @@ describe('a merge chunk that fails', () => {
     expect(await handle.result().catch((e: unknown) => e)).toBeInstanceOf(WorkflowFailedError);
     const begun = (await handle.fetchHistory()).events![0]!.workflowExecutionStartedEventAttributes!;
     expect(begun.continuedExecutionRunId).toBeTruthy();
-    await sql`drop trigger refuse_one on customers`.execute(continued.db.db);
+    await sql`drop trigger refuse_late on customers`.execute(continued.db.db);
 
     // The failed execution merges from where it stopped; the staging it merges from was cleared when the run failed.
     await retryRun({ client: continued.client, temporal: continued.temporal }, handle.workflowId);

@@ -28,9 +28,33 @@ export async function recordUnchangedPage(db: Db, runId: string, stepIndex: numb
 }
 
 /**
+ * Rewrites the pages `pages` selects (a condition on `p`) without the entries `dropped` names (a
+ * condition on an entry's `external_id` and `customer_id`), each page in one set-based pass;
+ * returns how many entries went. `ctes` go before the statement's own (each ending in a comma).
+ */
+async function dropPageEntries(db: Db, pages: RawBuilder<unknown>, dropped: RawBuilder<unknown>, ctes: RawBuilder<unknown> = sql``): Promise<number> {
+  const { rows } = await sql<{ removed: number }>`with ${ctes} touched as (
+      select p.run_id, p.step_index, p.seq_from,
+        coalesce(array_agg(u.external_id order by u.n) filter (where not u.dropped), '{}') as external_ids,
+        coalesce(array_agg(u.customer_id order by u.n) filter (where not u.dropped), '{}') as customer_ids,
+        count(*) filter (where u.dropped)::int as removed
+      from unchanged_pages p
+        cross join lateral (
+          select external_id, customer_id, n, coalesce(${dropped}, false) as dropped
+          from unnest(p.external_ids, p.customer_ids) with ordinality as x(external_id, customer_id, n)) u
+      where (${pages})
+      group by p.run_id, p.step_index, p.seq_from),
+    updated as (
+      update unchanged_pages p set external_ids = t.external_ids, customer_ids = t.customer_ids
+      from touched t where p.run_id = t.run_id and p.step_index = t.step_index and p.seq_from = t.seq_from and t.removed > 0
+      returning t.removed)
+    select coalesce(sum(removed), 0)::int as removed from updated`.execute(db);
+  return rows[0]!.removed;
+}
+
+/**
  * Takes customers out of the pages of a run's step kept before position `seqBefore`: those whose
- * external id `removed` (a query of one `external_id` column) yields. One set-based pass over the
- * pages' entries, however many pages and ids there are.
+ * external id `removed` (a query of one `external_id` column) yields.
  */
 export async function removeFromUnchangedPages(
   db: Db,
@@ -38,41 +62,21 @@ export async function removeFromUnchangedPages(
   removed: RawBuilder<{ external_id: string }>,
 ): Promise<void> {
   const { runId, stepIndex, seqBefore } = scope;
-  await sql`with removed as (select distinct external_id from (${removed}) r),
-    kept as (
-      select p.seq_from,
-        array_agg(u.external_id order by u.n) filter (where r.external_id is null) as external_ids,
-        array_agg(u.customer_id order by u.n) filter (where r.external_id is null) as customer_ids,
-        bool_or(r.external_id is not null) as touched
-      from unchanged_pages p
-        cross join unnest(p.external_ids, p.customer_ids) with ordinality as u(external_id, customer_id, n)
-        left join removed r on r.external_id = u.external_id
-      where p.run_id = ${runId} and p.step_index = ${stepIndex} and p.seq_from < ${seqBefore}
-      group by p.seq_from)
-    update unchanged_pages p set external_ids = coalesce(k.external_ids, '{}'), customer_ids = coalesce(k.customer_ids, '{}')
-    from kept k
-    where p.run_id = ${runId} and p.step_index = ${stepIndex} and p.seq_from = k.seq_from and k.touched`.execute(db);
+  await dropPageEntries(
+    db,
+    sql`p.run_id = ${runId} and p.step_index = ${stepIndex} and p.seq_from < ${seqBefore}`,
+    sql`x.external_id in (select external_id from removed)`,
+    sql`removed as (select distinct external_id from (${removed}) r),`,
+  );
 }
 
 /** Takes a customer (by its id or any of its external ids) out of every run's pages; returns how many entries went. */
 export async function eraseFromUnchangedPages(db: Db, customerId: string, externalIds: readonly string[]): Promise<number> {
-  const { rows } = await sql<{ removed: number }>`with touched as (
-      select p.run_id, p.step_index, p.seq_from,
-        coalesce(array_agg(u.external_id order by u.n) filter (where not u.erased), '{}') as external_ids,
-        coalesce(array_agg(u.customer_id order by u.n) filter (where not u.erased), '{}') as customer_ids,
-        count(*) filter (where u.erased)::int as removed
-      from unchanged_pages p
-        cross join lateral (
-          select e as external_id, c as customer_id, n, (c = ${customerId}::uuid or e = any(${[...externalIds]}::text[])) as erased
-          from unnest(p.external_ids, p.customer_ids) with ordinality as x(e, c, n)) u
-      where ${customerId}::uuid = any(p.customer_ids) or p.external_ids && ${[...externalIds]}::text[]
-      group by p.run_id, p.step_index, p.seq_from),
-    updated as (
-      update unchanged_pages p set external_ids = t.external_ids, customer_ids = t.customer_ids
-      from touched t where p.run_id = t.run_id and p.step_index = t.step_index and p.seq_from = t.seq_from
-      returning t.removed)
-    select coalesce(sum(removed), 0)::int as removed from updated`.execute(db);
-  return rows[0]!.removed;
+  return dropPageEntries(
+    db,
+    sql`${customerId}::uuid = any(p.customer_ids) or p.external_ids && ${[...externalIds]}::text[]`,
+    sql`(x.customer_id = ${customerId}::uuid or x.external_id = any(${[...externalIds]}::text[]))`,
+  );
 }
 
 /** Takes an input's pages (positions `[seqFrom, seqTo)`) out. */
