@@ -1,4 +1,4 @@
-import { ContinueAsNew, continueAsNew, log } from '@temporalio/workflow';
+import { ContinueAsNew, continueAsNew, log, patched } from '@temporalio/workflow';
 import type { CustomerSyncInput, RunReport } from '../domain/run-types.js';
 import { begin, finish, finishFailed } from './customer-sync/begin-and-finish.js';
 import { mergeInLanes, resumeFrom } from './customer-sync/merge-in-lanes.js';
@@ -40,7 +40,8 @@ export async function customerSyncWorkflow(input: CustomerSyncInput): Promise<Ru
     return await finish(run);
   } catch (error) {
     if (error instanceof ContinueAsNew) throw error;
-    if (isStagingLost(error) && (input.restaged ?? 0) < MAX_RESTAGINGS) {
+    // Patched: a history in which an earlier version failed the run on this error replays as it ran.
+    if (isStagingLost(error) && (input.restaged ?? 0) < MAX_RESTAGINGS && patched('restage-lost-staging')) {
       log.warn('PostgreSQL lost the run\'s staged records (a crash or a failover): the run begins again, keeping the chunks it merged', { runId: run.runId });
       return await continueAsNew<typeof customerSyncWorkflow>(restageFrom(run));
     }

@@ -2,6 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { findUnstorableValue, jsonTextMayBeUnstorable, printableText } from '../../src/domain/storable-values.js';
 import { jsonbText } from '../../src/merge/record-hash.js';
+import { fuzzRuns } from '../fuzz/fuzz-settings.js';
 
 /** Text with NULs, lone and paired surrogates, backslashes and the six characters `\u0000` among ordinary ones. */
 const awkwardText = fc.string({
@@ -50,11 +51,17 @@ describe('what PostgreSQL cannot store, found where it is', () => {
         }
         if (!jsonTextMayBeUnstorable(text)) expect(findUnstorableValue(value)).toBeUndefined();
       }),
-      { numRuns: 2_000 },
+      fuzzRuns(2_000),
     );
     expect(jsonTextMayBeUnstorable(jsonbText({ name: 'Main\u0000St' }))).toBe(true);
     expect(jsonTextMayBeUnstorable(jsonbText({ name: 'A\uD83D' }))).toBe(true);
     expect(jsonTextMayBeUnstorable(jsonbText({ name: 'Åkesson 東京', n: 3 }))).toBe(false);
+  });
+
+  it('writes every key of an object, whatever object with keys of NULs came before it', () => {
+    // Joined with NULs, these two lists of keys read the same.
+    expect(jsonbText({ '\u0000': 1, '\u0000"': 2 })).toBe('{"\\u0000": 1, "\\u0000\\"": 2}');
+    expect(jsonbText({ '\u0000\u0000': 1, '"': 2 })).toBe('{"\\"": 2, "\\u0000\\u0000": 1}');
   });
 
   it('makes diagnostic text storable, showing what was there', () => {

@@ -1,4 +1,6 @@
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils.js';
 import { WorkflowFailedError } from '@temporalio/client';
 import type { ActivityExecuteInput, ActivityInboundCallsInterceptor, Next } from '@temporalio/worker';
 import { sql } from 'kysely';
@@ -49,5 +51,12 @@ describe('a run whose staging is lost again and again', () => {
     expect(run.status).toBe('failed');
     expect(run.error).toContain('custsync run erp');
     expect(await db.db.selectFrom('customers').select('id').execute()).toEqual([]);
+
+    const recordTo = process.env.CUSTSYNC_RECORD_HISTORIES;
+    if (recordTo) {
+      // The first execution: staged, lost its staging before the plan, began again (the patch's marker).
+      const first = await h.client.workflow.getHandle(handle.workflowId, handle.firstExecutionRunId).fetchHistory();
+      writeFileSync(join(recordTo, 'customer-sync-staging-lost-v6.json'), historyToJSON(first));
+    }
   });
 });

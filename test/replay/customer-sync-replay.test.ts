@@ -24,7 +24,8 @@ function recordedWorkflowId(events: RecordedEvent[]): string | undefined {
  * (a run waiting for approval of deletions, and its grace-period workflow), or
  * CUSTSYNC_RECORD_HISTORIES=test/histories npx vitest run test/integration/order-sync.test.ts (a customer's
  * order workflow after a burst of orders, and an order run), or the same with
- * test/integration/outbound-push.test.ts (a push workflow backing off after 503s, and one woken by a run).
+ * test/integration/outbound-push.test.ts (a push workflow backing off after 503s, and one woken by a run), or
+ * the same with test/integration/lost-staging-restarts.test.ts (a run that lost its staging and began again).
  */
 describe('replaying recorded workflow histories', () => {
   it('has recorded histories to replay', () => {

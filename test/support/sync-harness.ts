@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client, Connection, type WorkflowHandle } from '@temporalio/client';
+import { Client, Connection, type WorkflowHandleWithFirstExecutionRunId } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
 import { configSchema, type CustsyncConfig } from '../../src/config/config-schema.js';
@@ -19,7 +19,7 @@ export interface SyncHarness {
   /** Runs a flow to completion through Temporal and returns its report. */
   run(flow: string, options?: { inputs?: string[] }): Promise<RunReport>;
   /** Starts a run and returns its handle (for signals and queries). */
-  start(flow: string, options?: { inputs?: string[]; input?: Partial<CustomerSyncInput> }): Promise<WorkflowHandle<typeof customerSyncWorkflow>>;
+  start(flow: string, options?: { inputs?: string[]; input?: Partial<CustomerSyncInput> }): Promise<WorkflowHandleWithFirstExecutionRunId<typeof customerSyncWorkflow>>;
   /** The event history of a run (its workflow id is the report's runId). */
   history(runId: string): Promise<unknown>;
   close(): Promise<void>;
