@@ -1,8 +1,9 @@
+import { STAGING_LOST_ERROR_TYPE } from '../domain/failure-types.js';
 import { flowOfRunId } from '../domain/run-flow.js';
 
 /** A run's staged records are gone: PostgreSQL emptied its unlogged staging (see migration 0027). */
 export class StagingLostError extends Error {
-  override name = 'StagingLostError';
+  override name = STAGING_LOST_ERROR_TYPE;
 
   constructor(runId: string) {
     super(

@@ -1,4 +1,5 @@
 import { ApplicationFailure } from '@temporalio/workflow';
+import { STAGING_LOST_ERROR_TYPE } from '../../domain/failure-types.js';
 import type { CustomerSyncInput } from '../../domain/run-types.js';
 import type { RunState } from './run-state.js';
 
@@ -8,7 +9,7 @@ export const MAX_RESTAGINGS = 3;
 /** Whether an activity failed because the run's staged records are gone (`StagingLostError`). */
 export function isStagingLost(error: unknown): boolean {
   for (let current = error; current instanceof Error; current = current.cause) {
-    if (current instanceof ApplicationFailure && current.type === 'StagingLostError') return true;
+    if (current instanceof ApplicationFailure && current.type === STAGING_LOST_ERROR_TYPE) return true;
   }
   return false;
 }
