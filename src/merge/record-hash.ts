@@ -26,32 +26,59 @@ export function jsonbText(value: unknown): string {
   }
   if (typeof value === 'object') {
     const object = value as Record<string, unknown>;
+    const { keys, heads } = keysInJsonbOrder(object);
     let out = '';
-    for (const key of keysInJsonbOrder(object)) {
-      const v = object[key];
+    for (let i = 0; i < keys.length; i++) {
+      const v = object[keys[i]!];
       if (v === undefined) continue;
-      out += `${out === '' ? '' : ', '}${jsonbString(key)}: ${jsonbText(v)}`;
+      out += `${out === '' ? '' : ', '}${heads[i]}${jsonbText(v)}`;
     }
     return `{${out}}`;
   }
   throw new Error(`jsonb has no text for a ${typeof value}`);
 }
 
-/** Records repeat a few shapes of object: each shape's key order is sorted once (at most this many shapes are kept). */
-const KEY_ORDERS_KEPT = 10_000;
-const keyOrders = new Map<string, string[]>();
+/**
+ * Records repeat a few shapes of object: each shape's key order is sorted once and kept in a tree
+ * of its keys, walked key by key (no text is made of them to look a shape up). At most this many
+ * nodes are kept, for keys of at most this length; other shapes are sorted each time.
+ */
+const KEY_ORDER_NODES_KEPT = 20_000;
+const KEY_ORDER_KEY_LENGTH_KEPT = 64;
 
-function keysInJsonbOrder(object: Record<string, unknown>): string[] {
+/** An object's keys in jsonb's order, and the text each key's member begins with (`"key": `). */
+interface KeyOrder {
+  keys: string[];
+  heads: string[];
+}
+
+interface KeyOrderNode {
+  next: Map<string, KeyOrderNode>;
+  order?: KeyOrder;
+}
+
+const keyOrders: KeyOrderNode = { next: new Map() };
+let keyOrderNodes = 0;
+
+function keyOrderOf(keys: string[]): KeyOrder {
+  keys.sort(compareJsonbKeys);
+  return { keys, heads: keys.map((key) => `${jsonbString(key)}: `) };
+}
+
+function keysInJsonbOrder(object: Record<string, unknown>): KeyOrder {
   const keys = Object.keys(object);
-  // Joined with NULs, lists of keys are told apart only while no key holds one.
-  for (const key of keys) if (key.includes('\u0000')) return keys.sort(compareJsonbKeys);
-  const shape = `${keys.length}:${keys.join('\u0000')}`;
-  let sorted = keyOrders.get(shape);
-  if (!sorted) {
-    sorted = keys.sort(compareJsonbKeys);
-    if (keyOrders.size < KEY_ORDERS_KEPT) keyOrders.set(shape, sorted);
+  let node = keyOrders;
+  for (const key of keys) {
+    let next = node.next.get(key);
+    if (next === undefined) {
+      if (keyOrderNodes >= KEY_ORDER_NODES_KEPT || key.length > KEY_ORDER_KEY_LENGTH_KEPT) return keyOrderOf(keys);
+      next = { next: new Map() };
+      node.next.set(key, next);
+      keyOrderNodes++;
+    }
+    node = next;
   }
-  return sorted;
+  return (node.order ??= keyOrderOf(keys));
 }
 
 function compareJsonbKeys(a: string, b: string): number {

@@ -15,7 +15,7 @@ const value = fc.letrec<{ value: unknown }>((tie) => ({
     fc.boolean(),
     fc.constant(null),
     fc.array(tie('value'), { maxLength: 4 }),
-    fc.dictionary(fc.oneof(text, fc.constantFrom('a', 'ab', 'b', 'city', 'externalId')), tie('value'), { maxKeys: 5 }),
+    fc.dictionary(fc.oneof(text, fc.constantFrom('a', 'ab', 'b', 'city', 'externalId'), fc.string({ minLength: 65, maxLength: 70 })), tie('value'), { maxKeys: 5 }),
   ),
 })).value;
 
