@@ -286,7 +286,7 @@ class KnownSources {
         entries.push({ seq: row.seq, externalId: row.external_id, customerId: source.customerId });
         continue;
       }
-      if (source && (row.record as CustomerRecord).customerId === undefined) {
+      if (source && !row.names_customer) {
         // Its customer, as the matching would assign it: staged with it, the row need not be rewritten there.
         row.customer_id = source.customerId ?? newCustomerId(this.input.runId, row.external_id);
       }
@@ -338,20 +338,22 @@ function screenFragments(input: StageStepInput, page: ConnectorPage): ScreenedPa
   const rejects = page.rejects.map((r) => rejectRow(input, r));
   const matcher = input.matchBy ? matcherOf(input.matchBy) : undefined;
   for (const f of page.fragments) {
-    const written = storableTextAndHash(f.record);
+    const written = f.written ?? storableTextAndHash(f.record);
     if ('reason' in written) {
       const field = written.path || 'record';
       rejects.push(rejectRow(input, { source: input.input.name, line: f.seq, externalId: f.record.externalId, field, reason: `${field} ${written.reason}` }));
       continue;
     }
     const { text, hash } = written;
+    // A written fragment's record is read from its text only if a match key is wanted.
     const row: StagingRow = {
-      external_id: f.record.externalId,
+      external_id: f.written?.externalId ?? f.record.externalId,
       seq: input.inputIndex * SEQ_STRIDE + f.seq,
-      record: f.record,
+      record: f.written ? undefined : f.record,
       record_text: text,
       record_hash: hash,
       match_key: matcher ? (matcher.keyOf(f.record) ?? null) : null,
+      names_customer: (f.written ? f.written.customerId : f.record.customerId) !== undefined,
     };
     rows.push(row);
     if (f.sourceHash !== undefined) digests.push({ external_id: row.external_id, source_hash: f.sourceHash, record_hash: row.record_hash });

@@ -11,6 +11,20 @@ export interface StagedFragment {
   record: CustomerRecord;
   /** Hash of exactly what the source supplied for this record (see {@link SourceDigest}), when the connector hashes its raw input. */
   sourceHash?: string;
+  /**
+   * The record's jsonb text and hash, when the connector wrote them (off the thread that stages
+   * them) and found every value storable; `record` is then read from the text when asked for.
+   */
+  written?: WrittenRecord;
+}
+
+/** A record's jsonb text and record hash (`merge/record-hash.ts`), with what staging needs of the record besides. */
+export interface WrittenRecord {
+  externalId: string;
+  /** The customer the record names itself (its `customerId`), if it does. */
+  customerId?: string;
+  text: string;
+  hash: string;
 }
 
 /**

@@ -10,11 +10,15 @@ import { createWorkerMetrics } from '../../src/telemetry/worker-metrics.js';
  * The activities over a test database, for calling one at a time (no other run of a flow is
  * ever running), with no push targets and no one to notify.
  */
-export function createTestActivities(database: Pick<DatabaseHandle, 'db' | 'pool'>, config: CustsyncConfig): Activities {
+export function createTestActivities(
+  database: Pick<DatabaseHandle, 'db' | 'pool'>,
+  config: CustsyncConfig,
+  connectors: ReturnType<typeof createConnectorFactory> = createConnectorFactory(config.connectors),
+): Activities {
   return createActivities({
     db: database.db,
     copyTransaction: copyTransactions(database),
-    connectors: createConnectorFactory(config.connectors),
+    connectors,
     flowFingerprint: (flow) => flowFingerprint(config, flow),
     isRunActive: () => Promise.resolve(false),
     wakePushTarget: () => Promise.reject(new Error('no push targets in this test')),

@@ -4,14 +4,14 @@ import type { Connector, ConnectorInput, ConnectorPage, ReadOptions } from '../c
 import type { ListedFile } from '../file-transports/file-transport.js';
 import { InputError } from '../input-error.js';
 import { DelimitedParseError, delimitedRowParser, readHeaderRow, readRawDelimitedRowBatches, type RawDelimitedRow } from './delimited-reader.js';
-import { customerCodeOfRow, mapRowGroups, RawRowGrouper, sourceHashSeed, type RawRowGroup } from './customer-row-groups.js';
+import { customerCodeOfRow, RawRowGrouper, sourceHashSeed, type MappedGroups, type RawRowGroup } from './customer-row-groups.js';
 import { headerTextProblem, quoteFirstLine } from './header-text.js';
 import { compileFileNamePattern } from './file-name-pattern.js';
 import { compileTimestampPattern, fileNameTimestamp } from './file-name-timestamp.js';
 import { flatFileTransport } from './flat-file-transport.js';
 import { loadReferenceData, type ReferenceData } from './reference-data.js';
 import { parseTemplateHeader, TemplateHeaderError } from './template-header.js';
-import { mapTemplateRow } from './template-row-mapper.js';
+import { inProcessRowGroupMapper, threadRowGroupMapper, type RowGroupMapper } from './row-group-mapper.js';
 
 interface FlatFileCursor {
   offset: number;
@@ -21,19 +21,26 @@ interface FlatFileCursor {
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 /**
- * Pages whose customers are being recognized while the page before them is staged: the lookups
- * (a round trip each) overlap one another as well as the staging.
+ * Pages being recognized and mapped while the page before them is staged: the lookups (a round
+ * trip each) overlap one another, and the mapping thread has the next page as it ends one.
  */
-const PAGES_RECOGNIZED_AHEAD = 2;
+const PAGES_AHEAD = 2;
 
-/** A page whose rows are all read, its customers being recognized. */
+/** A page whose rows are all read, its customers being recognized, then mapped. */
 interface PendingPage {
-  groups: RawRowGroup[];
   read: number;
   /** Its last row: the page's cursor is past it. */
   last: RawDelimitedRow | undefined;
-  recognized: Promise<ReadonlySet<string>>;
+  mapped: Promise<MappedGroups>;
 }
+
+/** Options of {@link createFlatFileConnector}. */
+export interface FlatFileConnectorOptions {
+  /** Files of at least this many bytes are mapped on a thread of their own (`row-group-mapper.ts`); default 8 MiB. */
+  mapOnThreadFromBytes?: number;
+}
+
+const MAP_ON_THREAD_FROM_BYTES = 8 * 1024 * 1024;
 
 /**
  * The file's rows; a file the reader cannot go on with (a quote never closed, a row larger
@@ -52,7 +59,8 @@ async function* readRowsOf(fileName: string, path: string, options: Parameters<t
  * Reads standard-template flat files from a local folder or an SFTP server: one row per
  * address, rows of one customer grouped by `customer_code`.
  */
-export function createFlatFileConnector(name: string, config: FlatFileConnectorConfig): Connector {
+export function createFlatFileConnector(name: string, config: FlatFileConnectorConfig, connectorOptions: FlatFileConnectorOptions = {}): Connector {
+  const mapOnThreadFromBytes = connectorOptions.mapOnThreadFromBytes ?? MAP_ON_THREAD_FROM_BYTES;
   const patternOptions = { caseInsensitive: config.caseInsensitive };
   const pattern = compileFileNamePattern(config.pattern, patternOptions);
   const deltaPattern = compileFileNamePattern(config.deltaPattern, patternOptions);
@@ -172,22 +180,25 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
         header: headerRow.row.raw,
       });
       const grouper = new RawRowGrouper(seed, (raw) => customerCodeOfRow(raw, keyOptions, parse));
-      const mapRow = (raw: RawDelimitedRow) => mapTemplateRow(parse(raw), header, rowContext);
+      const setup = { header, rowContext, readerOptions };
+      const mapper: RowGroupMapper = (input.size ?? 0) >= mapOnThreadFromBytes ? threadRowGroupMapper(setup) : inProcessRowGroupMapper(setup);
       let groups: RawRowGroup[] = [];
       let read = 0;
       let last: RawDelimitedRow | undefined;
-      /** Closes the page read so far; its customers are recognized while the next page is read. */
+      /** Closes the page read so far; its customers are recognized, then mapped, while the next page is read. */
       const closePage = (): PendingPage => {
-        const digests = groups.flatMap((g) => (g.code !== '' ? [{ externalId: g.code, sourceHash: g.sourceHash }] : []));
+        const page = groups;
+        const digests = page.flatMap((g) => (g.code !== '' ? [{ externalId: g.code, sourceHash: g.sourceHash }] : []));
         const recognized = options.recognize && digests.length > 0 ? options.recognize(digests) : Promise.resolve(new Set<string>());
-        recognized.catch(() => undefined);
-        const closed = { groups, read, last, recognized };
+        const mapped = recognized.then((known) => mapper.map(page, known));
+        mapped.catch(() => undefined);
+        const closed = { read, last, mapped };
         groups = [];
         read = 0;
         return closed;
       };
       const page = async (closed: PendingPage): Promise<ConnectorPage> => {
-        const mapped = mapRowGroups(closed.groups, await closed.recognized, mapRow);
+        const mapped = await closed.mapped;
         const cursor: FlatFileCursor = closed.last ? { offset: closed.last.endOffset, line: closed.last.nextLine } : start;
         return {
           fragments: mapped.fragments,
@@ -199,24 +210,28 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
         };
       };
       const pending: PendingPage[] = [];
-      for await (const rows of readRowsOf(input.name, path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
-        for (const raw of rows) {
-          const ended = grouper.add(raw);
-          if (ended) {
-            groups.push(ended);
-            if (groups.length >= options.pageSize) {
-              pending.push(closePage());
-              if (pending.length > PAGES_RECOGNIZED_AHEAD) yield await page(pending.shift()!);
+      try {
+        for await (const rows of readRowsOf(input.name, path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
+          for (const raw of rows) {
+            const ended = grouper.add(raw);
+            if (ended) {
+              groups.push(ended);
+              if (groups.length >= options.pageSize) {
+                pending.push(closePage());
+                if (pending.length > PAGES_AHEAD) yield await page(pending.shift()!);
+              }
             }
+            last = raw;
+            read++;
           }
-          last = raw;
-          read++;
         }
+        const ended = grouper.finish();
+        if (ended) groups.push(ended);
+        pending.push(closePage());
+        for (const closed of pending) yield await page(closed);
+      } finally {
+        await mapper.close();
       }
-      const ended = grouper.finish();
-      if (ended) groups.push(ended);
-      pending.push(closePage());
-      for (const closed of pending) yield await page(closed);
     },
   };
 }

@@ -11,6 +11,7 @@ import { removeFromUnchangedPages, removeUnchangedPagesOf } from './unchanged-pa
 export interface StagingRow {
   external_id: string;
   seq: number;
+  /** The record; absent when its text is given. */
   record: unknown;
   /** The record's JSON text when already written (its jsonb text, for its hash): sent instead of the record serialized again. */
   record_text?: string;
@@ -19,6 +20,8 @@ export interface StagingRow {
   match_key: string | null;
   /** The customer, when it is known at staging (a stored customer's); else the match assigns it. */
   customer_id?: string;
+  /** Whether the record names its customer itself (its `customerId`). Default false. */
+  names_customer?: boolean;
 }
 
 /** The columns of a staged fragment, in the order they are written. */
