@@ -121,9 +121,9 @@ export class RawRowGrouper {
   }
 }
 
-/** What a page of groups becomes. */
-export interface MappedGroups {
-  fragments: StagedFragment[];
+/** What a page of groups becomes (its fragments as `F`: staged fragments, or what they are made into). */
+export interface MappedGroups<F = StagedFragment> {
+  fragments: F[];
   rejects: RejectedRecord[];
   recognized: RecognizedCustomer[];
 }
@@ -132,20 +132,22 @@ export interface MappedGroups {
  * Maps a page of groups: recognized customers are listed, not mapped; the other rows are mapped
  * and combined per customer as before (rows of one customer code make one record, rejected rows
  * in between do not split it). A record gets its group's source hash only when it is exactly that
- * group's rows, every one of them mapped.
+ * group's rows, every one of them mapped. Each fragment is made into what `made` makes of it as
+ * soon as it is combined (its record's objects then die young).
  */
-export function mapRowGroups(
+export function mapRowGroups<F = StagedFragment>(
   groups: readonly RawRowGroup[],
   recognized: ReadonlySet<string>,
   mapRow: (raw: RawDelimitedRow) => TemplateRowResult,
-): MappedGroups {
-  const out: MappedGroups = { fragments: [], rejects: [], recognized: [] };
+  made: (fragment: StagedFragment) => F = (fragment) => fragment as F,
+): MappedGroups<F> {
+  const out: MappedGroups<F> = { fragments: [], rejects: [], recognized: [] };
   let open: { group: RawRowGroup; seq: number; records: CustomerRecord[]; mixed: boolean } | undefined;
   const dirty = new Set<RawRowGroup>();
   const flush = () => {
     if (!open) return;
     const whole = !open.mixed && !dirty.has(open.group) && open.records.length === open.group.rows.length;
-    out.fragments.push({ seq: open.seq, record: combineFragments(open.records), ...(whole ? { sourceHash: open.group.sourceHash } : {}) });
+    out.fragments.push(made({ seq: open.seq, record: combineFragments(open.records), ...(whole ? { sourceHash: open.group.sourceHash } : {}) }));
     open = undefined;
   };
   for (const group of groups) {

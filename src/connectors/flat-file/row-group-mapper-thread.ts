@@ -5,11 +5,11 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { mapRowGroups } from './customer-row-groups.js';
-import { delimitedRowParser } from './delimited-reader.js';
+import { delimitedRowParser, type RawDelimitedRow } from './delimited-reader.js';
 import { unpackRowGroups } from './packed-row-groups.js';
 import type { MapReply, MapRequest, RowGroupMapperSetup } from './row-group-mapper-messages.js';
 import { mapTemplateRow } from './template-row-mapper.js';
-import { writeFragments } from './written-fragments.js';
+import { writeFragment } from './written-fragments.js';
 
 const setup = workerData as RowGroupMapperSetup;
 const parse = delimitedRowParser(setup.readerOptions);
@@ -17,8 +17,8 @@ const parse = delimitedRowParser(setup.readerOptions);
 parentPort!.on('message', (request: MapRequest) => {
   let reply: MapReply;
   try {
-    const mapped = mapRowGroups(unpackRowGroups(request.groups), new Set(request.recognized), (raw) => mapTemplateRow(parse(raw), setup.header, setup.rowContext));
-    reply = { id: request.id, mapped: { fragments: writeFragments(mapped.fragments), rejects: mapped.rejects, recognized: mapped.recognized } };
+    const mapRow = (raw: RawDelimitedRow) => mapTemplateRow(parse(raw), setup.header, setup.rowContext);
+    reply = { id: request.id, mapped: mapRowGroups(unpackRowGroups(request.groups), new Set(request.recognized), mapRow, writeFragment) };
   } catch (error) {
     const { name, message } = error as Error;
     reply = { id: request.id, failed: { name: String(name), message: String(message) } };

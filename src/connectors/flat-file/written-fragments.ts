@@ -12,22 +12,20 @@ export interface WireFragment {
 }
 
 /**
- * Writes each fragment's record as its jsonb text and hash; a record with a value jsonb has no
- * text for, or one that may not be storable, is left as it is for the stage step to name.
+ * Writes a fragment's record as its jsonb text and hash; a record with a value jsonb has no text
+ * for, or one that may not be storable, is left as it is for the stage step to name.
  */
-export function writeFragments(fragments: readonly StagedFragment[]): WireFragment[] {
-  return fragments.map(({ seq, record, sourceHash }) => {
-    const head = sourceHash === undefined ? { seq } : { seq, sourceHash };
-    let written: { text: string; hash: string } | undefined;
-    try {
-      written = recordTextAndHash(record);
-    } catch {
-      // A non-finite number: the stage step names it.
-    }
-    if (written === undefined || jsonTextMayBeUnstorable(written.text)) return { ...head, record };
-    const { externalId, customerId } = record;
-    return { ...head, written: { externalId, ...(customerId === undefined ? {} : { customerId }), ...written } };
-  });
+export function writeFragment({ seq, record, sourceHash }: StagedFragment): WireFragment {
+  const head = sourceHash === undefined ? { seq } : { seq, sourceHash };
+  let written: { text: string; hash: string } | undefined;
+  try {
+    written = recordTextAndHash(record);
+  } catch {
+    // A non-finite number: the stage step names it.
+  }
+  if (written === undefined || jsonTextMayBeUnstorable(written.text)) return { ...head, record };
+  const { externalId, customerId } = record;
+  return { ...head, written: { externalId, ...(customerId === undefined ? {} : { customerId }), ...written } };
 }
 
 /** Fragments from the wire: a written one's record is read from its text only when asked for. */

@@ -6,7 +6,7 @@ import type { Connector, ConnectorPage, ReadOptions, SourceDigest } from '../../
 import { createFlatFileConnector } from '../../../src/connectors/flat-file/flat-file-connector.js';
 import { recordTextAndHash } from '../../../src/merge/index.js';
 import { writeReferenceData, writeTemplateFile } from '../../../bench/template-file-writer.js';
-import { writeFragments } from '../../../src/connectors/flat-file/written-fragments.js';
+import { writeFragment } from '../../../src/connectors/flat-file/written-fragments.js';
 import { BAD_ROWS, DELTA, inboxWith, SHARED_DATA, SNAPSHOT } from '../../support/sample-data.js';
 
 const GENERATED = 'customer_20261102T020000.txt';
@@ -78,7 +78,7 @@ describe('a large file mapped on a thread of its own', () => {
       { externalId: 'C2', customerAttributes: [{ key: 'score', value: Number.NaN }] },
       { externalId: 'C3', customerId: '3f0c2d6e-9a56-4c1e-8d53-0a6f5b1f2a10', name: { companyName: 'Fine' } },
     ];
-    const wire = writeFragments(records.map((record, i) => ({ seq: i + 1, record })));
+    const wire = records.map((record, i) => writeFragment({ seq: i + 1, record }));
     expect(wire.slice(0, 2)).toEqual([
       { seq: 1, record: records[0] },
       { seq: 2, record: records[1] },
