@@ -5,19 +5,16 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { mapRowGroups } from './customer-row-groups.js';
-import { delimitedRowParser, type RawDelimitedRow } from './delimited-reader.js';
 import { unpackRowGroups } from './packed-row-groups.js';
-import type { MapReply, MapRequest, RowGroupMapperSetup } from './row-group-mapper-messages.js';
-import { mapTemplateRow } from './template-row-mapper.js';
+import type { MapReply, MapRequest } from './row-group-mapper-messages.js';
+import { rowMapperOf, type RowGroupMapperSetup } from './row-group-mapper-setup.js';
 import { writeFragment } from './written-fragments.js';
 
-const setup = workerData as RowGroupMapperSetup;
-const parse = delimitedRowParser(setup.readerOptions);
+const mapRow = rowMapperOf(workerData as RowGroupMapperSetup);
 
 parentPort!.on('message', (request: MapRequest) => {
   let reply: MapReply;
   try {
-    const mapRow = (raw: RawDelimitedRow) => mapTemplateRow(parse(raw), setup.header, setup.rowContext);
     reply = { id: request.id, mapped: mapRowGroups(unpackRowGroups(request.groups), new Set(request.recognized), mapRow, writeFragment) };
   } catch (error) {
     const { name, message } = error as Error;

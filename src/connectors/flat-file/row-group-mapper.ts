@@ -9,13 +9,12 @@
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { mapRowGroups, type MappedGroups, type RawRowGroup } from './customer-row-groups.js';
-import { delimitedRowParser } from './delimited-reader.js';
 import { packRowGroups } from './packed-row-groups.js';
-import type { MapReply, MapRequest, RowGroupMapperSetup } from './row-group-mapper-messages.js';
-import { mapTemplateRow } from './template-row-mapper.js';
+import type { MapReply, MapRequest } from './row-group-mapper-messages.js';
+import { rowMapperOf, type RowGroupMapperSetup } from './row-group-mapper-setup.js';
 import { fragmentsFromWire } from './written-fragments.js';
 
-export type { RowGroupMapperSetup } from './row-group-mapper-messages.js';
+export type { RowGroupMapperSetup } from './row-group-mapper-setup.js';
 
 /** Maps pages of row groups; customers `recognized` names are listed, not mapped. */
 export interface RowGroupMapper {
@@ -26,9 +25,9 @@ export interface RowGroupMapper {
 
 /** Maps pages on the calling thread (a small file: a thread's start would cost more than it saves). */
 export function inProcessRowGroupMapper(setup: RowGroupMapperSetup): RowGroupMapper {
-  const parse = delimitedRowParser(setup.readerOptions);
+  const mapRow = rowMapperOf(setup);
   return {
-    map: (groups, recognized) => Promise.resolve(mapRowGroups(groups, recognized, (raw) => mapTemplateRow(parse(raw), setup.header, setup.rowContext))),
+    map: (groups, recognized) => Promise.resolve(mapRowGroups(groups, recognized, mapRow)),
     close: () => Promise.resolve(),
   };
 }
