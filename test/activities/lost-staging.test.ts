@@ -18,9 +18,12 @@ const config = configSchema.parse({
 const { steps } = planFlow(config, 'erp', { trigger: 'test' });
 const runId = 'sync/erp/lost';
 
-/** What PostgreSQL does to unlogged tables when it starts again after a crash. */
+/** What PostgreSQL does to unlogged tables when it starts again after a crash: a run's staging, unchanged pages and sentinel among them. */
 async function crashRecovery(db: TestDatabase): Promise<void> {
-  await sql`truncate staging_records, staging_sentinels`.execute(db.db);
+  const { rows } = await sql<{ name: string }>`select relname as name from pg_class
+    where relpersistence = 'u' and relkind = 'r' and relnamespace = current_schema()::regnamespace order by relname`.execute(db.db);
+  expect(rows.map((r) => r.name)).toEqual(['staging_records', 'staging_sentinels', 'unchanged_pages']);
+  await sql`truncate ${sql.join(rows.map((r) => sql.table(r.name)))}`.execute(db.db);
 }
 
 async function expectStagingLost(attempt: Promise<unknown>): Promise<void> {

@@ -29,8 +29,8 @@ describe('a large file staged through the mapping thread', () => {
   afterAll(async () => db?.drop());
   const run = <A extends unknown[], R>(fn: (...a: A) => Promise<R>, ...args: A): Promise<R> => new MockActivityEnvironment().run(fn, ...args);
 
-  async function stage(runId: string, mapOnThreadFromBytes: number) {
-    const acts = createTestActivities(db, config, () => createFlatFileConnector('erp', connectorConfig, { mapOnThreadFromBytes }));
+  async function stage(runId: string, threadsFromBytes: number) {
+    const acts = createTestActivities(db, config, () => createFlatFileConnector('erp', connectorConfig, { threadsFromBytes }));
     await run(acts.beginRun, { runId, flow: 'erp', trigger: 'test', mode: 'full', steps });
     const [input] = await run(acts.selectInputs, { runId, stepIndex: 0, connector: 'erp' });
     const result = await run(acts.stageStep, { runId, stepIndex: 0, connector: 'erp', input: input!, inputIndex: 0, pageSize: 250, skipUnchanged: { steps } });

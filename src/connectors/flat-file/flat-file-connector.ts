@@ -3,15 +3,17 @@ import type { FlatFileConnectorConfig } from './flat-file-config.js';
 import type { Connector, ConnectorInput, ConnectorPage, ReadOptions } from '../connector.js';
 import type { ListedFile } from '../file-transports/file-transport.js';
 import { InputError } from '../input-error.js';
-import { DelimitedParseError, delimitedRowParser, readHeaderRow, readRawDelimitedRowBatches, type RawDelimitedRow } from './delimited-reader.js';
-import { customerCodeOfRow, RawRowGrouper, sourceHashSeed, type MappedGroups, type RawRowGroup } from './customer-row-groups.js';
+import { readHeaderRow } from './delimited-reader.js';
+import { sourceHashSeed, type MappedGroups } from './customer-row-groups.js';
+import { inProcessFilePages, type FilePage } from './file-pages.js';
 import { headerTextProblem, quoteFirstLine } from './header-text.js';
 import { compileFileNamePattern } from './file-name-pattern.js';
 import { compileTimestampPattern, fileNameTimestamp } from './file-name-timestamp.js';
 import { flatFileTransport } from './flat-file-transport.js';
 import { loadReferenceData, type ReferenceData } from './reference-data.js';
 import { parseTemplateHeader, TemplateHeaderError } from './template-header.js';
-import { inProcessRowGroupMapper, threadRowGroupMapper, type RowGroupMapper } from './row-group-mapper.js';
+import type { RawRowPagesSetup } from './raw-row-pages.js';
+import { threadFilePages } from './thread-file-pages.js';
 
 interface FlatFileCursor {
   offset: number;
@@ -29,38 +31,24 @@ const PAGES_AHEAD = 2;
 /** A page whose rows are all read, its customers being recognized, then mapped. */
 interface PendingPage {
   read: number;
-  /** Its last row: the page's cursor is past it. */
-  last: RawDelimitedRow | undefined;
+  end: FlatFileCursor;
   mapped: Promise<MappedGroups>;
 }
 
 /** Options of {@link createFlatFileConnector}. */
 export interface FlatFileConnectorOptions {
-  /** Files of at least this many bytes are mapped on a thread of their own (`row-group-mapper.ts`); default 8 MiB. */
-  mapOnThreadFromBytes?: number;
+  /** Files of at least this many bytes are read on a thread of their own and mapped on another (`thread-file-pages.ts`); default 8 MiB. */
+  threadsFromBytes?: number;
 }
 
-const MAP_ON_THREAD_FROM_BYTES = 8 * 1024 * 1024;
-
-/**
- * The file's rows; a file the reader cannot go on with (a quote never closed, a row larger
- * than the reader takes) is an input error naming the file and line: no retry can fix it.
- */
-async function* readRowsOf(fileName: string, path: string, options: Parameters<typeof readRawDelimitedRowBatches>[1]): AsyncIterable<RawDelimitedRow[]> {
-  try {
-    yield* readRawDelimitedRowBatches(path, options);
-  } catch (error) {
-    if (error instanceof DelimitedParseError) throw new InputError(`${fileName}: ${error.message}; the rows before it were read`);
-    throw error;
-  }
-}
+const THREADS_FROM_BYTES = 8 * 1024 * 1024;
 
 /**
  * Reads standard-template flat files from a local folder or an SFTP server: one row per
  * address, rows of one customer grouped by `customer_code`.
  */
 export function createFlatFileConnector(name: string, config: FlatFileConnectorConfig, connectorOptions: FlatFileConnectorOptions = {}): Connector {
-  const mapOnThreadFromBytes = connectorOptions.mapOnThreadFromBytes ?? MAP_ON_THREAD_FROM_BYTES;
+  const threadsFromBytes = connectorOptions.threadsFromBytes ?? THREADS_FROM_BYTES;
   const patternOptions = { caseInsensitive: config.caseInsensitive };
   const pattern = compileFileNamePattern(config.pattern, patternOptions);
   const deltaPattern = compileFileNamePattern(config.deltaPattern, patternOptions);
@@ -166,71 +154,49 @@ export function createFlatFileConnector(name: string, config: FlatFileConnectorC
         warned = true;
         return { warnings: header.warnings };
       };
-      const parse = delimitedRowParser(readerOptions);
-      const nullMarkers = config.nullMarkers?.length ? new Set(config.nullMarkers.map((m) => m.trim().toLowerCase())) : undefined;
-      const keyOptions = {
+      const reading: RawRowPagesSetup = {
+        fileName: input.name,
+        path,
+        readerOptions,
+        start,
+        pageSize: options.pageSize,
         codeIndex: header.columns.get('customer_code') ?? -1,
-        delimiter: config.delimiter.charCodeAt(0),
-        quote: config.quote.charCodeAt(0),
-        ...(nullMarkers ? { nullMarkers } : {}),
+        nullMarkers: (config.nullMarkers ?? []).map((m) => m.trim().toLowerCase()),
+        seed: sourceHashSeed({
+          options: { ...readerOptions, nullMarkers: config.nullMarkers, booleans: config.booleans, columns: config.columns },
+          referenceData: refData,
+          header: headerRow.row.raw,
+        }),
       };
-      const seed = sourceHashSeed({
-        options: { ...readerOptions, nullMarkers: config.nullMarkers, booleans: config.booleans, columns: config.columns },
-        referenceData: refData,
-        header: headerRow.row.raw,
-      });
-      const grouper = new RawRowGrouper(seed, (raw) => customerCodeOfRow(raw, keyOptions, parse));
-      const setup = { header, rowContext, readerOptions };
-      const mapper: RowGroupMapper = (input.size ?? 0) >= mapOnThreadFromBytes ? threadRowGroupMapper(setup) : inProcessRowGroupMapper(setup);
-      let groups: RawRowGroup[] = [];
-      let read = 0;
-      let last: RawDelimitedRow | undefined;
-      /** Closes the page read so far; its customers are recognized, then mapped, while the next page is read. */
-      const closePage = (): PendingPage => {
-        const page = groups;
-        const digests = page.flatMap((g) => (g.code !== '' ? [{ externalId: g.code, sourceHash: g.sourceHash }] : []));
-        const recognized = options.recognize && digests.length > 0 ? options.recognize(digests) : Promise.resolve(new Set<string>());
-        const mapped = recognized.then((known) => mapper.map(page, known));
+      const mapping = { header, rowContext, readerOptions };
+      const file = (input.size ?? 0) >= threadsFromBytes ? threadFilePages(reading, mapping) : inProcessFilePages(reading, mapping);
+      /** Starts recognizing a page's customers, then mapping it, while the next page is read. */
+      const pending = (page: FilePage): PendingPage => {
+        const recognized = options.recognize && page.digests.length > 0 ? options.recognize(page.digests) : Promise.resolve(new Set<string>());
+        const mapped = recognized.then((known) => page.map(known));
         mapped.catch(() => undefined);
-        const closed = { read, last, mapped };
-        groups = [];
-        read = 0;
-        return closed;
+        return { read: page.read, end: page.end, mapped };
       };
-      const page = async (closed: PendingPage): Promise<ConnectorPage> => {
-        const mapped = await closed.mapped;
-        const cursor: FlatFileCursor = closed.last ? { offset: closed.last.endOffset, line: closed.last.nextLine } : start;
+      const done = async (page: PendingPage): Promise<ConnectorPage> => {
+        const mapped = await page.mapped;
         return {
           fragments: mapped.fragments,
           rejects: mapped.rejects,
           ...(mapped.recognized.length > 0 ? { recognized: mapped.recognized } : {}),
-          read: closed.read,
-          cursor: JSON.stringify(cursor),
+          read: page.read,
+          cursor: JSON.stringify({ offset: page.end.offset, line: page.end.line } satisfies FlatFileCursor),
           ...firstPage(),
         };
       };
-      const pending: PendingPage[] = [];
+      const ahead: PendingPage[] = [];
       try {
-        for await (const rows of readRowsOf(input.name, path, { ...readerOptions, startOffset: start.offset, startLine: start.line })) {
-          for (const raw of rows) {
-            const ended = grouper.add(raw);
-            if (ended) {
-              groups.push(ended);
-              if (groups.length >= options.pageSize) {
-                pending.push(closePage());
-                if (pending.length > PAGES_AHEAD) yield await page(pending.shift()!);
-              }
-            }
-            last = raw;
-            read++;
-          }
+        for await (const page of file.pages()) {
+          ahead.push(pending(page));
+          if (ahead.length > PAGES_AHEAD) yield await done(ahead.shift()!);
         }
-        const ended = grouper.finish();
-        if (ended) groups.push(ended);
-        pending.push(closePage());
-        for (const closed of pending) yield await page(closed);
+        for (const page of ahead) yield await done(page);
       } finally {
-        await mapper.close();
+        await file.close();
       }
     },
   };

@@ -13,29 +13,23 @@ export interface PackedRowGroups {
 
 const ROW_NUMBERS = 4;
 
-/**
- * Packs groups into one buffer (their rows' bytes copied once, side by side); the rows of groups
- * `withoutBytes` names keep their lines and offsets, not their bytes.
- */
-export function packRowGroups(groups: readonly RawRowGroup[], withoutBytes: (group: RawRowGroup) => boolean = () => false): PackedRowGroups {
+/** Packs groups into one buffer, their rows' bytes copied once, side by side. */
+export function packRowGroups(groups: readonly RawRowGroup[]): PackedRowGroups {
   let size = 0;
   let rowCount = 0;
-  const bare = groups.map(withoutBytes);
-  for (const [g, group] of groups.entries()) {
+  for (const group of groups) {
     rowCount += group.rows.length;
-    if (!bare[g]) for (const row of group.rows) size += row.bytes.length;
+    for (const row of group.rows) size += row.bytes.length;
   }
   const bytes = new ArrayBuffer(size);
   const view = new Uint8Array(bytes);
   const rows = new Float64Array(rowCount * ROW_NUMBERS);
   let at = 0;
   let r = 0;
-  for (const [g, group] of groups.entries()) {
+  for (const group of groups) {
     for (const row of group.rows) {
-      if (!bare[g]) {
-        view.set(row.bytes, at);
-        at += row.bytes.length;
-      }
+      view.set(row.bytes, at);
+      at += row.bytes.length;
       rows[r++] = at;
       rows[r++] = row.line;
       rows[r++] = row.nextLine;
@@ -61,4 +55,26 @@ export function unpackRowGroups(packed: PackedRowGroups): RawRowGroup[] {
     out.push({ code: group.code, sourceHash: group.sourceHash, rows });
   }
   return out;
+}
+
+/** How many rows a packed page holds. */
+export function packedRowCount(packed: PackedRowGroups): number {
+  return packed.rows.length / ROW_NUMBERS;
+}
+
+/** The line each packed group's first row starts on. */
+export function packedFirstLines(packed: PackedRowGroups): number[] {
+  const lines: number[] = [];
+  let r = 0;
+  for (const group of packed.groups) {
+    lines.push(packed.rows[r * ROW_NUMBERS + 1]!);
+    r += group.rowCount;
+  }
+  return lines;
+}
+
+/** Where a packed page's cursor points: past its last row, or `start` for an empty page. */
+export function packedPageEnd(packed: PackedRowGroups, start: { offset: number; line: number }): { offset: number; line: number } {
+  const n = packed.rows.length;
+  return n === 0 ? start : { offset: packed.rows[n - 1]!, line: packed.rows[n - 2]! };
 }

@@ -1,5 +1,6 @@
 import type { RecognizedCustomer } from '../connector.js';
 import type { RejectedRecord } from '../../domain/customer-record.js';
+import type { ThreadFailure } from './connector-threads.js';
 import type { PackedRowGroups } from './packed-row-groups.js';
 import type { WireFragment } from './written-fragments.js';
 
@@ -13,4 +14,4 @@ export interface MapRequest {
 /** A mapped page, or why it could not be mapped. */
 export type MapReply =
   | { id: number; mapped: { fragments: WireFragment[]; rejects: RejectedRecord[]; recognized: RecognizedCustomer[] }; failed?: undefined }
-  | { id: number; failed: { name: string; message: string }; mapped?: undefined };
+  | { id: number; failed: ThreadFailure; mapped?: undefined };

@@ -1,9 +1,10 @@
 /**
- * The thread that maps a flat file's pages of row groups (fields parsed, rows mapped and
- * combined, each record's jsonb text and hash written) while the thread that reads the file goes
- * on reading, grouping and staging. Started by `row-group-mapper.ts`, one per file read.
+ * The thread that maps a large flat file's pages of row groups (fields parsed, rows mapped and
+ * combined, each record's jsonb text and hash written) while the file is read on another thread
+ * and staged on the thread that reads the pages. Started by `row-group-mapper.ts`, one per file read.
  */
 import { parentPort, workerData } from 'node:worker_threads';
+import { failureOf } from './connector-threads.js';
 import { mapRowGroups } from './customer-row-groups.js';
 import { unpackRowGroups } from './packed-row-groups.js';
 import type { MapReply, MapRequest } from './row-group-mapper-messages.js';
@@ -17,8 +18,7 @@ parentPort!.on('message', (request: MapRequest) => {
   try {
     reply = { id: request.id, mapped: mapRowGroups(unpackRowGroups(request.groups), new Set(request.recognized), mapRow, writeFragment) };
   } catch (error) {
-    const { name, message } = error as Error;
-    reply = { id: request.id, failed: { name: String(name), message: String(message) } };
+    reply = { id: request.id, failed: failureOf(error) };
   }
   parentPort!.postMessage(reply);
 });

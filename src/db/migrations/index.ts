@@ -26,6 +26,7 @@ import * as duplicateCandidates from './0024-duplicate-candidates.js';
 import * as customerMerges from './0025-customer-merges.js';
 import * as survivorshipStates from './0026-survivorship-states.js';
 import * as unloggedStaging from './0027-unlogged-staging.js';
+import * as unloggedUnchangedPages from './0028-unlogged-unchanged-pages.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -56,4 +57,5 @@ export const migrations: Record<string, Migration> = {
   '0025-customer-merges': customerMerges,
   '0026-survivorship-states': survivorshipStates,
   '0027-unlogged-staging': unloggedStaging,
+  '0028-unlogged-unchanged-pages': unloggedUnchangedPages,
 };

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { configSchema, type FlatFileConnectorConfig } from '../../../src/config/config-schema.js';
 import type { Connector, ConnectorPage, ReadOptions, SourceDigest } from '../../../src/connectors/connector.js';
 import { createFlatFileConnector } from '../../../src/connectors/flat-file/flat-file-connector.js';
+import { InputError } from '../../../src/connectors/input-error.js';
 import { recordTextAndHash } from '../../../src/merge/index.js';
 import { writeReferenceData, writeTemplateFile } from '../../../bench/template-file-writer.js';
 import { writeFragment } from '../../../src/connectors/flat-file/written-fragments.js';
@@ -11,22 +12,25 @@ import { BAD_ROWS, DELTA, inboxWith, SHARED_DATA, SNAPSHOT } from '../../support
 
 const GENERATED = 'customer_20261102T020000.txt';
 const WITH_NUL = 'customer_20261103T020000.txt';
+const UNTERMINATED = 'customer_20261104T020000.txt';
 
 const inbox = inboxWith(SNAPSHOT, DELTA, BAD_ROWS);
 // A NUL in a customer's name: a value the database cannot store.
 const snapshotLines = readFileSync(join(SHARED_DATA, SNAPSHOT), 'utf8').split('\n');
 snapshotLines[3] = snapshotLines[3]!.replace('|', '\u0000 Ltd|');
 writeFileSync(join(inbox, WITH_NUL), snapshotLines.join('\n'));
+// A quote opened in the last row and never closed: the file cannot be read past it.
+writeFileSync(join(inbox, UNTERMINATED), `${readFileSync(join(SHARED_DATA, SNAPSHOT), 'utf8').trimEnd()}\nC9|"never closed|x\n`);
 const generatedInbox = inboxWith();
 await writeTemplateFile(join(generatedInbox, GENERATED), 1_500);
 await writeReferenceData(join(generatedInbox, 'reference-data.json'));
 
-/** The same flat-file connector mapping in process and on a thread, whatever the file's size. */
+/** The same flat-file connector reading and mapping in process and on threads, whatever the file's size. */
 function connectorsOver(folder: string, referenceData: string) {
   const config = configSchema.parse({ connectors: { erp: { type: 'flat-file', folder, referenceData, minAge: '0s' } }, flows: {} }).connectors.erp as FlatFileConnectorConfig;
   return {
-    inProcess: createFlatFileConnector('erp', config, { mapOnThreadFromBytes: Number.POSITIVE_INFINITY }),
-    onThread: createFlatFileConnector('erp', config, { mapOnThreadFromBytes: 0 }),
+    inProcess: createFlatFileConnector('erp', config, { threadsFromBytes: Number.POSITIVE_INFINITY }),
+    onThread: createFlatFileConnector('erp', config, { threadsFromBytes: 0 }),
   };
 }
 const samples = connectorsOver(inbox, join(SHARED_DATA, 'reference-data.json'));
@@ -49,8 +53,8 @@ function everyOther(): (customers: readonly SourceDigest[]) => Promise<ReadonlyS
   return (customers) => Promise.resolve(new Set(customers.filter(() => n++ % 2 === 0).map((c) => c.externalId)));
 }
 
-describe('a large file mapped on a thread of its own', () => {
-  it.each([SNAPSHOT, DELTA, BAD_ROWS, WITH_NUL, GENERATED])('reads %s as it is read without the thread: the same pages, records, rejects and cursors', async (name) => {
+describe('a large file read and mapped on threads of its own', () => {
+  it.each([SNAPSHOT, DELTA, BAD_ROWS, WITH_NUL, GENERATED])('reads %s as it is read without threads: the same pages, records, rejects and cursors', async (name) => {
     const { inProcess, onThread: threaded } = name === GENERATED ? generated : samples;
     for (const pageSize of [1, 3, 1_000]) {
       expect(seen(await readAll(threaded, name, { pageSize }))).toEqual(seen(await readAll(inProcess, name, { pageSize })));
@@ -92,6 +96,23 @@ describe('a large file mapped on a thread of its own', () => {
     expect(seen(onThreadPages)).toEqual(seen(inProcessPages));
     expect(onThreadPages.flatMap((p) => p.recognized ?? [])).toHaveLength(750);
     expect(onThreadPages.flatMap((p) => p.fragments)).toHaveLength(750);
+  });
+
+  it('fails on a file it cannot read past as without threads: an input error naming the file and line, after the pages before it', async () => {
+    const outcome = async (connector: Connector) => {
+      const pages: ConnectorPage[] = [];
+      const error = await readAll(connector, UNTERMINATED, { pageSize: 1, recognize: everyOther() }).catch((e: unknown) => e);
+      const input = (await connector.listInputs()).find((i) => i.name === UNTERMINATED)!;
+      await (async () => {
+        for await (const page of connector.read(input, { pageSize: 1 })) pages.push(page);
+      })().catch(() => undefined);
+      return { error, pages: seen(pages) };
+    };
+    const threaded = await outcome(samples.onThread);
+    expect(threaded.error).toBeInstanceOf(InputError);
+    expect((threaded.error as Error).message).toMatch(new RegExp(`^${UNTERMINATED}: .*line 10 .*the rows before it were read$`, 's'));
+    expect(threaded.pages.length).toBeGreaterThan(0);
+    expect(threaded).toEqual(await outcome(samples.inProcess));
   });
 
   it('resumes from a cursor it gave with exactly the rest, and stops its thread when the reader stops early', async () => {
