@@ -156,7 +156,7 @@ export function formatBenchReport(r: BenchResult): string {
     [`worker peak RSS MB (runs${workerSettings(r.worker)})`, fmt(r.worker.peakRssMb)],
     [
       'worker memory at the peak, MB',
-      `main heap ${fmt(r.worker.atPeakMb.heapTotal)} (in use ${fmt(r.worker.atPeakMb.heapUsed)}), buffers ${fmt(r.worker.atPeakMb.external)}, the rest ${fmt(r.worker.atPeakMb.rest)} (code, workflow thread, Temporal core)`,
+      `main heap ${fmt(r.worker.atPeakMb.heapTotal)} (in use ${fmt(r.worker.atPeakMb.heapUsed)}), buffers ${fmt(r.worker.atPeakMb.external)}, the rest ${fmt(r.worker.atPeakMb.rest)} (code, workflow and connector threads, Temporal core)`,
     ],
     [`worker peak RSS MB (startup, ${r.worker.compiled ? 'compiled, ' : ''}${r.worker.prebuiltBundle ? 'prebuilt bundle' : 'from source, bundle made in a child process'})`, fmt(r.worker.startupPeakRssMb)],
     ['history events, sync', executions(r.sync)],

@@ -54,8 +54,9 @@ export function installWorkerRuntime(options: WorkerRuntimeOptions = {}): void {
 }
 
 /**
- * Lets this process's JavaScript heap grow only `percent` past what is live before the next full
- * collection (V8 reads the flag at every collection); 0 leaves V8's own growth, up to fourfold.
+ * Sets V8's `--heap-growing-percent` for this process: how far the heap may grow past what is
+ * live before the next full collection; 0 leaves V8's own growth. Node 20's V8 applies it to only
+ * some of its collections (production.md).
  */
 function limitHeapGrowth(percent: number): void {
   setFlagsFromString(`--heap-growing-percent=${percent}`);

@@ -149,10 +149,10 @@ export const workerSettingsSchema = z.strictObject({
    */
   maxConcurrentActivities: z.number().int().min(1).max(200).default(4),
   /**
-   * How far the worker's JavaScript heap may grow past what is live before it is collected, in
-   * percent; default 0: as V8 chooses, up to four times what is live. 30 (with Node's
-   * `--max-semi-space-size=4`) halves a worker's memory and costs about a sixth more time per
-   * import (see production.md).
+   * V8's `--heap-growing-percent` for the worker: how far its heap may grow past what is live
+   * before it is collected, in percent; default 0: as V8 chooses. Node 20's V8 applies it to only
+   * some of its collections; what bounds a worker's memory is the image's
+   * `NODE_OPTIONS=--max-old-space-size=1024` (see production.md).
    */
   heapGrowthPercent: z.number().int().min(0).max(1_000).default(0),
 });

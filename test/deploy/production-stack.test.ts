@@ -129,6 +129,6 @@ describe('the Dockerfile', () => {
   });
 
   it('sets the memory settings the bench runs its compiled worker with', () => {
-    expect(dockerfileProcessEnv(at('Dockerfile'))).toEqual({ MALLOC_ARENA_MAX: '2' });
+    expect(dockerfileProcessEnv(at('Dockerfile'))).toEqual({ MALLOC_ARENA_MAX: '2', NODE_OPTIONS: '--max-old-space-size=1024' });
   });
 });

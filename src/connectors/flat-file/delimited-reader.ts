@@ -40,6 +40,9 @@ export interface DelimitedReaderOptions {
   maxRowBytes?: number;
 }
 
+/** A file's format as the reader needs it wherever the file is read or its rows parsed: delimiter, quote, encoding. */
+export type DelimitedFormat = Pick<DelimitedReaderOptions, 'delimiter' | 'quote' | 'encoding'>;
+
 const LF = 0x0a;
 const CR = 0x0d;
 const BOM = [0xef, 0xbb, 0xbf] as const;

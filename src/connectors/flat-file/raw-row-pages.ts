@@ -1,5 +1,5 @@
 import { InputError } from '../input-error.js';
-import { DelimitedParseError, delimitedRowParser, readRawDelimitedRowBatches, type DelimitedReaderOptions, type RawDelimitedRow } from './delimited-reader.js';
+import { DelimitedParseError, delimitedRowParser, readRawDelimitedRowBatches, type DelimitedFormat, type RawDelimitedRow } from './delimited-reader.js';
 import { customerCodeOfRow, RawRowGrouper, type RawRowGroup } from './customer-row-groups.js';
 
 /** What a file's rows are read, grouped and hashed into pages with, on whichever thread reads them. */
@@ -8,7 +8,7 @@ export interface RawRowPagesSetup {
   fileName: string;
   /** Where the file lies on this machine. */
   path: string;
-  readerOptions: Pick<DelimitedReaderOptions, 'delimiter' | 'quote' | 'encoding'>;
+  readerOptions: DelimitedFormat;
   /** The byte offset and line of the first row to read. */
   start: { offset: number; line: number };
   /** Customers per page. */

@@ -1,4 +1,4 @@
-import { delimitedRowParser, type DelimitedReaderOptions, type RawDelimitedRow } from './delimited-reader.js';
+import { delimitedRowParser, type DelimitedFormat, type RawDelimitedRow } from './delimited-reader.js';
 import type { TemplateHeader } from './template-header.js';
 import { mapTemplateRow, type TemplateRowContext, type TemplateRowResult } from './template-row-mapper.js';
 
@@ -6,7 +6,7 @@ import { mapTemplateRow, type TemplateRowContext, type TemplateRowResult } from 
 export interface RowGroupMapperSetup {
   header: TemplateHeader;
   rowContext: TemplateRowContext;
-  readerOptions: Pick<DelimitedReaderOptions, 'delimiter' | 'quote' | 'encoding'>;
+  readerOptions: DelimitedFormat;
 }
 
 /** Maps one raw row of the file: its fields parsed, then mapped by the template. */
