@@ -43,6 +43,11 @@ export interface DelimitedReaderOptions {
 /** A file's format as the reader needs it wherever the file is read or its rows parsed: delimiter, quote, encoding. */
 export type DelimitedFormat = Pick<DelimitedReaderOptions, 'delimiter' | 'quote' | 'encoding'>;
 
+/** The field separator when none is given. */
+export const DEFAULT_DELIMITER = '|';
+/** The quote character when none is given. */
+export const DEFAULT_QUOTE = '"';
+
 const LF = 0x0a;
 const CR = 0x0d;
 const BOM = [0xef, 0xbb, 0xbf] as const;
@@ -147,8 +152,8 @@ interface ResolvedOptions {
 }
 
 function resolveOptions(options: DelimitedReaderOptions): ResolvedOptions {
-  const delimiter = singleAsciiByte(options.delimiter ?? '|', 'delimiter');
-  const quoteString = options.quote ?? '"';
+  const delimiter = singleAsciiByte(options.delimiter ?? DEFAULT_DELIMITER, 'delimiter');
+  const quoteString = options.quote ?? DEFAULT_QUOTE;
   const quote = singleAsciiByte(quoteString, 'quote');
   if (quote === delimiter) throw new DelimitedParseError('delimiter and quote must differ');
   const encoding = options.encoding ?? 'utf8';

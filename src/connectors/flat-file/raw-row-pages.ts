@@ -1,5 +1,13 @@
 import { InputError } from '../input-error.js';
-import { DelimitedParseError, delimitedRowParser, readRawDelimitedRowBatches, type DelimitedFormat, type RawDelimitedRow } from './delimited-reader.js';
+import {
+  DEFAULT_DELIMITER,
+  DEFAULT_QUOTE,
+  DelimitedParseError,
+  delimitedRowParser,
+  readRawDelimitedRowBatches,
+  type DelimitedFormat,
+  type RawDelimitedRow,
+} from './delimited-reader.js';
 import { customerCodeOfRow, RawRowGrouper, type RawRowGroup } from './customer-row-groups.js';
 
 /** What a file's rows are read, grouped and hashed into pages with, on whichever thread reads them. */
@@ -48,8 +56,8 @@ export async function* readRawRowPages(setup: RawRowPagesSetup): AsyncGenerator<
   const parse = delimitedRowParser(setup.readerOptions);
   const keyOptions = {
     codeIndex: setup.codeIndex,
-    delimiter: (setup.readerOptions.delimiter ?? '|').charCodeAt(0),
-    quote: (setup.readerOptions.quote ?? '"').charCodeAt(0),
+    delimiter: (setup.readerOptions.delimiter ?? DEFAULT_DELIMITER).charCodeAt(0),
+    quote: (setup.readerOptions.quote ?? DEFAULT_QUOTE).charCodeAt(0),
     ...(setup.nullMarkers.length > 0 ? { nullMarkers: new Set(setup.nullMarkers) } : {}),
   };
   const grouper = new RawRowGrouper(setup.seed, (raw) => customerCodeOfRow(raw, keyOptions, parse));
