@@ -1,4 +1,5 @@
-import { createHash } from 'node:crypto';
+import * as crypto from 'node:crypto';
+import { createHash, type Hash } from 'node:crypto';
 import type { CustomerRecord, RejectedRecord } from '../../domain/customer-record.js';
 import { combineFragments } from '../../merge/index.js';
 import type { RecognizedCustomer, StagedFragment } from '../connector.js';
@@ -65,19 +66,31 @@ export function customerCodeOfRow(raw: RawDelimitedRow, options: RowKeyOptions, 
   return options.nullMarkers?.has(code.toLowerCase()) ? '' : code;
 }
 
+/** Largest group hashed through the scratch buffer; a larger one is hashed where it lies. */
+const MAX_SCRATCH_BYTES = 1 << 20;
+
 /**
- * Groups consecutive raw rows by customer code, hashing each group's bytes after the seed; rows
- * that lie side by side in one read buffer are hashed as one run of bytes.
+ * Groups consecutive raw rows by customer code, hashing each group's bytes after the seed. Rows
+ * that lie side by side in one read buffer are one run of bytes; a group of one run (almost
+ * every group) is hashed in one call over the seed and the run copied behind it, with no hash
+ * object to create and collect.
  */
 export class RawRowGrouper {
-  private current: { code: string; rows: RawDelimitedRow[]; hash: ReturnType<typeof createHash> } | undefined;
+  private current: { code: string; rows: RawDelimitedRow[]; hash: Hash | undefined } | undefined;
   /** Bytes of the open group not hashed yet: one contiguous run of a buffer. */
   private run: { bytes: Buffer; end: number } | undefined;
+  private readonly seedBytes: Buffer;
+  /** The seed followed by a run's bytes, for the one-call hash; grown as runs need. */
+  private scratch: Buffer;
 
   constructor(
     private readonly seed: string,
     private readonly keyOf: (raw: RawDelimitedRow) => string,
-  ) {}
+  ) {
+    this.seedBytes = Buffer.from(seed);
+    this.scratch = Buffer.alloc(this.seedBytes.length + 4096);
+    this.seedBytes.copy(this.scratch);
+  }
 
   /** Adds a row; returns the group it ended, if it starts another. */
   add(raw: RawDelimitedRow): RawRowGroup | undefined {
@@ -88,7 +101,7 @@ export class RawRowGrouper {
       return undefined;
     }
     const ended = this.finish();
-    this.current = { code, rows: [raw], hash: createHash('sha256').update(this.seed) };
+    this.current = { code, rows: [raw], hash: undefined };
     this.run = { bytes: raw.bytes, end: raw.bytes.byteOffset + raw.bytes.length };
     return ended;
   }
@@ -97,9 +110,13 @@ export class RawRowGrouper {
   finish(): RawRowGroup | undefined {
     const group = this.current;
     if (!group) return undefined;
-    this.hashRun();
     this.current = undefined;
-    return { code: group.code, rows: group.rows, sourceHash: group.hash.digest('base64') };
+    const run = this.run;
+    this.run = undefined;
+    if (group.hash === undefined && run) return { code: group.code, rows: group.rows, sourceHash: this.hashOfSeedAnd(runBytes(run)) };
+    const hash = group.hash ?? createHash('sha256').update(this.seed);
+    if (run) hash.update(runBytes(run));
+    return { code: group.code, rows: group.rows, sourceHash: hash.digest('base64') };
   }
 
   private extendRun(bytes: Buffer): void {
@@ -108,17 +125,31 @@ export class RawRowGrouper {
       run.end += bytes.length;
       return;
     }
-    this.hashRun();
+    const current = this.current!;
+    current.hash ??= createHash('sha256').update(this.seed);
+    if (run) current.hash.update(runBytes(run));
     this.run = { bytes, end: bytes.byteOffset + bytes.length };
   }
 
-  private hashRun(): void {
-    const run = this.run;
-    if (!run || !this.current) return;
-    const { bytes } = run;
-    this.current.hash.update(run.end === bytes.byteOffset + bytes.length ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, run.end - bytes.byteOffset));
-    this.run = undefined;
+  /** The same hash as a hash object updated with the seed, then with `bytes`. */
+  private hashOfSeedAnd(bytes: Buffer): string {
+    const size = this.seedBytes.length + bytes.length;
+    if (size > MAX_SCRATCH_BYTES) return createHash('sha256').update(this.seed).update(bytes).digest('base64');
+    if (size > this.scratch.length) {
+      this.scratch = Buffer.alloc(Math.min(MAX_SCRATCH_BYTES, Math.max(size, 2 * this.scratch.length)));
+      this.seedBytes.copy(this.scratch);
+    }
+    bytes.copy(this.scratch, this.seedBytes.length);
+    const data = this.scratch.subarray(0, size);
+    // crypto.hash came with Node 20.12.
+    return typeof crypto.hash === 'function' ? crypto.hash('sha256', data, 'base64') : createHash('sha256').update(data).digest('base64');
   }
+}
+
+/** A run's bytes, as one view of its buffer. */
+function runBytes(run: { bytes: Buffer; end: number }): Buffer {
+  const { bytes } = run;
+  return run.end === bytes.byteOffset + bytes.length ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, run.end - bytes.byteOffset);
 }
 
 /** What a page of groups becomes (its fragments as `F`: staged fragments, or what they are made into). */

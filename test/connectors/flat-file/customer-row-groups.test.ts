@@ -41,4 +41,21 @@ describe('grouping raw rows by customer', () => {
     for (const cut of [1, 2, 3, 4]) expect(groupsOf(rowsIn([cut]))).toEqual(expected);
     expect(groupsOf(rowsIn([1, 2, 3, 4]))).toEqual(expected);
   });
+
+  it('hashes a group larger than any before it, or than a megabyte, as it hashes a small one', () => {
+    const long = [`A|C1|${'x'.repeat(10_000)}\n`, `A|C1|${'y'.repeat(5_000)}\n`, `B|C2|${'z'.repeat(2_000_000)}\n`, 'C|C3|w\n'];
+    const buffer = Buffer.from(long.join(''));
+    let offset = 0;
+    const rows = long.map((text, i) => {
+      const row = { bytes: buffer.subarray(offset, offset + text.length), line: i + 1, nextLine: i + 2, endOffset: 0 };
+      offset += text.length;
+      return row;
+    });
+    const sha = (text: string) => createHash('sha256').update('seed').update(text).digest('base64');
+    expect(groupsOf(rows)).toEqual([
+      { code: 'C1', rows: 2, sourceHash: sha(long[0]! + long[1]!) },
+      { code: 'C2', rows: 1, sourceHash: sha(long[2]!) },
+      { code: 'C3', rows: 1, sourceHash: sha(long[3]!) },
+    ]);
+  });
 });
