@@ -10,6 +10,7 @@ import { buildSync } from 'esbuild';
 import { copyFileSync, cpSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { copyConsoleFiles } from '../../scripts/copy-console-files.js';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
@@ -24,7 +25,7 @@ export function buildCompiledCli(dir: string, workflowBundlePath: string): strin
     target: 'node20',
     logLevel: 'error',
   });
-  for (const folder of ['views', 'assets']) cpSync(join(ROOT, 'src/server/console', folder), join(dir, 'dist/src/server/console', folder), { recursive: true });
+  copyConsoleFiles(ROOT, join(dir, 'dist'));
   copyFileSync(workflowBundlePath, join(dir, 'dist', 'workflow-bundle.js'));
   cpSync(join(ROOT, 'bin'), join(dir, 'bin'), { recursive: true });
   copyFileSync(join(ROOT, 'package.json'), join(dir, 'package.json'));
