@@ -1,5 +1,4 @@
 import * as crypto from 'node:crypto';
-import { createHash, type Hash } from 'node:crypto';
 import type { CustomerRecord, RejectedRecord } from '../../domain/customer-record.js';
 import { combineFragments } from '../../merge/index.js';
 import type { RecognizedCustomer, StagedFragment } from '../connector.js';
@@ -23,7 +22,8 @@ const SOURCE_HASH_FORMAT = 'template-rows/1';
  * mapper's options, the reference data and the header row.
  */
 export function sourceHashSeed(parts: { options: unknown; referenceData: unknown; header: string }): string {
-  return createHash('sha256')
+  return crypto
+    .createHash('sha256')
     .update(JSON.stringify([SOURCE_HASH_FORMAT, parts.options ?? null, parts.referenceData ?? null, parts.header]))
     .digest('base64');
 }
@@ -76,7 +76,7 @@ const MAX_SCRATCH_BYTES = 1 << 20;
  * object to create and collect.
  */
 export class RawRowGrouper {
-  private current: { code: string; rows: RawDelimitedRow[]; hash: Hash | undefined } | undefined;
+  private current: { code: string; rows: RawDelimitedRow[]; hash: crypto.Hash | undefined } | undefined;
   /** Bytes of the open group not hashed yet: one contiguous run of a buffer. */
   private run: { bytes: Buffer; end: number } | undefined;
   private readonly seedBytes: Buffer;
@@ -111,11 +111,13 @@ export class RawRowGrouper {
     const group = this.current;
     if (!group) return undefined;
     this.current = undefined;
-    const run = this.run;
+    const bytes = this.run && runBytes(this.run);
     this.run = undefined;
-    if (group.hash === undefined && run) return { code: group.code, rows: group.rows, sourceHash: this.hashOfSeedAnd(runBytes(run)) };
-    const hash = group.hash ?? createHash('sha256').update(this.seed);
-    if (run) hash.update(runBytes(run));
+    if (group.hash === undefined && bytes && this.seedBytes.length + bytes.length <= MAX_SCRATCH_BYTES) {
+      return { code: group.code, rows: group.rows, sourceHash: this.hashOfSeedAnd(bytes) };
+    }
+    const hash = group.hash ?? this.seededHash();
+    if (bytes) hash.update(bytes);
     return { code: group.code, rows: group.rows, sourceHash: hash.digest('base64') };
   }
 
@@ -126,15 +128,18 @@ export class RawRowGrouper {
       return;
     }
     const current = this.current!;
-    current.hash ??= createHash('sha256').update(this.seed);
+    current.hash ??= this.seededHash();
     if (run) current.hash.update(runBytes(run));
     this.run = { bytes, end: bytes.byteOffset + bytes.length };
   }
 
-  /** The same hash as a hash object updated with the seed, then with `bytes`. */
+  private seededHash(): crypto.Hash {
+    return crypto.createHash('sha256').update(this.seed);
+  }
+
+  /** The digest of a {@link seededHash} updated with `bytes` (at most the scratch's largest size), in one call. */
   private hashOfSeedAnd(bytes: Buffer): string {
     const size = this.seedBytes.length + bytes.length;
-    if (size > MAX_SCRATCH_BYTES) return createHash('sha256').update(this.seed).update(bytes).digest('base64');
     if (size > this.scratch.length) {
       this.scratch = Buffer.alloc(Math.min(MAX_SCRATCH_BYTES, Math.max(size, 2 * this.scratch.length)));
       this.seedBytes.copy(this.scratch);
@@ -142,7 +147,7 @@ export class RawRowGrouper {
     bytes.copy(this.scratch, this.seedBytes.length);
     const data = this.scratch.subarray(0, size);
     // crypto.hash came with Node 20.12.
-    return typeof crypto.hash === 'function' ? crypto.hash('sha256', data, 'base64') : createHash('sha256').update(data).digest('base64');
+    return typeof crypto.hash === 'function' ? crypto.hash('sha256', data, 'base64') : crypto.createHash('sha256').update(data).digest('base64');
   }
 }
 
