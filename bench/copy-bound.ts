@@ -21,7 +21,7 @@ import type { FlowStepPlan } from '../src/domain/run-types.js';
 import { customerUuid } from './customer-generator.js';
 import { TARGET_TABLES, type TargetTable } from './bench-database.js';
 
-const EXTERNAL_ID_COLUMNS: ColumnSpec = { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text' };
+const EXTERNAL_ID_COLUMNS: ColumnSpec = { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text', input_hash: 'text' };
 
 /** Columns written per target table, in COPY order. */
 export const COPY_COLUMNS: Record<TargetTable, ColumnSpec> = {
@@ -100,18 +100,19 @@ export async function prepareCopyFiles(options: PrepareCopyOptions): Promise<Cop
   const addCustomer = (record: CustomerRecord): void => {
     const merged = mergeCustomer(undefined, [{ connector, aspects, record }], runId);
     const id = customerUuid(++written, options.seed);
+    const inputHash = inputHashOf(signature, [{ stepIndex: 0, recordHash: recordHash(record) }]);
     add(
       'customers',
       customerRow(id, merged, {
         sourceConnector: connector,
         sourceId: record.externalId,
         contentHash: contentHash(merged),
-        inputHash: inputHashOf(signature, [{ stepIndex: 0, recordHash: recordHash(record) }]),
+        inputHash,
         runId,
         createdRunId: runId,
       }),
     );
-    add('external_ids', { connector, external_id: record.externalId, customer_id: id, run_id: runId });
+    add('external_ids', { connector, external_id: record.externalId, customer_id: id, run_id: runId, input_hash: inputHash });
     for (const table of TARGET_TABLES) {
       if (table === 'customers' || table === 'external_ids') continue;
       for (const row of CHILD_TABLES[table].rows(merged)) add(table, { ...row, customer_id: id });

@@ -56,6 +56,8 @@ export interface ExternalIdsTable {
   customer_id: string;
   run_id: string;
   created_at: Timestamp;
+  /** Its customer's input hash, kept in step by the database (null: not known here, read the customer's). */
+  input_hash: string | null;
 }
 
 export interface AddressesTable extends CustomerChild {

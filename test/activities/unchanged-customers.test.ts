@@ -102,6 +102,51 @@ describe('customers whose source supplies what it supplied last time', () => {
     }
   });
 
+  it('keeps each customer\'s input hash with its external ids: written with a new customer, following every change of it', async () => {
+    const kept = async () =>
+      (
+        await sql<{ external_id: string; kept: string | null; own: string | null }>`select e.external_id, e.input_hash as kept, c.input_hash as own
+          from external_ids e join customers c on c.id = e.customer_id order by e.external_id`.execute(db.db)
+      ).rows;
+    const before = await kept();
+    expect(before.map((r) => r.external_id)).toEqual(['C1001', 'C1002', 'C1003', 'C1004']);
+    expect(before.every((r) => r.kept !== null && r.kept === r.own)).toBe(true);
+    const c1003 = before[2]!.own!;
+    try {
+      // As a customer merge or a review's approval changes it: the external id follows, and the re-sync stages the customer.
+      await db.db.updateTable('customers').set({ input_hash: 'merged-from-elsewhere' }).where('source_id', '=', 'C1003').execute();
+      expect((await kept())[2]).toEqual({ external_id: 'C1003', kept: 'merged-from-elsewhere', own: 'merged-from-elsewhere' });
+      await stage('followed');
+      expect((await staged('followed')).map((r) => [r.external_id, r.unstaged])).toEqual([['C1001', true], ['C1002', true], ['C1003', false], ['C1004', true]]);
+    } finally {
+      await db.db.updateTable('customers').set({ input_hash: c1003 }).where('source_id', '=', 'C1003').execute();
+    }
+    expect(await kept()).toEqual(before);
+  });
+
+  it('gives an external id moved to another customer that customer\'s input hash, and reads the customer\'s own where an id holds none', async () => {
+    const ids = Object.fromEntries(
+      (await db.db.selectFrom('customers').select(['source_id', 'id', 'input_hash']).execute()).map((c) => [c.source_id, c]),
+    );
+    const moveC1001To = (customerId: string) => db.db.updateTable('external_ids').set({ customer_id: customerId }).where('external_id', '=', 'C1001').execute();
+    const keptOfC1001 = async () => (await db.db.selectFrom('external_ids').select('input_hash').where('external_id', '=', 'C1001').executeTakeFirstOrThrow()).input_hash;
+    try {
+      // Named by C1002's customer now, whose state C1001's rows did not make: staged, not taken as unchanged.
+      await moveC1001To(ids.C1002!.id);
+      expect(await keptOfC1001()).toBe(ids.C1002!.input_hash);
+      await stage('moved');
+      expect((await staged('moved')).filter((r) => r.external_id === 'C1001').map((r) => r.unstaged)).toEqual([false]);
+    } finally {
+      await moveC1001To(ids.C1001!.id);
+    }
+    expect(await keptOfC1001()).toBe(ids.C1001!.input_hash);
+    // As an external id written before the hash was kept with it: the customer's row says what it was merged from.
+    await db.db.updateTable('external_ids').set({ input_hash: null }).where('external_id', '=', 'C1001').execute();
+    await stage('not-kept');
+    expect((await staged('not-kept')).every((r) => r.unstaged)).toBe(true);
+    await db.db.updateTable('external_ids').set({ input_hash: ids.C1001!.input_hash }).where('external_id', '=', 'C1001').execute();
+  });
+
   it('stages the input whole when it names an unchanged customer again further on, and merges what the second record adds', async () => {
     const codesOfC1002 = async () =>
       (

@@ -27,6 +27,7 @@ import * as customerMerges from './0025-customer-merges.js';
 import * as survivorshipStates from './0026-survivorship-states.js';
 import * as unloggedStaging from './0027-unlogged-staging.js';
 import * as unloggedUnchangedPages from './0028-unlogged-unchanged-pages.js';
+import * as externalIdInputHashes from './0029-external-id-input-hashes.js';
 
 /** Every migration, keyed so that lexical order is application order. */
 export const migrations: Record<string, Migration> = {
@@ -58,4 +59,5 @@ export const migrations: Record<string, Migration> = {
   '0026-survivorship-states': survivorshipStates,
   '0027-unlogged-staging': unloggedStaging,
   '0028-unlogged-unchanged-pages': unloggedUnchangedPages,
+  '0029-external-id-input-hashes': externalIdInputHashes,
 };

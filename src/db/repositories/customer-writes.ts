@@ -96,7 +96,7 @@ export function customerWritesFor(writes: CustomerWrites, id: string): CustomerW
 }
 
 const IMMUTABLE_COLUMNS = ['id', 'source_connector', 'source_id', 'created_run_id'];
-const EXTERNAL_ID_COLUMNS = { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text' };
+const EXTERNAL_ID_COLUMNS = { connector: 'text', external_id: 'text', customer_id: 'uuid', run_id: 'text', input_hash: 'text' };
 const CHANGE_LOG_COLUMNS = { run_id: 'text', customer_id: 'uuid', change: 'text', diff: 'jsonb', actor: 'text' };
 
 /**
@@ -116,9 +116,12 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
   const copiedIds = new Set(copied.map((c) => c.id as string));
   const isCopied = (row: { customer_id: string }) => copiedIds.has(row.customer_id);
   const changes = copied.length > 0 ? writes.changes.filter((c) => !isCopied(c)) : writes.changes;
+  // An external id of a customer written here is written with the customer's input hash (see the `external_ids` table).
+  const inputHashes = new Map(writes.customers.map((c) => [c.id as string, (c.input_hash ?? null) as string | null]));
+  const externalIds = writes.externalIds.map((e) => ({ ...e, input_hash: inputHashes.get(e.customer_id) ?? null }));
   if (copied.length > 0) {
     await copy!('customers', CUSTOMER_COLUMNS, copied);
-    await copy!('external_ids', EXTERNAL_ID_COLUMNS, writes.externalIds.filter(isCopied));
+    await copy!('external_ids', EXTERNAL_ID_COLUMNS, externalIds.filter(isCopied));
     await copy!('change_log', CHANGE_LOG_COLUMNS, writes.changes.filter(isCopied));
   }
   if (upserted.length > 0) {
@@ -157,7 +160,7 @@ export async function writeCustomers(trx: Transaction<Database>, writes: Custome
       else await insertJsonRows(trx, table, spec.columns, rows);
     }
   }
-  await insertJsonRows(trx, 'external_ids', EXTERNAL_ID_COLUMNS, copied.length > 0 ? writes.externalIds.filter((e) => !isCopied(e)) : writes.externalIds, 'nothing');
+  await insertJsonRows(trx, 'external_ids', EXTERNAL_ID_COLUMNS, copied.length > 0 ? externalIds.filter((e) => !isCopied(e)) : externalIds, 'nothing');
   const runId = writes.changes[0]?.run_id;
   if (runId !== undefined && writes.relink !== false) await relinkParents(trx, writtenIds, runId);
   if (!changesLogged) await insertJsonRows(trx, 'change_log', CHANGE_LOG_COLUMNS, changes, 'nothing');

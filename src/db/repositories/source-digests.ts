@@ -37,6 +37,7 @@ export async function storedSourcesOf(
   if (externalIds.length === 0) return new Map();
   // Each id looked up through the indexes (lateral, limit 1): a join would hash the connector's
   // whole external_ids and source_digests for every page, a cost growing with all stored customers.
+  // The customer's row is read only when its external id does not hold its input hash.
   const { rows } = await sql<{
     external_id: string;
     customer_id: string | null;
@@ -49,8 +50,8 @@ export async function storedSourcesOf(
       s.input_hash = md5(${inputOf.stepsSignature} || ${String(inputOf.stepIndex)} || ':' || d.record_hash) as merged_from_digest
     from unnest(${[...new Set(externalIds)]}::text[]) as x(external_id)
       left join lateral (
-        select c.id as customer_id, c.input_hash from external_ids e join customers c on c.id = e.customer_id
-        where e.connector = ${connector} and e.external_id = x.external_id limit 1) s on true
+        select e.customer_id, coalesce(e.input_hash, (select c.input_hash from customers c where c.id = e.customer_id)) as input_hash
+        from external_ids e where e.connector = ${connector} and e.external_id = x.external_id limit 1) s on true
       left join lateral (
         select d.source_hash, d.record_hash from source_digests d
         where d.connector = ${connector} and d.external_id = x.external_id limit 1) d on true
